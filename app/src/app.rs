@@ -1,0 +1,44 @@
+//! The root component: i18n, the router and the shell around the pages.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::i18n::I18nContextProvider;
+use crate::pages::{Checkins, Drills, Home, NotFound, Notices, Supplies};
+use crate::shell::{Header, NavBar};
+
+/// Where the Worker serves the app; Trunk's `public_url` must match.
+pub const BASE: &str = "/app";
+
+/// Full link targets. `<A>` uses an absolute href as it is, without the router's base.
+pub mod href {
+    pub const HOME: &str = "/app/";
+    pub const CHECKINS: &str = "/app/checkins";
+    pub const SUPPLIES: &str = "/app/supplies";
+    pub const DRILLS: &str = "/app/drills";
+    pub const NOTICES: &str = "/app/notices";
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <I18nContextProvider>
+            <Router base=BASE>
+                <div class="shell">
+                    <Header/>
+                    <main class="page">
+                        <Routes fallback=NotFound>
+                            <Route path=path!("/") view=Home/>
+                            <Route path=path!("/checkins") view=Checkins/>
+                            <Route path=path!("/supplies") view=Supplies/>
+                            <Route path=path!("/drills") view=Drills/>
+                            <Route path=path!("/notices") view=Notices/>
+                        </Routes>
+                    </main>
+                    <NavBar/>
+                </div>
+            </Router>
+        </I18nContextProvider>
+    }
+}

@@ -1,0 +1,16 @@
+use leptos::prelude::*;
+
+use crate::i18n::{t, use_i18n};
+
+/// Empty state until this area's screens land: says what will be here, and that it can't be
+/// used yet.
+#[component]
+pub fn Checkins() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="area">
+            <h1>{t!(i18n, checkins.title)}</h1>
+            <p class="empty-state">{t!(i18n, checkins.empty)}</p>
+        </section>
+    }
+}

@@ -1,0 +1,39 @@
+//! The school this app belongs to, as the Worker reports it, remembered on the device so the
+//! header shows the right name when the app starts offline.
+
+use gloo_storage::{LocalStorage, Storage};
+use guardpost_domain::api::SchoolSummary;
+use leptos::prelude::*;
+
+const CACHE_KEY: &str = "guardpost.school";
+
+/// The school's summary: the cached copy at once, replaced by the Worker's answer when it
+/// arrives. `None` until one of the two is known.
+pub fn school_signal() -> ReadSignal<Option<SchoolSummary>> {
+    let cached = LocalStorage::get::<SchoolSummary>(CACHE_KEY).ok();
+    let (school, set_school) = signal(cached);
+    leptos::task::spawn_local(async move {
+        // A failure (offline, not seeded yet) keeps whatever was cached; the header then
+        // says the name is unavailable rather than guessing.
+        if let Ok(fresh) = fetch_summary().await {
+            // Losing the cache only costs the offline header its name, so a full storage
+            // quota is not worth interrupting anyone for.
+            let _ = LocalStorage::set(CACHE_KEY, &fresh);
+            set_school.set(Some(fresh));
+        }
+    });
+    school
+}
+
+async fn fetch_summary() -> Result<SchoolSummary, gloo_net::Error> {
+    let response = gloo_net::http::Request::get("/api/v1/school")
+        .send()
+        .await?;
+    if !response.ok() {
+        return Err(gloo_net::Error::GlooError(format!(
+            "status {}",
+            response.status()
+        )));
+    }
+    response.json().await
+}

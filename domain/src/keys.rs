@@ -1,0 +1,26 @@
+//! The KV key layout. Every key of a school starts with `v1/{school}/`, so tenants can't see
+//! each other's data and a future layout can live beside this one under `v2/`.
+
+use crate::school::SchoolId;
+
+/// The school's profile: name, time zone, classes and staff.
+pub fn profile(school: &SchoolId) -> String {
+    format!("v1/{school}/profile")
+}
+
+/// The materialized public board read by the public page.
+pub fn public_board(school: &SchoolId) -> String {
+    format!("v1/{school}/public")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_tenant_prefixed() {
+        let school = SchoolId::parse("demo").unwrap();
+        assert_eq!(profile(&school), "v1/demo/profile");
+        assert_eq!(public_board(&school), "v1/demo/public");
+    }
+}

@@ -1,0 +1,163 @@
+//! Notices (通知公告) and the public board built from them.
+//!
+//! Only an approved, public notice ever reaches the board; the board is the whole of what
+//! the public page may show, so student or health data can't leak into it by construction.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::contacts::EmergencyContact;
+use crate::school::{SchoolId, SchoolTimeZone};
+use crate::text::{Name, TextError, bounded};
+
+/// Why a notice was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum NoticeError {
+    #[error(transparent)]
+    Text(#[from] TextError),
+}
+
+/// A notice's title: one line, at most 80 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct NoticeTitle(String);
+
+impl NoticeTitle {
+    pub const MAX: usize = 80;
+    pub fn parse(raw: &str) -> Result<Self, TextError> {
+        bounded("title", raw, Self::MAX, false).map(Self)
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for NoticeTitle {
+    type Error = TextError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<NoticeTitle> for String {
+    fn from(value: NoticeTitle) -> Self {
+        value.0
+    }
+}
+
+/// A notice's body: plain text with line breaks, at most 4,000 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct NoticeBody(String);
+
+impl NoticeBody {
+    pub const MAX: usize = 4_000;
+    pub fn parse(raw: &str) -> Result<Self, TextError> {
+        bounded("body", raw, Self::MAX, true).map(Self)
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The body split into paragraphs at blank or single line breaks, for rendering.
+    pub fn paragraphs(&self) -> impl Iterator<Item = &str> {
+        self.0.lines().map(str::trim).filter(|l| !l.is_empty())
+    }
+}
+
+impl TryFrom<String> for NoticeBody {
+    type Error = TextError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<NoticeBody> for String {
+    fn from(value: NoticeBody) -> Self {
+        value.0
+    }
+}
+
+/// A notice that has been approved and published to the public.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedNotice {
+    /// Stable id, unique within the school.
+    pub id: String,
+    pub title: NoticeTitle,
+    pub body: NoticeBody,
+    pub published_at: DateTime<Utc>,
+    /// Who approved the release (004 §三: nothing goes out without approval).
+    pub approved_by: Name,
+}
+
+/// The materialized public view of a school: written whenever a notice is published or a
+/// contact changes, read by the public page with a single KV read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicBoard {
+    pub school: SchoolId,
+    pub school_name: Name,
+    pub timezone: SchoolTimeZone,
+    /// Increases with every rewrite; the public page's ETag is derived from it.
+    pub revision: u64,
+    pub updated_at: DateTime<Utc>,
+    /// Newest first.
+    pub notices: Vec<PublishedNotice>,
+    pub contacts: Vec<EmergencyContact>,
+}
+
+impl PublicBoard {
+    /// Builds the board with notices ordered newest first, whatever order they came in.
+    pub fn new(
+        profile: &crate::school::SchoolProfile,
+        revision: u64,
+        updated_at: DateTime<Utc>,
+        mut notices: Vec<PublishedNotice>,
+        contacts: Vec<EmergencyContact>,
+    ) -> Self {
+        notices.sort_by(|a, b| {
+            b.published_at
+                .cmp(&a.published_at)
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        Self {
+            school: profile.id.clone(),
+            school_name: profile.name.clone(),
+            timezone: profile.timezone,
+            revision,
+            updated_at,
+            notices,
+            contacts,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_paragraphs_skip_blank_lines() {
+        let body = NoticeBody::parse("第一段\n\n  第二段  \r\n第三段").unwrap();
+        assert_eq!(
+            body.paragraphs().collect::<Vec<_>>(),
+            ["第一段", "第二段", "第三段"]
+        );
+    }
+
+    #[test]
+    fn title_limits() {
+        assert!(NoticeTitle::parse(&"通".repeat(NoticeTitle::MAX)).is_ok());
+        assert!(NoticeTitle::parse(&"通".repeat(NoticeTitle::MAX + 1)).is_err());
+        assert!(NoticeTitle::parse("two\nlines").is_err());
+    }
+
+    #[test]
+    fn board_orders_newest_first() {
+        let board = crate::demo::public_board(crate::demo::seeded_at());
+        let times: Vec<_> = board.notices.iter().map(|n| n.published_at).collect();
+        let mut sorted = times.clone();
+        sorted.sort_by(|a, b| b.cmp(a));
+        assert_eq!(times, sorted);
+        assert!(!board.notices.is_empty());
+    }
+}

@@ -1,0 +1,249 @@
+//! The school as a tenant: its id, name, time zone, classes and staff.
+
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::text::{Name, TextError};
+
+/// Why a school's identity or settings were refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SchoolError {
+    #[error("a school id is 2 to 32 characters of a-z, 0-9 and '-', starting with a letter")]
+    BadId,
+    #[error("unknown time zone {0:?}")]
+    UnknownTimeZone(String),
+    #[error(transparent)]
+    Text(#[from] TextError),
+    #[error("class id {0:?} appears twice")]
+    DuplicateClass(String),
+    #[error("staff member {name} teaches unknown class {class:?}")]
+    UnknownClass { name: String, class: String },
+}
+
+/// The school's tenant id: every KV key of the school starts with `v1/{id}/`, so the id is
+/// restricted to characters that can never form another prefix or a path trick.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct SchoolId(String);
+
+impl SchoolId {
+    pub fn parse(raw: &str) -> Result<Self, SchoolError> {
+        let ok_len = (2..=32).contains(&raw.len());
+        let starts_with_letter = raw.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+        let ok_chars = raw
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if ok_len && starts_with_letter && ok_chars {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(SchoolError::BadId)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for SchoolId {
+    type Error = SchoolError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<SchoolId> for String {
+    fn from(value: SchoolId) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for SchoolId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The IANA time zone the school keeps its days in: a "school day", a report deadline and
+/// every date shown to a person are read in this zone, never in the device's or server's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct SchoolTimeZone(Tz);
+
+impl SchoolTimeZone {
+    pub fn parse(raw: &str) -> Result<Self, SchoolError> {
+        Tz::from_str(raw)
+            .map(Self)
+            .map_err(|_| SchoolError::UnknownTimeZone(raw.to_owned()))
+    }
+
+    pub fn tz(self) -> Tz {
+        self.0
+    }
+
+    /// Formats an instant as the school's local date and time, `YYYY-MM-DD HH:MM`.
+    pub fn local_minute(self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.0)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+
+    /// The school's local calendar date of an instant, `YYYY-MM-DD`.
+    pub fn local_date(self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.0).format("%Y-%m-%d").to_string()
+    }
+}
+
+impl Default for SchoolTimeZone {
+    fn default() -> Self {
+        Self(chrono_tz::Asia::Shanghai)
+    }
+}
+
+impl TryFrom<String> for SchoolTimeZone {
+    type Error = SchoolError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<SchoolTimeZone> for String {
+    fn from(value: SchoolTimeZone) -> Self {
+        value.0.name().to_owned()
+    }
+}
+
+/// A teaching class (班级), e.g. "三年级二班".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassGroup {
+    /// Stable short id used in keys and scopes, e.g. `g3c2`.
+    pub id: String,
+    pub name: Name,
+    /// Number of students, used for supply norms and reporting completeness.
+    pub students: u16,
+    /// Whether the class boards, and so has an evening check (晚检).
+    pub boarding: bool,
+}
+
+/// What a member of staff is trusted to do; see DESIGN.md "Accounts and roles".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Prevention office (领导小组办公室): directory, approvals, settings.
+    Admin,
+    /// School doctor (校医): follow-up and return certificates.
+    Health,
+    /// Logistics office (总务处): supplies and drills.
+    Logistics,
+    /// Class teacher (班主任): check-ins of their own classes.
+    Teacher,
+}
+
+/// A member of staff in the school's directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    pub name: Name,
+    pub role: Role,
+    /// Class ids this person is class teacher of; empty for other roles.
+    #[serde(default)]
+    pub classes: Vec<String>,
+}
+
+/// Everything that identifies a school and its people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolProfile {
+    pub id: SchoolId,
+    pub name: Name,
+    pub timezone: SchoolTimeZone,
+    pub classes: Vec<ClassGroup>,
+    pub staff: Vec<StaffMember>,
+}
+
+impl SchoolProfile {
+    /// Checks the cross-field rules that single fields can't: class ids are unique and every
+    /// teacher's class exists.
+    pub fn validate(&self) -> Result<(), SchoolError> {
+        let mut seen = std::collections::BTreeSet::new();
+        for class in &self.classes {
+            if !seen.insert(class.id.as_str()) {
+                return Err(SchoolError::DuplicateClass(class.id.clone()));
+            }
+        }
+        for member in &self.staff {
+            if let Some(class) = member.classes.iter().find(|c| !seen.contains(c.as_str())) {
+                return Err(SchoolError::UnknownClass {
+                    name: member.name.to_string(),
+                    class: class.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// What anyone may know about the school without logging in.
+    pub fn summary(&self) -> crate::api::SchoolSummary {
+        crate::api::SchoolSummary {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            timezone: self.timezone,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn school_ids() {
+        assert!(SchoolId::parse("demo").is_ok());
+        assert!(SchoolId::parse("chengguan-no1").is_ok());
+        for bad in [
+            "",
+            "a",
+            "Demo",
+            "1demo",
+            "de/mo",
+            "de mo",
+            "demo.",
+            &"a".repeat(33),
+        ] {
+            assert_eq!(SchoolId::parse(bad), Err(SchoolError::BadId), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn time_zone_formats_in_school_local_time() {
+        let tz = SchoolTimeZone::parse("Asia/Shanghai").unwrap_or_default();
+        // 16:30 UTC is already the next morning in Shanghai.
+        let at = Utc.with_ymd_and_hms(2026, 11, 23, 16, 30, 0).single();
+        let at = at.unwrap_or_default();
+        assert_eq!(tz.local_minute(at), "2026-11-24 00:30");
+        assert_eq!(tz.local_date(at), "2026-11-24");
+        assert!(SchoolTimeZone::parse("Mars/Olympus").is_err());
+        assert_eq!(String::from(tz), "Asia/Shanghai");
+    }
+
+    #[test]
+    fn profile_validation() {
+        let mut school = crate::demo::school();
+        assert_eq!(school.validate(), Ok(()));
+        school.staff[0].classes.push("nope".into());
+        assert!(matches!(
+            school.validate(),
+            Err(SchoolError::UnknownClass { .. })
+        ));
+        let mut school = crate::demo::school();
+        let first = school.classes[0].clone();
+        school.classes.push(first);
+        assert!(matches!(
+            school.validate(),
+            Err(SchoolError::DuplicateClass(_))
+        ));
+    }
+}

@@ -1,0 +1,116 @@
+//! Bounded text: every string a person types is trimmed and has a length limit, so a field
+//! can't grow a KV value or a page without bound.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// Why a piece of text was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum TextError {
+    #[error("{field} must not be empty")]
+    Empty { field: &'static str },
+    #[error("{field} is longer than {max} characters")]
+    TooLong { field: &'static str, max: usize },
+    #[error("{field} contains control characters")]
+    ControlCharacters { field: &'static str },
+}
+
+/// Trims `raw` and checks it is 1..=`max` characters without control characters
+/// (newlines and tabs are allowed only when `multiline`).
+pub fn bounded(
+    field: &'static str,
+    raw: &str,
+    max: usize,
+    multiline: bool,
+) -> Result<String, TextError> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err(TextError::Empty { field });
+    }
+    if text.chars().count() > max {
+        return Err(TextError::TooLong { field, max });
+    }
+    let allowed = |c: char| multiline && (c == '\n' || c == '\t' || c == '\r');
+    if text.chars().any(|c| c.is_control() && !allowed(c)) {
+        return Err(TextError::ControlCharacters { field });
+    }
+    Ok(text.to_owned())
+}
+
+/// A one-line name (of a school, class, person or contact): at most 60 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Name(String);
+
+impl Name {
+    pub const MAX: usize = 60;
+
+    pub fn parse(raw: &str) -> Result<Self, TextError> {
+        bounded("name", raw, Self::MAX, false).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Name {
+    type Error = TextError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<Name> for String {
+    fn from(value: Name) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trims_and_accepts_chinese() {
+        assert_eq!(
+            Name::parse("  城关第一小学 ").map(String::from),
+            Ok("城关第一小学".into())
+        );
+    }
+
+    #[test]
+    fn refuses_empty_long_and_control() {
+        assert_eq!(Name::parse("   "), Err(TextError::Empty { field: "name" }));
+        let long = "校".repeat(Name::MAX + 1);
+        assert_eq!(
+            Name::parse(&long),
+            Err(TextError::TooLong {
+                field: "name",
+                max: Name::MAX
+            })
+        );
+        assert!(Name::parse(&"校".repeat(Name::MAX)).is_ok());
+        assert_eq!(
+            Name::parse("a\u{0}b"),
+            Err(TextError::ControlCharacters { field: "name" })
+        );
+        assert_eq!(
+            Name::parse("a\nb"),
+            Err(TextError::ControlCharacters { field: "name" })
+        );
+        assert_eq!(bounded("body", "a\nb", 10, true), Ok("a\nb".into()));
+    }
+
+    #[test]
+    fn deserializing_validates() {
+        assert!(serde_json::from_str::<Name>("\"\"").is_err());
+        assert!(serde_json::from_str::<Name>("\"三年级二班\"").is_ok());
+    }
+}

@@ -1,0 +1,132 @@
+// The Worker over HTTP, against a real `wrangler dev` with a fresh local KV.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWorker, demoSeed } from './harness.mjs';
+
+describe('an unseeded deployment', () => {
+  let srv;
+  before(async () => { srv = await startWorker({ seed: false }); });
+  after(async () => { await srv?.stop(); });
+
+  test('health reports KV reachable even with no data', async () => {
+    const res = await fetch(`${srv.url}/api/v1/health`);
+    assert.equal(res.status, 200);
+    const body = await res.json();
+    assert.equal(body.status, 'ok');
+    assert.equal(body.kv, 'reachable');
+    assert.equal(body.protocol, 1);
+    assert.match(body.version, /^\d+\.\d+\.\d+/);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+  });
+
+  test('the school endpoint says it is not seeded, as a JSON error', async () => {
+    const res = await fetch(`${srv.url}/api/v1/school`);
+    assert.equal(res.status, 503);
+    const body = await res.json();
+    assert.equal(body.error, 'not_seeded');
+    assert.equal(typeof body.message, 'string');
+  });
+
+  test('the public page says the site is not set up', async () => {
+    const res = await fetch(`${srv.url}/`, { headers: { 'accept-language': 'en' } });
+    assert.equal(res.status, 503);
+    assert.match(await res.text(), /not been set up yet/);
+  });
+
+  test('seeding while it runs makes the school appear', async () => {
+    await demoSeed(srv.persistDir);
+    const res = await fetch(`${srv.url}/api/v1/school`);
+    assert.equal(res.status, 200);
+    assert.equal((await res.json()).name, '城关镇第一中心小学');
+  });
+});
+
+describe('the demo school', () => {
+  let srv;
+  before(async () => { srv = await startWorker(); });
+  after(async () => { await srv?.stop(); });
+
+  test('school summary carries only public fields', async () => {
+    const res = await fetch(`${srv.url}/api/v1/school`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { id: 'demo', name: '城关镇第一中心小学', timezone: 'Asia/Shanghai' });
+  });
+
+  test('public page in Chinese by default: name, notice in school time, contacts, no script', async () => {
+    const res = await fetch(`${srv.url}/`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type'), /text\/html/);
+    const html = await res.text();
+    assert.match(html, /<html lang="zh-CN">/);
+    assert.match(html, /城关镇第一中心小学/);
+    assert.match(html, /秋季学期开学防疫告家长书/);
+    // Published 2026-09-01 00:30 UTC is 08:30 in Asia/Shanghai.
+    assert.match(html, /2026-09-01 08:30/);
+    assert.match(html, /href="tel:057188000120"/);
+    assert.match(html, /应急联系电话/);
+    assert.doesNotMatch(html, /<script/i);
+    // Nothing from the directory (staff names other than the approver, classes) leaks.
+    assert.doesNotMatch(html, /三年级二班|王磊/);
+    assert.ok(Buffer.byteLength(html) < 30 * 1024, `public page is ${Buffer.byteLength(html)} bytes`);
+  });
+
+  test('public page language: ?lang, cookie and Accept-Language', async () => {
+    const en = await (await fetch(`${srv.url}/?lang=en`)).text();
+    assert.match(en, /<html lang="en">/);
+    assert.match(en, /Emergency contacts/);
+    const header = await (await fetch(`${srv.url}/`, { headers: { 'accept-language': 'en-GB,en;q=0.9' } })).text();
+    assert.match(header, /Emergency contacts/);
+    const cookie = await (await fetch(`${srv.url}/`, {
+      headers: { cookie: 'i18n_pref_locale=en', 'accept-language': 'zh-CN' },
+    })).text();
+    assert.match(cookie, /Emergency contacts/);
+    const zh = await (await fetch(`${srv.url}/?lang=zh-CN`, { headers: { 'accept-language': 'en' } })).text();
+    assert.match(zh, /应急联系电话/);
+  });
+
+  test('public page revalidates with its ETag', async () => {
+    const first = await fetch(`${srv.url}/`);
+    const etag = first.headers.get('etag');
+    assert.ok(etag, 'an ETag is sent');
+    assert.match(first.headers.get('cache-control'), /max-age=60/);
+    const again = await fetch(`${srv.url}/`, { headers: { 'if-none-match': etag } });
+    assert.equal(again.status, 304);
+    const otherLang = await fetch(`${srv.url}/?lang=en`, { headers: { 'if-none-match': etag } });
+    assert.equal(otherLang.status, 200, 'another language is another representation');
+  });
+
+  test('the app is served under /app/ with a single-page fallback', async () => {
+    const index = await fetch(`${srv.url}/app/`);
+    assert.equal(index.status, 200);
+    const html = await index.text();
+    assert.match(html, /\/app\/guardpost-app-[0-9a-f]+\.js/);
+    const deep = await fetch(`${srv.url}/app/supplies`);
+    assert.equal(deep.status, 200);
+    assert.equal(await deep.text(), html);
+    const wasm = html.match(/\/app\/guardpost-app-[0-9a-f]+_bg\.wasm/);
+    assert.ok(wasm, 'index references the wasm');
+    const bin = await fetch(`${srv.url}${wasm[0]}`);
+    assert.equal(bin.status, 200);
+    assert.equal(bin.headers.get('content-type'), 'application/wasm');
+    const missing = await fetch(`${srv.url}/app/missing-file.js`);
+    assert.equal(missing.status, 404);
+    const bare = await fetch(`${srv.url}/app`, { redirect: 'manual' });
+    assert.equal(bare.status, 301);
+    assert.equal(new URL(bare.headers.get('location')).pathname, '/app/');
+  });
+
+  test('unknown API routes and methods get JSON errors', async () => {
+    const res = await fetch(`${srv.url}/api/v1/nope`);
+    assert.equal(res.status, 404);
+    assert.equal((await res.json()).error, 'not_found');
+    const post = await fetch(`${srv.url}/api/v1/health`, { method: 'POST', body: '{}' });
+    assert.equal(post.status, 405);
+    assert.equal((await post.json()).error, 'method_not_allowed');
+  });
+
+  test('unknown pages get an HTML 404', async () => {
+    const res = await fetch(`${srv.url}/nope`, { headers: { 'accept-language': 'en' } });
+    assert.equal(res.status, 404);
+    assert.match(await res.text(), /Page not found/);
+  });
+});

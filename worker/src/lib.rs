@@ -1,0 +1,40 @@
+//! Guardpost's Cloudflare Worker: one origin for the public notice page (`/`), the JSON API
+//! (`/api/v1/*`) and the app's static files (`/app/*`). A thin shell: rules live in
+//! `guardpost-domain`, this crate only translates HTTP and KV into domain calls.
+
+mod api;
+mod app_assets;
+mod config;
+mod public_page;
+mod reply;
+mod strings;
+
+use worker::{Context, Env, Method, Request, Response, Result, event};
+
+use guardpost_domain::api::ErrorCode;
+
+/// Routes by method and path. A table of `match` arms rather than `worker::Router`, so that a
+/// wrong method on an API path gets the API's JSON 405 and `HEAD` is answered like `GET`.
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    console_error_panic_hook::set_once();
+    let path = req.path();
+    let readable = matches!(req.method(), Method::Get | Method::Head);
+    match path.as_str() {
+        "/" if readable => public_page::show(&req, &env).await,
+        "/api/v1/health" if readable => api::health(&env).await,
+        "/api/v1/school" if readable => api::school(&env).await,
+        "/api/v1/health" | "/api/v1/school" => reply::api_error(
+            ErrorCode::MethodNotAllowed,
+            format!("{} is not allowed on {path}", req.method()),
+        ),
+        p if p.starts_with("/api/") => reply::api_error(
+            ErrorCode::NotFound,
+            format!("no API route {} {path}", req.method()),
+        ),
+        "/app" if readable => app_assets::redirect_to_slash(&req),
+        p if readable && p.starts_with("/app/") => app_assets::serve(req, &env).await,
+        "/" => reply::html_error(&req, 405),
+        _ => reply::html_error(&req, 404),
+    }
+}

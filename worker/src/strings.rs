@@ -1,0 +1,89 @@
+//! The public page's words, read from the same locale files the app is built from
+//! (`locales/*.json`, section `public`), so a translation is fixed in one place.
+
+use std::sync::OnceLock;
+
+use guardpost_domain::contacts::ContactKind;
+use guardpost_domain::lang::Lang;
+use serde::Deserialize;
+use worker::Request;
+
+/// The cookie the app's language switch writes (leptos_i18n's default name), so the public
+/// page follows a choice the person already made in the app.
+const LANG_COOKIE: &str = "i18n_pref_locale";
+
+#[derive(Debug, Deserialize)]
+struct LocaleFile {
+    public: PublicText,
+}
+
+/// Every string on the public page and the Worker's HTML error pages.
+#[derive(Debug, Deserialize)]
+pub struct PublicText {
+    pub page_title: String,
+    pub notices: String,
+    pub no_notices: String,
+    pub published: String,
+    pub approved_by: String,
+    pub contacts: String,
+    pub no_contacts: String,
+    pub contact_school: String,
+    pub contact_clinic: String,
+    pub contact_police: String,
+    pub contact_government_duty: String,
+    pub other_language: String,
+    pub staff_app: String,
+    pub updated: String,
+    pub not_set_up: String,
+    pub not_found: String,
+    pub method_not_allowed: String,
+    pub back_home: String,
+}
+
+impl PublicText {
+    pub fn contact_kind(&self, kind: &ContactKind) -> &str {
+        match *kind {
+            ContactKind::School => &self.contact_school,
+            ContactKind::Clinic => &self.contact_clinic,
+            ContactKind::Police => &self.contact_police,
+            ContactKind::GovernmentDuty => &self.contact_government_duty,
+        }
+    }
+}
+
+fn parse(source: &str) -> PublicText {
+    // The locale files are compiled in and checked by the Worker tests; a malformed one is a
+    // build defect, so fail loudly at first use rather than render half a page.
+    match serde_json::from_str::<LocaleFile>(source) {
+        Ok(file) => file.public,
+        Err(e) => panic!("locale file is malformed: {e}"),
+    }
+}
+
+pub fn public(lang: Lang) -> &'static PublicText {
+    static ZH: OnceLock<PublicText> = OnceLock::new();
+    static EN: OnceLock<PublicText> = OnceLock::new();
+    match lang {
+        Lang::ZhCn => ZH.get_or_init(|| parse(include_str!("../../locales/zh-CN.json"))),
+        Lang::En => EN.get_or_init(|| parse(include_str!("../../locales/en.json"))),
+    }
+}
+
+/// The language for a request: `?lang=`, then the app's language cookie, then
+/// `Accept-Language`.
+pub fn lang_of(req: &Request) -> Lang {
+    let query = req.url().ok().and_then(|url| {
+        url.query_pairs()
+            .find(|(k, _)| k == "lang")
+            .map(|(_, v)| v.into_owned())
+    });
+    let header = |name: &str| req.headers().get(name).ok().flatten();
+    let cookie = header("Cookie").and_then(|cookies| {
+        cookies.split(';').find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == LANG_COOKIE).then(|| value.to_owned())
+        })
+    });
+    let explicit = query.or(cookie);
+    Lang::negotiate(explicit.as_deref(), header("Accept-Language").as_deref())
+}
