@@ -10,6 +10,7 @@ pub mod keys;
 pub mod lang;
 pub mod notices;
 pub mod school;
+pub mod sync;
 pub mod text;
 
 /// Version of the Guardpost build, reported by the health endpoint.

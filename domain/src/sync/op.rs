@@ -1,0 +1,266 @@
+//! Operations: the events a person's action produces, and what each may contain.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::hlc::Hlc;
+use super::ids::{ClassId, OpId, Stream};
+use crate::text::{Name, TextError, bounded};
+
+/// Why an operation's content was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
+pub enum OpInvalid {
+    #[error("this kind of change does not belong in stream {0}")]
+    WrongStream(String),
+    #[error("{0}")]
+    Field(String),
+}
+
+impl From<TextError> for OpInvalid {
+    fn from(e: TextError) -> Self {
+        Self::Field(e.to_string())
+    }
+}
+
+/// Which check of the day (晨检, 午检, 晚检).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Session {
+    Morning,
+    Noon,
+    Evening,
+}
+
+/// A class teacher's report of one check of one class on one school day. A ledger entry:
+/// a correction is a later report for the same (class, date, session), never an edit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionCheck {
+    pub class: ClassId,
+    /// The school-local date of the check.
+    pub date: NaiveDate,
+    pub session: Session,
+    pub present: u16,
+    pub absent: u16,
+    /// Students at or above 37.3 °C.
+    pub fever: u16,
+}
+
+/// Why stock moved (入库, 出库, 盘点, 报废).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MovementReason {
+    Receipt,
+    Issue,
+    Stocktake,
+    Expired,
+}
+
+/// One line of the supplies ledger (台账). Quantities are in the item's unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StockMovement {
+    pub item: String,
+    pub delta: i32,
+    pub reason: MovementReason,
+    /// Who signed for it (谁签字、谁负责).
+    pub signed_by: Name,
+}
+
+/// A change of one field of a document (a notice, a drill plan, a catalog item, a directory
+/// entry). Documents merge last-writer-wins per field; the losing value is kept as a conflict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetField {
+    pub doc: String,
+    pub field: String,
+    pub value: serde_json::Value,
+    /// The values of this field, written on other devices, that the writer saw and replaces
+    /// (resolving a conflict names all sides). A device's own earlier writes are replaced
+    /// implicitly.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub supersedes: Vec<OpId>,
+}
+
+/// The most values one write may replace.
+pub const MAX_SUPERSEDES: usize = 8;
+
+/// What an operation does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Payload {
+    SessionCheck(SessionCheck),
+    StockMovement(StockMovement),
+    SetField(SetField),
+}
+
+/// Limits that keep one op small enough for many to fit in a segment.
+pub const MAX_HEADCOUNT: u16 = 2_000;
+pub const MAX_DELTA: i32 = 1_000_000;
+pub const MAX_VALUE_BYTES: usize = 2_048;
+
+fn short_id(what: &str, raw: &str) -> Result<(), OpInvalid> {
+    let ok = (1..=40).contains(&raw.len())
+        && raw
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(OpInvalid::Field(format!(
+            "{what} is 1 to 40 characters of a-z, 0-9, '-' and '_'"
+        )))
+    }
+}
+
+impl Payload {
+    /// The class this op concerns, if any: health ops are read per class.
+    pub fn class(&self) -> Option<&ClassId> {
+        match self {
+            Payload::SessionCheck(check) => Some(&check.class),
+            Payload::StockMovement(_) | Payload::SetField(_) => None,
+        }
+    }
+
+    /// Checks the content and that it belongs in `stream`.
+    pub fn validate(&self, stream: &Stream) -> Result<(), OpInvalid> {
+        let wrong = || OpInvalid::WrongStream(stream.key().to_owned());
+        match self {
+            Payload::SessionCheck(check) => {
+                if *stream != Stream::Health {
+                    return Err(wrong());
+                }
+                let total = u32::from(check.present) + u32::from(check.absent);
+                if total > u32::from(MAX_HEADCOUNT) {
+                    return Err(OpInvalid::Field(format!(
+                        "present + absent is over {MAX_HEADCOUNT}"
+                    )));
+                }
+                if check.fever > check.present {
+                    return Err(OpInvalid::Field(
+                        "more students with fever than present".into(),
+                    ));
+                }
+                Ok(())
+            }
+            Payload::StockMovement(movement) => {
+                if *stream != Stream::Supplies {
+                    return Err(wrong());
+                }
+                short_id("item", &movement.item)?;
+                if movement.delta == 0 || movement.delta.unsigned_abs() > MAX_DELTA.unsigned_abs() {
+                    return Err(OpInvalid::Field(format!(
+                        "a movement is a non-zero quantity up to {MAX_DELTA}"
+                    )));
+                }
+                Ok(())
+            }
+            Payload::SetField(set) => {
+                if *stream == Stream::Health {
+                    return Err(wrong());
+                }
+                short_id("doc", &set.doc)?;
+                short_id("field", &set.field)?;
+                if set.supersedes.len() > MAX_SUPERSEDES {
+                    return Err(OpInvalid::Field(format!(
+                        "a write replaces at most {MAX_SUPERSEDES} values"
+                    )));
+                }
+                let size = serde_json::to_string(&set.value).map_or(usize::MAX, |s| s.len());
+                if size > MAX_VALUE_BYTES {
+                    return Err(OpInvalid::Field(format!(
+                        "a field value is at most {MAX_VALUE_BYTES} bytes of JSON"
+                    )));
+                }
+                if let serde_json::Value::String(text) = &set.value {
+                    bounded("value", text, MAX_VALUE_BYTES, true)
+                        .map(drop)
+                        .or_else(|e| match e {
+                            // An empty string is how a field is cleared.
+                            TextError::Empty { .. } => Ok(()),
+                            other => Err(other),
+                        })?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// An operation as stored and synced: its identity, its timestamp, who wrote it (stamped by
+/// the Worker from the device's credential, never taken from the client) and what it does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Op {
+    pub id: OpId,
+    pub hlc: Hlc,
+    pub by: Name,
+    pub payload: Payload,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(class: &str, present: u16, fever: u16) -> Payload {
+        Payload::SessionCheck(SessionCheck {
+            class: ClassId::parse(class).unwrap(),
+            date: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            session: Session::Morning,
+            present,
+            absent: 2,
+            fever,
+        })
+    }
+
+    #[test]
+    fn checks_belong_to_the_health_stream() {
+        let g3 = Stream::Health;
+        assert_eq!(check("g3c2", 40, 1).validate(&g3), Ok(()));
+        assert!(matches!(
+            check("g3c2", 40, 1).validate(&Stream::Supplies),
+            Err(OpInvalid::WrongStream(_))
+        ));
+        assert!(check("g3c2", 4, 5).validate(&g3).is_err());
+        assert!(check("g3c2", 1999, 0).validate(&g3).is_err());
+    }
+
+    #[test]
+    fn movements_and_fields() {
+        let movement = |item: &str, delta| {
+            Payload::StockMovement(StockMovement {
+                item: item.into(),
+                delta,
+                reason: MovementReason::Receipt,
+                signed_by: Name::parse("陈建国").unwrap(),
+            })
+        };
+        assert_eq!(movement("masks", 500).validate(&Stream::Supplies), Ok(()));
+        assert!(movement("masks", 0).validate(&Stream::Supplies).is_err());
+        assert!(movement("Masks!", 5).validate(&Stream::Supplies).is_err());
+        assert!(movement("masks", 5).validate(&Stream::Drills).is_err());
+        let set = |value: serde_json::Value| {
+            Payload::SetField(SetField {
+                doc: "n-1".into(),
+                field: "title".into(),
+                value,
+                supersedes: vec![],
+            })
+        };
+        assert_eq!(set("开学通知".into()).validate(&Stream::Notices), Ok(()));
+        assert_eq!(set("".into()).validate(&Stream::Notices), Ok(()));
+        assert!(
+            set("x".repeat(3000).into())
+                .validate(&Stream::Notices)
+                .is_err()
+        );
+        assert!(set("x".into()).validate(&Stream::Health).is_err());
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let json = r#"{"type":"stock_movement","item":"masks","delta":5,"reason":"receipt","signed_by":"陈","extra":1}"#;
+        assert!(serde_json::from_str::<Payload>(json).is_err());
+    }
+}

@@ -1,0 +1,456 @@
+//! What a device holds: every op it has received, its outbox, its pull cursors and the
+//! changes the Worker refused. Pure state; the app persists it and the simulation drives it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::hlc::Hlc;
+use super::ids::{DeviceId, OpId, Seq, Stream};
+use super::op::{Op, OpInvalid, Payload};
+use super::segment::{Day, Rejection, StoredSegment};
+use super::wire::{
+    MAX_OPS_PER_SEGMENT, OpDraft, PullRequest, PullResponse, PushAck, PushRequest, Resume,
+    StreamCursor,
+};
+use crate::api::PROTOCOL_VERSION;
+use crate::text::Name;
+
+/// How long after a pull a just-written segment might still be invisible to KV lists. The
+/// next pull lists again from the day this long before the last one, so a late-appearing
+/// segment is found. Cloudflare says "60 s or more"; an hour costs one extra list a day.
+pub const VISIBILITY_MARGIN_MS: u64 = 60 * 60 * 1000;
+
+/// A change this device made that the Worker refused, kept until the person has seen it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedChange {
+    pub stream: Stream,
+    pub hlc: Hlc,
+    pub payload: Payload,
+    pub reason: Rejection,
+}
+
+/// One stream's outbox: the segment being pushed (sealed: its seq and content never change
+/// until acked, so a retry is the same segment) and the ops recorded since.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outbox {
+    pub sealed: Option<(Seq, Vec<OpDraft>)>,
+    pub pending: Vec<OpDraft>,
+}
+
+/// A device's replica of the school's data it may see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Replica {
+    pub device: DeviceId,
+    /// Who this device acts for, as the Worker stamps it on this device's ops.
+    pub me: Name,
+    pub clock: Hlc,
+    pub ops: BTreeMap<OpId, Op>,
+    pub cursors: BTreeMap<Stream, StreamCursor>,
+    /// Receive day of each segment held past a gap: listing must not move beyond the oldest.
+    pub held_days: BTreeMap<(Stream, DeviceId, u32), Day>,
+    pub since: Day,
+    pub resume: Option<Resume>,
+    pub outbox: BTreeMap<Stream, Outbox>,
+    /// The next seq to seal per stream.
+    pub next_seq: BTreeMap<Stream, Seq>,
+    pub refused: Vec<RefusedChange>,
+    /// Server time of the last pull that finished (no page left), Unix ms.
+    pub last_pull_ms: Option<u64>,
+}
+
+impl Replica {
+    /// A new device reading `streams`, listing from `since` (the start of its horizon).
+    pub fn new(device: DeviceId, me: Name, streams: &[Stream], since: Day) -> Self {
+        Self {
+            device,
+            me,
+            clock: Hlc::default(),
+            ops: BTreeMap::new(),
+            cursors: streams
+                .iter()
+                .map(|s| (*s, StreamCursor::default()))
+                .collect(),
+            held_days: BTreeMap::new(),
+            since,
+            resume: None,
+            outbox: BTreeMap::new(),
+            next_seq: BTreeMap::new(),
+            refused: Vec::new(),
+            last_pull_ms: None,
+        }
+    }
+
+    /// Records a local change. It is validated here as the Worker will; the caller persists
+    /// the outbox before telling the person it is saved.
+    pub fn record(
+        &mut self,
+        stream: Stream,
+        payload: Payload,
+        now_ms: u64,
+    ) -> Result<Hlc, OpInvalid> {
+        payload.validate(&stream)?;
+        self.clock = Hlc::tick(self.clock, now_ms);
+        self.outbox
+            .entry(stream)
+            .or_default()
+            .pending
+            .push(OpDraft {
+                hlc: self.clock,
+                payload,
+            });
+        Ok(self.clock)
+    }
+
+    /// Changes not yet acked by the Worker.
+    pub fn pending_count(&self) -> usize {
+        self.outbox
+            .values()
+            .map(|o| o.pending.len() + o.sealed.as_ref().map_or(0, |(_, ops)| ops.len()))
+            .sum()
+    }
+
+    /// The next segment to push for `stream`: the sealed one again if it was not acked,
+    /// otherwise the pending ops (up to a segment's worth) sealed under the next seq.
+    pub fn next_push(&mut self, stream: Stream) -> Option<PushRequest> {
+        let outbox = self.outbox.get_mut(&stream)?;
+        if outbox.sealed.is_none() && !outbox.pending.is_empty() {
+            let take = outbox.pending.len().min(MAX_OPS_PER_SEGMENT);
+            let ops: Vec<OpDraft> = outbox.pending.drain(..take).collect();
+            let seq = *self.next_seq.entry(stream).or_insert(Seq::FIRST);
+            outbox.sealed = Some((seq, ops));
+        }
+        let (seq, ops) = outbox.sealed.as_ref()?;
+        Some(PushRequest {
+            protocol: PROTOCOL_VERSION,
+            stream,
+            seq: *seq,
+            ops: ops.clone(),
+        })
+    }
+
+    /// Streams with something to push.
+    pub fn streams_to_push(&self) -> Vec<Stream> {
+        self.outbox
+            .iter()
+            .filter(|(_, o)| o.sealed.is_some() || !o.pending.is_empty())
+            .map(|(s, _)| *s)
+            .collect()
+    }
+
+    /// Applies the Worker's ack of a sealed segment: accepted ops join the replica under the
+    /// ids the Worker gave them, refused ones are kept for the person to see.
+    pub fn on_ack(&mut self, ack: &PushAck) {
+        let Some(outbox) = self.outbox.get_mut(&ack.stream) else {
+            return;
+        };
+        let Some((seq, drafts)) = outbox.sealed.take_if(|(seq, _)| *seq == ack.seq) else {
+            return;
+        };
+        self.next_seq.insert(ack.stream, seq.next());
+        for (k, draft) in drafts.into_iter().enumerate() {
+            let k = u16::try_from(k).unwrap_or(u16::MAX);
+            if let Some(refusal) = ack.rejected.iter().find(|r| r.k == k) {
+                self.refused.push(RefusedChange {
+                    stream: ack.stream,
+                    hlc: draft.hlc,
+                    payload: draft.payload,
+                    reason: refusal.reason.clone(),
+                });
+                continue;
+            }
+            let id = OpId {
+                device: self.device.clone(),
+                stream: ack.stream,
+                seq,
+                k,
+            };
+            self.ops.entry(id.clone()).or_insert(Op {
+                id,
+                hlc: draft.hlc,
+                by: self.me.clone(),
+                payload: draft.payload,
+            });
+        }
+        let device = self.device.clone();
+        self.mark_received(ack.stream, &device, seq, Day::of_ms(ack.server_ms));
+    }
+
+    /// The next pull to send.
+    pub fn pull_request(&self) -> PullRequest {
+        PullRequest {
+            protocol: PROTOCOL_VERSION,
+            since: self.since,
+            resume: self.resume.clone(),
+            streams: self.cursors.clone(),
+        }
+    }
+
+    /// Applies a pull's answer. Returns whether another page is waiting.
+    pub fn on_pull(&mut self, response: PullResponse, now_ms: u64) -> bool {
+        for segment in response.segments {
+            self.apply_segment(segment, now_ms);
+        }
+        self.resume = response.resume;
+        if self.resume.is_none() {
+            let settled = Day::of_ms(response.server_ms.saturating_sub(VISIBILITY_MARGIN_MS));
+            let oldest_held = self.held_days.values().min().copied();
+            self.since = oldest_held
+                .map_or(settled, |held| held.min(settled))
+                .max(self.since);
+            self.last_pull_ms = Some(response.server_ms);
+        }
+        self.resume.is_some()
+    }
+
+    fn apply_segment(&mut self, segment: StoredSegment, now_ms: u64) {
+        let Some(cursor) = self.cursors.get(&segment.stream) else {
+            return;
+        };
+        if cursor.covers(&segment.device, segment.seq) {
+            return;
+        }
+        for op in segment.ops {
+            // A timestamp too far ahead is still applied (the Worker accepted it), but it
+            // does not drag this device's clock into the future.
+            if let Ok(clock) = Hlc::observe(self.clock, op.hlc, now_ms) {
+                self.clock = clock;
+            }
+            self.ops.entry(op.id.clone()).or_insert(op);
+        }
+        self.mark_received(
+            segment.stream,
+            &segment.device,
+            segment.seq,
+            Day::of_ms(segment.received_ms),
+        );
+    }
+
+    fn mark_received(&mut self, stream: Stream, device: &DeviceId, seq: Seq, day: Day) {
+        let Some(cursor) = self.cursors.get_mut(&stream) else {
+            return;
+        };
+        let top = cursor.vector.get(device).copied().unwrap_or(0);
+        if seq.get() <= top {
+            return;
+        }
+        if seq.get() == top + 1 {
+            let mut top = seq.get();
+            // Segments held past the gap that is now closed join the contiguous run.
+            if let Some(held) = cursor.held.get_mut(device) {
+                held.sort_unstable();
+                while held.first() == Some(&(top + 1)) {
+                    top += 1;
+                    held.remove(0);
+                    self.held_days.remove(&(stream, device.clone(), top));
+                }
+                if held.is_empty() {
+                    cursor.held.remove(device);
+                }
+            }
+            cursor.vector.insert(device.clone(), top);
+        } else {
+            let held = cursor.held.entry(device.clone()).or_default();
+            if !held.contains(&seq.get()) {
+                held.push(seq.get());
+                self.held_days
+                    .insert((stream, device.clone(), seq.get()), day);
+            }
+        }
+    }
+}
+
+/// A document field's merged value: the winner by (HLC, device) among the values no other
+/// write replaced, and the other such values, shown to people as a conflict to resolve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Register<'a> {
+    pub winner: &'a Op,
+    pub conflicts: Vec<&'a Op>,
+}
+
+/// Merges every `set_field` op into per-field registers, keyed by (stream, doc, field).
+pub fn documents(ops: &BTreeMap<OpId, Op>) -> BTreeMap<(Stream, &str, &str), Register<'_>> {
+    let mut writes: BTreeMap<(Stream, &str, &str), Vec<&Op>> = BTreeMap::new();
+    for op in ops.values() {
+        if let Payload::SetField(set) = &op.payload {
+            writes
+                .entry((op.id.stream, set.doc.as_str(), set.field.as_str()))
+                .or_default()
+                .push(op);
+        }
+    }
+    writes
+        .into_iter()
+        .filter_map(|(key, ops)| {
+            let replaced: BTreeSet<&OpId> = ops
+                .iter()
+                .flat_map(|op| match &op.payload {
+                    Payload::SetField(set) => set.supersedes.iter().collect::<Vec<_>>(),
+                    _ => Vec::new(),
+                })
+                .collect();
+            let mut live: Vec<&Op> = ops
+                .iter()
+                .copied()
+                .filter(|op| !replaced.contains(&op.id))
+                // A device's later write replaces its own earlier ones.
+                .filter(|op| {
+                    !ops.iter()
+                        .any(|other| other.id.device == op.id.device && other.hlc > op.hlc)
+                })
+                .collect();
+            live.sort_by(|a, b| (b.hlc, &b.id.device).cmp(&(a.hlc, &a.id.device)));
+            let mut live = live.into_iter();
+            let winner = live.next()?;
+            Some((
+                key,
+                Register {
+                    winner,
+                    conflicts: live.collect(),
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Stock on hand per item: the sum of the supplies ledger's movements.
+pub fn stock_on_hand(ops: &BTreeMap<OpId, Op>) -> BTreeMap<&str, i64> {
+    let mut stock = BTreeMap::new();
+    for op in ops.values() {
+        if let Payload::StockMovement(m) = &op.payload {
+            *stock.entry(m.item.as_str()).or_insert(0) += i64::from(m.delta);
+        }
+    }
+    stock
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::op::SetField;
+    use crate::sync::segment::Rejected;
+
+    fn dev(n: u32) -> DeviceId {
+        DeviceId::parse(&format!("device-{n:04}")).unwrap()
+    }
+
+    fn set(doc: &str, value: &str, supersedes: Vec<OpId>) -> Payload {
+        Payload::SetField(SetField {
+            doc: doc.into(),
+            field: "title".into(),
+            value: value.into(),
+            supersedes,
+        })
+    }
+
+    fn op(device: u32, seq: u32, wall: u64, payload: Payload) -> Op {
+        Op {
+            id: OpId {
+                device: dev(device),
+                stream: Stream::Notices,
+                seq: Seq::new(seq).unwrap(),
+                k: 0,
+            },
+            hlc: Hlc { wall, counter: 0 },
+            by: Name::parse("周校长").unwrap(),
+            payload,
+        }
+    }
+
+    #[test]
+    fn concurrent_writes_keep_the_loser_as_a_conflict() {
+        let a = op(1, 1, 100, set("n-1", "A", vec![]));
+        let b = op(2, 1, 200, set("n-1", "B", vec![]));
+        let ops: BTreeMap<_, _> = [a.clone(), b.clone()]
+            .into_iter()
+            .map(|o| (o.id.clone(), o))
+            .collect();
+        let docs = documents(&ops);
+        let reg = &docs[&(Stream::Notices, "n-1", "title")];
+        assert_eq!(reg.winner, &b);
+        assert_eq!(reg.conflicts, vec![&a]);
+        // Resolving names both sides; the conflict is gone.
+        let c = op(1, 2, 300, set("n-1", "C", vec![b.id.clone()]));
+        let mut ops = ops;
+        ops.insert(c.id.clone(), c.clone());
+        let docs = documents(&ops);
+        let reg = &docs[&(Stream::Notices, "n-1", "title")];
+        assert_eq!(reg.winner, &c);
+        assert!(reg.conflicts.is_empty());
+    }
+
+    #[test]
+    fn outbox_seals_retries_and_acks() {
+        let mut r = Replica::new(
+            dev(1),
+            Name::parse("李红").unwrap(),
+            &[Stream::Notices],
+            Day::try_from(20261101).unwrap(),
+        );
+        r.record(Stream::Notices, set("n-1", "A", vec![]), 1_000)
+            .unwrap();
+        r.record(Stream::Notices, set("n-1", "B", vec![]), 1_001)
+            .unwrap();
+        assert!(
+            r.record(Stream::Health, set("n-1", "B", vec![]), 1_002)
+                .is_err()
+        );
+        let first = r.next_push(Stream::Notices).unwrap();
+        assert_eq!(first.seq, Seq::FIRST);
+        // Recorded while the segment is in flight: not part of the retry.
+        r.record(Stream::Notices, set("n-2", "C", vec![]), 1_003)
+            .unwrap();
+        assert_eq!(r.next_push(Stream::Notices).unwrap(), first);
+        assert_eq!(r.pending_count(), 3);
+        r.on_ack(&PushAck {
+            protocol: PROTOCOL_VERSION,
+            stream: Stream::Notices,
+            seq: Seq::FIRST,
+            accepted: 1,
+            rejected: vec![Rejected {
+                k: 1,
+                reason: Rejection::ClockAhead { server_ms: 0 },
+            }],
+            server_ms: 1_795_400_000_000,
+        });
+        assert_eq!(r.ops.len(), 1);
+        assert_eq!(r.refused.len(), 1);
+        assert_eq!(r.cursors[&Stream::Notices].vector[&dev(1)], 1);
+        let second = r.next_push(Stream::Notices).unwrap();
+        assert_eq!(second.seq.get(), 2);
+        assert_eq!(second.ops.len(), 1);
+    }
+
+    #[test]
+    fn gaps_hold_until_closed() {
+        let mut r = Replica::new(
+            dev(1),
+            Name::parse("李红").unwrap(),
+            &[Stream::Notices],
+            Day::try_from(20261101).unwrap(),
+        );
+        let seg = |seq: u32, wall: u64| StoredSegment {
+            device: dev(2),
+            stream: Stream::Notices,
+            seq: Seq::new(seq).unwrap(),
+            received_ms: 1_795_400_000_000,
+            ops: vec![op(2, seq, wall, set("n-1", "x", vec![]))],
+            rejected: vec![],
+        };
+        let page = |segments| PullResponse {
+            protocol: 1,
+            server_ms: 1_795_400_000_000,
+            segments,
+            resume: None,
+        };
+        r.on_pull(page(vec![seg(2, 20), seg(3, 30)]), 0);
+        assert_eq!(r.cursors[&Stream::Notices].vector.get(&dev(2)), None);
+        assert_eq!(r.cursors[&Stream::Notices].held[&dev(2)], vec![2, 3]);
+        assert_eq!(r.since, Day::of_ms(1_795_400_000_000));
+        r.on_pull(page(vec![seg(1, 10), seg(3, 30)]), 0);
+        assert_eq!(r.cursors[&Stream::Notices].vector[&dev(2)], 3);
+        assert!(r.cursors[&Stream::Notices].held.is_empty());
+        assert!(r.held_days.is_empty());
+        assert_eq!(r.ops.len(), 3);
+    }
+}

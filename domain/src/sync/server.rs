@@ -1,0 +1,338 @@
+//! The Worker's decisions about a push or a pull, as pure functions of the request, the
+//! device's grant and the time. The Worker only adds KV and HTTP around them.
+
+use super::auth::DeviceGrant;
+use super::hlc::check_skew;
+use super::ids::OpId;
+use super::op::Op;
+use super::segment::{
+    Day, INLINE_LIMIT, Rejected, Rejection, StoredSegment, day_prefix, parse_key,
+};
+use super::wire::{
+    MAX_DAYS_PER_PULL, MAX_OPS_PER_SEGMENT, MAX_VECTOR_DEVICES, PULL_PAGE_OPS, PullRequest,
+    PullResponse, PushAck, PushRequest, Resume,
+};
+use crate::api::{ErrorCode, PROTOCOL_VERSION};
+use serde::{Deserialize, Serialize};
+
+/// A whole request refused, with the API error code to answer with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl Refused {
+    fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+fn check_protocol(protocol: u32) -> Result<(), Refused> {
+    if protocol == PROTOCOL_VERSION {
+        Ok(())
+    } else {
+        Err(Refused::new(
+            ErrorCode::ProtocolMismatch,
+            format!(
+                "this server speaks sync protocol {PROTOCOL_VERSION}, not {protocol}; reload the app"
+            ),
+        ))
+    }
+}
+
+/// Checks a grant found for a token is still valid at `now_ms`.
+pub fn check_grant(grant: Option<DeviceGrant>, now_ms: u64) -> Result<DeviceGrant, Refused> {
+    match grant {
+        Some(grant) if grant.expires_at_ms > now_ms => Ok(grant),
+        Some(_) => Err(Refused::new(
+            ErrorCode::Unauthorized,
+            "this device's sign-in has expired",
+        )),
+        None => Err(Refused::new(
+            ErrorCode::Unauthorized,
+            "unknown or revoked device token",
+        )),
+    }
+}
+
+/// Decides a push: every op is validated and authorized again; the accepted ones get their
+/// identity and author, the rest a reason. The result is what gets stored.
+pub fn accept_push(
+    grant: &DeviceGrant,
+    req: PushRequest,
+    now_ms: u64,
+) -> Result<StoredSegment, Refused> {
+    check_protocol(req.protocol)?;
+    if req.ops.is_empty() {
+        return Err(Refused::new(
+            ErrorCode::BadRequest,
+            "a segment holds at least one op",
+        ));
+    }
+    if req.ops.len() > MAX_OPS_PER_SEGMENT {
+        return Err(Refused::new(
+            ErrorCode::TooLarge,
+            format!("a segment holds at most {MAX_OPS_PER_SEGMENT} ops"),
+        ));
+    }
+    let mut ops = Vec::with_capacity(req.ops.len());
+    let mut rejected = Vec::new();
+    for (k, draft) in req.ops.into_iter().enumerate() {
+        // MAX_OPS_PER_SEGMENT keeps k within u16.
+        let k = u16::try_from(k).unwrap_or(u16::MAX);
+        let verdict = draft
+            .payload
+            .validate(&req.stream)
+            .map_err(|problem| Rejection::Invalid { problem })
+            .and_then(|()| {
+                grant
+                    .may_write(&req.stream, &draft.payload)
+                    .map_err(|e| Rejection::Forbidden {
+                        message: e.to_string(),
+                    })
+            })
+            .and_then(|()| {
+                check_skew(draft.hlc, now_ms)
+                    .map_err(|_| Rejection::ClockAhead { server_ms: now_ms })
+            });
+        match verdict {
+            Ok(()) => ops.push(Op {
+                id: OpId {
+                    device: grant.device.clone(),
+                    stream: req.stream,
+                    seq: req.seq,
+                    k,
+                },
+                hlc: draft.hlc,
+                by: grant.name.clone(),
+                payload: draft.payload,
+            }),
+            Err(reason) => rejected.push(Rejected { k, reason }),
+        }
+    }
+    Ok(StoredSegment {
+        device: grant.device.clone(),
+        stream: req.stream,
+        seq: req.seq,
+        received_ms: now_ms,
+        ops,
+        rejected,
+    })
+}
+
+/// The ack for a stored segment; a retry is acked from the stored copy, identically.
+pub fn ack(segment: &StoredSegment, now_ms: u64) -> PushAck {
+    PushAck {
+        protocol: PROTOCOL_VERSION,
+        stream: segment.stream,
+        seq: segment.seq,
+        accepted: segment.ops.len(),
+        rejected: segment.rejected.clone(),
+        server_ms: now_ms,
+    }
+}
+
+/// Checks a pull's shape and that the device may read every stream it asks for.
+pub fn check_pull(grant: &DeviceGrant, req: &PullRequest) -> Result<(), Refused> {
+    check_protocol(req.protocol)?;
+    for (stream, cursor) in &req.streams {
+        if cursor.entries() > MAX_VECTOR_DEVICES {
+            return Err(Refused::new(
+                ErrorCode::TooLarge,
+                "a version vector is too large",
+            ));
+        }
+        grant
+            .may_read(stream)
+            .map_err(|e| Refused::new(ErrorCode::Forbidden, e.to_string()))?;
+    }
+    if let Some(resume) = &req.resume {
+        let too_long = |s: &Option<String>| s.as_ref().is_some_and(|s| s.len() > 1_024);
+        if resume.day < req.since || too_long(&resume.cursor) || too_long(&resume.after) {
+            return Err(Refused::new(
+                ErrorCode::BadRequest,
+                "malformed resume point",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The days a pull lists, oldest first: from the resume point or `since`, through today.
+pub fn days_to_list(req: &PullRequest, today: Day) -> Vec<Day> {
+    let first = req.resume.as_ref().map_or(req.since, |r| r.day);
+    first.through(today, MAX_DAYS_PER_PULL)
+}
+
+/// Whether a listed key names a segment the caller asked for and lacks.
+pub fn wanted(req: &PullRequest, prefix: &str, key: &str) -> bool {
+    let after = req.resume.as_ref().and_then(|r| r.after.as_deref());
+    if after.is_some_and(|after| key <= after) {
+        return false;
+    }
+    parse_key(prefix, key).is_some_and(|(stream, device, seq)| {
+        req.streams
+            .get(&stream)
+            .is_some_and(|cursor| !cursor.covers(&device, seq))
+    })
+}
+
+/// A stored segment as this device may see it: ops it may not read are removed (the segment
+/// itself stays, so the device's vector advances past it), and other devices' rejections,
+/// which are their writer's business, are dropped.
+pub fn visible_part(grant: &DeviceGrant, mut segment: StoredSegment) -> StoredSegment {
+    segment.ops.retain(|op| grant.may_read_op(op));
+    segment.rejected.clear();
+    segment
+}
+
+/// KV metadata of a segment key: the op count always, and the whole segment when it is small
+/// enough ([`INLINE_LIMIT`]), so a pull needs no read for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SegmentMeta {
+    pub n: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seg: Option<StoredSegment>,
+}
+
+impl SegmentMeta {
+    pub fn of(segment: &StoredSegment) -> Self {
+        let inline = serde_json::to_string(segment).is_ok_and(|json| json.len() <= INLINE_LIMIT);
+        Self {
+            n: segment.ops.len(),
+            seg: inline.then(|| segment.clone()),
+        }
+    }
+}
+
+/// One key of a KV list page, with its metadata as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub key: String,
+    pub meta: Option<SegmentMeta>,
+}
+
+/// Builds one pull answer from KV list pages and reads, deciding what to list, what to read,
+/// what the caller may see and where to cut the page. The Worker (and the simulation) only
+/// perform the listing and reading it asks for.
+pub struct PullPager<'a> {
+    grant: &'a DeviceGrant,
+    req: &'a PullRequest,
+    days: Vec<Day>,
+    day_index: usize,
+    cursor: Option<String>,
+    segments: Vec<StoredSegment>,
+    ops: usize,
+    resume: Option<Resume>,
+    finished: bool,
+    today: Day,
+}
+
+impl<'a> PullPager<'a> {
+    pub fn new(grant: &'a DeviceGrant, req: &'a PullRequest, today: Day) -> Result<Self, Refused> {
+        check_pull(grant, req)?;
+        let days = days_to_list(req, today);
+        let finished = days.is_empty();
+        Ok(Self {
+            grant,
+            req,
+            cursor: req.resume.as_ref().and_then(|r| r.cursor.clone()),
+            days,
+            day_index: 0,
+            segments: Vec::new(),
+            ops: 0,
+            resume: None,
+            finished,
+            today,
+        })
+    }
+
+    /// The prefix and cursor to list next, or `None` when the page is complete.
+    pub fn next_list(&self) -> Option<(String, Option<String>)> {
+        if self.finished {
+            return None;
+        }
+        let day = *self.days.get(self.day_index)?;
+        Some((day_prefix(&self.grant.school, day), self.cursor.clone()))
+    }
+
+    /// Takes one list page; returns the keys to read in full (segments not inline). The
+    /// reads' results go to [`Self::on_read`] before the next list.
+    pub fn on_list(&mut self, keys: Vec<Listed>, next_cursor: Option<String>) -> Vec<String> {
+        let Some((prefix, page_cursor)) = self.next_list() else {
+            return Vec::new();
+        };
+        let day = self.days[self.day_index];
+        let mut to_read = Vec::new();
+        for listed in keys {
+            if !wanted(self.req, &prefix, &listed.key) {
+                continue;
+            }
+            match listed.meta {
+                Some(SegmentMeta { seg: Some(seg), .. }) => {
+                    self.ops += seg.ops.len();
+                    self.segments.push(visible_part(self.grant, seg));
+                }
+                Some(SegmentMeta { n, seg: None }) => {
+                    self.ops += n;
+                    to_read.push(listed.key.clone());
+                }
+                // Metadata missing (written by hand?): read it, count it as one op.
+                None => {
+                    self.ops += 1;
+                    to_read.push(listed.key.clone());
+                }
+            }
+            if self.ops >= PULL_PAGE_OPS {
+                self.resume = Some(Resume {
+                    day,
+                    cursor: page_cursor,
+                    after: Some(listed.key),
+                });
+                self.finished = true;
+                return to_read;
+            }
+        }
+        match next_cursor {
+            Some(cursor) => self.cursor = Some(cursor),
+            None => {
+                self.cursor = None;
+                self.day_index += 1;
+                if self.day_index >= self.days.len() {
+                    self.finished = true;
+                    // The day cap cut the listing short of today: continue on the next day.
+                    let last = self.days[self.days.len() - 1];
+                    if self.today > last {
+                        self.resume = Some(Resume {
+                            day: last.next(),
+                            cursor: None,
+                            after: None,
+                        });
+                    }
+                }
+            }
+        }
+        to_read
+    }
+
+    /// Takes a segment read in full. A key that reads as missing (not yet visible to this
+    /// reader) is skipped: the caller's vector does not advance, so it comes in a later pull.
+    pub fn on_read(&mut self, value: Option<&str>) {
+        if let Some(seg) = value.and_then(|v| serde_json::from_str::<StoredSegment>(v).ok()) {
+            self.segments.push(visible_part(self.grant, seg));
+        }
+    }
+
+    pub fn finish(self, server_ms: u64) -> PullResponse {
+        PullResponse {
+            protocol: PROTOCOL_VERSION,
+            server_ms,
+            segments: self.segments,
+            resume: self.resume,
+        }
+    }
+}

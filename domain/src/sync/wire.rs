@@ -1,0 +1,133 @@
+//! The push and pull bodies, and their limits. Every limit here is enforced by the Worker
+//! before anything is stored.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::hlc::Hlc;
+use super::ids::{DeviceId, Seq, Stream};
+use super::op::Payload;
+use super::segment::{Day, Rejected, StoredSegment};
+use crate::school::Role;
+use crate::text::Name;
+
+/// The largest request body the Worker reads: 1 MiB.
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+/// The most ops one segment may carry.
+pub const MAX_OPS_PER_SEGMENT: usize = 500;
+/// The most devices one stream's vector may name.
+pub const MAX_VECTOR_DEVICES: usize = 2_000;
+/// The most days one pull lists; older days need a resumed pull.
+pub const MAX_DAYS_PER_PULL: usize = 31;
+/// A pull page stops once it holds about this many ops; the client continues with `resume`.
+pub const PULL_PAGE_OPS: usize = 5_000;
+
+/// An op as the device sends it: the Worker adds its identity (from the segment) and who
+/// wrote it (from the device's credential).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpDraft {
+    pub hlc: Hlc,
+    pub payload: Payload,
+}
+
+/// `POST /api/v1/sync/push`: one segment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub protocol: u32,
+    pub stream: Stream,
+    pub seq: Seq,
+    pub ops: Vec<OpDraft>,
+}
+
+/// The answer to a push: which ops were refused and why; every other op is accepted.
+/// The same segment pushed again gets the same ack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushAck {
+    pub protocol: u32,
+    pub stream: Stream,
+    pub seq: Seq,
+    pub accepted: usize,
+    pub rejected: Vec<Rejected>,
+    pub server_ms: u64,
+}
+
+/// Where a paged pull continues: the day to list next and, if that day itself was cut,
+/// KV's list cursor of the page to list and the last key already answered in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resume {
+    pub day: Day,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+}
+
+/// What the caller already has of one stream.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamCursor {
+    /// Per device, the highest seq up to which the caller has every segment.
+    #[serde(default)]
+    pub vector: BTreeMap<DeviceId, u32>,
+    /// Segments above the vector the caller already holds (received past a gap).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub held: BTreeMap<DeviceId, Vec<u32>>,
+}
+
+impl StreamCursor {
+    /// Whether the caller already has this segment.
+    pub fn covers(&self, device: &DeviceId, seq: Seq) -> bool {
+        self.vector.get(device).is_some_and(|&top| seq.get() <= top)
+            || self
+                .held
+                .get(device)
+                .is_some_and(|held| held.contains(&seq.get()))
+    }
+
+    /// How many entries the cursor carries, for the size limit.
+    pub fn entries(&self) -> usize {
+        self.vector.len() + self.held.values().map(|h| h.len().max(1)).sum::<usize>()
+    }
+}
+
+/// `POST /api/v1/sync/pull`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullRequest {
+    pub protocol: u32,
+    /// The oldest receive day the caller still needs listed.
+    pub since: Day,
+    /// Set to continue a page that was cut.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume: Option<Resume>,
+    /// The streams wanted, with what the caller has of each.
+    pub streams: BTreeMap<Stream, StreamCursor>,
+}
+
+/// The answer to a pull: segments the caller lacks, in key order. A segment of a stream
+/// the caller reads only in part (a teacher's view of `health`) carries only the ops the
+/// caller may see, possibly none, so its vector still advances.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub protocol: u32,
+    pub server_ms: u64,
+    pub segments: Vec<StoredSegment>,
+    /// Set when the answer was cut: pull again with it to continue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume: Option<Resume>,
+}
+
+/// `GET /api/v1/sync/session`: who the device's token says it is, and what it may read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub protocol: u32,
+    pub device: DeviceId,
+    pub name: Name,
+    pub role: Role,
+    pub streams: Vec<Stream>,
+    pub server_ms: u64,
+}

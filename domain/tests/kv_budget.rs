@@ -1,0 +1,186 @@
+//! KV operations a school day costs, against DESIGN.md's budget: at most 300 writes a day for
+//! a school of 2,000 students and 100 staff (the free plan allows 1,000 writes and 1,000
+//! lists a day per account, and 100,000 reads).
+
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod sim;
+
+use chrono::NaiveDate;
+use guardpost_domain::school::{Role, SchoolId};
+use guardpost_domain::sync::auth::DeviceGrant;
+use guardpost_domain::sync::op::{MovementReason, Session, SessionCheck, StockMovement};
+use guardpost_domain::sync::replica::Replica;
+use guardpost_domain::sync::segment::Day;
+use guardpost_domain::sync::{ClassId, DeviceId, Payload, Stream};
+use guardpost_domain::text::Name;
+use sim::{Kv, Rng, pull, push};
+
+const WRITE_BUDGET: u64 = 300;
+/// 2026-11-23 00:00 in Asia/Shanghai, as UTC milliseconds.
+const LOCAL_MIDNIGHT_MS: u64 = 1_795_363_200_000;
+const MINUTE: u64 = 60_000;
+
+/// When and how a device is used during the day: (local minute it opens, minutes it stays
+/// visible, ops it records on opening).
+type Visit = (u64, u64, usize);
+
+struct Staff {
+    replica: Replica,
+    grant: DeviceGrant,
+    visits: Vec<Visit>,
+    class: Option<ClassId>,
+}
+
+fn staff(i: usize, role: Role, class: Option<ClassId>, visits: Vec<Visit>) -> Staff {
+    let grant = DeviceGrant {
+        school: SchoolId::parse("budget").unwrap(),
+        device: DeviceId::parse(&format!("device-{i:04}")).unwrap(),
+        name: Name::parse(&format!("staff {i}")).unwrap(),
+        role,
+        classes: class.iter().cloned().collect(),
+        expires_at_ms: u64::MAX,
+    };
+    let since = Day::of_ms(LOCAL_MIDNIGHT_MS);
+    let replica = Replica::new(
+        grant.device.clone(),
+        grant.name.clone(),
+        &grant.readable_streams(),
+        since,
+    );
+    Staff {
+        replica,
+        grant,
+        visits,
+        class,
+    }
+}
+
+#[test]
+fn a_school_day_stays_within_the_kv_budget() {
+    // 50 classes of 40 (2,000 students), 10 of them boarding. 50 class teachers do the
+    // morning and noon checks (boarding classes also the evening one), each visit 3 minutes;
+    // 3 logistics staff record 5 movements 4 times a day; the doctor looks in 3 times for 10
+    // minutes; 2 office PCs are looked at for 2 hours each. The other 44 staff do not use it
+    // daily. While visible the app syncs on opening, after each change and every 60 s.
+    let mut people = Vec::new();
+    for c in 0..50 {
+        let class = ClassId::parse(&format!("c{c:02}")).unwrap();
+        let mut visits = vec![
+            (7 * 60 + 40 + c as u64 % 20, 3, 1),
+            (12 * 60 + 20 + c as u64 % 15, 3, 1),
+        ];
+        if c < 10 {
+            visits.push((20 * 60 + c as u64, 3, 1));
+        }
+        people.push(staff(c, Role::Teacher, Some(class), visits));
+    }
+    for l in 0..3 {
+        let visits = [8 * 60, 10 * 60, 14 * 60, 16 * 60]
+            .map(|m| (m + l * 7, 5, 5))
+            .to_vec();
+        people.push(staff(50 + l as usize, Role::Logistics, None, visits));
+    }
+    people.push(staff(
+        53,
+        Role::Health,
+        None,
+        vec![(9 * 60, 10, 0), (13 * 60, 10, 0), (16 * 60, 10, 0)],
+    ));
+    for a in 0..2 {
+        people.push(staff(
+            54 + a,
+            Role::Admin,
+            None,
+            vec![(8 * 60 + a as u64 * 30, 60, 0), (14 * 60, 60, 0)],
+        ));
+    }
+
+    // Every sync event of the day, in time order: (ms, person, ops to record first).
+    let mut events: Vec<(u64, usize, usize)> = Vec::new();
+    for (p, person) in people.iter().enumerate() {
+        for &(open, minutes, ops) in &person.visits {
+            let start = LOCAL_MIDNIGHT_MS + open * MINUTE;
+            events.push((start, p, 0));
+            events.push((start + 30_000, p, ops));
+            for m in 1..=minutes {
+                events.push((start + m * MINUTE, p, 0));
+            }
+        }
+    }
+    events.sort();
+
+    let mut kv = Kv::new(60_000, 1_000);
+    let school = SchoolId::parse("budget").unwrap();
+    let mut rng = Rng(1);
+    let date = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let mut pulls = 0;
+    for (at, p, ops) in events {
+        let person = &mut people[p];
+        for i in 0..ops {
+            let (stream, payload) = match (&person.class, person.grant.role) {
+                (Some(class), _) => (
+                    Stream::Health,
+                    Payload::SessionCheck(SessionCheck {
+                        class: class.clone(),
+                        date,
+                        session: [Session::Morning, Session::Noon, Session::Evening]
+                            [(at / (5 * 60 * MINUTE)) as usize % 3],
+                        present: 39,
+                        absent: 1,
+                        fever: 0,
+                    }),
+                ),
+                _ => (
+                    Stream::Supplies,
+                    Payload::StockMovement(StockMovement {
+                        item: "masks".into(),
+                        delta: -(i as i32 + 1),
+                        reason: MovementReason::Issue,
+                        signed_by: person.grant.name.clone(),
+                    }),
+                ),
+            };
+            person.replica.record(stream, payload, at).unwrap();
+        }
+        for stream in person.replica.streams_to_push() {
+            if let Some(req) = person.replica.next_push(stream) {
+                let ack = push(&mut kv, &school, &person.grant, req, at, &mut rng)
+                    .unwrap_or_else(|f| panic!("{f:?}"));
+                person.replica.on_ack(&ack);
+            }
+        }
+        loop {
+            pulls += 1;
+            let req = person.replica.pull_request();
+            let response =
+                pull(&mut kv, &person.grant, &req, at).unwrap_or_else(|f| panic!("{f:?}"));
+            if !person.replica.on_pull(response, at) {
+                break;
+            }
+        }
+    }
+    let counts = kv.counts;
+    println!(
+        "school day: {} writes (budget {WRITE_BUDGET}), {} lists, {} reads, {pulls} pulls",
+        counts.writes, counts.lists, counts.reads
+    );
+    assert!(
+        counts.writes <= WRITE_BUDGET,
+        "{} KV writes in a school day",
+        counts.writes
+    );
+    assert!(counts.reads <= 100_000);
+    // Every morning and noon check reached the doctor's device by the last visit (16:00);
+    // the evening checks come later.
+    let doctor = &people[53].replica;
+    assert_eq!(
+        doctor
+            .ops
+            .values()
+            .filter(|op| op.id.stream == Stream::Health)
+            .count(),
+        100
+    );
+}

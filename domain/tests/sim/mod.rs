@@ -1,0 +1,206 @@
+//! The simulated world shared by the sync tests: a seedable RNG, Workers KV as Cloudflare
+//! describes it, and the Worker's push and pull handlers over it.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+
+use guardpost_domain::school::SchoolId;
+use guardpost_domain::sync::auth::DeviceGrant;
+use guardpost_domain::sync::segment::{self, Day, StoredSegment};
+use guardpost_domain::sync::server::{self, Listed, PullPager, SegmentMeta};
+use guardpost_domain::sync::wire::{PullRequest, PullResponse, PushAck, PushRequest};
+
+/// SplitMix64: small, seedable, and the same on every machine.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+/// Counts of KV operations, the free plan's scarce resources.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct KvCounts {
+    pub writes: u64,
+    pub lists: u64,
+    pub reads: u64,
+}
+
+struct Entry {
+    value: String,
+    meta: SegmentMeta,
+    written_ms: u64,
+    visible_ms: u64,
+}
+
+/// Workers KV as Cloudflare describes it: a write becomes visible to readers after a delay
+/// (up to `max_delay_ms`), a read that missed keeps missing for 60 s (cached miss), and a
+/// second write to one key within a second fails with 429.
+pub struct Kv {
+    entries: BTreeMap<String, Entry>,
+    missed: BTreeMap<String, u64>,
+    max_delay_ms: u64,
+    list_limit: usize,
+    pub counts: KvCounts,
+}
+
+const KEY_WRITE_INTERVAL_MS: u64 = 1_000;
+const MISS_CACHE_MS: u64 = 60_000;
+
+impl Kv {
+    pub fn new(max_delay_ms: u64, list_limit: usize) -> Self {
+        Self {
+            entries: BTreeMap::new(),
+            missed: BTreeMap::new(),
+            max_delay_ms,
+            list_limit,
+            counts: KvCounts::default(),
+        }
+    }
+
+    pub fn put(
+        &mut self,
+        key: &str,
+        value: String,
+        meta: SegmentMeta,
+        now: u64,
+        rng: &mut Rng,
+    ) -> Result<(), u16> {
+        if self
+            .entries
+            .get(key)
+            .is_some_and(|e| now < e.written_ms + KEY_WRITE_INTERVAL_MS)
+        {
+            return Err(429);
+        }
+        self.counts.writes += 1;
+        let visible_ms = now + rng.below(self.max_delay_ms + 1);
+        self.entries.insert(
+            key.to_owned(),
+            Entry {
+                value,
+                meta,
+                written_ms: now,
+                visible_ms,
+            },
+        );
+        Ok(())
+    }
+
+    pub fn get(&mut self, key: &str, now: u64) -> Option<String> {
+        self.counts.reads += 1;
+        if self
+            .missed
+            .get(key)
+            .is_some_and(|&at| now < at + MISS_CACHE_MS)
+        {
+            return None;
+        }
+        match self.entries.get(key).filter(|e| e.visible_ms <= now) {
+            Some(e) => Some(e.value.clone()),
+            None => {
+                self.missed.insert(key.to_owned(), now);
+                None
+            }
+        }
+    }
+
+    /// One list page; the cursor is the last key of the previous page.
+    pub fn list(
+        &mut self,
+        prefix: &str,
+        cursor: Option<&str>,
+        now: u64,
+    ) -> (Vec<Listed>, Option<String>) {
+        self.counts.lists += 1;
+        let keys: Vec<Listed> = self
+            .entries
+            .range(prefix.to_owned()..)
+            .take_while(|(k, _)| k.starts_with(prefix))
+            .filter(|(k, _)| cursor.is_none_or(|c| k.as_str() > c))
+            .filter(|(_, e)| e.visible_ms <= now)
+            .take(self.list_limit + 1)
+            .map(|(k, e)| Listed {
+                key: k.clone(),
+                meta: Some(e.meta.clone()),
+            })
+            .collect();
+        if keys.len() > self.list_limit {
+            let page: Vec<Listed> = keys.into_iter().take(self.list_limit).collect();
+            let next = page.last().map(|l| l.key.clone());
+            (page, next)
+        } else {
+            (keys, None)
+        }
+    }
+
+    /// Every stored segment, whatever its visibility: the truth the devices must converge to.
+    pub fn all_segments(&self) -> Vec<StoredSegment> {
+        self.entries
+            .values()
+            .filter_map(|e| serde_json::from_str(&e.value).ok())
+            .collect()
+    }
+}
+
+/// What can go wrong with a request in the simulation.
+#[derive(Debug)]
+pub enum Failure {
+    /// No answer: offline, or the answer was lost after the server acted.
+    Lost,
+    Status(u16),
+}
+
+/// The Worker's push handler, as `worker/src/sync.rs` runs it.
+pub fn push(
+    kv: &mut Kv,
+    school: &SchoolId,
+    grant: &DeviceGrant,
+    req: PushRequest,
+    now: u64,
+    rng: &mut Rng,
+) -> Result<PushAck, Failure> {
+    let seg = server::accept_push(grant, req, now).map_err(|r| Failure::Status(r.code.status()))?;
+    let key = segment::key(school, Day::of_ms(now), seg.stream, &seg.device, seg.seq);
+    if let Some(stored) = kv
+        .get(&key, now)
+        .and_then(|v| serde_json::from_str::<StoredSegment>(&v).ok())
+    {
+        return Ok(server::ack(&stored, now));
+    }
+    let value = serde_json::to_string(&seg).map_err(|_| Failure::Status(500))?;
+    kv.put(&key, value, SegmentMeta::of(&seg), now, rng)
+        .map_err(Failure::Status)?;
+    Ok(server::ack(&seg, now))
+}
+
+/// The Worker's pull handler, as `worker/src/sync.rs` runs it.
+pub fn pull(
+    kv: &mut Kv,
+    grant: &DeviceGrant,
+    req: &PullRequest,
+    now: u64,
+) -> Result<PullResponse, Failure> {
+    let mut pager = PullPager::new(grant, req, Day::of_ms(now))
+        .map_err(|r| Failure::Status(r.code.status()))?;
+    while let Some((prefix, cursor)) = pager.next_list() {
+        let (keys, next) = kv.list(&prefix, cursor.as_deref(), now);
+        for key in pager.on_list(keys, next) {
+            let value = kv.get(&key, now);
+            pager.on_read(value.as_deref());
+        }
+    }
+    Ok(pager.finish(now))
+}
