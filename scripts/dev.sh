@@ -12,7 +12,7 @@ PERSIST="${PERSIST:-$ROOT/.wrangler/state}"
 
 log "seeding the demo school (idempotent)"
 mkdir -p "$PERSIST"
-cargo run --quiet -p guardpost-tools --bin seed -- "$ROOT/target/demo-seed.json"
+tokens="$(cargo run --quiet -p guardpost-tools --bin seed -- "$ROOT/target/demo-seed.json")"
 wrangler kv bulk put "$ROOT/target/demo-seed.json" --binding KV --local --persist-to "$PERSIST" >/dev/null
 
 cat <<MSG
@@ -21,6 +21,8 @@ cat <<MSG
     public notice page   http://127.0.0.1:$PORT/
     the app              http://127.0.0.1:$PORT/app/
     health               http://127.0.0.1:$PORT/api/v1/health
+  Demo device tokens (role, person, token), for signing the app in as demo staff:
+$(printf '%s\n' "$tokens" | sed 's/^/    /')
   Press Ctrl-C to stop. KV data is kept in $PERSIST.
 
 MSG

@@ -1,6 +1,7 @@
 // Starts and stops a real `wrangler dev` (workerd + local KV on disk) for the tests, on
 // 127.0.0.1, a free port and a throw-away KV directory.
 import { spawn, execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -49,12 +50,28 @@ export async function demoSeed(persistDir) {
 }
 
 /**
- * Starts `wrangler dev` and resolves once /api/v1/health answers.
- * Options: seed (default true) seeds the demo school before the start.
+ * A device grant with a fresh random token, as KV entries; returns { token, entry }.
+ * `school` defaults to the demo school; expiresAtMs to a year from now.
  */
-export async function startWorker({ seed = true } = {}) {
+export function deviceGrant({ device, name, role, classes = [], school = 'demo', expiresAtMs }) {
+  const token = randomBytes(24).toString('base64url');
+  const hash = createHash('sha256').update(token).digest('hex');
+  const grant = {
+    school, device, name, role, classes,
+    expires_at_ms: expiresAtMs ?? Date.now() + 365 * 86_400_000,
+  };
+  return { token, entry: { key: `v1/${school}/device/${hash}`, value: JSON.stringify(grant) } };
+}
+
+/**
+ * Starts `wrangler dev` and resolves once /api/v1/health answers.
+ * Options: seed (default true) seeds the demo school before the start; entries are more KV
+ * entries ({key, value}) to write before the start.
+ */
+export async function startWorker({ seed = true, entries = [] } = {}) {
   const persistDir = await mkdtemp(join(tmpdir(), 'guardpost-kv-'));
   if (seed) await demoSeed(persistDir);
+  if (entries.length) await kvBulkPut(persistDir, entries);
   const port = await freePort();
   const child = spawn(WRANGLER, ['dev', '--ip', '127.0.0.1', '--port', String(port),
     '--persist-to', persistDir, '--show-interactive-dev-session=false', '--log-level', 'warn'],

@@ -13,6 +13,11 @@ pub fn public_board(school: &SchoolId) -> String {
     format!("v1/{school}/public")
 }
 
+/// A device's grant, under the hex SHA-256 of its bearer token.
+pub fn device_grant(school: &SchoolId, token_hash: &str) -> String {
+    format!("v1/{school}/device/{token_hash}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

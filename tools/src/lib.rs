@@ -1,5 +1,8 @@
 //! Development tools around the domain crate.
 
+use guardpost_domain::school::Role;
+use guardpost_domain::sync::auth::{DeviceGrant, token_hash};
+use guardpost_domain::sync::{ClassId, DeviceId};
 use guardpost_domain::{demo, keys};
 use serde::Serialize;
 
@@ -10,11 +13,55 @@ pub struct KvEntry {
     pub value: String,
 }
 
-/// The demo school's KV entries: its profile and its public board. The same bytes every time,
-/// so seeding is idempotent.
+/// A demo device: the token `make dev` prints, so a person can sign the app in as one of
+/// the demo staff. Known tokens are for the local demo only; real devices join by invite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoDevice {
+    pub token: String,
+    pub grant: DeviceGrant,
+}
+
+/// One demo device per demo staff member, valid for ten years from the seed.
+pub fn demo_devices() -> Vec<DemoDevice> {
+    let school = demo::school();
+    let expires_at_ms =
+        u64::try_from(demo::seeded_at().timestamp_millis()).unwrap_or(0) + 10 * 365 * 86_400_000;
+    school
+        .staff
+        .iter()
+        .enumerate()
+        .filter_map(|(i, member)| {
+            let role = match member.role {
+                Role::Admin => "admin",
+                Role::Health => "health",
+                Role::Logistics => "logistics",
+                Role::Teacher => "teacher",
+            };
+            let device = DeviceId::parse(&format!("demo-{role}-{i}")).ok()?;
+            Some(DemoDevice {
+                token: format!("demo-{role}-{i}-token-for-local-use-only"),
+                grant: DeviceGrant {
+                    school: school.id.clone(),
+                    device,
+                    name: member.name.clone(),
+                    role: member.role,
+                    classes: member
+                        .classes
+                        .iter()
+                        .filter_map(|c| ClassId::parse(c).ok())
+                        .collect(),
+                    expires_at_ms,
+                },
+            })
+        })
+        .collect()
+}
+
+/// The demo school's KV entries: its profile, its public board and the demo devices' grants.
+/// The same bytes every time, so seeding is idempotent.
 pub fn demo_seed() -> Result<Vec<KvEntry>, serde_json::Error> {
     let school = demo::school();
-    Ok(vec![
+    let mut entries = vec![
         KvEntry {
             key: keys::profile(&school.id),
             value: serde_json::to_string(&school)?,
@@ -23,7 +70,14 @@ pub fn demo_seed() -> Result<Vec<KvEntry>, serde_json::Error> {
             key: keys::public_board(&school.id),
             value: serde_json::to_string(&demo::public_board(demo::seeded_at()))?,
         },
-    ])
+    ];
+    for device in demo_devices() {
+        entries.push(KvEntry {
+            key: keys::device_grant(&school.id, &token_hash(&device.token)),
+            value: serde_json::to_string(&device.grant)?,
+        });
+    }
+    Ok(entries)
 }
 
 #[cfg(test)]
@@ -35,5 +89,12 @@ mod tests {
         let a = demo_seed().unwrap();
         assert_eq!(a, demo_seed().unwrap());
         assert!(a.iter().all(|e| e.key.starts_with("v1/demo/")));
+        let devices = demo_devices();
+        assert_eq!(devices.len(), guardpost_domain::demo::school().staff.len());
+        assert!(
+            devices
+                .iter()
+                .all(|d| guardpost_domain::sync::auth::token_well_formed(&d.token))
+        );
     }
 }

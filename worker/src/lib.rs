@@ -8,6 +8,7 @@ mod config;
 mod public_page;
 mod reply;
 mod strings;
+mod sync;
 
 use worker::{Context, Env, Method, Request, Response, Result, event};
 
@@ -24,7 +25,14 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         "/" if readable => public_page::show(&req, &env).await,
         "/api/v1/health" if readable => api::health(&env).await,
         "/api/v1/school" if readable => api::school(&env).await,
-        "/api/v1/health" | "/api/v1/school" => reply::api_error(
+        "/api/v1/sync/session" if readable => sync::session(req, &env).await,
+        "/api/v1/sync/push" if req.method() == Method::Post => sync::push(req, &env).await,
+        "/api/v1/sync/pull" if req.method() == Method::Post => sync::pull(req, &env).await,
+        "/api/v1/health"
+        | "/api/v1/school"
+        | "/api/v1/sync/session"
+        | "/api/v1/sync/push"
+        | "/api/v1/sync/pull" => reply::api_error(
             ErrorCode::MethodNotAllowed,
             format!("{} is not allowed on {path}", req.method()),
         ),

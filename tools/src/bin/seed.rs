@@ -1,4 +1,5 @@
-//! Writes the demo school as a `wrangler kv bulk put` file: `seed OUT.json`.
+//! Writes the demo school as a `wrangler kv bulk put` file: `seed OUT.json`, and prints the
+//! demo devices' tokens.
 
 use std::process::ExitCode;
 
@@ -15,7 +16,17 @@ fn main() -> ExitCode {
         }
     };
     match std::fs::write(&out, json) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => {
+            for device in guardpost_tools::demo_devices() {
+                println!(
+                    "{:<10} {:<8} {}",
+                    format!("{:?}", device.grant.role).to_lowercase(),
+                    device.grant.name,
+                    device.token
+                );
+            }
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("seed: writing {}: {e}", out.to_string_lossy());
             ExitCode::FAILURE

@@ -1,0 +1,232 @@
+//! `/api/v1/sync/*`: the device's session, push and pull. The decisions are the domain's
+//! (`guardpost_domain::sync::server`); this module authenticates, reads the body within its
+//! limits, and performs the KV reads, lists and the one write a push costs.
+
+use guardpost_domain::api::{ErrorCode, PROTOCOL_VERSION};
+use guardpost_domain::keys;
+use guardpost_domain::school::SchoolId;
+use guardpost_domain::sync::auth::{DeviceGrant, token_hash, token_well_formed};
+use guardpost_domain::sync::segment::{self, Day, StoredSegment};
+use guardpost_domain::sync::server::{self, Listed, PullPager, Refused, SegmentMeta};
+use guardpost_domain::sync::wire::{MAX_BODY_BYTES, PullRequest, PushRequest, SessionInfo};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use worker::kv::KvStore;
+use worker::{Date, Env, Request, Response, Result};
+
+use crate::config;
+use crate::reply::{api_error, json};
+
+fn refused(r: Refused) -> Result<Response> {
+    api_error(r.code, r.message)
+}
+
+/// The school, its KV namespace and the device's grant, or the error response to send.
+struct Caller {
+    school: SchoolId,
+    store: KvStore,
+    grant: DeviceGrant,
+    now_ms: u64,
+}
+
+async fn authenticate(req: &Request, env: &Env) -> std::result::Result<Caller, Result<Response>> {
+    let school = config::school(env).map_err(|m| api_error(ErrorCode::Internal, m))?;
+    let store = env
+        .kv(config::KV_BINDING)
+        .map_err(|e| api_error(ErrorCode::Internal, format!("KV binding: {e}")))?;
+    let header = req
+        .headers()
+        .get("Authorization")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let Some(token) = header
+        .strip_prefix("Bearer ")
+        .filter(|t| token_well_formed(t))
+    else {
+        return Err(api_error(
+            ErrorCode::Unauthorized,
+            "send the device token as 'Authorization: Bearer …'",
+        ));
+    };
+    let grant = store
+        .get(&keys::device_grant(&school, &token_hash(token)))
+        .json::<DeviceGrant>()
+        .await
+        .map_err(|e| {
+            api_error(
+                ErrorCode::Internal,
+                format!("reading the device grant: {e}"),
+            )
+        })?;
+    let now_ms = Date::now().as_millis();
+    // A grant is looked up under this school's prefix, so another school's token is unknown
+    // here; the school check guards against a grant copied between prefixes.
+    let grant =
+        server::check_grant(grant.filter(|g| g.school == school), now_ms).map_err(refused)?;
+    Ok(Caller {
+        school,
+        store,
+        grant,
+        now_ms,
+    })
+}
+
+/// Reads a JSON body within [`MAX_BODY_BYTES`], answering 409 for another protocol version
+/// before the strict parse (a newer client's body may not parse as this version's).
+async fn read_body<T: DeserializeOwned>(
+    req: &mut Request,
+) -> std::result::Result<T, Result<Response>> {
+    let declared = req
+        .headers()
+        .get("Content-Length")
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse::<usize>().ok());
+    let too_large = || {
+        api_error(
+            ErrorCode::TooLarge,
+            format!("the body is limited to {MAX_BODY_BYTES} bytes"),
+        )
+    };
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+        return Err(too_large());
+    }
+    let bytes = req
+        .bytes()
+        .await
+        .map_err(|e| api_error(ErrorCode::BadRequest, format!("reading the body: {e}")))?;
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(too_large());
+    }
+    #[derive(Deserialize)]
+    struct Versioned {
+        protocol: u32,
+    }
+    match serde_json::from_slice::<Versioned>(&bytes) {
+        Ok(v) if v.protocol != PROTOCOL_VERSION => {
+            return Err(api_error(
+                ErrorCode::ProtocolMismatch,
+                format!(
+                    "this server speaks sync protocol {PROTOCOL_VERSION}, not {}; reload the app",
+                    v.protocol
+                ),
+            ));
+        }
+        _ => {}
+    }
+    serde_json::from_slice::<T>(&bytes)
+        .map_err(|e| api_error(ErrorCode::BadRequest, format!("malformed body: {e}")))
+}
+
+/// `GET /api/v1/sync/session`.
+pub async fn session(req: Request, env: &Env) -> Result<Response> {
+    let caller = match authenticate(&req, env).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    json(&SessionInfo {
+        protocol: PROTOCOL_VERSION,
+        device: caller.grant.device.clone(),
+        name: caller.grant.name.clone(),
+        role: caller.grant.role,
+        streams: caller.grant.readable_streams(),
+        server_ms: caller.now_ms,
+    })
+}
+
+/// `POST /api/v1/sync/push`: one segment, one KV write. A segment already stored under its
+/// key (a retry after a lost ack) is acked from the stored copy and not written again.
+pub async fn push(mut req: Request, env: &Env) -> Result<Response> {
+    let caller = match authenticate(&req, env).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let body = match read_body::<PushRequest>(&mut req).await {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
+    let segment = match server::accept_push(&caller.grant, body, caller.now_ms) {
+        Ok(segment) => segment,
+        Err(r) => return refused(r),
+    };
+    let key = segment::key(
+        &caller.school,
+        Day::of_ms(caller.now_ms),
+        segment.stream,
+        &segment.device,
+        segment.seq,
+    );
+    if let Ok(Some(stored)) = caller.store.get(&key).json::<StoredSegment>().await {
+        return json(&server::ack(&stored, caller.now_ms));
+    }
+    let put = caller
+        .store
+        .put(&key, &segment)
+        .and_then(|put| put.metadata(SegmentMeta::of(&segment)));
+    let written = match put {
+        Ok(put) => put.execute().await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = written {
+        let message = e.to_string();
+        // KV allows one write a second per key: the device retries the same segment.
+        if message.contains("429") || message.contains("Too Many") {
+            let mut response =
+                api_error(ErrorCode::TooManyRequests, "retry this segment in a second")?;
+            response.headers_mut().set("Retry-After", "1")?;
+            return Ok(response);
+        }
+        return api_error(
+            ErrorCode::Internal,
+            format!("storing the segment: {message}"),
+        );
+    }
+    json(&server::ack(&segment, caller.now_ms))
+}
+
+/// `POST /api/v1/sync/pull`: lists the requested days, returns the segments the caller lacks
+/// as far as its role lets it see them, in pages.
+pub async fn pull(mut req: Request, env: &Env) -> Result<Response> {
+    let caller = match authenticate(&req, env).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let body = match read_body::<PullRequest>(&mut req).await {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
+    let mut pager = match PullPager::new(&caller.grant, &body, Day::of_ms(caller.now_ms)) {
+        Ok(pager) => pager,
+        Err(r) => return refused(r),
+    };
+    while let Some((prefix, cursor)) = pager.next_list() {
+        let mut list = caller.store.list().prefix(prefix).limit(1_000);
+        if let Some(cursor) = cursor {
+            list = list.cursor(cursor);
+        }
+        let page = match list.execute().await {
+            Ok(page) => page,
+            Err(e) => return api_error(ErrorCode::Internal, format!("listing segments: {e}")),
+        };
+        let keys = page
+            .keys
+            .into_iter()
+            .map(|k| Listed {
+                meta: k
+                    .metadata
+                    .and_then(|m| serde_json::from_value::<SegmentMeta>(m).ok()),
+                key: k.name,
+            })
+            .collect();
+        let next = (!page.list_complete).then_some(page.cursor).flatten();
+        for key in pager.on_list(keys, next) {
+            let value = match caller.store.get(&key).text().await {
+                Ok(value) => value,
+                Err(e) => return api_error(ErrorCode::Internal, format!("reading a segment: {e}")),
+            };
+            pager.on_read(value.as_deref());
+        }
+    }
+    json(&pager.finish(caller.now_ms))
+}
