@@ -102,15 +102,27 @@ describe('sync API', () => {
     const now = Date.now();
     const body = {
       protocol: 1, stream: 'health', seq: 2,
-      ops: [check('g1c1', 'noon', now), check('g3c2', 'noon', now + 1), { ...check('g1c1', 'evening', now + 10 * 60_000) }],
+      ops: [check('g1c1', 'noon', now), check('g3c2', 'noon', now + 1), check('g1c1', 'evening', now + 2)],
     };
     const ack = await (await post('/api/v1/sync/push', teacher.token, body)).json();
-    assert.equal(ack.accepted, 1);
-    assert.deepEqual(ack.rejected.map((r) => [r.k, r.reason.code]), [[1, 'forbidden'], [2, 'clock_ahead']]);
+    assert.equal(ack.accepted, 2);
+    assert.deepEqual(ack.rejected.map((r) => [r.k, r.reason.code]), [[1, 'forbidden']]);
+    assert.match(ack.rejected[0].reason.message, /may not write/);
     const supplies = await post('/api/v1/sync/push', teacher.token, { protocol: 1, stream: 'supplies', seq: 1, ops: [movement(5, now)] });
     const supAck = await supplies.json();
     assert.equal(supAck.accepted, 0);
     assert.equal(supAck.rejected[0].reason.code, 'forbidden');
+  });
+
+  test('a segment stamped far ahead of the server clock is refused unstored, with the server time', async () => {
+    const ahead = Date.now() + 10 * 60_000;
+    const res = await post('/api/v1/sync/push', teacher.token, { protocol: 1, stream: 'health', seq: 3, ops: [check('g1c1', 'morning', ahead)] });
+    assert.equal(res.status, 422);
+    const body = await res.json();
+    assert.equal(body.error, 'clock_ahead');
+    assert.ok(Math.abs(body.server_ms - Date.now()) < 60_000);
+    const seen = await pullAll(doctor.token, ['health']);
+    assert.ok(!seen.segments.some((s) => s.device === 'phone-lihong' && s.seq === 3), 'nothing stored');
   });
 
   test('pulls are filtered by role and class', async () => {

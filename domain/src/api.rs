@@ -64,6 +64,8 @@ pub enum ErrorCode {
     NotFound,
     MethodNotAllowed,
     ProtocolMismatch,
+    /// The device's timestamps are ahead of the server's clock; `server_ms` says by how much.
+    ClockAhead,
     TooLarge,
     TooManyRequests,
     NotSeeded,
@@ -79,6 +81,7 @@ impl ErrorCode {
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::ProtocolMismatch => 409,
+            Self::ClockAhead => 422,
             Self::TooLarge => 413,
             Self::TooManyRequests => 429,
             Self::NotSeeded => 503,
@@ -87,11 +90,14 @@ impl ErrorCode {
     }
 }
 
-/// Every API error body: `{"error": code, "message": text}`.
+/// Every API error body: `{"error": code, "message": text}`, and the server's clock when
+/// the error is about time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     pub error: ErrorCode,
     pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_ms: Option<u64>,
 }
 
 impl ApiError {
@@ -99,6 +105,7 @@ impl ApiError {
         Self {
             error,
             message: message.into(),
+            server_ms: None,
         }
     }
 }

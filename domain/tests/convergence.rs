@@ -196,8 +196,18 @@ impl World {
                 }
             });
             match result {
-                Ok(ack) => self.devices[d].replica.on_ack(&ack),
+                Ok(ack) => {
+                    let now = self.device_now(d);
+                    self.devices[d].replica.on_ack(&ack, now);
+                }
                 Err(Failure::Lost | Failure::Status(429)) => return,
+                Err(Failure::ClockAhead(server_ms)) => {
+                    let now = self.device_now(d);
+                    self.devices[d]
+                        .replica
+                        .restamp_sealed(stream, server_ms, now);
+                    return;
+                }
                 Err(Failure::Status(code)) => panic!("push refused with {code}"),
             }
         }
@@ -354,16 +364,45 @@ proptest! {
 }
 
 #[test]
-fn refused_changes_are_reported_not_dropped() {
-    // A clock far ahead: every op is refused by the skew guard, and each refusal is listed.
+fn a_clock_far_ahead_is_corrected_not_refused() {
+    // A phone an hour fast records before it has ever heard from the server: its first push
+    // is refused unstored, restamped on the server's clock, and then stored.
     let mut world = World::new(7, 1, 0, START_MS);
     world.devices[0].skew_ms = 60 * 60_000;
     for _ in 0..5 {
         world.record(0);
     }
-    world.heal_and_sync(1);
+    world.heal_and_sync(2);
     let r = &world.devices[0].replica;
-    assert_eq!(r.refused.len(), world.devices[0].recorded);
-    assert!(r.ops.is_empty());
+    assert!(r.refused.is_empty());
+    assert_eq!(r.ops.len(), world.devices[0].recorded);
+    assert!(r.ops.values().all(|op| op.hlc.wall < world.now + 60_000));
+    world.check();
+}
+
+#[test]
+fn refused_changes_are_reported_not_dropped() {
+    // A teacher's device writes a check for a class that is not theirs (the app would not
+    // offer it; a tampered client might): the Worker refuses it and the device lists it.
+    let mut world = World::new(9, 0, 1, START_MS);
+    let now = world.device_now(0);
+    let other = Payload::SessionCheck(SessionCheck {
+        class: class("g3c2"),
+        date: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        session: Session::Morning,
+        present: 30,
+        absent: 1,
+        fever: 0,
+    });
+    world.devices[0]
+        .replica
+        .record(Stream::Health, other, now)
+        .unwrap();
+    world.devices[0].recorded += 1;
+    world.record(0);
+    world.heal_and_sync(2);
+    let r = &world.devices[0].replica;
+    assert_eq!(r.refused.len(), 1);
+    assert_eq!(r.ops.len(), 1);
     world.check();
 }

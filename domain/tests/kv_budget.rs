@@ -148,7 +148,7 @@ fn a_school_day_stays_within_the_kv_budget() {
             if let Some(req) = person.replica.next_push(stream) {
                 let ack = push(&mut kv, &school, &person.grant, req, at, &mut rng)
                     .unwrap_or_else(|f| panic!("{f:?}"));
-                person.replica.on_ack(&ack);
+                person.replica.on_ack(&ack, at);
             }
         }
         loop {

@@ -18,7 +18,7 @@ use crate::config;
 use crate::reply::{api_error, json};
 
 fn refused(r: Refused) -> Result<Response> {
-    api_error(r.code, r.message)
+    Ok(Response::from_json(&r.body())?.with_status(r.code.status()))
 }
 
 /// The school, its KV namespace and the device's grant, or the error response to send.
@@ -130,6 +130,7 @@ pub async fn session(req: Request, env: &Env) -> Result<Response> {
         device: caller.grant.device.clone(),
         name: caller.grant.name.clone(),
         role: caller.grant.role,
+        classes: caller.grant.classes.clone(),
         streams: caller.grant.readable_streams(),
         server_ms: caller.now_ms,
     })

@@ -45,10 +45,14 @@ pub struct Replica {
     /// Who this device acts for, as the Worker stamps it on this device's ops.
     pub me: Name,
     pub clock: Hlc,
+    /// Every op received. Not part of the serialized state: the app keeps ops in their own
+    /// store, one record each, and the rest of the replica as one small record.
+    #[serde(skip)]
     pub ops: BTreeMap<OpId, Op>,
     pub cursors: BTreeMap<Stream, StreamCursor>,
-    /// Receive day of each segment held past a gap: listing must not move beyond the oldest.
-    pub held_days: BTreeMap<(Stream, DeviceId, u32), Day>,
+    /// Receive day of each segment held past a gap, per stream, device and seq: listing must
+    /// not move beyond the oldest.
+    pub held_days: BTreeMap<Stream, BTreeMap<DeviceId, BTreeMap<u32, Day>>>,
     pub since: Day,
     pub resume: Option<Resume>,
     pub outbox: BTreeMap<Stream, Outbox>,
@@ -57,6 +61,11 @@ pub struct Replica {
     pub refused: Vec<RefusedChange>,
     /// Server time of the last pull that finished (no page left), Unix ms.
     pub last_pull_ms: Option<u64>,
+    /// Server clock minus this device's clock, learned from every answer: timestamps are
+    /// taken on the corrected clock, so a phone set to the wrong time still orders its
+    /// changes sensibly and passes the server's skew guard.
+    #[serde(default)]
+    pub clock_offset_ms: i64,
 }
 
 impl Replica {
@@ -78,6 +87,40 @@ impl Replica {
             next_seq: BTreeMap::new(),
             refused: Vec::new(),
             last_pull_ms: None,
+            clock_offset_ms: 0,
+        }
+    }
+
+    /// Learns the server's clock from an answer received at device time `now_ms`.
+    pub fn observe_server_time(&mut self, server_ms: u64, now_ms: u64) {
+        let server = i64::try_from(server_ms).unwrap_or(i64::MAX);
+        let device = i64::try_from(now_ms).unwrap_or(i64::MAX);
+        self.clock_offset_ms = server.saturating_sub(device);
+    }
+
+    /// This device's clock, corrected by the last known offset to the server's.
+    pub fn corrected(&self, now_ms: u64) -> u64 {
+        now_ms.saturating_add_signed(self.clock_offset_ms)
+    }
+
+    /// After the server refused a segment as too far ahead (and stored nothing): learns its
+    /// clock and restamps the sealed segment, whose content may change since no version of
+    /// it exists anywhere.
+    pub fn restamp_sealed(&mut self, stream: Stream, server_ms: u64, now_ms: u64) {
+        self.observe_server_time(server_ms, now_ms);
+        // The local clock may be far ahead too: restart it from the corrected time.
+        self.clock = Hlc {
+            wall: self.corrected(now_ms),
+            counter: 0,
+        };
+        if let Some((_, drafts)) = self.outbox.get_mut(&stream).and_then(|o| o.sealed.as_mut()) {
+            for draft in drafts {
+                self.clock = Hlc::tick(
+                    self.clock,
+                    now_ms.saturating_add_signed(self.clock_offset_ms),
+                );
+                draft.hlc = self.clock;
+            }
         }
     }
 
@@ -90,7 +133,7 @@ impl Replica {
         now_ms: u64,
     ) -> Result<Hlc, OpInvalid> {
         payload.validate(&stream)?;
-        self.clock = Hlc::tick(self.clock, now_ms);
+        self.clock = Hlc::tick(self.clock, self.corrected(now_ms));
         self.outbox
             .entry(stream)
             .or_default()
@@ -140,7 +183,8 @@ impl Replica {
 
     /// Applies the Worker's ack of a sealed segment: accepted ops join the replica under the
     /// ids the Worker gave them, refused ones are kept for the person to see.
-    pub fn on_ack(&mut self, ack: &PushAck) {
+    pub fn on_ack(&mut self, ack: &PushAck, now_ms: u64) {
+        self.observe_server_time(ack.server_ms, now_ms);
         let Some(outbox) = self.outbox.get_mut(&ack.stream) else {
             return;
         };
@@ -188,13 +232,19 @@ impl Replica {
 
     /// Applies a pull's answer. Returns whether another page is waiting.
     pub fn on_pull(&mut self, response: PullResponse, now_ms: u64) -> bool {
+        self.observe_server_time(response.server_ms, now_ms);
         for segment in response.segments {
             self.apply_segment(segment, now_ms);
         }
         self.resume = response.resume;
         if self.resume.is_none() {
             let settled = Day::of_ms(response.server_ms.saturating_sub(VISIBILITY_MARGIN_MS));
-            let oldest_held = self.held_days.values().min().copied();
+            let oldest_held = self
+                .held_days
+                .values()
+                .flat_map(|devices| devices.values().flat_map(|seqs| seqs.values()))
+                .min()
+                .copied();
             self.since = oldest_held
                 .map_or(settled, |held| held.min(settled))
                 .max(self.since);
@@ -213,7 +263,7 @@ impl Replica {
         for op in segment.ops {
             // A timestamp too far ahead is still applied (the Worker accepted it), but it
             // does not drag this device's clock into the future.
-            if let Ok(clock) = Hlc::observe(self.clock, op.hlc, now_ms) {
+            if let Ok(clock) = Hlc::observe(self.clock, op.hlc, self.corrected(now_ms)) {
                 self.clock = clock;
             }
             self.ops.entry(op.id.clone()).or_insert(op);
@@ -242,10 +292,22 @@ impl Replica {
                 while held.first() == Some(&(top + 1)) {
                     top += 1;
                     held.remove(0);
-                    self.held_days.remove(&(stream, device.clone(), top));
+                    if let Some(seqs) = self
+                        .held_days
+                        .get_mut(&stream)
+                        .and_then(|devices| devices.get_mut(device))
+                    {
+                        seqs.remove(&top);
+                    }
                 }
                 if held.is_empty() {
                     cursor.held.remove(device);
+                    if let Some(devices) = self.held_days.get_mut(&stream) {
+                        devices.remove(device);
+                        if devices.is_empty() {
+                            self.held_days.remove(&stream);
+                        }
+                    }
                 }
             }
             cursor.vector.insert(device.clone(), top);
@@ -254,7 +316,11 @@ impl Replica {
             if !held.contains(&seq.get()) {
                 held.push(seq.get());
                 self.held_days
-                    .insert((stream, device.clone(), seq.get()), day);
+                    .entry(stream)
+                    .or_default()
+                    .entry(device.clone())
+                    .or_default()
+                    .insert(seq.get(), day);
             }
         }
     }
@@ -402,17 +468,22 @@ mod tests {
             .unwrap();
         assert_eq!(r.next_push(Stream::Notices).unwrap(), first);
         assert_eq!(r.pending_count(), 3);
-        r.on_ack(&PushAck {
-            protocol: PROTOCOL_VERSION,
-            stream: Stream::Notices,
-            seq: Seq::FIRST,
-            accepted: 1,
-            rejected: vec![Rejected {
-                k: 1,
-                reason: Rejection::ClockAhead { server_ms: 0 },
-            }],
-            server_ms: 1_795_400_000_000,
-        });
+        r.on_ack(
+            &PushAck {
+                protocol: PROTOCOL_VERSION,
+                stream: Stream::Notices,
+                seq: Seq::FIRST,
+                accepted: 1,
+                rejected: vec![Rejected {
+                    k: 1,
+                    reason: Rejection::Forbidden {
+                        message: "no".into(),
+                    },
+                }],
+                server_ms: 1_795_400_000_000,
+            },
+            1_795_400_000_000,
+        );
         assert_eq!(r.ops.len(), 1);
         assert_eq!(r.refused.len(), 1);
         assert_eq!(r.cursors[&Stream::Notices].vector[&dev(1)], 1);
@@ -452,5 +523,26 @@ mod tests {
         assert!(r.cursors[&Stream::Notices].held.is_empty());
         assert!(r.held_days.is_empty());
         assert_eq!(r.ops.len(), 3);
+    }
+
+    #[test]
+    fn state_round_trips_through_json_without_ops() {
+        let mut r = Replica::new(
+            dev(1),
+            Name::parse("李红").unwrap(),
+            &[Stream::Notices],
+            Day::try_from(20261101).unwrap(),
+        );
+        r.record(Stream::Notices, set("n-1", "A", vec![]), 1_000)
+            .unwrap();
+        r.held_days
+            .entry(Stream::Notices)
+            .or_default()
+            .entry(dev(2))
+            .or_default()
+            .insert(5, Day::try_from(20261102).unwrap());
+        let json = serde_json::to_string(&r).unwrap();
+        let back: Replica = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, r);
     }
 }

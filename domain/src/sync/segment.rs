@@ -132,8 +132,6 @@ pub enum Rejection {
     Forbidden { message: String },
     /// The content is not valid.
     Invalid { problem: OpInvalid },
-    /// The op's timestamp is too far ahead of the server's clock.
-    ClockAhead { server_ms: u64 },
 }
 
 /// A pushed segment as stored: the accepted ops in full and the refused ones by index, so a

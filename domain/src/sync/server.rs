@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 pub struct Refused {
     pub code: ErrorCode,
     pub message: String,
+    pub server_ms: Option<u64>,
 }
 
 impl Refused {
@@ -27,6 +28,15 @@ impl Refused {
         Self {
             code,
             message: message.into(),
+            server_ms: None,
+        }
+    }
+
+    pub fn body(&self) -> crate::api::ApiError {
+        crate::api::ApiError {
+            error: self.code,
+            message: self.message.clone(),
+            server_ms: self.server_ms,
         }
     }
 }
@@ -79,6 +89,20 @@ pub fn accept_push(
             format!("a segment holds at most {MAX_OPS_PER_SEGMENT} ops"),
         ));
     }
+    if let Some(ahead) = req
+        .ops
+        .iter()
+        .find_map(|draft| check_skew(draft.hlc, now_ms).err())
+    {
+        return Err(Refused {
+            code: ErrorCode::ClockAhead,
+            message: format!(
+                "this device's clock is {} s ahead of the server's",
+                (ahead.remote_ms - now_ms) / 1000
+            ),
+            server_ms: Some(now_ms),
+        });
+    }
     let mut ops = Vec::with_capacity(req.ops.len());
     let mut rejected = Vec::new();
     for (k, draft) in req.ops.into_iter().enumerate() {
@@ -94,10 +118,6 @@ pub fn accept_push(
                     .map_err(|e| Rejection::Forbidden {
                         message: e.to_string(),
                     })
-            })
-            .and_then(|()| {
-                check_skew(draft.hlc, now_ms)
-                    .map_err(|_| Rejection::ClockAhead { server_ms: now_ms })
             });
         match verdict {
             Ok(()) => ops.push(Op {

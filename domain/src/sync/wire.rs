@@ -128,6 +128,8 @@ pub struct SessionInfo {
     pub device: DeviceId,
     pub name: Name,
     pub role: Role,
+    /// For teachers, the classes they may record checks for.
+    pub classes: Vec<super::ids::ClassId>,
     pub streams: Vec<Stream>,
     pub server_ms: u64,
 }

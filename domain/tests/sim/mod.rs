@@ -161,6 +161,8 @@ pub enum Failure {
     /// No answer: offline, or the answer was lost after the server acted.
     Lost,
     Status(u16),
+    /// The segment's timestamps are ahead of the server's clock (given); nothing was stored.
+    ClockAhead(u64),
 }
 
 /// The Worker's push handler, as `worker/src/sync.rs` runs it.
@@ -172,7 +174,10 @@ pub fn push(
     now: u64,
     rng: &mut Rng,
 ) -> Result<PushAck, Failure> {
-    let seg = server::accept_push(grant, req, now).map_err(|r| Failure::Status(r.code.status()))?;
+    let seg = server::accept_push(grant, req, now).map_err(|r| match r.server_ms {
+        Some(server_ms) => Failure::ClockAhead(server_ms),
+        None => Failure::Status(r.code.status()),
+    })?;
     let key = segment::key(school, Day::of_ms(now), seg.stream, &seg.device, seg.seq);
     if let Some(stored) = kv
         .get(&key, now)
