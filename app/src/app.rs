@@ -5,7 +5,8 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::i18n::I18nContextProvider;
-use crate::pages::{Checkins, Drills, Home, NotFound, Notices, Supplies};
+use crate::pages::{Checkins, Drills, Home, Join, NotFound, Notices, Supplies, SyncPage};
+use crate::school::school_signal;
 use crate::shell::{Header, NavBar};
 
 /// Where the Worker serves the app; Trunk's `public_url` must match.
@@ -18,10 +19,14 @@ pub mod href {
     pub const SUPPLIES: &str = "/app/supplies";
     pub const DRILLS: &str = "/app/drills";
     pub const NOTICES: &str = "/app/notices";
+    pub const JOIN: &str = "/app/join";
+    pub const SYNC: &str = "/app/sync";
 }
 
 #[component]
 pub fn App() -> impl IntoView {
+    provide_context(school_signal());
+    crate::sync::engine::start();
     view! {
         <I18nContextProvider>
             <Router base=BASE>
@@ -34,6 +39,8 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/supplies") view=Supplies/>
                             <Route path=path!("/drills") view=Drills/>
                             <Route path=path!("/notices") view=Notices/>
+                            <Route path=path!("/join") view=Join/>
+                            <Route path=path!("/sync") view=SyncPage/>
                         </Routes>
                     </main>
                     <NavBar/>

@@ -5,6 +5,8 @@ mod network;
 mod pages;
 mod school;
 mod shell;
+mod sync;
+mod widgets;
 
 // The build.rs generator that replaces this macro pulls ICU's data exporter and CLDR source
 // provider into the build; the macro reads the same `locales/` files with none of that.

@@ -7,6 +7,11 @@ use leptos::prelude::*;
 
 const CACHE_KEY: &str = "guardpost.school";
 
+/// The school's summary from context (provided once by the app).
+pub fn use_school() -> ReadSignal<Option<SchoolSummary>> {
+    use_context::<ReadSignal<Option<SchoolSummary>>>().unwrap_or_else(|| signal(None).0)
+}
+
 /// The school's summary: the cached copy at once, replaced by the Worker's answer when it
 /// arrives. `None` until one of the two is known.
 pub fn school_signal() -> ReadSignal<Option<SchoolSummary>> {

@@ -8,12 +8,14 @@ use crate::app::href;
 
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::network::online_signal;
-use crate::school::school_signal;
+use crate::school::use_school;
+use crate::sync::engine::use_sync;
+use crate::sync::{Phase, SyncView};
 
 #[component]
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
-    let school = school_signal();
+    let school = use_school();
     let school_name = move || school.get().map(|s| s.name.to_string());
     Effect::new(move |_| {
         let title = match school_name() {
@@ -41,20 +43,43 @@ pub fn Header() -> impl IntoView {
     }
 }
 
-/// The sync-status slot. Until the sync spine lands there is nothing to sync, and it says so;
-/// the network state is real.
+/// What the sync-status slot says, from the engine's phase and counts.
+fn status_text(i18n: leptos_i18n::I18nContext<Locale>, view: SyncView, online: bool) -> String {
+    let pending = view.pending.get();
+    let waiting = || format!("{} {pending}", t_string!(i18n, sync.waiting));
+    match view.phase.get() {
+        Phase::SignedOut => t_string!(i18n, sync.signed_out).to_owned(),
+        Phase::Loading => t_string!(i18n, sync.loading).to_owned(),
+        Phase::Syncing => t_string!(i18n, sync.syncing).to_owned(),
+        Phase::Revoked => t_string!(i18n, sync.revoked).to_owned(),
+        Phase::StorageFailed(_) => t_string!(i18n, sync.storage_failed).to_owned(),
+        _ if pending == 0 => t_string!(i18n, sync.all_synced).to_owned(),
+        Phase::Offline => waiting(),
+        _ if !online => waiting(),
+        Phase::Failed(_) => format!("{} · {}", t_string!(i18n, sync.failed), waiting()),
+        Phase::Idle => waiting(),
+    }
+}
+
+/// The sync-status slot: the network state, where sync stands, changes waiting and any the
+/// server refused. Opens the sync page.
 #[component]
 fn SyncStatus() -> impl IntoView {
     let i18n = use_i18n();
     let online = online_signal();
+    let view = use_sync();
+    let refused = move || view.refused.get().len();
     view! {
-        <div class="sync-status" data-testid="sync-status" role="status" aria-live="polite">
+        <A href=crate::app::href::SYNC attr:class="sync-status" attr:data-testid="sync-status" attr:role="status" attr:aria-live="polite">
             <span class="dot" class:offline=move || !online.get()></span>
             <span class="net">
                 {move || if online.get() { t_string!(i18n, sync.online) } else { t_string!(i18n, sync.offline) }}
             </span>
-            <span class="pending">{t!(i18n, sync.no_changes)}</span>
-        </div>
+            <span class="pending">{move || status_text(i18n, view, online.get())}</span>
+            <Show when=move || { refused() > 0 }>
+                <span class="refused-badge">{move || format!("{} {}", t_string!(i18n, sync.refused), refused())}</span>
+            </Show>
+        </A>
     }
 }
 

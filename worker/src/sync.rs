@@ -5,10 +5,14 @@
 use guardpost_domain::api::{ErrorCode, PROTOCOL_VERSION};
 use guardpost_domain::keys;
 use guardpost_domain::school::SchoolId;
+use guardpost_domain::school::SchoolProfile;
 use guardpost_domain::sync::auth::{DeviceGrant, token_hash, token_well_formed};
 use guardpost_domain::sync::segment::{self, Day, StoredSegment};
 use guardpost_domain::sync::server::{self, Listed, PullPager, Refused, SegmentMeta};
-use guardpost_domain::sync::wire::{MAX_BODY_BYTES, PullRequest, PushRequest, SessionInfo};
+use guardpost_domain::sync::wire::{
+    ClassRef, MAX_BODY_BYTES, PullRequest, PushRequest, SessionInfo,
+};
+use guardpost_domain::text::Name;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use worker::kv::KvStore;
@@ -125,12 +129,34 @@ pub async fn session(req: Request, env: &Env) -> Result<Response> {
         Ok(caller) => caller,
         Err(response) => return response,
     };
+    // Class names come from the school's profile; a class missing there shows its id.
+    let profile = caller
+        .store
+        .get(&keys::profile(&caller.school))
+        .json::<SchoolProfile>()
+        .await
+        .ok()
+        .flatten();
+    let classes = caller
+        .grant
+        .classes
+        .iter()
+        .map(|id| ClassRef {
+            id: id.clone(),
+            name: profile
+                .as_ref()
+                .and_then(|p| p.classes.iter().find(|c| c.id == id.as_str()))
+                .map(|c| c.name.clone())
+                .or_else(|| Name::parse(id.as_str()).ok())
+                .unwrap_or_else(|| caller.grant.name.clone()),
+        })
+        .collect();
     json(&SessionInfo {
         protocol: PROTOCOL_VERSION,
         device: caller.grant.device.clone(),
         name: caller.grant.name.clone(),
         role: caller.grant.role,
-        classes: caller.grant.classes.clone(),
+        classes,
         streams: caller.grant.readable_streams(),
         server_ms: caller.now_ms,
     })

@@ -3,13 +3,17 @@
 mod checkins;
 mod drills;
 mod home;
+mod join;
 mod not_found;
 mod notices;
 mod supplies;
+mod sync_page;
 
 pub use checkins::Checkins;
 pub use drills::Drills;
 pub use home::Home;
+pub use join::Join;
 pub use not_found::NotFound;
 pub use notices::Notices;
 pub use supplies::Supplies;
+pub use sync_page::SyncPage;

@@ -160,7 +160,21 @@ impl Replica {
         if outbox.sealed.is_none() && !outbox.pending.is_empty() {
             let take = outbox.pending.len().min(MAX_OPS_PER_SEGMENT);
             let ops: Vec<OpDraft> = outbox.pending.drain(..take).collect();
-            let seq = *self.next_seq.entry(stream).or_insert(Seq::FIRST);
+            // Never reuse a seq this device already has on the server: after signing in
+            // afresh on a new browser, its own earlier segments arrive by pull.
+            let own = self.cursors.get(&stream).map_or(0, |c| {
+                let held = c
+                    .held
+                    .get(&self.device)
+                    .and_then(|h| h.iter().max().copied());
+                c.vector
+                    .get(&self.device)
+                    .copied()
+                    .unwrap_or(0)
+                    .max(held.unwrap_or(0))
+            });
+            let next = self.next_seq.get(&stream).copied().unwrap_or(Seq::FIRST);
+            let seq = Seq::new(own.saturating_add(1)).map_or(next, |after_own| next.max(after_own));
             outbox.sealed = Some((seq, ops));
         }
         let (seq, ops) = outbox.sealed.as_ref()?;
@@ -179,6 +193,36 @@ impl Replica {
             .filter(|(_, o)| o.sealed.is_some() || !o.pending.is_empty())
             .map(|(s, _)| *s)
             .collect()
+    }
+
+    /// After the Worker refused a whole sealed segment for its content (it stored nothing):
+    /// its changes are kept as refused, for the person to see, and the seq is reused.
+    pub fn refuse_sealed(&mut self, stream: Stream, reason: &Rejection) {
+        let Some((_, drafts)) = self.outbox.get_mut(&stream).and_then(|o| o.sealed.take()) else {
+            return;
+        };
+        for draft in drafts {
+            self.refused.push(RefusedChange {
+                stream,
+                hlc: draft.hlc,
+                payload: draft.payload,
+                reason: reason.clone(),
+            });
+        }
+    }
+
+    /// Forgets a refused change the person has seen.
+    pub fn dismiss_refused(&mut self, index: usize) {
+        if index < self.refused.len() {
+            self.refused.remove(index);
+        }
+    }
+
+    /// Takes back the last change recorded on `stream` if it could not be kept on disk.
+    pub fn unrecord_last(&mut self, stream: Stream) {
+        if let Some(outbox) = self.outbox.get_mut(&stream) {
+            outbox.pending.pop();
+        }
     }
 
     /// Applies the Worker's ack of a sealed segment: accepted ops join the replica under the
@@ -490,6 +534,36 @@ mod tests {
         let second = r.next_push(Stream::Notices).unwrap();
         assert_eq!(second.seq.get(), 2);
         assert_eq!(second.ops.len(), 1);
+    }
+
+    #[test]
+    fn a_fresh_replica_continues_after_its_own_pulled_segments() {
+        let mut r = Replica::new(
+            dev(1),
+            Name::parse("李红").unwrap(),
+            &[Stream::Notices],
+            Day::try_from(20261101).unwrap(),
+        );
+        let own = StoredSegment {
+            device: dev(1),
+            stream: Stream::Notices,
+            seq: Seq::new(4).unwrap(),
+            received_ms: 1_795_400_000_000,
+            ops: vec![],
+            rejected: vec![],
+        };
+        r.on_pull(
+            PullResponse {
+                protocol: 1,
+                server_ms: 1_795_400_000_000,
+                segments: vec![own],
+                resume: None,
+            },
+            0,
+        );
+        r.record(Stream::Notices, set("n-1", "A", vec![]), 1_000)
+            .unwrap();
+        assert_eq!(r.next_push(Stream::Notices).unwrap().seq.get(), 5);
     }
 
     #[test]

@@ -121,6 +121,13 @@ pub struct PullResponse {
     pub resume: Option<Resume>,
 }
 
+/// A class as the app shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassRef {
+    pub id: super::ids::ClassId,
+    pub name: Name,
+}
+
 /// `GET /api/v1/sync/session`: who the device's token says it is, and what it may read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionInfo {
@@ -129,7 +136,7 @@ pub struct SessionInfo {
     pub name: Name,
     pub role: Role,
     /// For teachers, the classes they may record checks for.
-    pub classes: Vec<super::ids::ClassId>,
+    pub classes: Vec<ClassRef>,
     pub streams: Vec<Stream>,
     pub server_ms: u64,
 }

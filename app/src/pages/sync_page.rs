@@ -1,0 +1,87 @@
+use guardpost_domain::sync::op::OpInvalid;
+use guardpost_domain::sync::segment::Rejection;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::app::href;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::school::use_school;
+use crate::sync::Phase;
+use crate::sync::engine::{dismiss_refused, sync_now, use_sync};
+use crate::widgets::describe;
+
+/// What sync has done and what waits: pending changes, the last successful sync, and every
+/// change the server refused, with why and what to do.
+#[component]
+pub fn SyncPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let view = use_sync();
+    let school = use_school();
+    let last_sync = move || {
+        let tz = school.get().map(|s| s.timezone).unwrap_or_default();
+        view.last_sync_ms.get().and_then(|ms| {
+            chrono::DateTime::from_timestamp_millis(i64::try_from(ms).ok()?)
+                .map(|at| tz.local_minute(at))
+        })
+    };
+    let signed_in = move || !matches!(view.phase.get(), Phase::SignedOut);
+    view! {
+        <section class="area">
+            <h1>{t!(i18n, sync_page.title)}</h1>
+            <Show
+                when=signed_in
+                fallback=move || view! {
+                    <p class="empty-state">{t!(i18n, sync_page.signed_out)}" "<A href=href::JOIN>{t!(i18n, join.title)}</A></p>
+                }
+            >
+                <dl class="card facts">
+                    <dt>{t!(i18n, sync_page.device)}</dt>
+                    <dd data-testid="device-name">{move || view.session.get().map(|s| s.name.to_string())}</dd>
+                    <dt>{t!(i18n, sync_page.pending)}</dt>
+                    <dd data-testid="pending-count">{move || view.pending.get()}</dd>
+                    <dt>{t!(i18n, sync_page.last_sync)}</dt>
+                    <dd data-testid="last-sync">{move || last_sync().unwrap_or_else(|| t_string!(i18n, sync_page.never).to_owned())}</dd>
+                </dl>
+                <button type="button" class="primary" on:click=move |_| sync_now(view)>{t!(i18n, sync_page.sync_now)}</button>
+                <h2>{t!(i18n, sync_page.refused_title)}</h2>
+                <Show
+                    when=move || !view.refused.get().is_empty()
+                    fallback=move || view! { <p class="muted-text">{t!(i18n, sync_page.refused_none)}</p> }
+                >
+                    <ul class="refused" data-testid="refused-list">
+                        <For
+                            each=move || view.refused.get().into_iter().enumerate()
+                            key=|(i, r)| (*i, r.hlc)
+                            children=move |(index, change)| {
+                                let what = describe(i18n, &change.payload);
+                                let (why, todo) = match &change.reason {
+                                    Rejection::Forbidden { .. } => (
+                                        t_string!(i18n, sync_page.reason_forbidden).to_owned(),
+                                        t_string!(i18n, sync_page.todo_forbidden).to_owned(),
+                                    ),
+                                    Rejection::Invalid { problem } => (
+                                        format!("{} {}", t_string!(i18n, sync_page.reason_invalid), match problem {
+                                            OpInvalid::WrongStream(s) => s.clone(),
+                                            OpInvalid::Field(f) => f.clone(),
+                                        }),
+                                        t_string!(i18n, sync_page.todo_invalid).to_owned(),
+                                    ),
+                                };
+                                view! {
+                                    <li class="card">
+                                        <strong>{what}</strong>
+                                        <p>{why}</p>
+                                        <p class="muted-text">{todo}</p>
+                                        <button type="button" on:click=move |_| {
+                                            leptos::task::spawn_local(dismiss_refused(view, index));
+                                        }>{t!(i18n, sync_page.dismiss)}</button>
+                                    </li>
+                                }
+                            }
+                        />
+                    </ul>
+                </Show>
+            </Show>
+        </section>
+    }
+}

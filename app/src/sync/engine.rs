@@ -1,0 +1,457 @@
+//! The sync engine: holds the device's replica, writes every change to the store before
+//! reporting it saved, and syncs on start, when the network returns, when the app becomes
+//! visible and every minute, backing off after failures.
+//!
+//! The replica lives in a thread-local (the browser runs the app on one thread) and is never
+//! borrowed across an await; the UI reads it through [`SyncView`]'s signals and [`with_replica`].
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
+use std::rc::Rc;
+use std::time::Duration;
+
+use gloo_storage::{LocalStorage, Storage};
+use guardpost_domain::api::ErrorCode;
+use guardpost_domain::sync::op::OpInvalid;
+use guardpost_domain::sync::replica::{RefusedChange, Replica};
+use guardpost_domain::sync::segment::{Day, Rejection};
+use guardpost_domain::sync::wire::{PullResponse, PushAck, SessionInfo};
+use guardpost_domain::sync::{OpId, Payload, Stream};
+use idb::Database;
+use leptos::prelude::*;
+
+use super::api::{self, CallError};
+use super::store::{self, StoreError, Write};
+
+const TOKEN_KEY: &str = "guardpost.token";
+const SESSION_KEY: &str = "guardpost.session";
+/// How far back a new device lists on its first sync: a school term.
+const HORIZON_DAYS: u64 = 150;
+const PERIOD: Duration = Duration::from_secs(60);
+const MAX_BACKOFF_MS: u64 = 5 * 60 * 1000;
+
+struct Engine {
+    db: Rc<Database>,
+    replica: Replica,
+    token: String,
+}
+
+thread_local! {
+    static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
+    static SYNCING: Cell<bool> = const { Cell::new(false) };
+    static BACKOFF_MS: Cell<u64> = const { Cell::new(0) };
+}
+
+pub fn now_ms() -> u64 {
+    // Milliseconds since the epoch fit in f64 exactly.
+    js_sys::Date::now().max(0.0) as u64
+}
+
+/// Where sync stands, as the header and the sync page show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    /// No device token yet: the person must sign the device in.
+    SignedOut,
+    Loading,
+    Syncing,
+    /// The last sync finished.
+    Idle,
+    /// The Worker could not be reached; changes wait on the device.
+    Offline,
+    /// The token was revoked or expired.
+    Revoked,
+    /// Something else failed; the message says what. Changes wait on the device.
+    Failed(String),
+    /// The device's storage failed: changes may not be kept.
+    StorageFailed(String),
+}
+
+/// The signals the UI reads. Cheap to copy into closures.
+#[derive(Debug, Clone, Copy)]
+pub struct SyncView {
+    pub phase: RwSignal<Phase>,
+    pub pending: RwSignal<usize>,
+    pub last_sync_ms: RwSignal<Option<u64>>,
+    pub refused: RwSignal<Vec<RefusedChange>>,
+    /// Bumped whenever the replica changes, for views that read it.
+    pub revision: RwSignal<u64>,
+    pub session: RwSignal<Option<SessionInfo>>,
+}
+
+impl SyncView {
+    fn new() -> Self {
+        Self {
+            phase: RwSignal::new(Phase::Loading),
+            pending: RwSignal::new(0),
+            last_sync_ms: RwSignal::new(None),
+            refused: RwSignal::new(Vec::new()),
+            revision: RwSignal::new(0),
+            session: RwSignal::new(LocalStorage::get::<SessionInfo>(SESSION_KEY).ok()),
+        }
+    }
+
+    fn refresh(self) {
+        ENGINE.with_borrow(|engine| {
+            if let Some(engine) = engine {
+                self.pending.set(engine.replica.pending_count());
+                self.last_sync_ms.set(engine.replica.last_pull_ms);
+                self.refused.set(engine.replica.refused.clone());
+            }
+        });
+        self.revision.update(|r| *r += 1);
+    }
+}
+
+pub fn use_sync() -> SyncView {
+    use_context::<SyncView>().unwrap_or_else(SyncView::new)
+}
+
+/// Reads the replica, if the device is signed in and loaded.
+pub fn with_replica<T>(f: impl FnOnce(&Replica) -> T) -> Option<T> {
+    ENGINE.with_borrow(|engine| engine.as_ref().map(|e| f(&e.replica)))
+}
+
+fn with_engine<T>(f: impl FnOnce(&mut Engine) -> T) -> Option<T> {
+    ENGINE.with_borrow_mut(|engine| engine.as_mut().map(f))
+}
+
+/// Creates the view, loads the device's replica and starts the sync loop. Called once.
+pub fn start() -> SyncView {
+    let view = SyncView::new();
+    provide_context(view);
+    let token = LocalStorage::get::<String>(TOKEN_KEY).ok();
+    match (token, view.session.get_untracked()) {
+        (Some(token), Some(session)) => {
+            leptos::task::spawn_local(async move {
+                match open_replica(token, &session, false).await {
+                    Ok(()) => {
+                        view.refresh();
+                        sync_now(view);
+                    }
+                    Err(e) => view.phase.set(Phase::StorageFailed(e.0)),
+                }
+            });
+        }
+        _ => view.phase.set(Phase::SignedOut),
+    }
+    set_interval(move || sync_now(view), PERIOD);
+    let online = window_event_listener(leptos::ev::online, move |_| sync_now(view));
+    let visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        let visible = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Visible);
+        if visible {
+            sync_now(view);
+        }
+    });
+    on_cleanup(move || {
+        online.remove();
+        visible.remove();
+    });
+    view
+}
+
+async fn open_replica(token: String, session: &SessionInfo, fresh: bool) -> Result<(), StoreError> {
+    let db = store::open().await?;
+    if fresh {
+        store::clear(&db).await?;
+    }
+    let replica = match store::load(&db).await? {
+        Some(replica) if replica.device == session.device => replica,
+        _ => {
+            let since = Day::of_ms(now_ms().saturating_sub(HORIZON_DAYS * 86_400_000));
+            let replica = Replica::new(
+                session.device.clone(),
+                session.name.clone(),
+                &session.streams,
+                since,
+            );
+            store::save(&db, Write::prepare(&replica, [])?).await?;
+            replica
+        }
+    };
+    ENGINE.with_borrow_mut(|engine| {
+        *engine = Some(Engine {
+            db: Rc::new(db),
+            replica,
+            token,
+        })
+    });
+    Ok(())
+}
+
+/// Why signing in failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInError {
+    Malformed,
+    Unreachable,
+    Unknown,
+    Server(String),
+    Storage(String),
+}
+
+/// Signs this device in with a device token: asks the Worker who it is, then starts afresh.
+pub async fn sign_in(view: SyncView, token: &str) -> Result<(), SignInError> {
+    let token = token.trim();
+    if !guardpost_domain::sync::auth::token_well_formed(token) {
+        return Err(SignInError::Malformed);
+    }
+    let session: SessionInfo = match api::get("/api/v1/sync/session", token).await {
+        Ok(session) => session,
+        Err(CallError::Unreachable) => return Err(SignInError::Unreachable),
+        Err(CallError::Refused {
+            status: 401 | 403, ..
+        }) => return Err(SignInError::Unknown),
+        Err(CallError::Refused { status, body }) => {
+            return Err(SignInError::Server(
+                body.map_or_else(|| format!("HTTP {status}"), |b| b.message),
+            ));
+        }
+    };
+    LocalStorage::set(TOKEN_KEY, token).map_err(|e| SignInError::Storage(e.to_string()))?;
+    LocalStorage::set(SESSION_KEY, &session).map_err(|e| SignInError::Storage(e.to_string()))?;
+    open_replica(token.to_owned(), &session, true)
+        .await
+        .map_err(|e| SignInError::Storage(e.0))?;
+    if let Some(()) = with_engine(|e| e.replica.observe_server_time(session.server_ms, now_ms())) {
+        view.session.set(Some(session));
+    }
+    view.refresh();
+    sync_now(view);
+    Ok(())
+}
+
+/// Records a change: validated, written to the device's store, and only then reported saved.
+pub async fn record(view: SyncView, stream: Stream, payload: Payload) -> Result<(), RecordError> {
+    let prepared = with_engine(|e| {
+        e.replica
+            .record(stream, payload, now_ms())
+            .map_err(RecordError::Invalid)?;
+        Write::prepare(&e.replica, [])
+            .map(|w| (e.db.clone(), w))
+            .map_err(|err| {
+                e.replica.unrecord_last(stream);
+                RecordError::Storage(err.0)
+            })
+    })
+    .ok_or(RecordError::SignedOut)??;
+    let (db, write) = prepared;
+    if let Err(e) = store::save(&db, write).await {
+        with_engine(|engine| engine.replica.unrecord_last(stream));
+        view.refresh();
+        return Err(RecordError::Storage(e.0));
+    }
+    view.refresh();
+    sync_now(view);
+    Ok(())
+}
+
+/// Why a change was not recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordError {
+    SignedOut,
+    Invalid(OpInvalid),
+    Storage(String),
+}
+
+/// The person has seen a refused change.
+pub async fn dismiss_refused(view: SyncView, index: usize) {
+    let prepared = with_engine(|e| {
+        e.replica.dismiss_refused(index);
+        Write::prepare(&e.replica, []).map(|w| (e.db.clone(), w))
+    });
+    if let Some(Ok((db, write))) = prepared
+        && let Err(e) = store::save(&db, write).await
+    {
+        view.phase.set(Phase::StorageFailed(e.0));
+    }
+    view.refresh();
+}
+
+/// Starts a sync unless one is running.
+pub fn sync_now(view: SyncView) {
+    if SYNCING.get() || with_replica(|_| ()).is_none() {
+        return;
+    }
+    SYNCING.set(true);
+    view.phase.set(Phase::Syncing);
+    leptos::task::spawn_local(async move {
+        let result = sync_once(view).await;
+        SYNCING.set(false);
+        let retry = match result {
+            Ok(()) => {
+                BACKOFF_MS.set(0);
+                view.phase.set(Phase::Idle);
+                false
+            }
+            Err(Failure::Unreachable) => {
+                view.phase.set(Phase::Offline);
+                true
+            }
+            Err(Failure::Revoked) => {
+                view.phase.set(Phase::Revoked);
+                false
+            }
+            Err(Failure::Busy) => {
+                view.phase.set(Phase::Idle);
+                true
+            }
+            Err(Failure::Other(message)) => {
+                view.phase.set(Phase::Failed(message));
+                true
+            }
+            Err(Failure::Storage(message)) => {
+                view.phase.set(Phase::StorageFailed(message));
+                false
+            }
+        };
+        view.refresh();
+        if retry {
+            let backoff = (BACKOFF_MS.get() * 2).clamp(2_000, MAX_BACKOFF_MS);
+            BACKOFF_MS.set(backoff);
+            set_timeout(move || sync_now(view), Duration::from_millis(backoff));
+        }
+    });
+}
+
+enum Failure {
+    Unreachable,
+    Revoked,
+    Busy,
+    Other(String),
+    Storage(String),
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Self::Storage(e.0)
+    }
+}
+
+fn failure(e: CallError) -> Failure {
+    match e {
+        CallError::Unreachable => Failure::Unreachable,
+        CallError::Refused { status: 401, .. } => Failure::Revoked,
+        CallError::Refused { status: 429, .. } => Failure::Busy,
+        CallError::Refused { status, body } => {
+            Failure::Other(body.map_or_else(|| format!("HTTP {status}"), |b| b.message))
+        }
+    }
+}
+
+async fn sync_once(view: SyncView) -> Result<(), Failure> {
+    let Some((db, token)) = with_engine(|e| (e.db.clone(), e.token.clone())) else {
+        return Ok(());
+    };
+    // A replica that has never pulled learns its own device's segments first, so its seqs
+    // continue after them (the same device code signed in on another browser).
+    if with_replica(|r| r.last_pull_ms.is_none()) == Some(true) {
+        pull_all(view, &db, &token).await?;
+    }
+    let mut restamps = 0;
+    // Push: one sealed segment at a time per stream, until the outbox is empty. The seal is
+    // written to the store before it is sent, so a retry after a crash sends the same segment.
+    loop {
+        let next = with_engine(|e| {
+            let stream = e.replica.streams_to_push().into_iter().next()?;
+            let request = e.replica.next_push(stream)?;
+            Some(Write::prepare(&e.replica, []).map(|w| (request, w)))
+        })
+        .flatten();
+        let Some(prepared) = next else { break };
+        let (request, write) = prepared?;
+        store::save(&db, write).await?;
+        let stream = request.stream;
+        match api::post::<_, PushAck>("/api/v1/sync/push", &token, &request).await {
+            Ok(ack) => {
+                let write = with_engine(|e| {
+                    e.replica.on_ack(&ack, now_ms());
+                    let device = e.replica.device.clone();
+                    let own = e
+                        .replica
+                        .ops
+                        .range(
+                            OpId {
+                                device: device.clone(),
+                                stream,
+                                seq: ack.seq,
+                                k: 0,
+                            }..,
+                        )
+                        .take_while(|(id, _)| {
+                            id.device == device && id.stream == stream && id.seq == ack.seq
+                        })
+                        .map(|(_, op)| op);
+                    Write::prepare(&e.replica, own)
+                });
+                if let Some(write) = write {
+                    store::save(&db, write?).await?;
+                }
+            }
+            Err(CallError::Refused {
+                body: Some(body), ..
+            }) if body.error == ErrorCode::ClockAhead && restamps < 2 => {
+                restamps += 1;
+                let server_ms = body.server_ms.unwrap_or_else(now_ms);
+                let write = with_engine(|e| {
+                    e.replica.restamp_sealed(stream, server_ms, now_ms());
+                    Write::prepare(&e.replica, [])
+                });
+                if let Some(write) = write {
+                    store::save(&db, write?).await?;
+                }
+            }
+            // The Worker will never take this segment as it is, and stored nothing: its
+            // changes become refused ones the person sees, and the outbox moves on.
+            Err(CallError::Refused {
+                status: 400 | 413 | 422,
+                body,
+            }) => {
+                let message = body.map_or_else(|| "refused".to_owned(), |b| b.message);
+                let write = with_engine(|e| {
+                    e.replica.refuse_sealed(
+                        stream,
+                        &Rejection::Invalid {
+                            problem: OpInvalid::Field(message),
+                        },
+                    );
+                    Write::prepare(&e.replica, [])
+                });
+                if let Some(write) = write {
+                    store::save(&db, write?).await?;
+                }
+            }
+            Err(e) => return Err(failure(e)),
+        }
+        view.refresh();
+    }
+    pull_all(view, &db, &token).await
+}
+
+/// Pulls every page, saving each before asking for the next.
+async fn pull_all(view: SyncView, db: &Database, token: &str) -> Result<(), Failure> {
+    while let Some(request) = with_replica(Replica::pull_request) {
+        let response: PullResponse = api::post("/api/v1/sync/pull", token, &request)
+            .await
+            .map_err(failure)?;
+        let prepared = with_engine(|e| {
+            let new: BTreeSet<OpId> = response
+                .segments
+                .iter()
+                .flat_map(|s| s.ops.iter().map(|op| op.id.clone()))
+                .filter(|id| !e.replica.ops.contains_key(id))
+                .collect();
+            let more = e.replica.on_pull(response, now_ms());
+            let ops = new.iter().filter_map(|id| e.replica.ops.get(id));
+            Write::prepare(&e.replica, ops).map(|w| (more, w))
+        });
+        let Some(prepared) = prepared else { break };
+        let (more, write) = prepared?;
+        store::save(db, write).await?;
+        view.refresh();
+        if !more {
+            break;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,110 @@
+// The offline-first flow as a teacher lives it, in headless Chromium against `wrangler dev`:
+// sign the phone in, record a check with no signal, close the app, come back, and watch it
+// sync; and a refused change shown with its reason.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWorker, deviceGrant } from './harness.mjs';
+import { launchBrowser, phoneContext } from './browser.mjs';
+
+const teacher = deviceGrant({ device: 'phone-lihong', name: '李红', role: 'teacher', classes: ['g1c1'] });
+const doctor = deviceGrant({ device: 'phone-doctor', name: '刘芳', role: 'health' });
+
+describe('offline-first check-ins', () => {
+  let srv;
+  let browser;
+  before(async () => {
+    srv = await startWorker({ entries: [teacher.entry, doctor.entry] });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await srv?.stop();
+  });
+
+  async function signIn(page, token) {
+    await page.goto(`${srv.url}/app/join`);
+    await page.getByLabel('Device code').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Check-ins', level: 1 }).waitFor();
+  }
+
+  test('a check recorded with no signal is kept across a restart and syncs later', async () => {
+    const context = await phoneContext(browser, 'en-US');
+    const page = await context.newPage();
+    await signIn(page, teacher.token);
+    const status = page.getByTestId('sync-status');
+    await status.getByText('All changes synced').waitFor();
+
+    // No signal: the Worker can't be reached, but the app is already open.
+    await context.setOffline(true);
+    await page.getByLabel('Present').fill('41');
+    await page.getByLabel('Absent').fill('1');
+    await page.getByLabel('Fever').fill('0');
+    await page.getByRole('button', { name: 'Save the check' }).click();
+    await page.getByText('Saved on this device').waitFor();
+    const today = page.getByTestId('today-checks');
+    await today.getByText('Not yet synced').waitFor();
+    await status.getByText('Waiting to sync: 1').waitFor();
+
+    // The phone closes the app. It reopens with signal, but the sync API fails for now:
+    // the check must still be there, from the device's own store.
+    await page.close();
+    await context.setOffline(false);
+    const again = await context.newPage();
+    await again.route('**/api/v1/sync/**', (route) => route.abort('internetdisconnected'));
+    await again.goto(`${srv.url}/app/checkins`);
+    await again.getByTestId('today-checks').getByText('Not yet synced').waitFor();
+    await again.getByTestId('sync-status').getByText('Waiting to sync: 1').waitFor();
+
+    // The network works again: it syncs by itself.
+    await again.unroute('**/api/v1/sync/**');
+    await again.goto(`${srv.url}/app/sync`);
+    await again.getByRole('button', { name: 'Sync now' }).click();
+    await again.getByTestId('sync-status').getByText('All changes synced').waitFor();
+    assert.equal(await again.getByTestId('pending-count').textContent(), '0');
+    assert.notEqual(await again.getByTestId('last-sync').textContent(), 'Not yet');
+    await context.close();
+
+    // The school doctor's device receives it.
+    const pull = await fetch(`${srv.url}/api/v1/sync/pull`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${doctor.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ protocol: 1, since: Number(new Date().toISOString().slice(0, 10).replaceAll('-', '')), streams: { health: {} } }),
+    });
+    const checks = (await pull.json()).segments.flatMap((s) => s.ops).map((o) => o.payload);
+    assert.ok(checks.some((c) => c.class === 'g1c1' && c.present === 41 && c.absent === 1), JSON.stringify(checks));
+  });
+
+  test('a change the server refuses is listed with its reason, not dropped', async () => {
+    const context = await phoneContext(browser, 'en-US');
+    const page = await context.newPage();
+    await signIn(page, teacher.token);
+    // A phone whose grant no longer covers a class it still offers (the office moved the
+    // class to another teacher): simulated by editing the outgoing push.
+    await page.route('**/api/v1/sync/push', async (route) => {
+      const body = JSON.parse(route.request().postData());
+      body.ops = body.ops.map((op) => ({ ...op, payload: { ...op.payload, class: 'g3c2' } }));
+      await route.continue({ postData: JSON.stringify(body) });
+    });
+    await page.getByLabel('Present').fill('40');
+    await page.getByRole('button', { name: 'Save the check' }).click();
+    await page.getByTestId('sync-status').getByText('Refused: 1').waitFor();
+    await page.getByTestId('sync-status').click();
+    const refused = page.getByTestId('refused-list');
+    await refused.getByText('Your account may not make this change').waitFor();
+    await refused.getByText('ask the prevention office').waitFor();
+    await refused.getByRole('button', { name: 'Got it' }).click();
+    await page.getByText('None.').waitFor();
+    await context.close();
+  });
+
+  test('a wrong device code is explained', async () => {
+    const context = await phoneContext(browser, 'en-US');
+    const page = await context.newPage();
+    await page.goto(`${srv.url}/app/join`);
+    await page.getByLabel('Device code').fill('not-a-real-code-but-long-enough-to-look-like-one');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').getByText('unknown or no longer valid').waitFor();
+    await context.close();
+  });
+});
