@@ -209,7 +209,23 @@ pub async fn push(mut req: Request, env: &Env) -> Result<Response> {
             format!("storing the segment: {message}"),
         );
     }
-    json(&server::ack(&segment, caller.now_ms))
+    with_kv_counts(json(&server::ack(&segment, caller.now_ms)), 1, 0, 1)
+}
+
+/// Reports the KV operations a request cost, for the benchmark and for operators watching
+/// the free plan's daily limits.
+fn with_kv_counts(
+    response: Result<Response>,
+    writes: u32,
+    lists: u32,
+    reads: u32,
+) -> Result<Response> {
+    let mut response = response?;
+    response.headers_mut().set(
+        "X-Guardpost-KV",
+        &format!("writes={writes}, lists={lists}, reads={reads}"),
+    )?;
+    Ok(response)
 }
 
 /// `POST /api/v1/sync/pull`: lists the requested days, returns the segments the caller lacks
@@ -227,7 +243,9 @@ pub async fn pull(mut req: Request, env: &Env) -> Result<Response> {
         Ok(pager) => pager,
         Err(r) => return refused(r),
     };
+    let (mut lists, mut reads) = (0, 0);
     while let Some((prefix, cursor)) = pager.next_list() {
+        lists += 1;
         let mut list = caller.store.list().prefix(prefix).limit(1_000);
         if let Some(cursor) = cursor {
             list = list.cursor(cursor);
@@ -248,6 +266,7 @@ pub async fn pull(mut req: Request, env: &Env) -> Result<Response> {
             .collect();
         let next = (!page.list_complete).then_some(page.cursor).flatten();
         for key in pager.on_list(keys, next) {
+            reads += 1;
             let value = match caller.store.get(&key).text().await {
                 Ok(value) => value,
                 Err(e) => return api_error(ErrorCode::Internal, format!("reading a segment: {e}")),
@@ -255,5 +274,5 @@ pub async fn pull(mut req: Request, env: &Env) -> Result<Response> {
             pager.on_read(value.as_deref());
         }
     }
-    json(&pager.finish(caller.now_ms))
+    with_kv_counts(json(&pager.finish(caller.now_ms)), 0, lists, reads)
 }

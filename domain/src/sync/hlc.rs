@@ -19,6 +19,18 @@ pub struct Hlc {
     pub counter: u32,
 }
 
+impl From<(u64, u32)> for Hlc {
+    fn from((wall, counter): (u64, u32)) -> Self {
+        Self { wall, counter }
+    }
+}
+
+impl From<Hlc> for (u64, u32) {
+    fn from(hlc: Hlc) -> Self {
+        (hlc.wall, hlc.counter)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 #[error("timestamp {remote_ms} is more than {MAX_SKEW_MS} ms ahead of {now_ms}")]
 pub struct ClockAhead {

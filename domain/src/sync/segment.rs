@@ -136,15 +136,100 @@ pub enum Rejection {
 
 /// A pushed segment as stored: the accepted ops in full and the refused ones by index, so a
 /// retried push is acked exactly as the first one was.
+///
+/// Serialized compactly ([`WireSegment`]): each op's identity follows from the segment and
+/// its index, and its author is the segment's, so neither is repeated per op.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "WireSegment", try_from = "WireSegment")]
 pub struct StoredSegment {
     pub device: DeviceId,
     pub stream: Stream,
     pub seq: Seq,
     pub received_ms: u64,
     pub ops: Vec<Op>,
+    pub rejected: Vec<Rejected>,
+}
+
+/// One op inside a [`WireSegment`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WireOp {
+    pub k: u16,
+    pub hlc: super::hlc::Hlc,
+    pub payload: super::op::Payload,
+}
+
+/// The stored and transmitted form of a [`StoredSegment`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WireSegment {
+    pub device: DeviceId,
+    pub stream: Stream,
+    pub seq: Seq,
+    pub received_ms: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<crate::text::Name>,
+    pub ops: Vec<WireOp>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rejected: Vec<Rejected>,
+}
+
+impl From<StoredSegment> for WireSegment {
+    fn from(seg: StoredSegment) -> Self {
+        Self {
+            by: seg.ops.first().map(|op| op.by.clone()),
+            ops: seg
+                .ops
+                .into_iter()
+                .map(|op| WireOp {
+                    k: op.id.k,
+                    hlc: op.hlc,
+                    payload: op.payload,
+                })
+                .collect(),
+            device: seg.device,
+            stream: seg.stream,
+            seq: seg.seq,
+            received_ms: seg.received_ms,
+            rejected: seg.rejected,
+        }
+    }
+}
+
+impl TryFrom<WireSegment> for StoredSegment {
+    type Error = String;
+    fn try_from(wire: WireSegment) -> Result<Self, Self::Error> {
+        let by = match (&wire.by, wire.ops.is_empty()) {
+            (Some(by), _) => Some(by.clone()),
+            (None, true) => None,
+            (None, false) => return Err("a segment with ops names its author".into()),
+        };
+        let ops = wire
+            .ops
+            .into_iter()
+            .filter_map(|op| {
+                Some(Op {
+                    id: OpId {
+                        device: wire.device.clone(),
+                        stream: wire.stream,
+                        seq: wire.seq,
+                        k: op.k,
+                    },
+                    hlc: op.hlc,
+                    by: by.clone()?,
+                    payload: op.payload,
+                })
+            })
+            .collect();
+        Ok(Self {
+            device: wire.device,
+            stream: wire.stream,
+            seq: wire.seq,
+            received_ms: wire.received_ms,
+            ops,
+            rejected: wire.rejected,
+        })
+    }
 }
 
 /// KV metadata holds at most 1024 bytes; a segment this small rides there whole, so a pull
@@ -179,6 +264,46 @@ mod tests {
         let two: Vec<u32> = first.through(last, 2).into_iter().map(Day::get).collect();
         assert_eq!(two, [20261229, 20261230]);
         assert!(last.through(first, 5).is_empty());
+    }
+
+    #[test]
+    fn segments_serialize_compactly_and_round_trip() {
+        use crate::sync::hlc::Hlc;
+        use crate::sync::op::{Payload, SetField};
+        let device = DeviceId::parse("device-0001").unwrap();
+        let op = |k| Op {
+            id: OpId {
+                device: device.clone(),
+                stream: Stream::Notices,
+                seq: Seq::new(3).unwrap(),
+                k,
+            },
+            hlc: Hlc {
+                wall: 1_795_400_000_000,
+                counter: u32::from(k),
+            },
+            by: crate::text::Name::parse("周校长").unwrap(),
+            payload: Payload::SetField(SetField {
+                doc: "n-1".into(),
+                field: "title".into(),
+                value: "通知".into(),
+                supersedes: vec![],
+            }),
+        };
+        let seg = StoredSegment {
+            device: device.clone(),
+            stream: Stream::Notices,
+            seq: Seq::new(3).unwrap(),
+            received_ms: 1_795_400_000_000,
+            ops: vec![op(0), op(2)],
+            rejected: vec![],
+        };
+        let json = serde_json::to_string(&seg).unwrap();
+        assert_eq!(json.matches("周校长").count(), 1, "{json}");
+        assert!(!json.contains("device-0001\",\"stream\":\"notices\",\"seq\":3,\"k\""));
+        assert_eq!(serde_json::from_str::<StoredSegment>(&json).unwrap(), seg);
+        let no_author = json.replace(",\"by\":\"周校长\"", "");
+        assert!(serde_json::from_str::<StoredSegment>(&no_author).is_err());
     }
 
     #[test]
