@@ -6,3 +6,9 @@ cd "$ROOT"
 "$ROOT/scripts/build.sh" >/dev/null 2>&1 || "$ROOT/scripts/build.sh"
 cargo build --quiet -p guardpost-tools --bin seed
 node bench/sizes.mjs
+echo
+PER_SEGMENT=500 node bench/sync.mjs
+echo
+PER_SEGMENT=100 node bench/sync.mjs | tail -n 2
+echo
+node bench/first-sync.mjs

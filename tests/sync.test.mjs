@@ -1,6 +1,7 @@
 // The sync API over HTTP against a real `wrangler dev` with a fresh local KV.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
 import { startWorker, deviceGrant } from './harness.mjs';
 
 const teacher = deviceGrant({ device: 'phone-lihong', name: '李红', role: 'teacher', classes: ['g1c1'] });
@@ -30,7 +31,7 @@ describe('sync API', () => {
   const post = (path, token, body, headers = {}) => fetch(`${srv.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
+    body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
   });
   const pullAll = async (token, streams, since = today) => {
     const res = await post('/api/v1/sync/pull', token, {
@@ -181,6 +182,23 @@ describe('sync API', () => {
     const page = await res.json();
     assert.deepEqual(page.segments, []);
     assert.equal(page.resume.day, 20000201, 'after 31 days, continue on the 32nd');
+  });
+
+  test('gzip bodies are accepted; corrupt, oversized-when-inflated and unknown encodings are not', async () => {
+    const seg = { protocol: 1, stream: 'supplies', seq: 3, ops: [movement(7, Date.now())] };
+    const ok = await post('/api/v1/sync/push', logistics.token, gzipSync(JSON.stringify(seg)), { 'content-encoding': 'gzip' });
+    assert.equal(ok.status, 200, await ok.clone().text());
+    assert.equal((await ok.json()).accepted, 1);
+    const corrupt = await post('/api/v1/sync/push', logistics.token, Buffer.from('not gzip at all'), { 'content-encoding': 'gzip' });
+    assert.equal(corrupt.status, 400);
+    // 2 MB of spaces inflate past the 1 MiB limit from a body of a few KB.
+    const bomb = gzipSync(Buffer.concat([Buffer.from('{"protocol":1,"pad":"'), Buffer.alloc(2_000_000, 0x20), Buffer.from('"}')]));
+    assert.ok(bomb.length < 10_000);
+    const big = await post('/api/v1/sync/push', logistics.token, bomb, { 'content-encoding': 'gzip' });
+    assert.equal(big.status, 413);
+    const br = await post('/api/v1/sync/push', logistics.token, JSON.stringify(seg), { 'content-encoding': 'br' });
+    assert.equal(br.status, 400);
+    assert.match((await br.json()).message, /Content-Encoding/);
   });
 
   test('wrong method on a sync route is 405', async () => {

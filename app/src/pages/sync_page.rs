@@ -7,7 +7,7 @@ use crate::app::href;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::school::use_school;
 use crate::sync::Phase;
-use crate::sync::engine::{dismiss_refused, sync_now, use_sync};
+use crate::sync::engine::{dismiss_refused, sync_now, use_sync, with_replica};
 use crate::widgets::describe;
 
 /// What sync has done and what waits: pending changes, the last successful sync, and every
@@ -39,6 +39,11 @@ pub fn SyncPage() -> impl IntoView {
                     <dd data-testid="device-name">{move || view.session.get().map(|s| s.name.to_string())}</dd>
                     <dt>{t!(i18n, sync_page.pending)}</dt>
                     <dd data-testid="pending-count">{move || view.pending.get()}</dd>
+                    <dt>{t!(i18n, sync_page.held)}</dt>
+                    <dd data-testid="held-count">{move || {
+                        view.revision.track();
+                        with_replica(|r| r.ops.len()).unwrap_or(0)
+                    }}</dd>
                     <dt>{t!(i18n, sync_page.last_sync)}</dt>
                     <dd data-testid="last-sync">{move || last_sync().unwrap_or_else(|| t_string!(i18n, sync_page.never).to_owned())}</dd>
                 </dl>
