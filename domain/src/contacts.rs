@@ -46,18 +46,7 @@ impl Phone {
     }
 }
 
-impl TryFrom<String> for Phone {
-    type Error = PhoneError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Phone> for String {
-    fn from(value: Phone) -> Self {
-        value.0
-    }
-}
+crate::text::validated_string!(Phone, PhoneError);
 
 /// Who a contact is, so the page can say when to call them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

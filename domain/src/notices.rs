@@ -33,18 +33,7 @@ impl NoticeTitle {
     }
 }
 
-impl TryFrom<String> for NoticeTitle {
-    type Error = TextError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<NoticeTitle> for String {
-    fn from(value: NoticeTitle) -> Self {
-        value.0
-    }
-}
+crate::text::validated_string!(NoticeTitle, TextError);
 
 /// A notice's body: plain text with line breaks, at most 4,000 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,18 +54,7 @@ impl NoticeBody {
     }
 }
 
-impl TryFrom<String> for NoticeBody {
-    type Error = TextError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<NoticeBody> for String {
-    fn from(value: NoticeBody) -> Self {
-        value.0
-    }
-}
+crate::text::validated_string!(NoticeBody, TextError);
 
 /// A notice that has been approved and published to the public.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -49,24 +49,7 @@ impl SchoolId {
     }
 }
 
-impl TryFrom<String> for SchoolId {
-    type Error = SchoolError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<SchoolId> for String {
-    fn from(value: SchoolId) -> Self {
-        value.0
-    }
-}
-
-impl std::fmt::Display for SchoolId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+crate::text::validated_string!(SchoolId, SchoolError);
 
 /// The IANA time zone the school keeps its days in: a "school day", a report deadline and
 /// every date shown to a person are read in this zone, never in the device's or server's.

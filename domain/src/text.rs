@@ -37,6 +37,32 @@ pub fn bounded(
     Ok(text.to_owned())
 }
 
+/// The serde and display plumbing of a validated string newtype whose `parse(&str)` checks
+/// it: deserializing goes through `parse`, so an invalid value can't enter from the wire.
+macro_rules! validated_string {
+    ($ty:ident, $err:ty) => {
+        impl TryFrom<String> for $ty {
+            type Error = $err;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::parse(&value)
+            }
+        }
+
+        impl From<$ty> for String {
+            fn from(value: $ty) -> Self {
+                value.0
+            }
+        }
+
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+pub(crate) use validated_string;
+
 /// A one-line name (of a school, class, person or contact): at most 60 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -54,24 +80,7 @@ impl Name {
     }
 }
 
-impl TryFrom<String> for Name {
-    type Error = TextError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Name> for String {
-    fn from(value: Name) -> Self {
-        value.0
-    }
-}
-
-impl std::fmt::Display for Name {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+crate::text::validated_string!(Name, TextError);
 
 #[cfg(test)]
 mod tests {

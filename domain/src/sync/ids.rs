@@ -40,22 +40,7 @@ impl DeviceId {
     }
 }
 
-impl TryFrom<String> for DeviceId {
-    type Error = IdError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-impl From<DeviceId> for String {
-    fn from(value: DeviceId) -> Self {
-        value.0
-    }
-}
-impl std::fmt::Display for DeviceId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+crate::text::validated_string!(DeviceId, IdError);
 
 /// A class's id as used in streams and scopes (`g3c2`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -75,22 +60,7 @@ impl ClassId {
     }
 }
 
-impl TryFrom<String> for ClassId {
-    type Error = IdError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-impl From<ClassId> for String {
-    fn from(value: ClassId) -> Self {
-        value.0
-    }
-}
-impl std::fmt::Display for ClassId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+crate::text::validated_string!(ClassId, IdError);
 
 /// A partition of the school's operations by area: who may write and read them is decided
 /// per stream, and within `health` per class (a teacher sees only their own classes' ops).
