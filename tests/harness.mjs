@@ -66,15 +66,18 @@ export function deviceGrant({ device, name, role, classes = [], school = 'demo',
 /**
  * Starts `wrangler dev` and resolves once /api/v1/health answers.
  * Options: seed (default true) seeds the demo school before the start; entries are more KV
- * entries ({key, value}) to write before the start.
+ * entries ({key, value}) to write before the start; listCacheSeconds (default 0) sets the
+ * Worker's list cache.
  */
-export async function startWorker({ seed = true, entries = [] } = {}) {
+export async function startWorker({ seed = true, entries = [], listCacheSeconds = 0 } = {}) {
   const persistDir = await mkdtemp(join(tmpdir(), 'guardpost-kv-'));
   if (seed) await demoSeed(persistDir);
   if (entries.length) await kvBulkPut(persistDir, entries);
   const port = await freePort();
   const child = spawn(WRANGLER, ['dev', '--ip', '127.0.0.1', '--port', String(port),
-    '--persist-to', persistDir, '--show-interactive-dev-session=false', '--log-level', 'warn'],
+    '--persist-to', persistDir, '--show-interactive-dev-session=false', '--log-level', 'warn',
+    // Local KV is strongly consistent; the list cache is off unless a test is about it.
+    '--var', `LIST_CACHE_SECONDS:${listCacheSeconds}`],
   { cwd: ROOT, env: quietEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout.on('data', (d) => { output += d; });

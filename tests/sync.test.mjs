@@ -26,6 +26,26 @@ function movement(delta, hlc) {
   };
 }
 
+describe('the list cache', () => {
+  let srv;
+  before(async () => { srv = await startWorker({ entries: [doctor.entry], listCacheSeconds: 30 }); });
+  after(async () => { await srv?.stop(); });
+
+  test('a second pull within the cache time costs no KV list', async () => {
+    const today = Number(new Date().toISOString().slice(0, 10).replaceAll('-', ''));
+    const pull = () => fetch(`${srv.url}/api/v1/sync/pull`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${doctor.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ protocol: 1, since: today, streams: { health: {} } }),
+    });
+    const first = await pull();
+    assert.equal(first.status, 200);
+    assert.match(first.headers.get('x-guardpost-kv'), /lists=1/);
+    const second = await pull();
+    assert.match(second.headers.get('x-guardpost-kv'), /lists=0/);
+  });
+});
+
 describe('sync API', () => {
   let srv;
   const post = (path, token, body, headers = {}) => fetch(`${srv.url}${path}`, {

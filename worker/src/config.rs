@@ -17,3 +17,15 @@ pub fn school(env: &Env) -> Result<SchoolId, String> {
         .map_err(|_| "the SCHOOL variable is not set in wrangler.toml".to_owned())?;
     SchoolId::parse(&raw).map_err(|e| format!("SCHOOL={raw:?}: {e}"))
 }
+
+/// How long the Worker reuses a page of a KV listing (`LIST_CACHE_SECONDS`, default 30; 0
+/// turns it off, as the tests do to see every write at once). KV lists are themselves up to
+/// a minute stale and devices re-list from an hour back, so this adds no risk; it stops the
+/// lists a school day costs from growing with the number of devices (the free plan allows
+/// 1,000 a day). The Cache API works per data centre, and not at all on workers.dev.
+pub fn list_cache_seconds(env: &Env) -> u32 {
+    env.var("LIST_CACHE_SECONDS")
+        .ok()
+        .and_then(|v| v.to_string().trim().parse::<u32>().ok())
+        .map_or(30, |s| s.min(300))
+}

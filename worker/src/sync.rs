@@ -275,27 +275,22 @@ pub async fn pull(mut req: Request, env: &Env) -> Result<Response> {
         Err(r) => return refused(r),
     };
     let (mut lists, mut reads) = (0, 0);
+    let cache_seconds = config::list_cache_seconds(env);
     while let Some((prefix, cursor)) = pager.next_list() {
-        lists += 1;
-        let mut list = caller.store.list().prefix(prefix).limit(1_000);
-        if let Some(cursor) = cursor {
-            list = list.cursor(cursor);
-        }
-        let page = match list.execute().await {
+        let page = match list_page(&caller.store, &prefix, cursor, cache_seconds, &mut lists).await
+        {
             Ok(page) => page,
             Err(e) => return api_error(ErrorCode::Internal, format!("listing segments: {e}")),
         };
         let keys = page
             .keys
             .into_iter()
-            .map(|k| Listed {
-                meta: k
-                    .metadata
-                    .and_then(|m| serde_json::from_value::<SegmentMeta>(m).ok()),
-                key: k.name,
+            .map(|(key, meta)| Listed {
+                meta: meta.and_then(|m| serde_json::from_value::<SegmentMeta>(m).ok()),
+                key,
             })
             .collect();
-        let next = (!page.list_complete).then_some(page.cursor).flatten();
+        let next = page.next;
         for key in pager.on_list(keys, next) {
             reads += 1;
             let value = match caller.store.get(&key).text().await {
@@ -312,6 +307,86 @@ pub async fn pull(mut req: Request, env: &Env) -> Result<Response> {
         response.headers_mut().set("Content-Encoding", "gzip")?;
     }
     Ok(response)
+}
+
+/// One page of a KV listing, as kept in the Worker's cache.
+#[derive(serde::Serialize, Deserialize)]
+struct ListPage {
+    keys: Vec<(String, Option<serde_json::Value>)>,
+    next: Option<String>,
+}
+
+/// Lists one page of a day's segments, reusing a page listed in the last
+/// `cache_seconds` (see `config::list_cache_seconds`).
+async fn list_page(
+    store: &KvStore,
+    prefix: &str,
+    cursor: Option<String>,
+    cache_seconds: u32,
+    lists: &mut u32,
+) -> std::result::Result<ListPage, String> {
+    if cache_seconds == 0 {
+        return list_kv(store, prefix, cursor, lists).await;
+    }
+    let cache = worker::Cache::default();
+    let mut url =
+        worker::Url::parse("https://kv-list.guardpost.invalid/").map_err(|e| e.to_string())?;
+    url.query_pairs_mut().append_pair("prefix", prefix);
+    if let Some(cursor) = &cursor {
+        url.query_pairs_mut().append_pair("cursor", cursor);
+    }
+    let url = url.to_string();
+    if let Ok(Some(mut hit)) = cache.get(url.as_str(), false).await
+        && let Ok(page) = hit.json::<ListPage>().await
+    {
+        return Ok(page);
+    }
+    *lists += 1;
+    let mut list = store.list().prefix(prefix.to_owned()).limit(1_000);
+    if let Some(cursor) = cursor {
+        list = list.cursor(cursor);
+    }
+    let listed = list.execute().await.map_err(|e| e.to_string())?;
+    let page = ListPage {
+        next: (!listed.list_complete).then_some(listed.cursor).flatten(),
+        keys: listed
+            .keys
+            .into_iter()
+            .map(|k| (k.name, k.metadata))
+            .collect(),
+    };
+    // A failed cache write only costs the next pull a list.
+    if let Ok(mut response) = Response::from_json(&page) {
+        let cached = response
+            .headers_mut()
+            .set("Cache-Control", &format!("max-age={cache_seconds}"));
+        if cached.is_ok() {
+            let _ = cache.put(url.as_str(), response).await;
+        }
+    }
+    Ok(page)
+}
+
+async fn list_kv(
+    store: &KvStore,
+    prefix: &str,
+    cursor: Option<String>,
+    lists: &mut u32,
+) -> std::result::Result<ListPage, String> {
+    *lists += 1;
+    let mut list = store.list().prefix(prefix.to_owned()).limit(1_000);
+    if let Some(cursor) = cursor {
+        list = list.cursor(cursor);
+    }
+    let listed = list.execute().await.map_err(|e| e.to_string())?;
+    Ok(ListPage {
+        next: (!listed.list_complete).then_some(listed.cursor).flatten(),
+        keys: listed
+            .keys
+            .into_iter()
+            .map(|k| (k.name, k.metadata))
+            .collect(),
+    })
 }
 
 fn accepts_gzip(req: &Request) -> bool {

@@ -48,12 +48,19 @@ struct Entry {
 /// Workers KV as Cloudflare describes it: a write becomes visible to readers after a delay
 /// (up to `max_delay_ms`), a read that missed keeps missing for 60 s (cached miss), and a
 /// second write to one key within a second fails with 429.
+/// One page of a list: the keys and the cursor of the next page.
+type ListPage = (Vec<Listed>, Option<String>);
+
 pub struct Kv {
     entries: BTreeMap<String, Entry>,
     missed: BTreeMap<String, u64>,
     max_delay_ms: u64,
     list_limit: usize,
     pub counts: KvCounts,
+    /// The Worker's cache of list pages (Cache API), shared by all devices: (prefix, cursor)
+    /// → (cached at, page). `None` disables it.
+    list_cache_ms: Option<u64>,
+    list_cache: BTreeMap<(String, Option<String>), (u64, ListPage)>,
 }
 
 const KEY_WRITE_INTERVAL_MS: u64 = 1_000;
@@ -67,7 +74,36 @@ impl Kv {
             max_delay_ms,
             list_limit,
             counts: KvCounts::default(),
+            list_cache_ms: None,
+            list_cache: BTreeMap::new(),
         }
+    }
+
+    /// Caches list pages for `ttl_ms`, as the Worker does with the Cache API.
+    pub fn with_list_cache(mut self, ttl_ms: u64) -> Self {
+        self.list_cache_ms = Some(ttl_ms);
+        self
+    }
+
+    /// One list page, through the list cache when it is on.
+    pub fn list(
+        &mut self,
+        prefix: &str,
+        cursor: Option<&str>,
+        now: u64,
+    ) -> (Vec<Listed>, Option<String>) {
+        let Some(ttl) = self.list_cache_ms else {
+            return self.list_kv(prefix, cursor, now);
+        };
+        let key = (prefix.to_owned(), cursor.map(str::to_owned));
+        if let Some((at, page)) = self.list_cache.get(&key)
+            && now < at + ttl
+        {
+            return page.clone();
+        }
+        let page = self.list_kv(prefix, cursor, now);
+        self.list_cache.insert(key, (now, page.clone()));
+        page
     }
 
     pub fn put(
@@ -117,8 +153,8 @@ impl Kv {
         }
     }
 
-    /// One list page; the cursor is the last key of the previous page.
-    pub fn list(
+    /// One KV list page; the cursor is the last key of the previous page.
+    fn list_kv(
         &mut self,
         prefix: &str,
         cursor: Option<&str>,
