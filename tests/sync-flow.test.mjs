@@ -98,6 +98,23 @@ describe('offline-first check-ins', () => {
     await context.close();
   });
 
+  test('an impossible check is refused on the phone, in the person\'s language, and not saved', async () => {
+    const context = await phoneContext(browser, 'zh-CN');
+    const page = await context.newPage();
+    await page.goto(`${srv.url}/app/join`);
+    await page.getByLabel('设备码').fill(teacher.token);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('heading', { name: '晨午晚检', level: 1 }).waitFor();
+    await page.getByTestId('sync-status').getByText('全部已同步').waitFor();
+    await page.getByLabel('实到').fill('3');
+    await page.getByLabel('发热').fill('5');
+    await page.getByRole('button', { name: '保存检查结果' }).click();
+    await page.getByText('发热人数不能多于实到人数').waitFor();
+    await page.goto(`${srv.url}/app/sync`);
+    assert.equal(await page.getByTestId('pending-count').textContent(), '0');
+    await context.close();
+  });
+
   test('a wrong device code is explained', async () => {
     const context = await phoneContext(browser, 'en-US');
     const page = await context.newPage();

@@ -1,7 +1,7 @@
 //! Small pieces shared by pages.
 
 use guardpost_domain::sync::Payload;
-use guardpost_domain::sync::op::Session;
+use guardpost_domain::sync::op::{OpInvalid, Session};
 use leptos_i18n::I18nContext;
 
 use crate::i18n::{Locale, t_string};
@@ -32,5 +32,21 @@ pub fn describe(i18n: I18nContext<Locale>, payload: &Payload) -> String {
         ),
         Payload::StockMovement(m) => format!("{} {:+}", m.item, m.delta),
         Payload::SetField(s) => format!("{} · {}", s.doc, s.field),
+    }
+}
+
+/// Why a change is invalid, in the person's language.
+pub fn invalid_text(i18n: I18nContext<Locale>, problem: &OpInvalid) -> &'static str {
+    match problem {
+        OpInvalid::WrongStream { .. }
+        | OpInvalid::BadId { .. }
+        | OpInvalid::TooManySupersedes { .. } => {
+            t_string!(i18n, invalid.malformed)
+        }
+        OpInvalid::HeadcountTooLarge { .. } => t_string!(i18n, invalid.headcount),
+        OpInvalid::FeverOverPresent => t_string!(i18n, invalid.fever),
+        OpInvalid::QuantityOutOfRange { .. } => t_string!(i18n, invalid.quantity),
+        OpInvalid::ValueTooLarge { .. } | OpInvalid::Text { .. } => t_string!(i18n, invalid.text),
+        OpInvalid::Unreadable { .. } => t_string!(i18n, invalid.unreadable),
     }
 }

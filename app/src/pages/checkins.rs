@@ -8,7 +8,7 @@ use crate::app::href;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::school::use_school;
 use crate::sync::engine::{RecordError, now_ms, record, use_sync, with_replica};
-use crate::widgets::session_label;
+use crate::widgets::{invalid_text, session_label};
 
 /// One of today's checks as the teacher sees it: what was reported and whether the server
 /// has it yet.
@@ -115,7 +115,11 @@ pub fn Checkins() -> impl IntoView {
                 Ok(()) => (true, t_string!(i18n, checkins.saved).to_owned()),
                 Err(RecordError::Invalid(problem)) => (
                     false,
-                    format!("{} {problem}", t_string!(i18n, checkins.invalid)),
+                    format!(
+                        "{} {}",
+                        t_string!(i18n, checkins.invalid),
+                        invalid_text(i18n, &problem)
+                    ),
                 ),
                 Err(RecordError::Storage(e)) => (
                     false,

@@ -1,4 +1,3 @@
-use guardpost_domain::sync::op::OpInvalid;
 use guardpost_domain::sync::segment::Rejection;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -8,7 +7,7 @@ use crate::i18n::{t, t_string, use_i18n};
 use crate::school::use_school;
 use crate::sync::Phase;
 use crate::sync::engine::{dismiss_refused, sync_now, use_sync, with_replica};
-use crate::widgets::describe;
+use crate::widgets::{describe, invalid_text};
 
 /// What sync has done and what waits: pending changes, the last successful sync, and every
 /// change the server refused, with why and what to do.
@@ -65,10 +64,7 @@ pub fn SyncPage() -> impl IntoView {
                                         t_string!(i18n, sync_page.todo_forbidden).to_owned(),
                                     ),
                                     Rejection::Invalid { problem } => (
-                                        format!("{} {}", t_string!(i18n, sync_page.reason_invalid), match problem {
-                                            OpInvalid::WrongStream(s) => s.clone(),
-                                            OpInvalid::Field(f) => f.clone(),
-                                        }),
+                                        format!("{} {}", t_string!(i18n, sync_page.reason_invalid), invalid_text(i18n, problem)),
                                         t_string!(i18n, sync_page.todo_invalid).to_owned(),
                                     ),
                                 };

@@ -412,7 +412,7 @@ async fn sync_once(view: SyncView) -> Result<(), Failure> {
                     e.replica.refuse_sealed(
                         stream,
                         &Rejection::Invalid {
-                            problem: OpInvalid::Field(message),
+                            problem: OpInvalid::Unreadable { detail: message },
                         },
                     );
                     Write::prepare(&e.replica, [])

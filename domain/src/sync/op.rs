@@ -8,19 +8,37 @@ use super::hlc::Hlc;
 use super::ids::{ClassId, OpId, Stream};
 use crate::text::{Name, TextError, bounded};
 
-/// Why an operation's content was refused.
+/// Why an operation's content was refused. Structured, so the app can say it in the
+/// person's language.
 #[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum OpInvalid {
-    #[error("this kind of change does not belong in stream {0}")]
-    WrongStream(String),
-    #[error("{0}")]
-    Field(String),
+    #[error("this kind of change does not belong in stream {stream}")]
+    WrongStream { stream: String },
+    #[error("present + absent is over {max}")]
+    HeadcountTooLarge { max: u16 },
+    #[error("more students with fever than present")]
+    FeverOverPresent,
+    #[error("{what} is 1 to 40 characters of a-z, 0-9, '-' and '_'")]
+    BadId { what: String },
+    #[error("a movement is a non-zero quantity up to {max}")]
+    QuantityOutOfRange { max: i32 },
+    #[error("a write replaces at most {max} values")]
+    TooManySupersedes { max: usize },
+    #[error("a field value is at most {max} bytes of JSON")]
+    ValueTooLarge { max: usize },
+    #[error("{problem}")]
+    Text { problem: String },
+    /// The Worker could not read the change at all (a whole segment refused as malformed).
+    #[error("the server could not read this change: {detail}")]
+    Unreadable { detail: String },
 }
 
 impl From<TextError> for OpInvalid {
     fn from(e: TextError) -> Self {
-        Self::Field(e.to_string())
+        Self::Text {
+            problem: e.to_string(),
+        }
     }
 }
 
@@ -109,9 +127,9 @@ fn short_id(what: &str, raw: &str) -> Result<(), OpInvalid> {
     if ok {
         Ok(())
     } else {
-        Err(OpInvalid::Field(format!(
-            "{what} is 1 to 40 characters of a-z, 0-9, '-' and '_'"
-        )))
+        Err(OpInvalid::BadId {
+            what: what.to_owned(),
+        })
     }
 }
 
@@ -126,7 +144,9 @@ impl Payload {
 
     /// Checks the content and that it belongs in `stream`.
     pub fn validate(&self, stream: &Stream) -> Result<(), OpInvalid> {
-        let wrong = || OpInvalid::WrongStream(stream.key().to_owned());
+        let wrong = || OpInvalid::WrongStream {
+            stream: stream.key().to_owned(),
+        };
         match self {
             Payload::SessionCheck(check) => {
                 if *stream != Stream::Health {
@@ -134,14 +154,10 @@ impl Payload {
                 }
                 let total = u32::from(check.present) + u32::from(check.absent);
                 if total > u32::from(MAX_HEADCOUNT) {
-                    return Err(OpInvalid::Field(format!(
-                        "present + absent is over {MAX_HEADCOUNT}"
-                    )));
+                    return Err(OpInvalid::HeadcountTooLarge { max: MAX_HEADCOUNT });
                 }
                 if check.fever > check.present {
-                    return Err(OpInvalid::Field(
-                        "more students with fever than present".into(),
-                    ));
+                    return Err(OpInvalid::FeverOverPresent);
                 }
                 Ok(())
             }
@@ -151,9 +167,7 @@ impl Payload {
                 }
                 short_id("item", &movement.item)?;
                 if movement.delta == 0 || movement.delta.unsigned_abs() > MAX_DELTA.unsigned_abs() {
-                    return Err(OpInvalid::Field(format!(
-                        "a movement is a non-zero quantity up to {MAX_DELTA}"
-                    )));
+                    return Err(OpInvalid::QuantityOutOfRange { max: MAX_DELTA });
                 }
                 Ok(())
             }
@@ -164,15 +178,15 @@ impl Payload {
                 short_id("doc", &set.doc)?;
                 short_id("field", &set.field)?;
                 if set.supersedes.len() > MAX_SUPERSEDES {
-                    return Err(OpInvalid::Field(format!(
-                        "a write replaces at most {MAX_SUPERSEDES} values"
-                    )));
+                    return Err(OpInvalid::TooManySupersedes {
+                        max: MAX_SUPERSEDES,
+                    });
                 }
                 let size = serde_json::to_string(&set.value).map_or(usize::MAX, |s| s.len());
                 if size > MAX_VALUE_BYTES {
-                    return Err(OpInvalid::Field(format!(
-                        "a field value is at most {MAX_VALUE_BYTES} bytes of JSON"
-                    )));
+                    return Err(OpInvalid::ValueTooLarge {
+                        max: MAX_VALUE_BYTES,
+                    });
                 }
                 if let serde_json::Value::String(text) = &set.value {
                     bounded("value", text, MAX_VALUE_BYTES, true)
@@ -220,7 +234,7 @@ mod tests {
         assert_eq!(check("g3c2", 40, 1).validate(&g3), Ok(()));
         assert!(matches!(
             check("g3c2", 40, 1).validate(&Stream::Supplies),
-            Err(OpInvalid::WrongStream(_))
+            Err(OpInvalid::WrongStream { .. })
         ));
         assert!(check("g3c2", 4, 5).validate(&g3).is_err());
         assert!(check("g3c2", 1999, 0).validate(&g3).is_err());
