@@ -34,6 +34,9 @@ describe('offline-first check-ins', () => {
     await signIn(page, teacher.token);
     const status = page.getByTestId('sync-status');
     await status.getByText('All changes synced').waitFor();
+    // The form fits a phone's width: nothing scrolls sideways.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.screen.width);
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
 
     // No signal: the Worker can't be reached, but the app is already open.
     await context.setOffline(true);
