@@ -124,6 +124,24 @@ describe('the demo school', () => {
     assert.equal((await post.json()).error, 'method_not_allowed');
   });
 
+  test('every response carries the security headers, with a policy for its kind', async () => {
+    for (const [path, policy] of [
+      ['/', /default-src 'none'; style-src 'unsafe-inline'/],
+      ['/nope', /default-src 'none'; style-src 'unsafe-inline'/],
+      ['/app/', /script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'/],
+      ['/app/supplies', /connect-src 'self'/],
+      ['/api/v1/health', /^default-src 'none'; frame-ancestors 'none'$/],
+      ['/api/v1/nope', /^default-src 'none'/],
+    ]) {
+      const res = await fetch(`${srv.url}${path}`);
+      assert.match(res.headers.get('content-security-policy') ?? '', policy, path);
+      assert.match(res.headers.get('content-security-policy'), /frame-ancestors 'none'/, path);
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
+      assert.equal(res.headers.get('referrer-policy'), 'no-referrer', path);
+      assert.match(res.headers.get('strict-transport-security') ?? '', /max-age=31536000/, path);
+    }
+  });
+
   test('unknown pages get an HTML 404', async () => {
     const res = await fetch(`${srv.url}/nope`, { headers: { 'accept-language': 'en' } });
     assert.equal(res.status, 404);

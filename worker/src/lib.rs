@@ -7,6 +7,7 @@ mod app_assets;
 mod config;
 mod public_page;
 mod reply;
+mod security;
 mod strings;
 mod sync;
 
@@ -20,8 +21,20 @@ use guardpost_domain::api::ErrorCode;
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     console_error_panic_hook::set_once();
     let path = req.path();
+    let kind = if path.starts_with("/api/") {
+        security::Kind::Api
+    } else if path.starts_with("/app") {
+        security::Kind::App
+    } else {
+        security::Kind::Page
+    };
+    security::harden(route(req, &env, &path).await, kind)
+}
+
+async fn route(req: Request, env: &Env, path: &str) -> Result<Response> {
+    let env = env.clone();
     let readable = matches!(req.method(), Method::Get | Method::Head);
-    match path.as_str() {
+    match path {
         "/" if readable => public_page::show(&req, &env).await,
         "/api/v1/health" if readable => api::health(&env).await,
         "/api/v1/school" if readable => api::school(&env).await,
