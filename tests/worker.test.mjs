@@ -108,6 +108,10 @@ describe('the demo school', () => {
     const bin = await fetch(`${srv.url}${wasm[0]}`);
     assert.equal(bin.status, 200);
     assert.equal(bin.headers.get('content-type'), 'application/wasm');
+    // Always whole: a 304 would leave the browser without the loader's hash in its policy.
+    const again = await fetch(`${srv.url}/app/`, { headers: { 'if-none-match': index.headers.get('etag') ?? '*' } });
+    assert.equal(again.status, 200);
+    assert.match(again.headers.get('content-security-policy'), /'sha256-/);
     const missing = await fetch(`${srv.url}/app/missing-file.js`);
     assert.equal(missing.status, 404);
     const bare = await fetch(`${srv.url}/app`, { redirect: 'manual' });
@@ -128,7 +132,7 @@ describe('the demo school', () => {
     for (const [path, policy] of [
       ['/', /default-src 'none'; style-src 'unsafe-inline'/],
       ['/nope', /default-src 'none'; style-src 'unsafe-inline'/],
-      ['/app/', /script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'/],
+      ['/app/', /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]{44}'/],
       ['/app/supplies', /connect-src 'self'/],
       ['/api/v1/health', /^default-src 'none'; frame-ancestors 'none'$/],
       ['/api/v1/nope', /^default-src 'none'/],
@@ -136,6 +140,7 @@ describe('the demo school', () => {
       const res = await fetch(`${srv.url}${path}`);
       assert.match(res.headers.get('content-security-policy') ?? '', policy, path);
       assert.match(res.headers.get('content-security-policy'), /frame-ancestors 'none'/, path);
+      assert.doesNotMatch(res.headers.get('content-security-policy'), /unsafe-inline'[^;]*;.*script|script-src[^;]*unsafe-inline/, path);
       assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
       assert.equal(res.headers.get('referrer-policy'), 'no-referrer', path);
       assert.match(res.headers.get('strict-transport-security') ?? '', /max-age=31536000/, path);

@@ -1,9 +1,9 @@
 //! The app's static files under `/app/`, with the single-page-app fallback: a path that is
 //! not a file (a client-side route like `/app/supplies`) gets `index.html`.
 
-use worker::{Env, Request, Response, Result, Url};
+use worker::{Env, Headers, Request, RequestInit, Response, Result, Url};
 
-use crate::config;
+use crate::{config, security};
 
 pub fn redirect_to_slash(req: &Request) -> Result<Response> {
     let mut url = req.url()?;
@@ -14,15 +14,51 @@ pub fn redirect_to_slash(req: &Request) -> Result<Response> {
 pub async fn serve(req: Request, env: &Env) -> Result<Response> {
     let assets = env.assets(config::ASSETS_BINDING)?;
     let url = req.url()?;
-    let response = assets.fetch_request(req).await?;
+    let response = if looks_like_file(&url) {
+        assets.fetch_request(req).await?
+    } else {
+        // The app's HTML is always sent whole: a 304 would carry no body to hash, and the
+        // browser would take the 304's policy, without the loader's hash, for its cached copy.
+        let headers = Headers::new();
+        for (name, value) in req.headers() {
+            let conditional = name.eq_ignore_ascii_case("if-none-match")
+                || name.eq_ignore_ascii_case("if-modified-since");
+            if !conditional {
+                headers.set(&name, &value)?;
+            }
+        }
+        let mut init = RequestInit::new();
+        init.with_method(req.method()).with_headers(headers);
+        assets
+            .fetch_request(Request::new_with_init(url.as_str(), &init)?)
+            .await?
+    };
     if response.status_code() != 404 || looks_like_file(&url) {
-        return Ok(response);
+        return with_html_policy(response).await;
     }
     let mut index = url;
     // Assets answer `/app/` with index.html; asking for `index.html` by name would redirect.
     index.set_path("/app/");
     index.set_query(None);
-    assets.fetch(index.to_string(), None).await
+    with_html_policy(assets.fetch(index.to_string(), None).await?).await
+}
+
+/// Gives the app's HTML a content security policy that allows its inline loader by hash.
+async fn with_html_policy(mut response: Response) -> Result<Response> {
+    let is_html = response
+        .headers()
+        .get("Content-Type")?
+        .is_some_and(|t| t.starts_with("text/html"));
+    if !is_html || response.status_code() != 200 {
+        return Ok(response);
+    }
+    let headers = Headers::new();
+    for (name, value) in response.headers() {
+        headers.set(&name, &value)?;
+    }
+    let html = response.text().await?;
+    headers.set("Content-Security-Policy", &security::app_html_policy(&html))?;
+    Ok(Response::ok(html)?.with_headers(headers))
 }
 
 /// A last path segment with an extension names a file; a miss there is a real 404, not a
