@@ -75,6 +75,21 @@ impl SchoolTimeZone {
             .to_string()
     }
 
+    /// The school's local date at a Unix-milliseconds instant: which school day it is.
+    pub fn date_at_ms(self, ms: u64) -> chrono::NaiveDate {
+        let at = i64::try_from(ms)
+            .ok()
+            .and_then(DateTime::from_timestamp_millis)
+            .unwrap_or_default();
+        at.with_timezone(&self.0).date_naive()
+    }
+
+    /// [`Self::local_minute`] of a Unix-milliseconds instant.
+    pub fn local_minute_at_ms(self, ms: u64) -> Option<String> {
+        let at = DateTime::from_timestamp_millis(i64::try_from(ms).ok()?)?;
+        Some(self.local_minute(at))
+    }
+
     /// The school's local calendar date of an instant, `YYYY-MM-DD`.
     pub fn local_date(self, at: DateTime<Utc>) -> String {
         at.with_timezone(&self.0).format("%Y-%m-%d").to_string()
@@ -209,6 +224,12 @@ mod tests {
         assert_eq!(tz.local_minute(at), "2026-11-24 00:30");
         assert_eq!(tz.local_date(at), "2026-11-24");
         assert!(SchoolTimeZone::parse("Mars/Olympus").is_err());
+        let ms = u64::try_from(at.timestamp_millis()).unwrap();
+        assert_eq!(tz.date_at_ms(ms).to_string(), "2026-11-24");
+        assert_eq!(
+            tz.local_minute_at_ms(ms).as_deref(),
+            Some("2026-11-24 00:30")
+        );
         assert_eq!(String::from(tz), "Asia/Shanghai");
     }
 

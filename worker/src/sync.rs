@@ -153,6 +153,16 @@ async fn read_body<T: DeserializeOwned>(
         .map_err(|e| api_error(ErrorCode::BadRequest, format!("malformed body: {e}")))
 }
 
+/// The caller and its JSON body, or the error response to send.
+async fn authenticated_body<T: DeserializeOwned>(
+    req: &mut Request,
+    env: &Env,
+) -> std::result::Result<(Caller, T), Result<Response>> {
+    let caller = authenticate(req, env).await?;
+    let body = read_body::<T>(req).await?;
+    Ok((caller, body))
+}
+
 /// `GET /api/v1/sync/session`.
 pub async fn session(req: Request, env: &Env) -> Result<Response> {
     let caller = match authenticate(&req, env).await {
@@ -195,12 +205,8 @@ pub async fn session(req: Request, env: &Env) -> Result<Response> {
 /// `POST /api/v1/sync/push`: one segment, one KV write. A segment already stored under its
 /// key (a retry after a lost ack) is acked from the stored copy and not written again.
 pub async fn push(mut req: Request, env: &Env) -> Result<Response> {
-    let caller = match authenticate(&req, env).await {
-        Ok(caller) => caller,
-        Err(response) => return response,
-    };
-    let body = match read_body::<PushRequest>(&mut req).await {
-        Ok(body) => body,
+    let (caller, body) = match authenticated_body::<PushRequest>(&mut req, env).await {
+        Ok(both) => both,
         Err(response) => return response,
     };
     let segment = match server::accept_push(&caller.grant, body, caller.now_ms) {
@@ -262,12 +268,8 @@ fn with_kv_counts(
 /// as far as its role lets it see them, in pages.
 pub async fn pull(mut req: Request, env: &Env) -> Result<Response> {
     let gzip = accepts_gzip(&req);
-    let caller = match authenticate(&req, env).await {
-        Ok(caller) => caller,
-        Err(response) => return response,
-    };
-    let body = match read_body::<PullRequest>(&mut req).await {
-        Ok(body) => body,
+    let (caller, body) = match authenticated_body::<PullRequest>(&mut req, env).await {
+        Ok(both) => both,
         Err(response) => return response,
     };
     let mut pager = match PullPager::new(&caller.grant, &body, Day::of_ms(caller.now_ms)) {

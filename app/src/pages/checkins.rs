@@ -68,9 +68,7 @@ pub fn Checkins() -> impl IntoView {
     let school = use_school();
     let today = move || {
         let tz = school.get().map(|s| s.timezone).unwrap_or_default();
-        chrono::DateTime::from_timestamp_millis(i64::try_from(now_ms()).unwrap_or(0))
-            .map(|at| at.with_timezone(&tz.tz()).date_naive())
-            .unwrap_or_default()
+        tz.date_at_ms(now_ms())
     };
     let classes = move || view.session.get().map(|s| s.classes).unwrap_or_default();
 

@@ -18,10 +18,9 @@ pub fn SyncPage() -> impl IntoView {
     let school = use_school();
     let last_sync = move || {
         let tz = school.get().map(|s| s.timezone).unwrap_or_default();
-        view.last_sync_ms.get().and_then(|ms| {
-            chrono::DateTime::from_timestamp_millis(i64::try_from(ms).ok()?)
-                .map(|at| tz.local_minute(at))
-        })
+        view.last_sync_ms
+            .get()
+            .and_then(|ms| tz.local_minute_at_ms(ms))
     };
     let signed_in = move || !matches!(view.phase.get(), Phase::SignedOut);
     view! {

@@ -343,9 +343,7 @@ async fn sync_once(view: SyncView) -> Result<(), Failure> {
     let Some((db, token)) = with_engine(|e| (e.db.clone(), e.token.clone())) else {
         return Ok(());
     };
-    // A replica that has never pulled learns its own device's segments first, so its seqs
-    // continue after them (the same device code signed in on another browser).
-    if with_replica(|r| r.last_pull_ms.is_none()) == Some(true) {
+    if with_replica(Replica::must_pull_before_push) == Some(true) {
         pull_all(view, &db, &token).await?;
     }
     let mut restamps = 0;

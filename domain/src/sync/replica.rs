@@ -91,6 +91,13 @@ impl Replica {
         }
     }
 
+    /// Whether this replica must pull before it pushes: one that has never pulled learns its
+    /// own device's stored segments first, so its seqs continue after them (the same device
+    /// code signed in on another browser).
+    pub fn must_pull_before_push(&self) -> bool {
+        self.last_pull_ms.is_none()
+    }
+
     /// Learns the server's clock from an answer received at device time `now_ms`.
     pub fn observe_server_time(&mut self, server_ms: u64, now_ms: u64) {
         let server = i64::try_from(server_ms).unwrap_or(i64::MAX);
