@@ -11,7 +11,7 @@ const teachers = Array.from({ length: DEVICES }, (_, i) => deviceGrant({
   device: `term-phone-${String(i).padStart(2, '0')}`, name: `教师${i}`, role: 'teacher', classes: [`c${String(i).padStart(2, '0')}`],
 }));
 const doctor = deviceGrant({ device: 'term-new-phone', name: '校医', role: 'health' });
-const srv = await startWorker({ entries: [...teachers, doctor].map((d) => d.entry) });
+const srv = await startWorker({ grants: [...teachers, doctor] });
 const browser = await launchBrowser();
 try {
   const now = Date.now();

@@ -13,7 +13,7 @@ const teachers = Array.from({ length: DEVICES }, (_, i) => deviceGrant({
   device: `bench-phone-${String(i).padStart(2, '0')}`, name: `教师${i}`, role: 'teacher', classes: [`c${String(i).padStart(2, '0')}`],
 }));
 const reader = deviceGrant({ device: 'bench-new-device', name: '校医', role: 'health' });
-const srv = await startWorker({ entries: [...teachers, reader].map((d) => d.entry) });
+const srv = await startWorker({ grants: [...teachers, reader] });
 
 const today = Number(new Date().toISOString().slice(0, 10).replaceAll('-', ''));
 const counts = { writes: 0, lists: 0, reads: 0 };

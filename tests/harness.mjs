@@ -2,7 +2,7 @@
 // 127.0.0.1, a free port and a throw-away KV directory.
 import { spawn, execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -40,44 +40,84 @@ export async function kvBulkPut(persistDir, entries) {
     { cwd: ROOT, env: quietEnv });
 }
 
-/** The demo school's KV entries, exactly as `make dev` seeds them. */
+/** The setup code `startWorker` gives the Worker (the demo's, as `make dev` does). */
+export const SETUP_CODE = 'demo-setup-code-for-local-use-only';
+
+/** The demo school's KV entries, exactly as `make dev` seeds them; returns them too. */
 export async function demoSeed(persistDir) {
   const file = join(persistDir, 'seed.json');
   const seedBin = join(ROOT, 'target', 'debug', 'seed');
   await run(seedBin, [file], { cwd: ROOT });
   await run(WRANGLER, ['kv', 'bulk', 'put', file, '--binding', 'KV', '--local', '--persist-to', persistDir],
     { cwd: ROOT, env: quietEnv });
+  return JSON.parse(await readFile(file, 'utf8'));
 }
 
+// The demo directory's staff ids, so a test's grant for a demo person acts as that person.
+const DEMO_STAFF = { 李红: 's1', 王磊: 's2', 赵敏: 's3', 陈建国: 's4', 刘芳: 's5', 周校长: 's6' };
+
 /**
- * A device grant with a fresh random token, as KV entries; returns { token, entry }.
- * `school` defaults to the demo school; expiresAtMs to a year from now.
+ * A device grant with a fresh random token, as KV entries; returns { token, entry, person }.
+ * `school` defaults to the demo school; expiresAtMs to a year from now. `startWorker` puts
+ * the person into the school's directory with exactly this role and these classes, since
+ * the Worker takes a device's role and classes from the directory.
  */
-export function deviceGrant({ device, name, role, classes = [], school = 'demo', expiresAtMs }) {
+export function deviceGrant({ device, name, role, classes = [], school = 'demo', expiresAtMs, revokedAtMs }) {
   const token = randomBytes(24).toString('base64url');
   const hash = createHash('sha256').update(token).digest('hex');
+  const staff = DEMO_STAFF[name] ?? `t${createHash('sha256').update(name).digest('hex').slice(0, 10)}`;
   const grant = {
-    school, device, name, role, classes,
+    school, device, staff, name, role, classes,
+    created_at_ms: Date.now(),
     expires_at_ms: expiresAtMs ?? Date.now() + 365 * 86_400_000,
   };
-  return { token, entry: { key: `v1/${school}/device/${hash}`, value: JSON.stringify(grant) } };
+  if (revokedAtMs) grant.revoked_at_ms = revokedAtMs;
+  return {
+    token,
+    entry: { key: `v1/${school}/device/${hash}`, value: JSON.stringify(grant) },
+    person: { school, id: staff, name, role, classes },
+  };
+}
+
+/** The seeded directory with `people` put in (their role and classes as given). */
+function directoryWith(seedEntries, people) {
+  const entry = seedEntries.find((e) => e.key === 'v1/demo/profile');
+  if (!entry) return [];
+  const profile = JSON.parse(entry.value);
+  for (const p of people.filter((p) => p.school === 'demo')) {
+    for (const id of p.classes) {
+      if (!profile.classes.some((c) => c.id === id)) {
+        profile.classes.push({ id, name: `班级 ${id}`, students: 40, boarding: false });
+      }
+    }
+    const member = { id: p.id, name: p.name, role: p.role, classes: p.classes };
+    const at = profile.staff.findIndex((m) => m.id === p.id);
+    if (at >= 0) profile.staff[at] = member; else profile.staff.push(member);
+  }
+  return [{ key: entry.key, value: JSON.stringify(profile) }];
 }
 
 /**
  * Starts `wrangler dev` and resolves once /api/v1/health answers.
- * Options: seed (default true) seeds the demo school before the start; entries are more KV
+ * Options: seed (default true) seeds the demo school before the start; grants are
+ * `deviceGrant()`s to store, their people put into the directory; entries are more KV
  * entries ({key, value}) to write before the start; listCacheSeconds (default 0) sets the
- * Worker's list cache.
+ * Worker's list cache; setupCode (default SETUP_CODE, null for none) the setup secret.
  */
-export async function startWorker({ seed = true, entries = [], listCacheSeconds = 0 } = {}) {
+export async function startWorker({
+  seed = true, entries = [], grants = [], listCacheSeconds = 0, setupCode = SETUP_CODE,
+} = {}) {
   const persistDir = await mkdtemp(join(tmpdir(), 'guardpost-kv-'));
-  if (seed) await demoSeed(persistDir);
-  if (entries.length) await kvBulkPut(persistDir, entries);
+  const seeded = seed ? await demoSeed(persistDir) : [];
+  const more = [...entries, ...grants.map((g) => g.entry),
+    ...directoryWith(seeded, grants.map((g) => g.person))];
+  if (more.length) await kvBulkPut(persistDir, more);
   const port = await freePort();
   const child = spawn(WRANGLER, ['dev', '--ip', '127.0.0.1', '--port', String(port),
     '--persist-to', persistDir, '--show-interactive-dev-session=false', '--log-level', 'warn',
     // Local KV is strongly consistent; the list cache is off unless a test is about it.
-    '--var', `LIST_CACHE_SECONDS:${listCacheSeconds}`],
+    '--var', `LIST_CACHE_SECONDS:${listCacheSeconds}`,
+    ...(setupCode ? ['--var', `SETUP_CODE:${setupCode}`] : [])],
   { cwd: ROOT, env: quietEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout.on('data', (d) => { output += d; });

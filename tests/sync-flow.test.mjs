@@ -13,7 +13,7 @@ describe('offline-first check-ins', () => {
   let srv;
   let browser;
   before(async () => {
-    srv = await startWorker({ entries: [teacher.entry, doctor.entry] });
+    srv = await startWorker({ grants: [teacher, doctor] });
     browser = await launchBrowser();
   });
   after(async () => {

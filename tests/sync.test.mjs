@@ -28,7 +28,7 @@ function movement(delta, hlc) {
 
 describe('the list cache', () => {
   let srv;
-  before(async () => { srv = await startWorker({ entries: [doctor.entry], listCacheSeconds: 30 }); });
+  before(async () => { srv = await startWorker({ grants: [doctor], listCacheSeconds: 30 }); });
   after(async () => { await srv?.stop(); });
 
   test('a second pull within the cache time costs no KV list', async () => {
@@ -63,7 +63,7 @@ describe('sync API', () => {
 
   before(async () => {
     srv = await startWorker({
-      entries: [teacher, teacher2, logistics, doctor, expired, otherSchool].map((d) => d.entry),
+      grants: [teacher, teacher2, logistics, doctor, expired, otherSchool],
     });
   });
   after(async () => { await srv?.stop(); });

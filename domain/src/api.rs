@@ -68,6 +68,12 @@ pub enum ErrorCode {
     ClockAhead,
     TooLarge,
     TooManyRequests,
+    /// The device's token was revoked by an admin: the app signs out and says so.
+    Revoked,
+    /// An invite or setup code that is unknown, used or expired (deliberately not saying which).
+    InvalidCode,
+    /// The thing changed since the caller read it (the directory's revision).
+    Conflict,
     NotSeeded,
     Internal,
 }
@@ -84,6 +90,9 @@ impl ErrorCode {
             Self::ClockAhead => 422,
             Self::TooLarge => 413,
             Self::TooManyRequests => 429,
+            Self::Revoked => 401,
+            Self::InvalidCode => 403,
+            Self::Conflict => 409,
             Self::NotSeeded => 503,
             Self::Internal => 500,
         }
@@ -98,6 +107,9 @@ pub struct ApiError {
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_ms: Option<u64>,
+    /// For [`ErrorCode::TooManyRequests`]: seconds until trying again can succeed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_s: Option<u64>,
 }
 
 impl ApiError {
@@ -106,8 +118,91 @@ impl ApiError {
             error,
             message: message.into(),
             server_ms: None,
+            retry_after_s: None,
         }
     }
+}
+
+/// A whole request refused, with the API error code to answer with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub code: ErrorCode,
+    pub message: String,
+    pub server_ms: Option<u64>,
+    pub retry_after_s: Option<u64>,
+}
+
+impl Refused {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            server_ms: None,
+            retry_after_s: None,
+        }
+    }
+
+    /// Too many failed attempts from this address: locked for `seconds`.
+    pub fn locked(seconds: u64) -> Self {
+        Self {
+            retry_after_s: Some(seconds),
+            ..Self::new(
+                ErrorCode::TooManyRequests,
+                format!(
+                    "too many failed attempts; try again in {} minutes",
+                    seconds.div_ceil(60)
+                ),
+            )
+        }
+    }
+
+    pub fn body(&self) -> ApiError {
+        ApiError {
+            error: self.code,
+            message: self.message.clone(),
+            server_ms: self.server_ms,
+            retry_after_s: self.retry_after_s,
+        }
+    }
+}
+
+/// Reads a JSON request body of at most `limit` bytes into `T`. Every body type refuses
+/// unknown fields, so a field a client sends is never silently dropped.
+pub fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], limit: usize) -> Result<T, Refused> {
+    if bytes.len() > limit {
+        return Err(Refused::new(
+            ErrorCode::TooLarge,
+            format!("the body is limited to {limit} bytes"),
+        ));
+    }
+    serde_json::from_slice(bytes)
+        .map_err(|e| Refused::new(ErrorCode::BadRequest, format!("malformed body: {e}")))
+}
+
+/// [`decode`] for a sync body, answering another protocol version with
+/// [`ErrorCode::ProtocolMismatch`] before the strict parse (a newer client's body may not
+/// parse as this version's).
+pub fn decode_versioned<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    limit: usize,
+) -> Result<T, Refused> {
+    #[derive(Deserialize)]
+    struct Versioned {
+        protocol: u32,
+    }
+    if bytes.len() <= limit
+        && let Ok(v) = serde_json::from_slice::<Versioned>(bytes)
+        && v.protocol != PROTOCOL_VERSION
+    {
+        return Err(Refused::new(
+            ErrorCode::ProtocolMismatch,
+            format!(
+                "this server speaks sync protocol {PROTOCOL_VERSION}, not {}; reload the app",
+                v.protocol
+            ),
+        ));
+    }
+    decode(bytes, limit)
 }
 
 #[cfg(test)]
@@ -123,6 +218,23 @@ mod tests {
             serde_json::json!({"error": "too_large", "message": "body over 1 MiB"})
         );
         assert_eq!(ErrorCode::ProtocolMismatch.status(), 409);
+    }
+
+    #[test]
+    fn decoding_is_strict_and_bounded() {
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Body {
+            #[allow(dead_code)]
+            protocol: u32,
+        }
+        assert!(decode::<Body>(b"{\"protocol\":1}", 100).is_ok());
+        let unknown = decode::<Body>(b"{\"protocol\":1,\"x\":2}", 100).unwrap_err();
+        assert_eq!(unknown.code, ErrorCode::BadRequest);
+        let big = decode::<Body>(&[b' '; 101], 100).unwrap_err();
+        assert_eq!(big.code, ErrorCode::TooLarge);
+        let newer = decode_versioned::<Body>(b"{\"protocol\":2,\"y\":[]}", 100).unwrap_err();
+        assert_eq!(newer.code, ErrorCode::ProtocolMismatch);
     }
 
     #[test]

@@ -6,7 +6,10 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use crate::contacts::{ContactKind, EmergencyContact, Phone};
 use crate::notices::{NoticeBody, NoticeTitle, PublicBoard, PublishedNotice};
-use crate::school::{ClassGroup, Role, SchoolId, SchoolProfile, SchoolTimeZone, StaffMember};
+use crate::school::{
+    ClassGroup, Role, SchoolId, SchoolProfile, SchoolTimeZone, StaffId, StaffMember,
+};
+use crate::sync::ids::ClassId;
 use crate::text::Name;
 
 /// The demo school's id.
@@ -18,6 +21,13 @@ fn name(raw: &str) -> Name {
     Name::parse(raw).unwrap_or_else(|e| unreachable!("demo name {raw:?}: {e}"))
 }
 
+fn class_id(raw: &str) -> ClassId {
+    ClassId::parse(raw).unwrap_or_else(|e| unreachable!("demo class {raw:?}: {e}"))
+}
+
+/// The setup code `make dev` gives the local Worker, so the first-admin flow can be tried.
+pub const SETUP_CODE: &str = "demo-setup-code-for-local-use-only";
+
 /// The moment the demo data claims to have been written.
 pub fn seeded_at() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 9, 1, 0, 30, 0)
@@ -27,20 +37,22 @@ pub fn seeded_at() -> DateTime<Utc> {
 
 pub fn school() -> SchoolProfile {
     let class = |id: &str, n: &str, students: u16, boarding: bool| ClassGroup {
-        id: id.to_owned(),
+        id: class_id(id),
         name: name(n),
         students,
         boarding,
     };
-    let staff = |n: &str, role: Role, classes: &[&str]| StaffMember {
+    let staff = |id: &str, n: &str, role: Role, classes: &[&str]| StaffMember {
+        id: StaffId::parse(id).unwrap_or_else(|e| unreachable!("demo staff {id:?}: {e}")),
         name: name(n),
         role,
-        classes: classes.iter().map(|c| (*c).to_owned()).collect(),
+        classes: classes.iter().map(|c| class_id(c)).collect(),
     };
     SchoolProfile {
         id: SchoolId::parse(SCHOOL_ID).unwrap_or_else(|e| unreachable!("{e}")),
         name: name("城关镇第一中心小学"),
         timezone: SchoolTimeZone::default(),
+        revision: 1,
         classes: vec![
             class("g1c1", "一年级一班", 42, false),
             class("g3c2", "三年级二班", 45, false),
@@ -48,12 +60,12 @@ pub fn school() -> SchoolProfile {
             class("g6c1", "六年级一班（寄宿）", 40, true),
         ],
         staff: vec![
-            staff("李红", Role::Teacher, &["g1c1"]),
-            staff("王磊", Role::Teacher, &["g3c2", "g5c1"]),
-            staff("赵敏", Role::Teacher, &["g6c1"]),
-            staff("陈建国", Role::Logistics, &[]),
-            staff("刘芳", Role::Health, &[]),
-            staff("周校长", Role::Admin, &[]),
+            staff("s1", "李红", Role::Teacher, &["g1c1"]),
+            staff("s2", "王磊", Role::Teacher, &["g3c2", "g5c1"]),
+            staff("s3", "赵敏", Role::Teacher, &["g6c1"]),
+            staff("s4", "陈建国", Role::Logistics, &[]),
+            staff("s5", "刘芳", Role::Health, &[]),
+            staff("s6", "周校长", Role::Admin, &[]),
         ],
     }
 }

@@ -18,6 +18,29 @@ pub fn device_grant(school: &SchoolId, token_hash: &str) -> String {
     format!("v1/{school}/device/{token_hash}")
 }
 
+/// Where a device's grant is: the device index, listed for the admin's device list.
+pub fn device_index(school: &SchoolId, device: &crate::sync::DeviceId) -> String {
+    format!("{}{device}", device_index_prefix(school))
+}
+
+pub fn device_index_prefix(school: &SchoolId) -> String {
+    format!("v1/{school}/devices/")
+}
+
+/// A pending invite, under the hex SHA-256 of its code.
+pub fn invite(school: &SchoolId, code_hash: &str) -> String {
+    format!("{}{code_hash}", invite_prefix(school))
+}
+
+pub fn invite_prefix(school: &SchoolId) -> String {
+    format!("v1/{school}/invite/")
+}
+
+/// Marks a setup secret (by its hash) used.
+pub fn setup_used(school: &SchoolId, secret_hash: &str) -> String {
+    format!("v1/{school}/setup-used/{secret_hash}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 //! No I/O lives here: no clock, no randomness, no storage. Time and ids are passed in, so every
 //! rule can be tested natively and both shells (the Leptos app and the Worker) apply the same one.
 
+pub mod accounts;
 pub mod api;
 pub mod contacts;
 pub mod demo;

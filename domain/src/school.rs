@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::sync::ids::{ClassId, IdError};
 use crate::text::{Name, TextError};
 
 /// Why a school's identity or settings were refused.
@@ -18,10 +19,22 @@ pub enum SchoolError {
     UnknownTimeZone(String),
     #[error(transparent)]
     Text(#[from] TextError),
+    #[error(transparent)]
+    Id(#[from] IdError),
+    #[error("a staff id is 1 to 16 characters of a-z and 0-9")]
+    BadStaffId,
     #[error("class id {0:?} appears twice")]
     DuplicateClass(String),
+    #[error("staff id {0:?} appears twice")]
+    DuplicateStaff(String),
     #[error("staff member {name} teaches unknown class {class:?}")]
     UnknownClass { name: String, class: String },
+    #[error("only teachers are class teachers; {0} is not a teacher")]
+    ClassesOfNonTeacher(String),
+    #[error("a school has at most {max} {what}")]
+    TooMany { what: &'static str, max: usize },
+    #[error("a class has at most {max} students", max = ClassGroup::MAX_STUDENTS)]
+    TooManyStudents,
 }
 
 /// The school's tenant id: every KV key of the school starts with `v1/{id}/`, so the id is
@@ -117,15 +130,46 @@ impl From<SchoolTimeZone> for String {
 
 /// A teaching class (班级), e.g. "三年级二班".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ClassGroup {
     /// Stable short id used in keys and scopes, e.g. `g3c2`.
-    pub id: String,
+    pub id: ClassId,
     pub name: Name,
     /// Number of students, used for supply norms and reporting completeness.
     pub students: u16,
     /// Whether the class boards, and so has an evening check (晚检).
     pub boarding: bool,
 }
+
+impl ClassGroup {
+    pub const MAX_STUDENTS: u16 = 200;
+}
+
+/// A member of staff's stable id in the directory (`s7`): device grants name it, so renaming
+/// a person or changing their classes takes effect on their devices at once.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct StaffId(String);
+
+impl StaffId {
+    pub fn parse(raw: &str) -> Result<Self, SchoolError> {
+        if (1..=16).contains(&raw.len())
+            && raw
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(SchoolError::BadStaffId)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+crate::text::validated_string!(StaffId, SchoolError);
 
 /// What a member of staff is trusted to do; see DESIGN.md "Accounts and roles".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -143,43 +187,105 @@ pub enum Role {
 
 /// A member of staff in the school's directory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StaffMember {
+    pub id: StaffId,
     pub name: Name,
     pub role: Role,
     /// Class ids this person is class teacher of; empty for other roles.
     #[serde(default)]
-    pub classes: Vec<String>,
+    pub classes: Vec<ClassId>,
 }
 
 /// Everything that identifies a school and its people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SchoolProfile {
     pub id: SchoolId,
     pub name: Name,
     pub timezone: SchoolTimeZone,
+    /// Bumped by every directory change, so two admins editing at once can't overwrite each
+    /// other unseen.
+    #[serde(default)]
+    pub revision: u64,
     pub classes: Vec<ClassGroup>,
     pub staff: Vec<StaffMember>,
 }
 
 impl SchoolProfile {
-    /// Checks the cross-field rules that single fields can't: class ids are unique and every
-    /// teacher's class exists.
+    pub const MAX_CLASSES: usize = 300;
+    pub const MAX_STAFF: usize = 600;
+
+    /// Checks the cross-field rules that single fields can't: sizes, unique ids, and every
+    /// class teacher is a teacher of classes that exist.
     pub fn validate(&self) -> Result<(), SchoolError> {
+        if self.classes.len() > Self::MAX_CLASSES {
+            return Err(SchoolError::TooMany {
+                what: "classes",
+                max: Self::MAX_CLASSES,
+            });
+        }
+        if self.staff.len() > Self::MAX_STAFF {
+            return Err(SchoolError::TooMany {
+                what: "staff",
+                max: Self::MAX_STAFF,
+            });
+        }
         let mut seen = std::collections::BTreeSet::new();
         for class in &self.classes {
-            if !seen.insert(class.id.as_str()) {
-                return Err(SchoolError::DuplicateClass(class.id.clone()));
+            if !seen.insert(&class.id) {
+                return Err(SchoolError::DuplicateClass(class.id.to_string()));
+            }
+            if class.students > ClassGroup::MAX_STUDENTS {
+                return Err(SchoolError::TooManyStudents);
             }
         }
+        let mut staff_ids = std::collections::BTreeSet::new();
         for member in &self.staff {
-            if let Some(class) = member.classes.iter().find(|c| !seen.contains(c.as_str())) {
+            if !staff_ids.insert(&member.id) {
+                return Err(SchoolError::DuplicateStaff(member.id.to_string()));
+            }
+            if member.role != Role::Teacher && !member.classes.is_empty() {
+                return Err(SchoolError::ClassesOfNonTeacher(member.name.to_string()));
+            }
+            if let Some(class) = member.classes.iter().find(|c| !seen.contains(c)) {
                 return Err(SchoolError::UnknownClass {
                     name: member.name.to_string(),
-                    class: class.clone(),
+                    class: class.to_string(),
                 });
             }
         }
         Ok(())
+    }
+
+    pub fn staff_member(&self, id: &StaffId) -> Option<&StaffMember> {
+        self.staff.iter().find(|m| &m.id == id)
+    }
+
+    pub fn class(&self, id: &ClassId) -> Option<&ClassGroup> {
+        self.classes.iter().find(|c| &c.id == id)
+    }
+
+    /// A staff id not yet used in the directory: `s` and the next free number.
+    pub fn next_staff_id(&self) -> StaffId {
+        let next = self
+            .staff
+            .iter()
+            .filter_map(|m| m.id.as_str().strip_prefix('s')?.parse::<u32>().ok())
+            .max()
+            .map_or(1, |n| n.saturating_add(1));
+        StaffId(format!("s{next}"))
+    }
+
+    /// A class id not yet used: `c` and the next free number.
+    pub fn next_class_id(&self) -> ClassId {
+        let next = self
+            .classes
+            .iter()
+            .filter_map(|c| c.id.as_str().strip_prefix('c')?.parse::<u32>().ok())
+            .max()
+            .map_or(1, |n| n.saturating_add(1));
+        ClassId::parse(&format!("c{next}")).unwrap_or_else(|_| unreachable!("c + digits"))
     }
 
     /// What anyone may know about the school without logging in.
@@ -234,10 +340,23 @@ mod tests {
     }
 
     #[test]
+    fn fresh_ids_are_unused() {
+        let school = crate::demo::school();
+        let staff = school.next_staff_id();
+        assert!(school.staff_member(&staff).is_none());
+        let class = school.next_class_id();
+        assert!(school.class(&class).is_none());
+        assert!(StaffId::parse("S1").is_err());
+        assert!(StaffId::parse("").is_err());
+    }
+
+    #[test]
     fn profile_validation() {
         let mut school = crate::demo::school();
         assert_eq!(school.validate(), Ok(()));
-        school.staff[0].classes.push("nope".into());
+        school.staff[0]
+            .classes
+            .push(ClassId::parse("nope").unwrap());
         assert!(matches!(
             school.validate(),
             Err(SchoolError::UnknownClass { .. })

@@ -9,7 +9,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
-use guardpost_domain::school::{Role, SchoolId};
+use guardpost_domain::school::{Role, SchoolId, StaffId};
+use guardpost_domain::sync::auth::Actor;
 use guardpost_domain::sync::auth::DeviceGrant;
 use guardpost_domain::sync::op::{MovementReason, Session, SessionCheck, SetField, StockMovement};
 use guardpost_domain::sync::replica::{Replica, documents, stock_on_hand};
@@ -65,10 +66,14 @@ impl World {
             let grant = DeviceGrant {
                 school: school.clone(),
                 device: DeviceId::parse(&format!("device-{i:04}")).unwrap(),
+                staff: StaffId::parse(&format!("s{i}")).unwrap(),
                 name: name(&format!("staff {i}")),
                 role,
                 classes,
+                label: None,
+                created_at_ms: 0,
                 expires_at_ms: u64::MAX,
+                revoked_at_ms: None,
             };
             // Clocks from 20 minutes slow to 8 minutes fast: some ops land beyond the
             // server's 5-minute skew guard and must come back as refused, never vanish.

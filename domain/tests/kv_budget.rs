@@ -8,7 +8,8 @@
 mod sim;
 
 use chrono::NaiveDate;
-use guardpost_domain::school::{Role, SchoolId};
+use guardpost_domain::school::{Role, SchoolId, StaffId};
+use guardpost_domain::sync::auth::Actor;
 use guardpost_domain::sync::auth::DeviceGrant;
 use guardpost_domain::sync::op::{MovementReason, Session, SessionCheck, StockMovement};
 use guardpost_domain::sync::replica::Replica;
@@ -41,10 +42,14 @@ fn staff(i: usize, role: Role, class: Option<ClassId>, visits: Vec<Visit>) -> St
     let grant = DeviceGrant {
         school: SchoolId::parse("budget").unwrap(),
         device: DeviceId::parse(&format!("device-{i:04}")).unwrap(),
+        staff: StaffId::parse(&format!("s{i}")).unwrap(),
         name: Name::parse(&format!("staff {i}")).unwrap(),
         role,
         classes: class.iter().cloned().collect(),
+        label: None,
+        created_at_ms: 0,
         expires_at_ms: u64::MAX,
+        revoked_at_ms: None,
     };
     let since = Day::of_ms(LOCAL_MIDNIGHT_MS);
     let replica = Replica::new(

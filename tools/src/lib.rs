@@ -1,8 +1,10 @@
 //! Development tools around the domain crate.
 
+use guardpost_domain::accounts::{DeviceIndex, DeviceSummary};
 use guardpost_domain::school::Role;
+use guardpost_domain::sync::DeviceId;
 use guardpost_domain::sync::auth::{DeviceGrant, token_hash};
-use guardpost_domain::sync::{ClassId, DeviceId};
+use guardpost_domain::text::Name;
 use guardpost_domain::{demo, keys};
 use serde::Serialize;
 
@@ -11,6 +13,8 @@ use serde::Serialize;
 pub struct KvEntry {
     pub key: String,
     pub value: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
 }
 
 /// A demo device: the token `make dev` prints, so a person can sign the app in as one of
@@ -43,14 +47,14 @@ pub fn demo_devices() -> Vec<DemoDevice> {
                 grant: DeviceGrant {
                     school: school.id.clone(),
                     device,
+                    staff: member.id.clone(),
                     name: member.name.clone(),
                     role: member.role,
-                    classes: member
-                        .classes
-                        .iter()
-                        .filter_map(|c| ClassId::parse(c).ok())
-                        .collect(),
+                    classes: member.classes.clone(),
+                    label: Name::parse("demo").ok(),
+                    created_at_ms: expires_at_ms.saturating_sub(10 * 365 * 86_400_000),
                     expires_at_ms,
+                    revoked_at_ms: None,
                 },
             })
         })
@@ -65,16 +69,25 @@ pub fn demo_seed() -> Result<Vec<KvEntry>, serde_json::Error> {
         KvEntry {
             key: keys::profile(&school.id),
             value: serde_json::to_string(&school)?,
+            metadata: None,
         },
         KvEntry {
             key: keys::public_board(&school.id),
             value: serde_json::to_string(&demo::public_board(demo::seeded_at()))?,
+            metadata: None,
         },
     ];
     for device in demo_devices() {
+        let hash = token_hash(&device.token);
         entries.push(KvEntry {
-            key: keys::device_grant(&school.id, &token_hash(&device.token)),
+            key: keys::device_grant(&school.id, &hash),
             value: serde_json::to_string(&device.grant)?,
+            metadata: None,
+        });
+        entries.push(KvEntry {
+            key: keys::device_index(&school.id, &device.grant.device),
+            value: serde_json::to_string(&DeviceIndex { token_hash: hash })?,
+            metadata: Some(serde_json::to_value(DeviceSummary::of(&device.grant))?),
         });
     }
     Ok(entries)

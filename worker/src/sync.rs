@@ -2,193 +2,48 @@
 //! (`guardpost_domain::sync::server`); this module authenticates, reads the body within its
 //! limits, and performs the KV reads, lists and the one write a push costs.
 
-use guardpost_domain::api::{ErrorCode, PROTOCOL_VERSION};
-use guardpost_domain::keys;
-use guardpost_domain::school::SchoolId;
-use guardpost_domain::school::SchoolProfile;
-use guardpost_domain::sync::auth::{DeviceGrant, token_hash, token_well_formed};
+use guardpost_domain::api::{ErrorCode, PROTOCOL_VERSION, Refused, decode_versioned};
+use guardpost_domain::sync::auth::Actor;
 use guardpost_domain::sync::segment::{self, Day, StoredSegment};
-use guardpost_domain::sync::server::{self, Listed, PullPager, Refused, SegmentMeta};
+use guardpost_domain::sync::server::{self, Listed, PullPager, SegmentMeta};
 use guardpost_domain::sync::wire::{
     ClassRef, MAX_BODY_BYTES, PullRequest, PushRequest, SessionInfo,
 };
-use guardpost_domain::text::Name;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use worker::kv::KvStore;
-use worker::{Date, Env, Request, Response, Result};
+use worker::{Env, Request, Response, Result};
 
-use crate::config;
+use crate::auth::{self, Caller, refused};
 use crate::reply::{api_error, json};
+use crate::{body, config};
 
-fn refused(r: Refused) -> Result<Response> {
-    Ok(Response::from_json(&r.body())?.with_status(r.code.status()))
-}
-
-/// The school, its KV namespace and the device's grant, or the error response to send.
-struct Caller {
-    school: SchoolId,
-    store: KvStore,
-    grant: DeviceGrant,
-    now_ms: u64,
-}
-
-async fn authenticate(req: &Request, env: &Env) -> std::result::Result<Caller, Result<Response>> {
-    let school = config::school(env).map_err(|m| api_error(ErrorCode::Internal, m))?;
-    let store = env
-        .kv(config::KV_BINDING)
-        .map_err(|e| api_error(ErrorCode::Internal, format!("KV binding: {e}")))?;
-    let header = req
-        .headers()
-        .get("Authorization")
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    let Some(token) = header
-        .strip_prefix("Bearer ")
-        .filter(|t| token_well_formed(t))
-    else {
-        return Err(api_error(
-            ErrorCode::Unauthorized,
-            "send the device token as 'Authorization: Bearer …'",
-        ));
-    };
-    let grant = store
-        .get(&keys::device_grant(&school, &token_hash(token)))
-        .json::<DeviceGrant>()
-        .await
-        .map_err(|e| {
-            api_error(
-                ErrorCode::Internal,
-                format!("reading the device grant: {e}"),
-            )
-        })?;
-    let now_ms = Date::now().as_millis();
-    // A grant is looked up under this school's prefix, so another school's token is unknown
-    // here; the school check guards against a grant copied between prefixes.
-    let grant =
-        server::check_grant(grant.filter(|g| g.school == school), now_ms).map_err(refused)?;
-    Ok(Caller {
-        school,
-        store,
-        grant,
-        now_ms,
-    })
-}
-
-/// Reads a JSON body within [`MAX_BODY_BYTES`], answering 409 for another protocol version
-/// before the strict parse (a newer client's body may not parse as this version's).
-async fn read_body<T: DeserializeOwned>(
-    req: &mut Request,
-) -> std::result::Result<T, Result<Response>> {
-    let declared = req
-        .headers()
-        .get("Content-Length")
-        .ok()
-        .flatten()
-        .and_then(|v| v.parse::<usize>().ok());
-    let too_large = || {
-        api_error(
-            ErrorCode::TooLarge,
-            format!("the body is limited to {MAX_BODY_BYTES} bytes"),
-        )
-    };
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
-        return Err(too_large());
-    }
-    let raw = req
-        .bytes()
-        .await
-        .map_err(|e| api_error(ErrorCode::BadRequest, format!("reading the body: {e}")))?;
-    if raw.len() > MAX_BODY_BYTES {
-        return Err(too_large());
-    }
-    let encoding = req.headers().get("Content-Encoding").ok().flatten();
-    let bytes = match encoding.as_deref().map(str::trim) {
-        None | Some("identity") => raw,
-        // Phones on slow links send push bodies gzipped; the limit applies to the inflated
-        // size too, so a small bomb can't become a large body.
-        Some("gzip") => {
-            let mut inflated = Vec::new();
-            let limit = u64::try_from(MAX_BODY_BYTES).unwrap_or(u64::MAX) + 1;
-            std::io::Read::read_to_end(
-                &mut std::io::Read::take(flate2::read::GzDecoder::new(&raw[..]), limit),
-                &mut inflated,
-            )
-            .map_err(|e| {
-                api_error(
-                    ErrorCode::BadRequest,
-                    format!("the gzip body is corrupt: {e}"),
-                )
-            })?;
-            if inflated.len() > MAX_BODY_BYTES {
-                return Err(too_large());
-            }
-            inflated
-        }
-        Some(other) => {
-            return Err(api_error(
-                ErrorCode::BadRequest,
-                format!("unsupported Content-Encoding {other:?}; send identity or gzip"),
-            ));
-        }
-    };
-    #[derive(Deserialize)]
-    struct Versioned {
-        protocol: u32,
-    }
-    match serde_json::from_slice::<Versioned>(&bytes) {
-        Ok(v) if v.protocol != PROTOCOL_VERSION => {
-            return Err(api_error(
-                ErrorCode::ProtocolMismatch,
-                format!(
-                    "this server speaks sync protocol {PROTOCOL_VERSION}, not {}; reload the app",
-                    v.protocol
-                ),
-            ));
-        }
-        _ => {}
-    }
-    serde_json::from_slice::<T>(&bytes)
-        .map_err(|e| api_error(ErrorCode::BadRequest, format!("malformed body: {e}")))
-}
-
-/// The caller and its JSON body, or the error response to send.
+/// The caller and its JSON body, or the refusal to answer with.
 async fn authenticated_body<T: DeserializeOwned>(
     req: &mut Request,
     env: &Env,
-) -> std::result::Result<(Caller, T), Result<Response>> {
-    let caller = authenticate(req, env).await?;
-    let body = read_body::<T>(req).await?;
+) -> std::result::Result<(Caller, T), Refused> {
+    let caller = auth::authenticate(req, env).await?;
+    let bytes = body::read(req, MAX_BODY_BYTES).await?;
+    let body = decode_versioned::<T>(&bytes, MAX_BODY_BYTES)?;
     Ok((caller, body))
 }
 
 /// `GET /api/v1/sync/session`.
 pub async fn session(req: Request, env: &Env) -> Result<Response> {
-    let caller = match authenticate(&req, env).await {
+    let caller = match auth::authenticate(&req, env).await {
         Ok(caller) => caller,
-        Err(response) => return response,
+        Err(r) => return refused(r),
     };
-    // Class names come from the school's profile; a class missing there shows its id.
-    let profile = caller
-        .store
-        .get(&keys::profile(&caller.school))
-        .json::<SchoolProfile>()
-        .await
-        .ok()
-        .flatten();
+    // A teacher's classes exist in the directory: the directory validates that.
     let classes = caller
         .grant
         .classes
         .iter()
-        .map(|id| ClassRef {
-            id: id.clone(),
-            name: profile
-                .as_ref()
-                .and_then(|p| p.classes.iter().find(|c| c.id == id.as_str()))
-                .map(|c| c.name.clone())
-                .or_else(|| Name::parse(id.as_str()).ok())
-                .unwrap_or_else(|| caller.grant.name.clone()),
+        .filter_map(|id| caller.directory.class(id))
+        .map(|class| ClassRef {
+            id: class.id.clone(),
+            name: class.name.clone(),
         })
         .collect();
     json(&SessionInfo {
@@ -198,7 +53,7 @@ pub async fn session(req: Request, env: &Env) -> Result<Response> {
         role: caller.grant.role,
         classes,
         streams: caller.grant.readable_streams(),
-        server_ms: caller.now_ms,
+        server_ms: caller.school.now_ms,
     })
 }
 
@@ -207,23 +62,24 @@ pub async fn session(req: Request, env: &Env) -> Result<Response> {
 pub async fn push(mut req: Request, env: &Env) -> Result<Response> {
     let (caller, body) = match authenticated_body::<PushRequest>(&mut req, env).await {
         Ok(both) => both,
-        Err(response) => return response,
+        Err(r) => return refused(r),
     };
-    let segment = match server::accept_push(&caller.grant, body, caller.now_ms) {
+    let segment = match server::accept_push(&caller.grant, body, caller.school.now_ms) {
         Ok(segment) => segment,
         Err(r) => return refused(r),
     };
     let key = segment::key(
-        &caller.school,
-        Day::of_ms(caller.now_ms),
+        &caller.school.id,
+        Day::of_ms(caller.school.now_ms),
         segment.stream,
         &segment.device,
         segment.seq,
     );
-    if let Ok(Some(stored)) = caller.store.get(&key).json::<StoredSegment>().await {
-        return json(&server::ack(&stored, caller.now_ms));
+    if let Ok(Some(stored)) = caller.school.store.get(&key).json::<StoredSegment>().await {
+        return json(&server::ack(&stored, caller.school.now_ms));
     }
     let put = caller
+        .school
         .store
         .put(&key, &segment)
         .and_then(|put| put.metadata(SegmentMeta::of(&segment)));
@@ -245,7 +101,7 @@ pub async fn push(mut req: Request, env: &Env) -> Result<Response> {
             format!("storing the segment: {message}"),
         );
     }
-    with_kv_counts(json(&server::ack(&segment, caller.now_ms)), 1, 0, 1)
+    with_kv_counts(json(&server::ack(&segment, caller.school.now_ms)), 1, 0, 1)
 }
 
 /// Reports the KV operations a request cost, for the benchmark and for operators watching
@@ -270,16 +126,23 @@ pub async fn pull(mut req: Request, env: &Env) -> Result<Response> {
     let gzip = accepts_gzip(&req);
     let (caller, body) = match authenticated_body::<PullRequest>(&mut req, env).await {
         Ok(both) => both,
-        Err(response) => return response,
+        Err(r) => return refused(r),
     };
-    let mut pager = match PullPager::new(&caller.grant, &body, Day::of_ms(caller.now_ms)) {
+    let mut pager = match PullPager::new(&caller.grant, &body, Day::of_ms(caller.school.now_ms)) {
         Ok(pager) => pager,
         Err(r) => return refused(r),
     };
     let (mut lists, mut reads) = (0, 0);
     let cache_seconds = config::list_cache_seconds(env);
     while let Some((prefix, cursor)) = pager.next_list() {
-        let page = match list_page(&caller.store, &prefix, cursor, cache_seconds, &mut lists).await
+        let page = match list_page(
+            &caller.school.store,
+            &prefix,
+            cursor,
+            cache_seconds,
+            &mut lists,
+        )
+        .await
         {
             Ok(page) => page,
             Err(e) => return api_error(ErrorCode::Internal, format!("listing segments: {e}")),
@@ -295,14 +158,14 @@ pub async fn pull(mut req: Request, env: &Env) -> Result<Response> {
         let next = page.next;
         for key in pager.on_list(keys, next) {
             reads += 1;
-            let value = match caller.store.get(&key).text().await {
+            let value = match caller.school.store.get(&key).text().await {
                 Ok(value) => value,
                 Err(e) => return api_error(ErrorCode::Internal, format!("reading a segment: {e}")),
             };
             pager.on_read(value.as_deref());
         }
     }
-    let mut response = with_kv_counts(json(&pager.finish(caller.now_ms)), 0, lists, reads)?;
+    let mut response = with_kv_counts(json(&pager.finish(caller.school.now_ms)), 0, lists, reads)?;
     if gzip {
         // The runtime compresses the body to match this header: a term's first pull is a few
         // MB of JSON and about 5% of that compressed.

@@ -6,32 +6,86 @@ use sha2::{Digest, Sha256};
 
 use super::ids::{ClassId, DeviceId, Stream};
 use super::op::{Op, Payload};
-use crate::school::{Role, SchoolId};
+use crate::school::{Role, SchoolId, SchoolProfile, StaffId};
 use crate::text::Name;
 
 /// What a device's bearer token grants. Stored in KV under the token's hash, never the token.
+///
+/// `name`, `role` and `classes` are a copy of the directory entry of `staff` taken at
+/// sign-in; the Worker refreshes them from the directory on every request
+/// ([`Self::resolve`]), so a directory change takes effect on the person's devices at once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeviceGrant {
     pub school: SchoolId,
     pub device: DeviceId,
+    pub staff: StaffId,
     /// The person the device acts for; stamped on every op it writes.
     pub name: Name,
     pub role: Role,
     /// For teachers: the classes they are class teacher of.
     #[serde(default)]
     pub classes: Vec<ClassId>,
+    /// What the device said it is when it joined ("Android · Chrome"), for the device list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Name>,
+    #[serde(default)]
+    pub created_at_ms: u64,
     /// Unix milliseconds after which the token is refused.
     pub expires_at_ms: u64,
+    /// Set when an admin revoked the device; the token is refused from then on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at_ms: Option<u64>,
 }
 
-/// Why a write or a read was refused.
+/// Why a write, a read or an action was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Denied {
     #[error("a {role:?} may not write {stream}")]
     Write { role: Role, stream: String },
     #[error("a {role:?} may not read {stream}")]
     Read { role: Role, stream: String },
+    #[error("a {role:?} may not {action}")]
+    Action { role: Role, action: &'static str },
+}
+
+/// What an actor may try to do: every push op and every admin request is one of these, and
+/// [`DeviceGrant::may`] is the one place that says yes or no.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation<'a> {
+    /// Append `payload` to `stream`.
+    Write {
+        stream: &'a Stream,
+        payload: &'a Payload,
+    },
+    /// Change classes, staff and who teaches which class.
+    ManageDirectory,
+    /// Create, list and cancel invite codes.
+    ManageInvites,
+    /// List devices and revoke them.
+    ManageDevices,
+}
+
+impl Operation<'_> {
+    fn describe(&self) -> &'static str {
+        match self {
+            Self::Write { .. } => "write",
+            Self::ManageDirectory => "manage the directory",
+            Self::ManageInvites => "manage invites",
+            Self::ManageDevices => "manage devices",
+        }
+    }
+}
+
+/// Why a grant found for a token is not usable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum GrantRefused {
+    #[error("this device was signed out by an administrator")]
+    Revoked,
+    #[error("this device's sign-in has expired")]
+    Expired,
+    #[error("the person this device signed in for is no longer in the school's directory")]
+    NotInDirectory,
 }
 
 /// The hex SHA-256 of a bearer token: the KV key part under which its grant is kept, so a
@@ -53,44 +107,95 @@ pub fn token_well_formed(token: &str) -> bool {
 }
 
 impl DeviceGrant {
+    /// The grant as it stands at `now_ms`: refused if revoked or expired, otherwise with the
+    /// person's current name, role and classes from the directory.
+    pub fn resolve(mut self, directory: &SchoolProfile, now_ms: u64) -> Result<Self, GrantRefused> {
+        if self.revoked_at_ms.is_some() {
+            return Err(GrantRefused::Revoked);
+        }
+        if self.expires_at_ms <= now_ms {
+            return Err(GrantRefused::Expired);
+        }
+        let member = directory
+            .staff_member(&self.staff)
+            .ok_or(GrantRefused::NotInDirectory)?;
+        self.name = member.name.clone();
+        self.role = member.role;
+        self.classes = member.classes.clone();
+        Ok(self)
+    }
+}
+
+impl Actor for DeviceGrant {
+    fn role(&self) -> Role {
+        self.role
+    }
+
     fn teaches(&self, class: &ClassId) -> bool {
         self.classes.contains(class)
     }
 
-    /// Whether this device may write `payload` into `stream` (the payload's own fit to the
-    /// stream is [`Payload::validate`]'s business).
-    pub fn may_write(&self, stream: &Stream, payload: &Payload) -> Result<(), Denied> {
-        let allowed = match (self.role, stream, payload) {
-            (Role::Admin, _, _) => true,
-            (Role::Teacher, Stream::Health, Payload::SessionCheck(check)) => {
-                self.teaches(&check.class)
+    fn teaches_any(&self) -> bool {
+        !self.classes.is_empty()
+    }
+}
+
+/// Someone acting in the school: the Worker's view is a [`DeviceGrant`], the app's the
+/// session the Worker told it. The permission rules are the provided methods, so both ends
+/// decide the same way: the Worker to enforce, the app to hide what a person can't do.
+pub trait Actor {
+    fn role(&self) -> Role;
+    /// Whether this person is class teacher of `class`.
+    fn teaches(&self, class: &ClassId) -> bool;
+    fn teaches_any(&self) -> bool;
+
+    /// Whether this actor may do `operation`. Writes are checked per op; the payload's own
+    /// fit to the stream is [`Payload::validate`]'s business.
+    fn may(&self, operation: Operation<'_>) -> Result<(), Denied> {
+        let role = self.role();
+        let allowed = match operation {
+            Operation::Write { stream, payload } => match (role, stream, payload) {
+                // Directory changes go through the admin API (they change who may see what,
+                // so the Worker applies them at once); no one writes them as sync ops.
+                (_, Stream::Directory, _) => false,
+                (Role::Admin, _, _) => true,
+                (Role::Teacher, Stream::Health, Payload::SessionCheck(check)) => {
+                    self.teaches(&check.class)
+                }
+                (Role::Health, Stream::Health, Payload::SessionCheck(_)) => true,
+                (Role::Logistics, Stream::Supplies | Stream::Drills, _) => true,
+                // Drafting notices is open to health and logistics; approval rules come with
+                // the notices work, on top of this.
+                (Role::Health | Role::Logistics, Stream::Notices, Payload::SetField(_)) => true,
+                _ => false,
+            },
+            Operation::ManageDirectory | Operation::ManageInvites | Operation::ManageDevices => {
+                role == Role::Admin
             }
-            (Role::Health, Stream::Health, Payload::SessionCheck(_)) => true,
-            (Role::Logistics, Stream::Supplies | Stream::Drills, _) => true,
-            // Drafting notices is open to health and logistics; approval rules come with the
-            // notices work, on top of this.
-            (Role::Health | Role::Logistics, Stream::Notices, Payload::SetField(_)) => true,
-            _ => false,
         };
-        if allowed {
-            Ok(())
-        } else {
-            Err(Denied::Write {
-                role: self.role,
+        match operation {
+            _ if allowed => Ok(()),
+            Operation::Write { stream, .. } => Err(Denied::Write {
+                role,
                 stream: stream.key().to_owned(),
-            })
+            }),
+            other => Err(Denied::Action {
+                role,
+                action: other.describe(),
+            }),
         }
     }
 
-    /// Whether this device may receive (some of) the ops of `stream`; within `health`, a
+    /// Whether this actor may receive (some of) the ops of `stream`; within `health`, a
     /// teacher receives only their classes' ops ([`Self::may_read_op`]).
-    pub fn may_read(&self, stream: &Stream) -> Result<(), Denied> {
-        let allowed = match (self.role, stream) {
+    fn may_read(&self, stream: &Stream) -> Result<(), Denied> {
+        let role = self.role();
+        let allowed = match (role, stream) {
             (Role::Admin, _) => true,
             (Role::Health, Stream::Supplies) => false,
             (Role::Health, _) => true,
             (Role::Teacher, Stream::Supplies) => false,
-            (Role::Teacher, Stream::Health) => !self.classes.is_empty(),
+            (Role::Teacher, Stream::Health) => self.teaches_any(),
             (Role::Logistics, Stream::Health) => false,
             (Role::Teacher | Role::Logistics, _) => true,
         };
@@ -98,22 +203,22 @@ impl DeviceGrant {
             Ok(())
         } else {
             Err(Denied::Read {
-                role: self.role,
+                role,
                 stream: stream.key().to_owned(),
             })
         }
     }
 
-    /// Whether this device may receive one op of a stream it may read.
-    pub fn may_read_op(&self, op: &Op) -> bool {
-        match (self.role, op.payload.class()) {
+    /// Whether this actor may receive one op of a stream it may read.
+    fn may_read_op(&self, op: &Op) -> bool {
+        match (self.role(), op.payload.class()) {
             (Role::Teacher, Some(class)) => self.teaches(class),
             _ => self.may_read(&op.id.stream).is_ok(),
         }
     }
 
-    /// The streams this device reads.
-    pub fn readable_streams(&self) -> Vec<Stream> {
+    /// The streams this actor reads.
+    fn readable_streams(&self) -> Vec<Stream> {
         Stream::ALL
             .into_iter()
             .filter(|s| self.may_read(s).is_ok())
@@ -124,16 +229,21 @@ impl DeviceGrant {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::school::StaffId;
     use crate::sync::op::{Session, SessionCheck};
 
     fn grant(role: Role, classes: &[&str]) -> DeviceGrant {
         DeviceGrant {
             school: SchoolId::parse("demo").unwrap(),
             device: DeviceId::parse("device-0001").unwrap(),
+            staff: StaffId::parse("s1").unwrap(),
             name: Name::parse("李红").unwrap(),
             role,
             classes: classes.iter().map(|c| ClassId::parse(c).unwrap()).collect(),
+            label: None,
+            created_at_ms: 0,
             expires_at_ms: u64::MAX,
+            revoked_at_ms: None,
         }
     }
 
@@ -150,8 +260,15 @@ mod tests {
         });
         let teacher = grant(Role::Teacher, &["g1c1"]);
         let other = grant(Role::Teacher, &["g3c2"]);
-        assert!(teacher.may_write(&Stream::Health, &check).is_ok());
-        assert!(other.may_write(&Stream::Health, &check).is_err());
+        let write = |g: &DeviceGrant, stream: &Stream| {
+            g.may(Operation::Write {
+                stream,
+                payload: &check,
+            })
+        };
+        assert!(write(&teacher, &Stream::Health).is_ok());
+        assert!(write(&other, &Stream::Health).is_err());
+        assert!(write(&grant(Role::Admin, &[]), &Stream::Directory).is_err());
         let op = Op {
             id: crate::sync::OpId {
                 device: teacher.device.clone(),
@@ -179,7 +296,13 @@ mod tests {
         );
         let logistics = grant(Role::Logistics, &[]);
         assert!(logistics.may_read(&Stream::Health).is_err());
-        assert!(logistics.may_write(&Stream::Health, &check).is_err());
+        assert!(write(&logistics, &Stream::Health).is_err());
+        assert!(logistics.may(Operation::ManageDevices).is_err());
+        assert!(
+            grant(Role::Admin, &[])
+                .may(Operation::ManageDevices)
+                .is_ok()
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The Worker's decisions about a push or a pull, as pure functions of the request, the
 //! device's grant and the time. The Worker only adds KV and HTTP around them.
 
-use super::auth::DeviceGrant;
+use super::auth::{Actor, DeviceGrant, GrantRefused, Operation};
 use super::hlc::check_skew;
 use super::ids::OpId;
 use super::op::Op;
@@ -13,33 +13,10 @@ use super::wire::{
     PullResponse, PushAck, PushRequest, Resume,
 };
 use crate::api::{ErrorCode, PROTOCOL_VERSION};
+use crate::school::SchoolProfile;
 use serde::{Deserialize, Serialize};
 
-/// A whole request refused, with the API error code to answer with.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refused {
-    pub code: ErrorCode,
-    pub message: String,
-    pub server_ms: Option<u64>,
-}
-
-impl Refused {
-    fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-            server_ms: None,
-        }
-    }
-
-    pub fn body(&self) -> crate::api::ApiError {
-        crate::api::ApiError {
-            error: self.code,
-            message: self.message.clone(),
-            server_ms: self.server_ms,
-        }
-    }
-}
+pub use crate::api::Refused;
 
 fn check_protocol(protocol: u32) -> Result<(), Refused> {
     if protocol == PROTOCOL_VERSION {
@@ -54,19 +31,26 @@ fn check_protocol(protocol: u32) -> Result<(), Refused> {
     }
 }
 
-/// Checks a grant found for a token is still valid at `now_ms`.
-pub fn check_grant(grant: Option<DeviceGrant>, now_ms: u64) -> Result<DeviceGrant, Refused> {
-    match grant {
-        Some(grant) if grant.expires_at_ms > now_ms => Ok(grant),
-        Some(_) => Err(Refused::new(
+/// Checks a grant found for a token is usable at `now_ms`, with the person's current role
+/// and classes from `directory`.
+pub fn check_grant(
+    grant: Option<DeviceGrant>,
+    directory: &SchoolProfile,
+    now_ms: u64,
+) -> Result<DeviceGrant, Refused> {
+    let Some(grant) = grant else {
+        return Err(Refused::new(
             ErrorCode::Unauthorized,
-            "this device's sign-in has expired",
-        )),
-        None => Err(Refused::new(
-            ErrorCode::Unauthorized,
-            "unknown or revoked device token",
-        )),
-    }
+            "unknown device token",
+        ));
+    };
+    grant.resolve(directory, now_ms).map_err(|why| {
+        let code = match why {
+            GrantRefused::Revoked => ErrorCode::Revoked,
+            GrantRefused::Expired | GrantRefused::NotInDirectory => ErrorCode::Unauthorized,
+        };
+        Refused::new(code, why.to_string())
+    })
 }
 
 /// Decides a push: every op is validated and authorized again; the accepted ones get their
@@ -101,6 +85,7 @@ pub fn accept_push(
                 (ahead.remote_ms - now_ms) / 1000
             ),
             server_ms: Some(now_ms),
+            retry_after_s: None,
         });
     }
     let mut ops = Vec::with_capacity(req.ops.len());
@@ -114,7 +99,10 @@ pub fn accept_push(
             .map_err(|problem| Rejection::Invalid { problem })
             .and_then(|()| {
                 grant
-                    .may_write(&req.stream, &draft.payload)
+                    .may(Operation::Write {
+                        stream: &req.stream,
+                        payload: &draft.payload,
+                    })
                     .map_err(|e| Rejection::Forbidden {
                         message: e.to_string(),
                     })

@@ -140,3 +140,17 @@ pub struct SessionInfo {
     pub streams: Vec<Stream>,
     pub server_ms: u64,
 }
+
+impl super::auth::Actor for SessionInfo {
+    fn role(&self) -> Role {
+        self.role
+    }
+
+    fn teaches(&self, class: &super::ids::ClassId) -> bool {
+        self.classes.iter().any(|c| &c.id == class)
+    }
+
+    fn teaches_any(&self) -> bool {
+        !self.classes.is_empty()
+    }
+}

@@ -1,0 +1,178 @@
+//! The admin's edits of the directory: classes, staff and who teaches which class. The
+//! Worker applies them at once (they change who may see what), guarded by the directory's
+//! revision so two admins editing at once can't overwrite each other unseen.
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::{ErrorCode, Refused};
+use crate::school::{ClassGroup, Role, SchoolProfile, StaffMember};
+use crate::sync::auth::DeviceGrant;
+use crate::text::Name;
+
+/// The largest directory body the Worker reads.
+pub const MAX_DIRECTORY_BODY_BYTES: usize = 256 * 1024;
+/// The most classes one teacher may be class teacher of.
+pub const MAX_CLASSES_PER_TEACHER: usize = 20;
+
+/// `PUT /api/v1/admin/directory`: the whole directory as the admin wants it, based on
+/// `revision`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DirectoryUpdate {
+    pub revision: u64,
+    pub name: Name,
+    pub classes: Vec<ClassGroup>,
+    pub staff: Vec<StaffMember>,
+}
+
+impl DirectoryUpdate {
+    /// The update that keeps `current` as it is: the starting point of an edit.
+    pub fn from_profile(current: &SchoolProfile) -> Self {
+        Self {
+            revision: current.revision,
+            name: current.name.clone(),
+            classes: current.classes.clone(),
+            staff: current.staff.clone(),
+        }
+    }
+}
+
+/// Decides a directory update by `actor`: based on the current revision, valid as a whole,
+/// and leaving the actor an admin (so no one locks themselves out).
+pub fn apply(
+    current: &SchoolProfile,
+    update: DirectoryUpdate,
+    actor: &DeviceGrant,
+) -> Result<SchoolProfile, Refused> {
+    if update.revision != current.revision {
+        return Err(Refused::new(
+            ErrorCode::Conflict,
+            format!(
+                "the directory changed since you loaded it (revision {} → {}); reload and redo the change",
+                update.revision, current.revision
+            ),
+        ));
+    }
+    if let Some(member) = update
+        .staff
+        .iter()
+        .find(|m| m.classes.len() > MAX_CLASSES_PER_TEACHER)
+    {
+        return Err(Refused::new(
+            ErrorCode::BadRequest,
+            format!(
+                "{} is class teacher of more than {MAX_CLASSES_PER_TEACHER} classes",
+                member.name
+            ),
+        ));
+    }
+    let still_admin = update
+        .staff
+        .iter()
+        .any(|m| m.id == actor.staff && m.role == Role::Admin);
+    if !still_admin {
+        return Err(Refused::new(
+            ErrorCode::BadRequest,
+            "you can't remove yourself or your own admin role; ask another admin",
+        ));
+    }
+    let next = SchoolProfile {
+        id: current.id.clone(),
+        name: update.name,
+        timezone: current.timezone,
+        revision: current.revision + 1,
+        classes: update.classes,
+        staff: update.staff,
+    };
+    next.validate()
+        .map_err(|e| Refused::new(ErrorCode::BadRequest, e.to_string()))?;
+    Ok(next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::{DEVICE_RANDOM_BYTES, NewDevice};
+    use crate::school::StaffId;
+    use crate::sync::ClassId;
+
+    fn admin() -> DeviceGrant {
+        let demo = crate::demo::school();
+        let member = demo.staff.iter().find(|m| m.role == Role::Admin).unwrap();
+        NewDevice::for_member(&demo.id, member, None, &[1; DEVICE_RANDOM_BYTES], 0).grant
+    }
+
+    #[test]
+    fn a_teacher_gets_a_new_class() {
+        let demo = crate::demo::school();
+        let mut update = DirectoryUpdate::from_profile(&demo);
+        let class = ClassGroup {
+            id: demo.next_class_id(),
+            name: Name::parse("二年级一班").unwrap(),
+            students: 38,
+            boarding: false,
+        };
+        update.staff[0].classes.push(class.id.clone());
+        update.classes.push(class);
+        let next = apply(&demo, update, &admin()).unwrap();
+        assert_eq!(next.revision, demo.revision + 1);
+        assert_eq!(next.staff[0].classes.len(), 2);
+    }
+
+    #[test]
+    fn stale_revisions_conflict() {
+        let demo = crate::demo::school();
+        let mut update = DirectoryUpdate::from_profile(&demo);
+        update.revision -= 1;
+        assert_eq!(
+            apply(&demo, update, &admin()).unwrap_err().code,
+            ErrorCode::Conflict
+        );
+    }
+
+    #[test]
+    fn invalid_directories_are_refused_whole() {
+        let demo = crate::demo::school();
+        let actor = admin();
+        let mut unknown_class = DirectoryUpdate::from_profile(&demo);
+        unknown_class.staff[0]
+            .classes
+            .push(ClassId::parse("zz9").unwrap());
+        let mut no_admin = DirectoryUpdate::from_profile(&demo);
+        no_admin.staff.retain(|m| m.id != actor.staff);
+        let mut demoted = DirectoryUpdate::from_profile(&demo);
+        for m in &mut demoted.staff {
+            if m.id == actor.staff {
+                m.role = Role::Teacher;
+            }
+        }
+        let mut duplicate = DirectoryUpdate::from_profile(&demo);
+        let mut twin = duplicate.staff[0].clone();
+        twin.name = Name::parse("李红二").unwrap();
+        duplicate.staff.push(twin);
+        let mut logistics_teaching = DirectoryUpdate::from_profile(&demo);
+        for m in &mut logistics_teaching.staff {
+            if m.role == Role::Logistics {
+                m.classes.push(ClassId::parse("g1c1").unwrap());
+            }
+        }
+        let mut many = DirectoryUpdate::from_profile(&demo);
+        many.staff[0].classes = (0..=MAX_CLASSES_PER_TEACHER)
+            .map(|i| ClassId::parse(&format!("x{i}")).unwrap())
+            .collect();
+        for update in [
+            unknown_class,
+            no_admin,
+            demoted,
+            duplicate,
+            logistics_teaching,
+            many,
+        ] {
+            assert_eq!(
+                apply(&demo, update, &actor).unwrap_err().code,
+                ErrorCode::BadRequest
+            );
+        }
+        assert!(StaffId::parse("s1").is_ok());
+    }
+}
