@@ -36,7 +36,7 @@ try {
   const context = await phoneContext(browser, 'en-US');
   const page = await context.newPage();
   await page.goto(`${srv.url}/app/join`);
-  await page.getByLabel('Device code').fill(doctor.token);
+  await page.getByLabel('Invite code').fill(doctor.token);
   const t0 = performance.now();
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Check-ins', level: 1 }).waitFor();

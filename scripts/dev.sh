@@ -23,7 +23,11 @@ cat <<MSG
     health               http://127.0.0.1:$PORT/api/v1/health
   Demo device tokens (role, person, token), for signing the app in as demo staff:
 $(printf '%s\n' "$tokens" | sed 's/^/    /')
+  Setup code (makes one more admin, once, as a new school's first admin would):
+    demo-setup-code-for-local-use-only
   Press Ctrl-C to stop. KV data is kept in $PERSIST.
 
 MSG
-exec wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$PERSIST" --show-interactive-dev-session=false
+# The setup code is a secret in a real deployment (`wrangler secret put SETUP_CODE`).
+exec wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$PERSIST" --show-interactive-dev-session=false \
+  --var SETUP_CODE:demo-setup-code-for-local-use-only

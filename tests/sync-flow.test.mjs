@@ -23,7 +23,7 @@ describe('offline-first check-ins', () => {
 
   async function signIn(page, token) {
     await page.goto(`${srv.url}/app/join`);
-    await page.getByLabel('Device code').fill(token);
+    await page.getByLabel('Invite code').fill(token);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Check-ins', level: 1 }).waitFor();
   }
@@ -105,7 +105,7 @@ describe('offline-first check-ins', () => {
     const context = await phoneContext(browser, 'zh-CN');
     const page = await context.newPage();
     await page.goto(`${srv.url}/app/join`);
-    await page.getByLabel('设备码').fill(teacher.token);
+    await page.getByLabel('邀请码').fill(teacher.token);
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByRole('heading', { name: '晨午晚检', level: 1 }).waitFor();
     await page.getByTestId('sync-status').getByText('全部已同步').waitFor();
@@ -122,9 +122,9 @@ describe('offline-first check-ins', () => {
     const context = await phoneContext(browser, 'en-US');
     const page = await context.newPage();
     await page.goto(`${srv.url}/app/join`);
-    await page.getByLabel('Device code').fill('not-a-real-code-but-long-enough-to-look-like-one');
+    await page.getByLabel('Invite code').fill('not-a-real-code-but-long-enough-to-look-like-one');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('alert').getByText('unknown or no longer valid').waitFor();
+    await page.getByRole('alert').getByText('unknown, already used or expired').waitFor();
     await context.close();
   });
 });

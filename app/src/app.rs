@@ -5,7 +5,9 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::i18n::I18nContextProvider;
-use crate::pages::{Checkins, Drills, Home, Join, NotFound, Notices, Supplies, SyncPage};
+use crate::pages::{
+    AdminPage, Checkins, Drills, Home, Join, NotFound, Notices, Supplies, SyncPage,
+};
 use crate::school::school_signal;
 use crate::shell::{Header, NavBar};
 
@@ -21,6 +23,7 @@ pub mod href {
     pub const NOTICES: &str = "/app/notices";
     pub const JOIN: &str = "/app/join";
     pub const SYNC: &str = "/app/sync";
+    pub const ADMIN: &str = "/app/admin";
 }
 
 #[component]
@@ -41,6 +44,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/notices") view=Notices/>
                             <Route path=path!("/join") view=Join/>
                             <Route path=path!("/sync") view=SyncPage/>
+                            <Route path=path!("/admin") view=AdminPage/>
                         </Routes>
                     </main>
                     <NavBar/>

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::app::href;
+use guardpost_domain::sync::auth::{Actor, Operation};
 
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::network::online_signal;
@@ -109,6 +110,13 @@ fn LanguageSwitch() -> impl IntoView {
 #[component]
 pub fn NavBar() -> impl IntoView {
     let i18n = use_i18n();
+    let sync = use_sync();
+    // The same rule the Worker enforces, so no one sees a page that would refuse them.
+    let is_admin = move || {
+        sync.session
+            .get()
+            .is_some_and(|s| s.may(Operation::ManageDirectory).is_ok())
+    };
     view! {
         <nav class="navbar" aria-label=move || t_string!(i18n, nav.label)>
             <A href=href::HOME exact=true>{t!(i18n, nav.home)}</A>
@@ -116,6 +124,9 @@ pub fn NavBar() -> impl IntoView {
             <A href=href::SUPPLIES>{t!(i18n, nav.supplies)}</A>
             <A href=href::DRILLS>{t!(i18n, nav.drills)}</A>
             <A href=href::NOTICES>{t!(i18n, nav.notices)}</A>
+            <Show when=is_admin>
+                <A href=href::ADMIN>{t!(i18n, nav.admin)}</A>
+            </Show>
         </nav>
     }
 }

@@ -25,9 +25,6 @@ fn class_id(raw: &str) -> ClassId {
     ClassId::parse(raw).unwrap_or_else(|e| unreachable!("demo class {raw:?}: {e}"))
 }
 
-/// The setup code `make dev` gives the local Worker, so the first-admin flow can be tried.
-pub const SETUP_CODE: &str = "demo-setup-code-for-local-use-only";
-
 /// The moment the demo data claims to have been written.
 pub fn seeded_at() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 9, 1, 0, 30, 0)
@@ -53,6 +50,8 @@ pub fn school() -> SchoolProfile {
         name: name("城关镇第一中心小学"),
         timezone: SchoolTimeZone::default(),
         revision: 1,
+        staff_seq: 6,
+        class_seq: 0,
         classes: vec![
             class("g1c1", "一年级一班", 42, false),
             class("g3c2", "三年级二班", 45, false),

@@ -208,8 +208,24 @@ pub struct SchoolProfile {
     /// other unseen.
     #[serde(default)]
     pub revision: u64,
+    /// The highest `s{n}` staff number and `c{n}` class number ever issued: a removed
+    /// person's id is never given to someone else, so their devices, invites and history
+    /// can't pass to a newcomer.
+    #[serde(default)]
+    pub staff_seq: u32,
+    #[serde(default)]
+    pub class_seq: u32,
     pub classes: Vec<ClassGroup>,
     pub staff: Vec<StaffMember>,
+}
+
+/// The number of an issued id (`s7` → 7 for prefix `s`).
+pub fn issued_number(id: &str, prefix: char) -> Option<u32> {
+    let digits = id.strip_prefix(prefix)?;
+    if digits.starts_with('0') {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 impl SchoolProfile {
@@ -266,26 +282,31 @@ impl SchoolProfile {
         self.classes.iter().find(|c| &c.id == id)
     }
 
-    /// A staff id not yet used in the directory: `s` and the next free number.
-    pub fn next_staff_id(&self) -> StaffId {
-        let next = self
-            .staff
+    /// The highest staff number issued so far, counting ids from before the counter.
+    pub fn staff_high_water(&self) -> u32 {
+        self.staff
             .iter()
-            .filter_map(|m| m.id.as_str().strip_prefix('s')?.parse::<u32>().ok())
-            .max()
-            .map_or(1, |n| n.saturating_add(1));
-        StaffId(format!("s{next}"))
+            .filter_map(|m| issued_number(m.id.as_str(), 's'))
+            .fold(self.staff_seq, u32::max)
     }
 
-    /// A class id not yet used: `c` and the next free number.
-    pub fn next_class_id(&self) -> ClassId {
-        let next = self
-            .classes
+    /// The highest class number issued so far, counting ids from before the counter.
+    pub fn class_high_water(&self) -> u32 {
+        self.classes
             .iter()
-            .filter_map(|c| c.id.as_str().strip_prefix('c')?.parse::<u32>().ok())
-            .max()
-            .map_or(1, |n| n.saturating_add(1));
-        ClassId::parse(&format!("c{next}")).unwrap_or_else(|_| unreachable!("c + digits"))
+            .filter_map(|c| issued_number(c.id.as_str(), 'c'))
+            .fold(self.class_seq, u32::max)
+    }
+
+    /// The id the next new person gets: `s` and a number never issued before.
+    pub fn next_staff_id(&self) -> StaffId {
+        StaffId(format!("s{}", self.staff_high_water().saturating_add(1)))
+    }
+
+    /// The id the next new class gets: `c` and a number never issued before.
+    pub fn next_class_id(&self) -> ClassId {
+        ClassId::parse(&format!("c{}", self.class_high_water().saturating_add(1)))
+            .unwrap_or_else(|_| unreachable!("c + digits"))
     }
 
     /// What anyone may know about the school without logging in.

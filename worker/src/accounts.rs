@@ -99,6 +99,9 @@ pub async fn setup(mut req: Request, env: &Env) -> Result<Response> {
     if let Err(r) = attempts.check(school.now_ms) {
         return refused(r);
     }
+    if let Err(r) = attempts.admit(env).await {
+        return refused(r);
+    }
     let result = async {
         let body = read::<SetupRequest>(&mut req, MAX_JOIN_BODY_BYTES).await?;
         let secret = env.secret("SETUP_CODE").ok().map(|s| s.to_string());
@@ -159,6 +162,9 @@ pub async fn redeem(mut req: Request, env: &Env) -> Result<Response> {
     };
     let mut attempts = Throttle::load(&req, "redeem", throttle::REDEEM).await;
     if let Err(r) = attempts.check(school.now_ms) {
+        return refused(r);
+    }
+    if let Err(r) = attempts.admit(env).await {
         return refused(r);
     }
     let result = async {

@@ -121,6 +121,7 @@ pub async fn authenticate(req: &Request, env: &Env) -> Result<Caller, Refused> {
 /// free (no KV writes an attacker could use up) and close to where the attempts arrive.
 pub struct Throttle {
     url: Option<String>,
+    address: String,
     policy: Policy,
     attempts: Attempts,
 }
@@ -143,8 +144,27 @@ impl Throttle {
         };
         Self {
             url: Some(url),
+            address: id,
             policy,
             attempts,
+        }
+    }
+
+    /// Admits one attempt through the runtime's rate limiter ([`config::JOIN_LIMITER`]),
+    /// which counts every attempt, atomically: the failure count above is read, bumped and
+    /// written back, so guesses sent in parallel could slip past it; this can't be raced.
+    pub async fn admit(&self, env: &Env) -> Result<(), Refused> {
+        let limiter = env
+            .rate_limiter(config::JOIN_LIMITER)
+            .map_err(|e| internal("the rate limiter binding", e))?;
+        let outcome = limiter
+            .limit(self.address.clone())
+            .await
+            .map_err(|e| internal("the rate limiter", e))?;
+        if outcome.success {
+            Ok(())
+        } else {
+            Err(Refused::locked(60))
         }
     }
 

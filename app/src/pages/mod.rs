@@ -1,5 +1,6 @@
 //! One module per page.
 
+mod admin;
 mod checkins;
 mod drills;
 mod home;
@@ -9,6 +10,7 @@ mod notices;
 mod supplies;
 mod sync_page;
 
+pub use admin::AdminPage;
 pub use checkins::Checkins;
 pub use drills::Drills;
 pub use home::Home;

@@ -1,6 +1,7 @@
-//! Calls to the Worker's sync API.
+//! Calls to the Worker's API.
 
-use guardpost_domain::api::ApiError;
+use gloo_net::http::{Method, RequestBuilder};
+use guardpost_domain::api::{ApiError, ErrorCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -13,12 +14,34 @@ pub enum CallError {
     Refused { status: u16, body: Option<ApiError> },
 }
 
+impl CallError {
+    /// The API's error code, when the Worker sent one.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Self::Refused {
+                body: Some(body), ..
+            } => Some(body.error),
+            _ => None,
+        }
+    }
+
+    /// What the Worker said, for messages that have no translation of their own.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Unreachable => String::new(),
+            Self::Refused { status, body } => body
+                .as_ref()
+                .map_or_else(|| format!("HTTP {status}"), |b| b.message.clone()),
+        }
+    }
+}
+
 async fn answer<T: DeserializeOwned>(response: gloo_net::http::Response) -> Result<T, CallError> {
     if response.ok() {
         return response.json::<T>().await.map_err(|e| CallError::Refused {
             status: response.status(),
             body: Some(ApiError::new(
-                guardpost_domain::api::ErrorCode::Internal,
+                ErrorCode::Internal,
                 format!("unreadable answer: {e}"),
             )),
         });
@@ -30,13 +53,33 @@ async fn answer<T: DeserializeOwned>(response: gloo_net::http::Response) -> Resu
     })
 }
 
-pub async fn get<T: DeserializeOwned>(path: &str, token: &str) -> Result<T, CallError> {
-    let response = gloo_net::http::Request::get(path)
-        .header("Authorization", &format!("Bearer {token}"))
-        .send()
-        .await
-        .map_err(|_| CallError::Unreachable)?;
+/// One call: `token` (if any) as the bearer, `body` (if any) as JSON.
+pub async fn call<B: Serialize, T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&B>,
+) -> Result<T, CallError> {
+    let mut builder = RequestBuilder::new(path).method(method);
+    if let Some(token) = token {
+        builder = builder.header("Authorization", &format!("Bearer {token}"));
+    }
+    let request = match body {
+        Some(body) => builder.json(body).map_err(|e| CallError::Refused {
+            status: 0,
+            body: Some(ApiError::new(ErrorCode::BadRequest, e.to_string())),
+        })?,
+        None => builder.build().map_err(|e| CallError::Refused {
+            status: 0,
+            body: Some(ApiError::new(ErrorCode::BadRequest, e.to_string())),
+        })?,
+    };
+    let response = request.send().await.map_err(|_| CallError::Unreachable)?;
     answer(response).await
+}
+
+pub async fn get<T: DeserializeOwned>(path: &str, token: &str) -> Result<T, CallError> {
+    call::<(), T>(Method::GET, path, Some(token), None).await
 }
 
 pub async fn post<B: Serialize, T: DeserializeOwned>(
@@ -44,16 +87,5 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(
     token: &str,
     body: &B,
 ) -> Result<T, CallError> {
-    let request = gloo_net::http::Request::post(path)
-        .header("Authorization", &format!("Bearer {token}"))
-        .json(body)
-        .map_err(|e| CallError::Refused {
-            status: 0,
-            body: Some(ApiError::new(
-                guardpost_domain::api::ErrorCode::BadRequest,
-                e.to_string(),
-            )),
-        })?;
-    let response = request.send().await.map_err(|_| CallError::Unreachable)?;
-    answer(response).await
+    call(Method::POST, path, Some(token), Some(body)).await
 }

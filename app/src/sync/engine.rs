@@ -126,6 +126,7 @@ pub fn start() -> SyncView {
                 match open_replica(token, &session, false).await {
                     Ok(()) => {
                         view.refresh();
+                        refresh_session(view).await;
                         sync_now(view);
                     }
                     Err(e) => view.phase.set(Phase::StorageFailed(e.0)),
@@ -149,6 +150,21 @@ pub fn start() -> SyncView {
         visible.remove();
     });
     view
+}
+
+/// Asks the Worker who this device is now: an admin may have changed the person's classes,
+/// or revoked the device. Offline, the stored session stands.
+async fn refresh_session(view: SyncView) {
+    let Some(token) = token() else { return };
+    match api::get::<SessionInfo>("/api/v1/sync/session", &token).await {
+        Ok(session) => {
+            // Losing this copy only means the next start shows the old classes until online.
+            let _ = LocalStorage::set(SESSION_KEY, &session);
+            view.session.set(Some(session));
+        }
+        Err(CallError::Refused { status: 401, .. }) => view.phase.set(Phase::Revoked),
+        Err(_) => {}
+    }
 }
 
 async fn open_replica(token: String, session: &SessionInfo, fresh: bool) -> Result<(), StoreError> {
@@ -186,8 +202,56 @@ pub enum SignInError {
     Malformed,
     Unreachable,
     Unknown,
+    /// Too many wrong codes from this network: wait this many minutes.
+    Locked(u64),
     Server(String),
     Storage(String),
+}
+
+impl SignInError {
+    fn of_call(e: CallError) -> Self {
+        match e {
+            CallError::Unreachable => Self::Unreachable,
+            CallError::Refused {
+                body: Some(body), ..
+            } if body.error == ErrorCode::TooManyRequests => {
+                Self::Locked(body.retry_after_s.unwrap_or(60).div_ceil(60))
+            }
+            CallError::Refused {
+                status: 401 | 403, ..
+            } => Self::Unknown,
+            other => Self::Server(other.message()),
+        }
+    }
+}
+
+/// The device's bearer token, for calls outside sync (the admin pages).
+pub fn token() -> Option<String> {
+    // The stored copy, too: pages may ask before the replica has finished loading.
+    with_engine(|e| e.token.clone()).or_else(|| LocalStorage::get::<String>(TOKEN_KEY).ok())
+}
+
+/// How a person joins: an invite code from an admin, or the school's setup code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JoinWith {
+    Invite(guardpost_domain::accounts::RedeemRequest),
+    Setup(guardpost_domain::accounts::SetupRequest),
+}
+
+/// Redeems an invite or setup code for a device token, then signs in with it.
+pub async fn join(view: SyncView, with: JoinWith) -> Result<(), SignInError> {
+    use gloo_net::http::Method;
+    use guardpost_domain::accounts::Joined;
+    let joined: Joined = match &with {
+        JoinWith::Invite(req) => {
+            api::call(Method::POST, "/api/v1/auth/redeem", None, Some(req)).await
+        }
+        JoinWith::Setup(req) => {
+            api::call(Method::POST, "/api/v1/auth/setup", None, Some(req)).await
+        }
+    }
+    .map_err(SignInError::of_call)?;
+    sign_in(view, &joined.token).await
 }
 
 /// Signs this device in with a device token: asks the Worker who it is, then starts afresh.
@@ -196,18 +260,9 @@ pub async fn sign_in(view: SyncView, token: &str) -> Result<(), SignInError> {
     if !guardpost_domain::sync::auth::token_well_formed(token) {
         return Err(SignInError::Malformed);
     }
-    let session: SessionInfo = match api::get("/api/v1/sync/session", token).await {
-        Ok(session) => session,
-        Err(CallError::Unreachable) => return Err(SignInError::Unreachable),
-        Err(CallError::Refused {
-            status: 401 | 403, ..
-        }) => return Err(SignInError::Unknown),
-        Err(CallError::Refused { status, body }) => {
-            return Err(SignInError::Server(
-                body.map_or_else(|| format!("HTTP {status}"), |b| b.message),
-            ));
-        }
-    };
+    let session: SessionInfo = api::get("/api/v1/sync/session", token)
+        .await
+        .map_err(SignInError::of_call)?;
     LocalStorage::set(TOKEN_KEY, token).map_err(|e| SignInError::Storage(e.to_string()))?;
     LocalStorage::set(SESSION_KEY, &session).map_err(|e| SignInError::Storage(e.to_string()))?;
     open_replica(token.to_owned(), &session, true)
@@ -268,9 +323,11 @@ pub async fn dismiss_refused(view: SyncView, index: usize) {
     view.refresh();
 }
 
-/// Starts a sync unless one is running.
+/// Starts a sync unless one is running. A revoked device stops trying: its token will never
+/// work again, and repeated failures would count against the school's network address.
 pub fn sync_now(view: SyncView) {
-    if SYNCING.get() || with_replica(|_| ()).is_none() {
+    let revoked = view.phase.get_untracked() == Phase::Revoked;
+    if revoked || SYNCING.get() || with_replica(|_| ()).is_none() {
         return;
     }
     SYNCING.set(true);

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::{ErrorCode, Refused};
-use crate::school::{ClassGroup, Role, SchoolProfile, StaffMember};
+use crate::school::{ClassGroup, Role, SchoolProfile, StaffMember, issued_number};
 use crate::sync::auth::DeviceGrant;
 use crate::text::Name;
 
@@ -76,17 +76,64 @@ pub fn apply(
             "you can't remove yourself or your own admin role; ask another admin",
         ));
     }
+    // New people and classes must carry freshly issued ids; an id once removed stays
+    // retired, or a removed person's devices would act as whoever got it next.
+    let staff_seq = fresh_ids(
+        update
+            .staff
+            .iter()
+            .map(|m| m.id.as_str())
+            .filter(|id| current.staff.iter().all(|m| m.id.as_str() != *id)),
+        's',
+        current.staff_high_water(),
+    )?;
+    let class_seq = fresh_ids(
+        update
+            .classes
+            .iter()
+            .map(|c| c.id.as_str())
+            .filter(|id| current.classes.iter().all(|c| c.id.as_str() != *id)),
+        'c',
+        current.class_high_water(),
+    )?;
     let next = SchoolProfile {
         id: current.id.clone(),
         name: update.name,
         timezone: current.timezone,
         revision: current.revision + 1,
+        staff_seq,
+        class_seq,
         classes: update.classes,
         staff: update.staff,
     };
     next.validate()
         .map_err(|e| Refused::new(ErrorCode::BadRequest, e.to_string()))?;
     Ok(next)
+}
+
+/// Checks that every id in `added` is `{prefix}{n}` with `n` above `high_water`, and returns
+/// the new high water.
+fn fresh_ids<'a>(
+    added: impl Iterator<Item = &'a str>,
+    prefix: char,
+    high_water: u32,
+) -> Result<u32, Refused> {
+    let mut top = high_water;
+    for id in added {
+        match issued_number(id, prefix) {
+            Some(n) if n > high_water => top = top.max(n),
+            _ => {
+                return Err(Refused::new(
+                    ErrorCode::BadRequest,
+                    format!(
+                        "{id:?} is not a new id: new ids are {prefix}{} and up",
+                        high_water.saturating_add(1)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(top)
 }
 
 #[cfg(test)]
@@ -117,6 +164,56 @@ mod tests {
         let next = apply(&demo, update, &admin()).unwrap();
         assert_eq!(next.revision, demo.revision + 1);
         assert_eq!(next.staff[0].classes.len(), 2);
+    }
+
+    #[test]
+    fn removed_ids_are_never_issued_again() {
+        let demo = crate::demo::school();
+        let actor = admin();
+        let mut update = DirectoryUpdate::from_profile(&demo);
+        let newcomer = demo.next_staff_id();
+        update.staff.push(StaffMember {
+            id: newcomer.clone(),
+            name: Name::parse("临时老师").unwrap(),
+            role: Role::Teacher,
+            classes: vec![],
+        });
+        let with = apply(&demo, update, &actor).unwrap();
+        let mut update = DirectoryUpdate::from_profile(&with);
+        update.staff.retain(|m| m.id != newcomer);
+        let without = apply(&with, update, &actor).unwrap();
+        assert_ne!(without.next_staff_id(), newcomer);
+        // Bringing the old id back, as anyone, is refused.
+        let mut update = DirectoryUpdate::from_profile(&without);
+        update.staff.push(StaffMember {
+            id: newcomer,
+            name: Name::parse("新副校长").unwrap(),
+            role: Role::Admin,
+            classes: vec![],
+        });
+        assert_eq!(
+            apply(&without, update, &actor).unwrap_err().code,
+            ErrorCode::BadRequest
+        );
+        // The same for classes.
+        let mut update = DirectoryUpdate::from_profile(&without);
+        let class = without.next_class_id();
+        update.classes.push(ClassGroup {
+            id: class.clone(),
+            name: Name::parse("二年级一班").unwrap(),
+            students: 30,
+            boarding: false,
+        });
+        let with_class = apply(&without, update, &actor).unwrap();
+        let mut update = DirectoryUpdate::from_profile(&with_class);
+        update.classes.retain(|c| c.id != class);
+        let gone = apply(&with_class, update, &actor).unwrap();
+        assert_ne!(gone.next_class_id(), class);
+        let mut update = DirectoryUpdate::from_profile(&gone);
+        update
+            .classes
+            .push(with_class.classes.last().unwrap().clone());
+        assert!(apply(&gone, update, &actor).is_err());
     }
 
     #[test]

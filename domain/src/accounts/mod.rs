@@ -162,6 +162,8 @@ pub fn setup(
             })?,
             timezone: req.timezone.unwrap_or_default(),
             revision: 0,
+            staff_seq: 0,
+            class_seq: 0,
             classes: Vec::new(),
             staff: Vec::new(),
         },
@@ -172,6 +174,7 @@ pub fn setup(
         role: Role::Admin,
         classes: Vec::new(),
     };
+    directory.staff_seq = directory.staff_high_water().saturating_add(1);
     directory.staff.push(member.clone());
     directory.revision += 1;
     directory

@@ -1,0 +1,345 @@
+// Who may do what, as a table, through the real Worker (`wrangler dev`, fresh local KV):
+// every role × every kind of write, every admin endpoint and every stream read. The tables
+// below restate domain/src/sync/auth.rs (`Actor::may`, `may_read`) in plain data, so a
+// change of the rules in Rust has to be made here too, on purpose.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWorker, deviceGrant } from './harness.mjs';
+
+const ROLES = ['admin', 'health', 'logistics', 'teacher'];
+
+// One fresh device per role, each acting for the demo person of that role. The teacher is
+// 李红, class teacher of g1c1 only.
+const DEVICES = {
+  admin: deviceGrant({ device: 'mx-admin-0001', name: '周校长', role: 'admin' }),
+  health: deviceGrant({ device: 'mx-health-0001', name: '刘芳', role: 'health' }),
+  logistics: deviceGrant({ device: 'mx-logistics-0001', name: '陈建国', role: 'logistics' }),
+  teacher: deviceGrant({ device: 'mx-teacher-0001', name: '李红', role: 'teacher', classes: ['g1c1'] }),
+};
+const TEACHER_CLASSES = ['g1c1'];
+const deviceOf = (role) => JSON.parse(DEVICES[role].entry.value).device;
+
+// Tokens that must not get in.
+const otherSchool = deviceGrant({ device: 'mx-other-0001', name: '别校', role: 'admin', school: 'other' });
+// Another school's grant for a staff id that exists here too (s6, 周校长), copied under this
+// school's prefix: only the grant's own `school` field tells it apart.
+const copied = (() => {
+  const g = deviceGrant({ device: 'mx-copied-0001', name: '周校长', role: 'admin', school: 'other' });
+  return { token: g.token, entry: { key: g.entry.key.replace('v1/other/', 'v1/demo/'), value: g.entry.value } };
+})();
+const expired = deviceGrant({ device: 'mx-expired-0001', name: '赵敏', role: 'teacher', classes: ['g6c1'], expiresAtMs: Date.now() - 1000 });
+const revoked = deviceGrant({ device: 'mx-revoked-0001', name: '王磊', role: 'teacher', classes: ['g3c2', 'g5c1'], revokedAtMs: Date.now() - 1000 });
+
+const dayOf = (ms) => Number(new Date(ms).toISOString().slice(0, 10).replaceAll('-', ''));
+// Segments are filed under the server's UTC day: start a day early so midnight can't split us.
+const SINCE = dayOf(Date.now() - 86_400_000);
+
+// ---- The rules, as data --------------------------------------------------------------------
+
+const Y = true;
+const N = false;
+
+/** Every kind of write, with whether each role may make it. `make(role)` builds the payload,
+ * tagged with the writer's role so a pulled op says where it came from. */
+const WRITES = [
+  {
+    op: 'session_check own class (g1c1)', stream: 'health',
+    make: () => checkOf('g1c1'),
+    may: { admin: Y, health: Y, logistics: N, teacher: Y },
+  },
+  {
+    op: 'session_check other class (g3c2)', stream: 'health',
+    make: () => checkOf('g3c2'),
+    may: { admin: Y, health: Y, logistics: N, teacher: N },
+  },
+  {
+    op: 'stock_movement in supplies', stream: 'supplies',
+    make: (role) => ({ type: 'stock_movement', item: `${role}-masks`, delta: 50, reason: 'receipt', signed_by: '某人' }),
+    may: { admin: Y, health: N, logistics: Y, teacher: N },
+  },
+  {
+    op: 'set_field in notices', stream: 'notices',
+    make: (role) => ({ type: 'set_field', doc: `${role}-notice`, field: 'title', value: `通知 ${role}` }),
+    may: { admin: Y, health: Y, logistics: Y, teacher: N },
+  },
+  {
+    op: 'set_field in drills', stream: 'drills',
+    make: (role) => ({ type: 'set_field', doc: `${role}-drill`, field: 'when', value: '2026-11-30' }),
+    may: { admin: Y, health: N, logistics: Y, teacher: N },
+  },
+  {
+    op: 'set_field in directory', stream: 'directory',
+    make: (role) => ({ type: 'set_field', doc: `${role}-staff`, field: 'name', value: '改名' }),
+    // No one writes the directory stream: the directory goes through the admin API.
+    may: { admin: N, health: N, logistics: N, teacher: N },
+  },
+];
+
+/** The streams each role may pull (a teacher's health ops are further cut to their classes). */
+const READS = {
+  admin: ['health', 'supplies', 'drills', 'notices', 'directory'],
+  health: ['health', 'drills', 'notices', 'directory'],
+  logistics: ['supplies', 'drills', 'notices', 'directory'],
+  teacher: ['health', 'drills', 'notices', 'directory'],
+};
+const STREAMS = ['health', 'supplies', 'drills', 'notices', 'directory'];
+
+/** The admin endpoints; `call(srv, token)` makes the request, `ok` is the admin's status. */
+const ADMIN_ENDPOINTS = [
+  { name: 'GET /admin/directory', ok: 200, call: (s, t) => s.get('/api/v1/admin/directory', t) },
+  {
+    name: 'PUT /admin/directory (unchanged, current revision)', ok: 200,
+    call: async (s, t) => s.send('PUT', '/api/v1/admin/directory', t, await s.currentDirectoryUpdate()),
+  },
+  { name: 'GET /admin/invites', ok: 200, call: (s, t) => s.get('/api/v1/admin/invites', t) },
+  { name: 'POST /admin/invites', ok: 201, call: (s, t) => s.send('POST', '/api/v1/admin/invites', t, { staff: 's3', hours: 2 }) },
+  {
+    name: 'POST /admin/invites/cancel', ok: 200,
+    call: (s, t) => s.send('POST', '/api/v1/admin/invites/cancel', t, { id: 'a'.repeat(64) }),
+  },
+  { name: 'GET /admin/devices', ok: 200, call: (s, t) => s.get('/api/v1/admin/devices', t) },
+  {
+    // demo-teacher-2 (赵敏) is a seeded device nothing else here uses.
+    name: 'POST /admin/devices/revoke', ok: 200,
+    call: (s, t) => s.send('POST', '/api/v1/admin/devices/revoke', t, { device: 'demo-teacher-2' }),
+  },
+];
+
+function checkOf(klass) {
+  return { type: 'session_check', class: klass, date: '2026-11-23', session: 'morning', present: 40, absent: 2, fever: 1 };
+}
+
+/** A pulled or pushed op, as one comparable line. */
+function opLine(stream, device, payload) {
+  const what = payload.type === 'session_check' ? payload.class
+    : payload.type === 'stock_movement' ? payload.item : payload.doc;
+  return `${stream} ${device} ${payload.type} ${what}`;
+}
+
+// ---- The tests -----------------------------------------------------------------------------
+
+describe('authorization matrix', () => {
+  let srv;
+  const api = {
+    get: (path, token) => fetch(`${srv.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} }),
+    send: (method, path, token, body) => fetch(`${srv.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    }),
+    /** The directory as the admin reads it now, as a PUT body that changes nothing. */
+    async currentDirectoryUpdate() {
+      const res = await api.get('/api/v1/admin/directory', DEVICES.admin.token);
+      assert.equal(res.status, 200);
+      const { revision, name, classes, staff } = await res.json();
+      return { revision, name, classes, staff };
+    },
+  };
+  const seqs = new Map();
+  const nextSeq = (role, stream) => {
+    const key = `${role}/${stream}`;
+    const seq = (seqs.get(key) ?? 0) + 1;
+    seqs.set(key, seq);
+    return seq;
+  };
+  /** Every op the Worker accepted, as `opLine`s with the stream it went to. */
+  const accepted = [];
+
+  before(async () => {
+    srv = await startWorker({
+      grants: [...Object.values(DEVICES), otherSchool, expired, revoked],
+      entries: [copied.entry],
+    });
+  });
+  after(async () => { await srv?.stop(); });
+
+  for (const role of ROLES) {
+    test(`${role}: the session names the role and the streams it reads`, async () => {
+      const res = await api.get('/api/v1/sync/session', DEVICES[role].token);
+      assert.equal(res.status, 200);
+      const session = await res.json();
+      assert.equal(session.role, role);
+      assert.equal(session.device, deviceOf(role));
+      assert.deepEqual(session.streams, READS[role], `${role} reads`);
+      const classes = role === 'teacher' ? [{ id: 'g1c1', name: '一年级一班' }] : [];
+      assert.deepEqual(session.classes, classes);
+    });
+  }
+
+  for (const write of WRITES) {
+    for (const role of ROLES) {
+      const allowed = write.may[role];
+      test(`push: ${role} × ${write.op} → ${allowed ? 'accepted' : 'rejected forbidden'}`, async () => {
+        const device = deviceOf(role);
+        const payload = write.make(role);
+        const seq = nextSeq(role, write.stream);
+        const res = await api.send('POST', '/api/v1/sync/push', DEVICES[role].token, {
+          protocol: 1, stream: write.stream, seq, ops: [{ hlc: [Date.now(), 0], payload }],
+        });
+        const label = `${role} × ${write.op}`;
+        assert.equal(res.status, 200, `${label}: ${await res.clone().text()}`);
+        const ack = await res.json();
+        assert.equal(ack.seq, seq, label);
+        if (allowed) {
+          assert.equal(ack.accepted, 1, `${label} should be accepted: ${JSON.stringify(ack)}`);
+          assert.deepEqual(ack.rejected, [], label);
+          accepted.push(opLine(write.stream, device, payload));
+        } else {
+          assert.equal(ack.accepted, 0, `${label} should be refused: ${JSON.stringify(ack)}`);
+          assert.equal(ack.rejected.length, 1, label);
+          assert.equal(ack.rejected[0].k, 0, label);
+          assert.equal(ack.rejected[0].reason.code, 'forbidden', `${label}: ${JSON.stringify(ack.rejected[0])}`);
+          assert.match(ack.rejected[0].reason.message, /may not write/, label);
+        }
+      });
+    }
+  }
+
+  test('the matrix above accepted exactly the writes the table allows', () => {
+    const expected = WRITES.flatMap((w) => ROLES.filter((r) => w.may[r]).map((r) => `${r} × ${w.op}`));
+    assert.equal(accepted.length, expected.length, `accepted ${accepted.length} of ${expected.length}`);
+  });
+
+  for (const role of ROLES) {
+    for (const stream of STREAMS) {
+      const allowed = READS[role].includes(stream);
+      test(`pull: ${role} × ${stream} → ${allowed ? '200' : '403 forbidden'}`, async () => {
+        const res = await api.send('POST', '/api/v1/sync/pull', DEVICES[role].token, {
+          protocol: 1, since: SINCE, streams: { [stream]: {} },
+        });
+        const body = await res.json();
+        if (allowed) {
+          assert.equal(res.status, 200, `${role} × ${stream}: ${JSON.stringify(body)}`);
+          assert.ok(Array.isArray(body.segments));
+        } else {
+          assert.equal(res.status, 403, `${role} × ${stream}: ${JSON.stringify(body)}`);
+          assert.equal(body.error, 'forbidden');
+        }
+      });
+    }
+  }
+
+  for (const role of ROLES) {
+    test(`pull: ${role} receives exactly the accepted ops it may read`, async () => {
+      const res = await api.send('POST', '/api/v1/sync/pull', DEVICES[role].token, {
+        protocol: 1, since: SINCE, streams: Object.fromEntries(READS[role].map((s) => [s, { vector: {} }])),
+      });
+      assert.equal(res.status, 200);
+      const { segments, resume } = await res.json();
+      assert.equal(resume, undefined, 'one page holds it all');
+      const seen = segments.flatMap((s) => s.ops.map((o) => opLine(s.stream, s.device, o.payload))).sort();
+      const expected = accepted.filter((line) => {
+        const [stream, , type, what] = line.split(' ');
+        if (!READS[role].includes(stream)) return false;
+        return !(role === 'teacher' && type === 'session_check' && !TEACHER_CLASSES.includes(what));
+      }).sort();
+      assert.deepEqual(seen, expected, `${role} pulled`);
+      // Rejections are the writer's business (it had them in its ack): none are pulled.
+      assert.ok(segments.every((s) => s.rejected === undefined), `${role} pulled rejections`);
+    });
+  }
+
+  test('pull spot checks: teacher g1c1 only, logistics no health, health no supplies', async () => {
+    const pull = async (role, streams) => {
+      const res = await api.send('POST', '/api/v1/sync/pull', DEVICES[role].token, {
+        protocol: 1, since: SINCE, streams: Object.fromEntries(streams.map((s) => [s, {}])),
+      });
+      assert.equal(res.status, 200);
+      return (await res.json()).segments;
+    };
+    const teacherOps = (await pull('teacher', ['health'])).flatMap((s) => s.ops.map((o) => o.payload.class));
+    assert.ok(teacherOps.includes('g1c1'), `teacher saw ${teacherOps}`);
+    assert.ok(!teacherOps.includes('g3c2'), `teacher saw ${teacherOps}`);
+    // g1c1 checks by admin, health and the teacher herself.
+    assert.equal(teacherOps.filter((c) => c === 'g1c1').length, 3);
+    const healthSaw = await pull('health', ['health', 'drills', 'notices', 'directory']);
+    assert.ok(healthSaw.flatMap((s) => s.ops).some((o) => o.payload.class === 'g3c2'), 'health sees every class');
+    assert.ok(!healthSaw.some((s) => s.stream === 'supplies'), 'health got supplies');
+    const logisticsSaw = await pull('logistics', ['supplies', 'drills', 'notices', 'directory']);
+    assert.ok(!logisticsSaw.some((s) => s.stream === 'health'), 'logistics got health');
+    assert.ok(logisticsSaw.flatMap((s) => s.ops).some((o) => o.payload.type === 'stock_movement'));
+    // Asking for a forbidden stream next to allowed ones refuses the whole pull.
+    const mixed = await api.send('POST', '/api/v1/sync/pull', DEVICES.logistics.token, {
+      protocol: 1, since: SINCE, streams: { supplies: {}, health: {} },
+    });
+    assert.equal(mixed.status, 403);
+  });
+
+  test('the directory stream stays empty: nothing anyone pushed to it was stored', async () => {
+    const res = await api.send('POST', '/api/v1/sync/pull', DEVICES.admin.token, {
+      protocol: 1, since: SINCE, streams: { directory: {} },
+    });
+    const { segments } = await res.json();
+    // The refused segments are stored (so a retry is acked alike), with no ops.
+    assert.equal(segments.length, ROLES.length);
+    assert.deepEqual(segments.flatMap((s) => s.ops), []);
+  });
+
+  // Admin endpoints: every non-admin first (nothing may change), then the admin.
+  let before_;
+  test('admin endpoints: the state before non-admins try them', async () => {
+    const invites = await (await api.get('/api/v1/admin/invites', DEVICES.admin.token)).json();
+    const dir = await (await api.get('/api/v1/admin/directory', DEVICES.admin.token)).json();
+    before_ = { invites: invites.length, revision: dir.revision };
+  });
+  for (const role of [...ROLES.filter((r) => r !== 'admin'), 'admin']) {
+    for (const endpoint of ADMIN_ENDPOINTS) {
+      const allowed = role === 'admin';
+      test(`admin API: ${role} × ${endpoint.name} → ${allowed ? endpoint.ok : '403 forbidden'}`, async () => {
+        const res = await endpoint.call(api, DEVICES[role].token);
+        const body = await res.json();
+        const label = `${role} × ${endpoint.name}: ${JSON.stringify(body).slice(0, 300)}`;
+        if (allowed) {
+          assert.equal(res.status, endpoint.ok, label);
+          assert.equal(body.error, undefined, label);
+        } else {
+          assert.equal(res.status, 403, label);
+          assert.equal(body.error, 'forbidden', label);
+        }
+      });
+    }
+    if (role === ROLES.filter((r) => r !== 'admin').at(-1)) {
+      test('admin endpoints: non-admins changed nothing', async () => {
+        const invites = await (await api.get('/api/v1/admin/invites', DEVICES.admin.token)).json();
+        const dir = await (await api.get('/api/v1/admin/directory', DEVICES.admin.token)).json();
+        assert.deepEqual({ invites: invites.length, revision: dir.revision }, before_);
+        const devices = await (await api.get('/api/v1/admin/devices', DEVICES.admin.token)).json();
+        assert.equal(devices.find((d) => d.device === 'demo-teacher-2').revoked_at_ms, undefined);
+      });
+    }
+  }
+
+  test('admin endpoints: the admin\'s calls took effect', async () => {
+    const invites = await (await api.get('/api/v1/admin/invites', DEVICES.admin.token)).json();
+    assert.equal(invites.length, before_.invites + 1);
+    assert.equal(invites[0].staff, 's3');
+    assert.equal(invites[0].created_by, '周校长');
+    const dir = await (await api.get('/api/v1/admin/directory', DEVICES.admin.token)).json();
+    assert.equal(dir.revision, before_.revision + 1, 'the unchanged PUT still bumps the revision');
+    const devices = await (await api.get('/api/v1/admin/devices', DEVICES.admin.token)).json();
+    assert.ok(devices.find((d) => d.device === 'demo-teacher-2').revoked_at_ms > 0);
+  });
+
+  for (const [label, token, error] of [
+    ['another school\'s token', otherSchool.token, 'unauthorized'],
+    ['another school\'s grant copied under this school', copied.token, 'unauthorized'],
+    ['an expired grant', expired.token, 'unauthorized'],
+    ['a revoked grant', revoked.token, 'revoked'],
+  ]) {
+    test(`${label} is 401 ${error} on session, push and pull`, async () => {
+      const requests = {
+        session: () => api.get('/api/v1/sync/session', token),
+        push: () => api.send('POST', '/api/v1/sync/push', token, {
+          protocol: 1, stream: 'health', seq: 1, ops: [{ hlc: [Date.now(), 0], payload: checkOf('g6c1') }],
+        }),
+        pull: () => api.send('POST', '/api/v1/sync/pull', token, { protocol: 1, since: SINCE, streams: { notices: {} } }),
+        'admin devices': () => api.get('/api/v1/admin/devices', token),
+      };
+      for (const [what, request] of Object.entries(requests)) {
+        const res = await request();
+        assert.equal(res.status, 401, `${label}: ${what}`);
+        assert.equal((await res.json()).error, error, `${label}: ${what}`);
+      }
+    });
+  }
+});
