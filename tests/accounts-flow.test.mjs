@@ -76,8 +76,11 @@ describe('accounts in the app', () => {
     await mobile.getByRole('button', { name: '登录' }).click();
     await mobile.getByRole('heading', { name: '晨午晚检', level: 1 }).waitFor();
     // Only her class is offered, and no admin page.
-    const options = await mobile.locator('select[name="class"] option').allTextContents();
-    assert.deepEqual(options, ['二年级一班']);
+    await mobile.getByRole('navigation').getByRole('link', { name: '今日' }).click();
+    const cards = mobile.getByTestId('quick-check');
+    await cards.first().waitFor();
+    assert.equal(await cards.count(), 1);
+    assert.match(await cards.first().textContent(), /二年级一班/);
     assert.equal(await mobile.getByRole('navigation').getByRole('link', { name: '管理' }).count(), 0);
     await mobile.getByTestId('sync-status').getByText('全部已同步').waitFor();
 

@@ -114,7 +114,7 @@ describe('the demo school', () => {
       assert.equal(session.body.device, lihong.device);
       assert.equal(session.body.name, '李红');
       assert.equal(session.body.role, 'teacher');
-      assert.deepEqual(session.body.classes, [{ id: 'g1c1', name: '一年级一班' }]);
+      assert.deepEqual(session.body.classes, [{ id: 'g1c1', name: '一年级一班', students: 42, boarding: false }]);
 
       const again = await api.post('/api/v1/auth/redeem', null, { code, label: 'Android · Chrome' });
       assertError(again, 403, 'invalid_code', 'the same code a second time');
@@ -226,7 +226,7 @@ describe('the demo school', () => {
 
       const session = await api.session(LIHONG);
       assert.equal(session.status, 200);
-      assert.deepEqual(session.body.classes, [{ id: 'g3c2', name: '三年级二班' }]);
+      assert.deepEqual(session.body.classes, [{ id: 'g3c2', name: '三年级二班', students: 45, boarding: false }]);
 
       const ack = await api.push(LIHONG, 'health', 2, [checkOf('g1c1', 'noon'), checkOf('g3c2', 'noon')]);
       assert.equal(ack.status, 200, ack.text);
@@ -473,7 +473,9 @@ describe('setting up a new school', () => {
     const dir = await api.get('/api/v1/admin/directory', token);
     assert.equal(dir.status, 200);
     assert.deepEqual(dir.body, {
-      id: 'demo', name: '新华小学', timezone: 'Asia/Urumqi', revision: 1, staff_seq: 1, class_seq: 0, classes: [],
+      id: 'demo', name: '新华小学', timezone: 'Asia/Urumqi', revision: 1, staff_seq: 1, class_seq: 0,
+      checkins: { morning_due: '09:00:00', noon_due: '14:30:00', evening_due: '20:30:00', illness_percent: 10, cluster_cases: 3 },
+      classes: [],
       staff: [{ id: 's1', name: '张校长', role: 'admin', classes: [] }],
     });
     const school = await api.get('/api/v1/school');

@@ -53,6 +53,27 @@ const WRITES = [
     may: { admin: Y, health: Y, logistics: N, teacher: N },
   },
   {
+    op: 'student on own class roster (g1c1)', stream: 'health',
+    make: (role) => ({ type: 'student', id: `g1c1-${role}1`, class: 'g1c1', name: '学生', number: `${role}1` }),
+    may: { admin: Y, health: Y, logistics: N, teacher: Y },
+  },
+  {
+    op: 'student on another class roster (g3c2)', stream: 'health',
+    make: (role) => ({ type: 'student', id: `g3c2-${role}1`, class: 'g3c2', name: '学生', number: `${role}1` }),
+    may: { admin: Y, health: Y, logistics: N, teacher: N },
+  },
+  {
+    op: 'return-to-class certificate (g1c1)', stream: 'health',
+    make: (role) => ({ type: 'certificate', student: `g1c1-${role}9`, class: 'g1c1', date: '2026-11-23', issuer: '城关镇卫生院' }),
+    may: { admin: Y, health: Y, logistics: N, teacher: N },
+  },
+  {
+    op: 'own staff health report', stream: 'health',
+    make: () => ({ type: 'staff_health', date: '2026-11-23', temperature: 365 }),
+    // Everyone reports their own health, into a stream only the office and the doctor read.
+    may: { admin: Y, health: Y, logistics: Y, teacher: Y },
+  },
+  {
     op: 'stock_movement in supplies', stream: 'supplies',
     make: (role) => ({ type: 'stock_movement', item: `${role}-masks`, delta: 50, reason: 'receipt', signed_by: '某人' }),
     may: { admin: Y, health: N, logistics: Y, teacher: N },
@@ -111,8 +132,9 @@ function checkOf(klass) {
 
 /** A pulled or pushed op, as one comparable line. */
 function opLine(stream, device, payload) {
-  const what = payload.type === 'session_check' ? payload.class
-    : payload.type === 'stock_movement' ? payload.item : payload.doc;
+  const what = ['session_check', 'student', 'certificate'].includes(payload.type) ? payload.class
+    : payload.type === 'stock_movement' ? payload.item
+      : payload.type === 'staff_health' ? 'self' : payload.doc;
   return `${stream} ${device} ${payload.type} ${what}`;
 }
 
@@ -161,7 +183,7 @@ describe('authorization matrix', () => {
       assert.equal(session.role, role);
       assert.equal(session.device, deviceOf(role));
       assert.deepEqual(session.streams, READS[role], `${role} reads`);
-      const classes = role === 'teacher' ? [{ id: 'g1c1', name: '一年级一班' }] : [];
+      const classes = role === 'teacher' ? [{ id: 'g1c1', name: '一年级一班', students: 42, boarding: false }] : [];
       assert.deepEqual(session.classes, classes);
     });
   }
@@ -231,7 +253,10 @@ describe('authorization matrix', () => {
       const expected = accepted.filter((line) => {
         const [stream, , type, what] = line.split(' ');
         if (!READS[role].includes(stream)) return false;
-        return !(role === 'teacher' && type === 'session_check' && !TEACHER_CLASSES.includes(what));
+        // A teacher reads the health stream of their classes only: no other class's records,
+        // and no one's staff health report.
+        if (role === 'teacher' && stream === 'health') return TEACHER_CLASSES.includes(what);
+        return true;
       }).sort();
       assert.deepEqual(seen, expected, `${role} pulled`);
       // Rejections are the writer's business (it had them in its ack): none are pulled.
@@ -247,11 +272,13 @@ describe('authorization matrix', () => {
       assert.equal(res.status, 200);
       return (await res.json()).segments;
     };
-    const teacherOps = (await pull('teacher', ['health'])).flatMap((s) => s.ops.map((o) => o.payload.class));
+    const teacherPayloads = (await pull('teacher', ['health'])).flatMap((s) => s.ops.map((o) => o.payload));
+    const teacherOps = teacherPayloads.map((p) => p.class);
     assert.ok(teacherOps.includes('g1c1'), `teacher saw ${teacherOps}`);
     assert.ok(!teacherOps.includes('g3c2'), `teacher saw ${teacherOps}`);
+    assert.ok(!teacherPayloads.some((p) => p.type === 'staff_health'), 'teacher saw staff health reports');
     // g1c1 checks by admin, health and the teacher herself.
-    assert.equal(teacherOps.filter((c) => c === 'g1c1').length, 3);
+    assert.equal(teacherPayloads.filter((p) => p.type === 'session_check' && p.class === 'g1c1').length, 3);
     const healthSaw = await pull('health', ['health', 'drills', 'notices', 'directory']);
     assert.ok(healthSaw.flatMap((s) => s.ops).some((o) => o.payload.class === 'g3c2'), 'health sees every class');
     assert.ok(!healthSaw.some((s) => s.stream === 'supplies'), 'health got supplies');

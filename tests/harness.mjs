@@ -80,10 +80,11 @@ export function deviceGrant({ device, name, role, classes = [], school = 'demo',
 }
 
 /** The seeded directory with `people` put in (their role and classes as given). */
-function directoryWith(seedEntries, people) {
+function directoryWith(seedEntries, people, editProfile) {
   const entry = seedEntries.find((e) => e.key === 'v1/demo/profile');
   if (!entry) return [];
   const profile = JSON.parse(entry.value);
+  if (editProfile) editProfile(profile);
   for (const p of people.filter((p) => p.school === 'demo')) {
     for (const id of p.classes) {
       if (!profile.classes.some((c) => c.id === id)) {
@@ -102,15 +103,16 @@ function directoryWith(seedEntries, people) {
  * Options: seed (default true) seeds the demo school before the start; grants are
  * `deviceGrant()`s to store, their people put into the directory; entries are more KV
  * entries ({key, value}) to write before the start; listCacheSeconds (default 0) sets the
- * Worker's list cache; setupCode (default SETUP_CODE, null for none) the setup secret.
+ * Worker's list cache; setupCode (default SETUP_CODE, null for none) the setup secret;
+ * editProfile(profile) changes the seeded school profile before it is stored.
  */
 export async function startWorker({
-  seed = true, entries = [], grants = [], listCacheSeconds = 0, setupCode = SETUP_CODE,
+  seed = true, entries = [], grants = [], listCacheSeconds = 0, setupCode = SETUP_CODE, editProfile,
 } = {}) {
   const persistDir = await mkdtemp(join(tmpdir(), 'guardpost-kv-'));
   const seeded = seed ? await demoSeed(persistDir) : [];
   const more = [...entries, ...grants.map((g) => g.entry),
-    ...directoryWith(seeded, grants.map((g) => g.person))];
+    ...directoryWith(seeded, grants.map((g) => g.person), editProfile)];
   if (more.length) await kvBulkPut(persistDir, more);
   const port = await freePort();
   const child = spawn(WRANGLER, ['dev', '--ip', '127.0.0.1', '--port', String(port),

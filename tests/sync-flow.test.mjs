@@ -45,7 +45,7 @@ describe('offline-first check-ins', () => {
     await page.getByLabel('Fever').fill('0');
     await page.getByRole('button', { name: 'Save the check' }).click();
     await page.getByText('Saved on this device').waitFor();
-    const today = page.getByTestId('today-checks');
+    const today = page.getByTestId('reported');
     await today.getByText('Not yet synced').waitFor();
     await status.getByText('Waiting to sync: 1').waitFor();
 
@@ -56,7 +56,7 @@ describe('offline-first check-ins', () => {
     const again = await context.newPage();
     await again.route('**/api/v1/sync/**', (route) => route.abort('internetdisconnected'));
     await again.goto(`${srv.url}/app/checkins`);
-    await again.getByTestId('today-checks').getByText('Not yet synced').waitFor();
+    await again.getByTestId('reported').getByText('Not yet synced').waitFor();
     await again.getByTestId('sync-status').getByText('Waiting to sync: 1').waitFor();
 
     // The network works again: it syncs by itself.

@@ -6,7 +6,7 @@ use leptos_router::path;
 
 use crate::i18n::I18nContextProvider;
 use crate::pages::{
-    AdminPage, Checkins, Drills, Home, Join, NotFound, Notices, Supplies, SyncPage,
+    AdminPage, Checkins, Drills, Home, Join, NotFound, Notices, Roster, Supplies, SyncPage,
 };
 use crate::school::school_signal;
 use crate::shell::{Header, NavBar};
@@ -24,6 +24,7 @@ pub mod href {
     pub const JOIN: &str = "/app/join";
     pub const SYNC: &str = "/app/sync";
     pub const ADMIN: &str = "/app/admin";
+    pub const ROSTER: &str = "/app/roster";
 }
 
 #[component]
@@ -45,6 +46,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/join") view=Join/>
                             <Route path=path!("/sync") view=SyncPage/>
                             <Route path=path!("/admin") view=AdminPage/>
+                            <Route path=path!("/roster") view=Roster/>
                         </Routes>
                     </main>
                     <NavBar/>

@@ -1,5 +1,7 @@
 //! Small pieces shared by pages.
 
+use guardpost_domain::checkins::Symptom;
+use guardpost_domain::checkins::temperature::TemperatureError;
 use guardpost_domain::sync::Payload;
 use guardpost_domain::sync::op::{OpInvalid, Session};
 use leptos_i18n::I18nContext;
@@ -32,6 +34,13 @@ pub fn describe(i18n: I18nContext<Locale>, payload: &Payload) -> String {
         ),
         Payload::StockMovement(m) => format!("{} {:+}", m.item, m.delta),
         Payload::SetField(s) => format!("{} · {}", s.doc, s.field),
+        Payload::Student(s) => format!("{} {} · {}", s.number, s.name, s.class),
+        Payload::StaffHealth(h) => format!(
+            "{} · {}",
+            h.date,
+            h.temperature.map(|t| format!("{t} °C")).unwrap_or_default()
+        ),
+        Payload::Certificate(c) => format!("{} · {} · {}", c.student, c.date, c.issuer),
     }
 }
 
@@ -44,9 +53,32 @@ pub fn invalid_text(i18n: I18nContext<Locale>, problem: &OpInvalid) -> &'static 
             t_string!(i18n, invalid.malformed)
         }
         OpInvalid::HeadcountTooLarge { .. } => t_string!(i18n, invalid.headcount),
-        OpInvalid::FeverOverPresent => t_string!(i18n, invalid.fever),
+        OpInvalid::FeverOverPresent | OpInvalid::FeverUndercounted => {
+            t_string!(i18n, invalid.fever)
+        }
+        OpInvalid::AbsencesMismatch => t_string!(i18n, invalid.absences),
         OpInvalid::QuantityOutOfRange { .. } => t_string!(i18n, invalid.quantity),
         OpInvalid::ValueTooLarge { .. } | OpInvalid::Text { .. } => t_string!(i18n, invalid.text),
         OpInvalid::Unreadable { .. } => t_string!(i18n, invalid.unreadable),
+    }
+}
+
+/// A symptom's name in the person's language.
+pub fn symptom_label(i18n: I18nContext<Locale>, symptom: Symptom) -> &'static str {
+    match symptom {
+        Symptom::Fever => t_string!(i18n, symptoms.fever),
+        Symptom::Cough => t_string!(i18n, symptoms.cough),
+        Symptom::Fatigue => t_string!(i18n, symptoms.fatigue),
+        Symptom::Diarrhoea => t_string!(i18n, symptoms.diarrhoea),
+        Symptom::LossOfSmellTaste => t_string!(i18n, symptoms.loss_of_smell_taste),
+        Symptom::Other => t_string!(i18n, symptoms.other),
+    }
+}
+
+/// Why a temperature was refused, in the person's language.
+pub fn temperature_error(i18n: I18nContext<Locale>, e: &TemperatureError) -> &'static str {
+    match e {
+        TemperatureError::NotANumber => t_string!(i18n, checkins.temp_not_number),
+        TemperatureError::OutOfRange => t_string!(i18n, checkins.temp_out_of_range),
     }
 }

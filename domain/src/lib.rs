@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod checkins;
 pub mod contacts;
 pub mod demo;
 pub mod keys;

@@ -215,6 +215,9 @@ pub struct SchoolProfile {
     pub staff_seq: u32,
     #[serde(default)]
     pub class_seq: u32,
+    /// When each check is due and when a class is flagged.
+    #[serde(default)]
+    pub checkins: crate::checkins::CheckinSettings,
     pub classes: Vec<ClassGroup>,
     pub staff: Vec<StaffMember>,
 }

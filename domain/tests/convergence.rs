@@ -134,6 +134,8 @@ impl World {
                     present,
                     absent: 2,
                     fever: (self.rng.below(2) as u16),
+                    absences: vec![],
+                    readings: vec![],
                 };
                 (Stream::Health, Payload::SessionCheck(check))
             }
@@ -418,6 +420,8 @@ fn refused_changes_are_reported_not_dropped() {
         present: 30,
         absent: 1,
         fever: 0,
+        absences: vec![],
+        readings: vec![],
     });
     world.devices[0]
         .replica

@@ -139,6 +139,8 @@ fn a_school_day_stays_within_the_kv_budget() {
                         present: 39,
                         absent: 1,
                         fever: 0,
+                        absences: vec![],
+                        readings: vec![],
                     }),
                 ),
                 _ => (

@@ -3,6 +3,7 @@
 //! limits, and performs the KV reads, lists and the one write a push costs.
 
 use guardpost_domain::api::{ErrorCode, PROTOCOL_VERSION, Refused, decode_versioned};
+use guardpost_domain::school::Role;
 use guardpost_domain::sync::auth::Actor;
 use guardpost_domain::sync::segment::{self, Day, StoredSegment};
 use guardpost_domain::sync::server::{self, Listed, PullPager, SegmentMeta};
@@ -41,11 +42,14 @@ pub async fn session(req: Request, env: &Env) -> Result<Response> {
         .classes
         .iter()
         .filter_map(|id| caller.directory.class(id))
-        .map(|class| ClassRef {
-            id: class.id.clone(),
-            name: class.name.clone(),
-        })
+        .map(ClassRef::of)
         .collect();
+    let whole_school = matches!(caller.grant.role, Role::Admin | Role::Health);
+    let all_classes = if whole_school {
+        caller.directory.classes.iter().map(ClassRef::of).collect()
+    } else {
+        Vec::new()
+    };
     json(&SessionInfo {
         protocol: PROTOCOL_VERSION,
         device: caller.grant.device.clone(),
@@ -54,6 +58,8 @@ pub async fn session(req: Request, env: &Env) -> Result<Response> {
         classes,
         streams: caller.grant.readable_streams(),
         server_ms: caller.school.now_ms,
+        all_classes,
+        checkins: caller.directory.checkins,
     })
 }
 

@@ -1,141 +1,274 @@
+//! Check-ins: a class teacher's morning, noon and evening check. The zero report ("all
+//! present and well") is one tap on the card for the current session, here and on the start
+//! page; otherwise the teacher marks who is absent and why, and types temperatures.
+
+use std::collections::{BTreeMap, BTreeSet};
+
 use chrono::NaiveDate;
+use guardpost_domain::checkins::roster::roster;
+use guardpost_domain::checkins::status::{self, Slot};
+use guardpost_domain::checkins::{
+    Absence, AbsenceCause, Reading, Student, StudentId, Symptom, Temperature,
+};
+use guardpost_domain::school::SchoolTimeZone;
 use guardpost_domain::sync::op::{Session, SessionCheck};
+use guardpost_domain::sync::wire::ClassRef;
 use guardpost_domain::sync::{ClassId, Payload, Stream};
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 use leptos_router::components::A;
 
 use crate::app::href;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::school::use_school;
-use crate::sync::engine::{RecordError, now_ms, record, use_sync, with_replica};
-use crate::widgets::{invalid_text, session_label};
+use crate::sync::engine::{RecordError, SyncView, now_ms, record, use_sync, with_replica};
+use crate::widgets::{invalid_text, session_label, symptom_label, temperature_error};
 
-/// One of today's checks as the teacher sees it: what was reported and whether the server
-/// has it yet.
-#[derive(Debug, Clone, PartialEq)]
-struct TodayCheck {
-    class: ClassId,
-    session: Session,
-    present: u16,
-    absent: u16,
-    fever: u16,
-    synced: bool,
+/// The school's time zone, as the Worker reported it.
+pub fn school_tz() -> SchoolTimeZone {
+    use_school()
+        .get_untracked()
+        .map(|s| s.timezone)
+        .unwrap_or_default()
 }
 
-/// Today's checks on this device for `date`, newest first: those the server has (from any
-/// device that may be seen) and those still waiting in the outbox.
-fn today_checks(date: NaiveDate) -> Vec<TodayCheck> {
+/// What a class's check needs from the device's data: its roster, who awaits clearance, and
+/// the reports of `date`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClassData {
+    pub roster: Vec<Student>,
+    pub awaiting: BTreeSet<StudentId>,
+    /// Per session: present, absent, fever, written at, synced.
+    pub reports: BTreeMap<Session, (u16, u16, u16, u64, bool)>,
+}
+
+pub fn class_data(class: &ClassId, date: NaiveDate) -> ClassData {
     with_replica(|r| {
-        let confirmed = r.ops.values().filter_map(|op| match &op.payload {
-            Payload::SessionCheck(c) if c.date == date => Some((op.hlc, c, true)),
-            _ => None,
-        });
-        let waiting = r
-            .outbox
-            .get(&Stream::Health)
-            .into_iter()
-            .flat_map(|o| {
-                o.sealed
-                    .iter()
-                    .flat_map(|(_, d)| d.iter())
-                    .chain(o.pending.iter())
-            })
-            .filter_map(|draft| match &draft.payload {
-                Payload::SessionCheck(c) if c.date == date => Some((draft.hlc, c, false)),
-                _ => None,
-            });
-        let mut all: Vec<_> = confirmed.chain(waiting).collect();
-        all.sort_by_key(|entry| std::cmp::Reverse(entry.0));
-        all.into_iter()
-            .map(|(_, c, synced)| TodayCheck {
-                class: c.class.clone(),
-                session: c.session,
-                present: c.present,
-                absent: c.absent,
-                fever: c.fever,
-                synced,
-            })
-            .collect()
+        let entries = r.entries();
+        let held = r.ops.len();
+        let standing_all = status::standing(entries.iter().copied());
+        let cases = status::cases(&standing_all, entries.iter().copied());
+        let mut reports = BTreeMap::new();
+        for session in [Session::Morning, Session::Noon, Session::Evening] {
+            if let Some(s) = standing_all.get(&(class.clone(), date, session)) {
+                // Entries list held ops first: a report among them is synced.
+                let synced = entries.iter().take(held).any(|e| {
+                    e.hlc.wall == s.at_ms
+                        && matches!(e.payload, Payload::SessionCheck(c) if c == s.check)
+                });
+                reports.insert(
+                    session,
+                    (
+                        s.check.present,
+                        s.check.absent,
+                        s.check.fever,
+                        s.at_ms,
+                        synced,
+                    ),
+                );
+            }
+        }
+        ClassData {
+            roster: roster(entries.iter().copied())
+                .into_iter()
+                .filter(|s| &s.class == class)
+                .collect(),
+            awaiting: cases
+                .iter()
+                .filter(|c| c.is_open() && &c.class == class)
+                .map(|c| c.student.clone())
+                .collect(),
+            reports,
+        }
     })
     .unwrap_or_default()
 }
 
-/// Check-ins: a class teacher records the morning, noon or evening check of a class.
+/// How many students a session counts: the roster (boarders only in the evening), or the
+/// directory's head count while the class has no roster.
+pub fn expected(class: &ClassRef, data: &ClassData, session: Session) -> u16 {
+    if data.roster.is_empty() {
+        return class.students;
+    }
+    let n = data
+        .roster
+        .iter()
+        .filter(|s| session != Session::Evening || s.boarder)
+        .count();
+    u16::try_from(n).unwrap_or(u16::MAX)
+}
+
+/// Records a check and says how it went, in the person's language.
+pub async fn save_check(
+    view: SyncView,
+    i18n: I18nContext<Locale>,
+    check: SessionCheck,
+) -> (bool, String) {
+    match record(view, Stream::Health, Payload::SessionCheck(check)).await {
+        Ok(()) => (true, t_string!(i18n, checkins.saved).to_owned()),
+        Err(RecordError::Invalid(problem)) => (
+            false,
+            format!(
+                "{} {}",
+                t_string!(i18n, checkins.invalid),
+                invalid_text(i18n, &problem)
+            ),
+        ),
+        Err(RecordError::Storage(e)) => (
+            false,
+            format!("{} {e}", t_string!(i18n, checkins.storage_failed)),
+        ),
+        Err(RecordError::SignedOut) => (false, t_string!(i18n, checkins.signed_out).to_owned()),
+    }
+}
+
+fn time_of(ms: u64) -> String {
+    school_tz()
+        .local_minute_at_ms(ms)
+        .and_then(|t| t.split(' ').nth(1).map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// The card of one class's current session: already reported (with when), or the one-tap
+/// zero report.
+#[component]
+pub fn QuickCheck(class: ClassRef) -> impl IntoView {
+    let i18n = use_i18n();
+    let view = use_sync();
+    let tz = school_tz();
+    let settings = view
+        .session
+        .get_untracked()
+        .map(|s| s.checkins)
+        .unwrap_or_default();
+    let session = status::current_session(&class.group(), &settings, tz, now_ms());
+    let (message, set_message) = signal(None::<(bool, String)>);
+    let class_for_data = class.id.clone();
+    let data = move || {
+        view.revision.track();
+        class_data(&class_for_data, tz.date_at_ms(now_ms()))
+    };
+    let data_for_tap = data.clone();
+    let name = class.name.to_string();
+    let class_ref = class.clone();
+    let all_well = move |_| {
+        let date = tz.date_at_ms(now_ms());
+        let present = expected(&class_ref, &data_for_tap(), session);
+        let check = SessionCheck::all_well(class_ref.id.clone(), date, session, present);
+        leptos::task::spawn_local(async move {
+            set_message.set(Some(save_check(view, i18n, check).await));
+        });
+    };
+    let class_for_label = class.clone();
+    view! {
+        <div class="card quick-check" data-testid="quick-check">
+            <h2>{format!("{} · {}", name, session_label(i18n, session))}</h2>
+            {move || {
+                let data = data();
+                match data.reports.get(&session).copied() {
+                    Some((present, absent, fever, at, synced)) => {
+                        let late = at > status::deadline_ms(&settings, tz, tz.date_at_ms(now_ms()), session);
+                        view! {
+                            <p class="reported" data-testid="reported">
+                                <strong>{t!(i18n, checkins.reported)}</strong>" "{time_of(at)}
+                                {late.then(|| view! { " " <span class="tag danger">{t!(i18n, checkins.late)}</span> })}
+                                <br/>
+                                {format!("{} {present} · {} {absent} · {} {fever}",
+                                    t_string!(i18n, checkins.present), t_string!(i18n, checkins.absent), t_string!(i18n, checkins.fever))}
+                                " · "
+                                <span class=if synced { "state synced" } else { "state waiting" }>
+                                    {if synced { t_string!(i18n, checkins.synced) } else { t_string!(i18n, checkins.waiting) }}
+                                </span>
+                            </p>
+                        }.into_any()
+                    }
+                    None => {
+                        let n = expected(&class_for_label, &data, session);
+                        view! {
+                            <button type="button" class="primary big" data-testid="all-well" on:click=all_well.clone()>
+                                {format!("{} ({} {n})", t_string!(i18n, checkins.all_well), t_string!(i18n, checkins.present))}
+                            </button>
+                            <A href=href::CHECKINS attr:class="secondary-link">{t!(i18n, checkins.someone_absent)}</A>
+                        }.into_any()
+                    }
+                }
+            }}
+            {move || message.get().map(|(ok, text)| view! {
+                <p class=if ok { "notice ok" } else { "notice error" } role="status">{text}</p>
+            })}
+        </div>
+    }
+}
+
+/// One student's marks in the detailed check.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Mark {
+    absent: Option<CauseKind>,
+    symptoms: BTreeSet<Symptom>,
+    temperature: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CauseKind {
+    Illness,
+    Personal,
+    Other,
+}
+
+type MarkEdit = Box<dyn FnOnce(&mut Mark) + Send + Sync>;
+
+/// The cause and symptom choices of an absent student.
+fn absence_chips(
+    i18n: I18nContext<Locale>,
+    id: StudentId,
+    kind: CauseKind,
+    symptoms: BTreeSet<Symptom>,
+    update: impl Fn(StudentId, MarkEdit) + Copy + 'static,
+) -> impl IntoView {
+    let causes = [
+        (CauseKind::Illness, t_string!(i18n, checkins.cause_illness)),
+        (
+            CauseKind::Personal,
+            t_string!(i18n, checkins.cause_personal),
+        ),
+        (CauseKind::Other, t_string!(i18n, checkins.cause_other)),
+    ];
+    let cause_buttons = causes
+        .into_iter()
+        .map(|(choice, label)| {
+            let id = id.clone();
+            view! {
+                <button type="button" class="chip" aria-pressed=(kind == choice).to_string()
+                    on:click=move |_| update(id.clone(), Box::new(move |m| m.absent = Some(choice)))>{label}</button>
+            }
+        })
+        .collect_view();
+    let symptom_buttons = (kind == CauseKind::Illness).then(|| {
+        Symptom::ALL
+            .into_iter()
+            .map(|symptom| {
+                let id = id.clone();
+                view! {
+                    <button type="button" class="chip" aria-pressed=symptoms.contains(&symptom).to_string()
+                        on:click=move |_| update(id.clone(), Box::new(move |m| { if !m.symptoms.remove(&symptom) { m.symptoms.insert(symptom); } }))>
+                        {symptom_label(i18n, symptom)}
+                    </button>
+                }
+            })
+            .collect_view()
+    });
+    view! {
+        <div class="chips" role="group" aria-label=t_string!(i18n, checkins.cause)>{cause_buttons}</div>
+        {symptom_buttons.map(|b| view! { <div class="chips" role="group" aria-label=t_string!(i18n, checkins.symptoms)>{b}</div> })}
+    }
+}
+
+/// Check-ins: the teacher's full check of a class's session.
 #[component]
 pub fn Checkins() -> impl IntoView {
     let i18n = use_i18n();
     let view = use_sync();
-    let school = use_school();
-    let today = move || {
-        let tz = school.get().map(|s| s.timezone).unwrap_or_default();
-        tz.date_at_ms(now_ms())
-    };
     let classes = move || view.session.get().map(|s| s.classes).unwrap_or_default();
-
-    let (class, set_class) = signal(String::new());
-    let (session, set_session) = signal(Session::Morning);
-    let (present, set_present) = signal(String::new());
-    let (absent, set_absent) = signal(String::from("0"));
-    let (fever, set_fever) = signal(String::from("0"));
-    let (message, set_message) = signal(None::<(bool, String)>);
-
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let chosen = class.get_untracked();
-        let class_id = classes()
-            .into_iter()
-            .find(|c| c.id.as_str() == chosen)
-            .or_else(|| classes().into_iter().next())
-            .map(|c| c.id);
-        let number = |s: String| s.trim().parse::<u16>().ok();
-        let (Some(class_id), Some(p), Some(a), Some(f)) = (
-            class_id,
-            number(present.get_untracked()),
-            number(absent.get_untracked()),
-            number(fever.get_untracked()),
-        ) else {
-            set_message.set(Some((
-                false,
-                t_string!(i18n, checkins.numbers_needed).to_owned(),
-            )));
-            return;
-        };
-        let payload = Payload::SessionCheck(SessionCheck {
-            class: class_id,
-            date: today(),
-            session: session.get_untracked(),
-            present: p,
-            absent: a,
-            fever: f,
-        });
-        leptos::task::spawn_local(async move {
-            let outcome = match record(view, Stream::Health, payload).await {
-                Ok(()) => (true, t_string!(i18n, checkins.saved).to_owned()),
-                Err(RecordError::Invalid(problem)) => (
-                    false,
-                    format!(
-                        "{} {}",
-                        t_string!(i18n, checkins.invalid),
-                        invalid_text(i18n, &problem)
-                    ),
-                ),
-                Err(RecordError::Storage(e)) => (
-                    false,
-                    format!("{} {e}", t_string!(i18n, checkins.storage_failed)),
-                ),
-                Err(RecordError::SignedOut) => {
-                    (false, t_string!(i18n, checkins.signed_out).to_owned())
-                }
-            };
-            set_message.set(Some(outcome));
-        });
-    };
-
-    let checks = move || {
-        view.revision.track();
-        today_checks(today())
-    };
-
     view! {
         <section class="area">
             <h1>{t!(i18n, checkins.title)}</h1>
@@ -147,28 +280,203 @@ pub fn Checkins() -> impl IntoView {
             >
                 <Show
                     when=move || !classes().is_empty()
-                    fallback=move || view! { <p class="empty-state">{t!(i18n, checkins.no_classes)}</p> }
+                    fallback=move || view! {
+                        <p class="empty-state">{t!(i18n, checkins.no_classes)}" "<A href=href::HOME>{t!(i18n, checkins.see_today)}</A></p>
+                    }
                 >
-                    <form class="card form" on:submit=submit>
-                        <label>
-                            <span>{t!(i18n, checkins.class)}</span>
-                            <select name="class" on:change=move |ev| set_class.set(event_target_value(&ev))>
-                                {move || classes().into_iter().map(|c| view! {
-                                    <option value=c.id.to_string()>{c.name.to_string()}</option>
-                                }).collect_view()}
-                            </select>
-                        </label>
-                        <fieldset class="sessions">
-                            <legend>{t!(i18n, checkins.session)}</legend>
-                            {[Session::Morning, Session::Noon, Session::Evening].into_iter().map(|s| view! {
-                                <label class="choice">
-                                    <input type="radio" name="session"
-                                        prop:checked=move || session.get() == s
-                                        on:change=move |_| set_session.set(s) />
-                                    {move || session_label(i18n, s)}
-                                </label>
-                            }).collect_view()}
-                        </fieldset>
+                    <CheckForm/>
+                </Show>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn CheckForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let view = use_sync();
+    let tz = school_tz();
+    let settings = view
+        .session
+        .get_untracked()
+        .map(|s| s.checkins)
+        .unwrap_or_default();
+    let classes = move || view.session.get().map(|s| s.classes).unwrap_or_default();
+    let first = classes().into_iter().next();
+    let (class_id, set_class_id) = signal(first.as_ref().map(|c| c.id.clone()));
+    let class = move || {
+        let chosen = class_id.get();
+        classes()
+            .into_iter()
+            .find(|c| Some(&c.id) == chosen.as_ref())
+    };
+    let initial_session = first
+        .as_ref()
+        .map(|c| status::current_session(&c.group(), &settings, tz, now_ms()))
+        .unwrap_or(Session::Morning);
+    let (session, set_session) = signal(initial_session);
+    let data = move || {
+        view.revision.track();
+        class()
+            .map(|c| class_data(&c.id, tz.date_at_ms(now_ms())))
+            .unwrap_or_default()
+    };
+    let marks = RwSignal::new(BTreeMap::<StudentId, Mark>::new());
+    let (present, set_present) = signal(String::new());
+    let (absent, set_absent) = signal(String::from("0"));
+    let (fever, set_fever) = signal(String::from("0"));
+    let (message, set_message) = signal(None::<(bool, String)>);
+
+    let send = move |check: SessionCheck| {
+        leptos::task::spawn_local(async move {
+            let outcome = save_check(view, i18n, check).await;
+            if outcome.0 {
+                marks.set(BTreeMap::new());
+            }
+            set_message.set(Some(outcome));
+        });
+    };
+    let all_well = move |_| {
+        let Some(class) = class() else { return };
+        let date = tz.date_at_ms(now_ms());
+        let n = expected(&class, &data(), session.get_untracked());
+        send(SessionCheck::all_well(
+            class.id,
+            date,
+            session.get_untracked(),
+            n,
+        ));
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(class) = class() else { return };
+        let data = data();
+        let session = session.get_untracked();
+        let date = tz.date_at_ms(now_ms());
+        let mut check = SessionCheck::all_well(class.id.clone(), date, session, 0);
+        if data.roster.is_empty() {
+            // No roster: the numbers alone, as on the paper form.
+            let number = |s: String| s.trim().parse::<u16>().ok();
+            let (Some(p), Some(a), Some(f)) = (
+                number(present.get_untracked()),
+                number(absent.get_untracked()),
+                number(fever.get_untracked()),
+            ) else {
+                set_message.set(Some((
+                    false,
+                    t_string!(i18n, checkins.numbers_needed).to_owned(),
+                )));
+                return;
+            };
+            check.present = p;
+            check.absent = a;
+            check.fever = f;
+        } else {
+            let marks = marks.get_untracked();
+            let expected = expected(&class, &data, session);
+            for student in &data.roster {
+                let Some(mark) = marks.get(&student.id) else {
+                    continue;
+                };
+                if let Some(kind) = mark.absent {
+                    check.absences.push(Absence {
+                        student: student.id.clone(),
+                        cause: match kind {
+                            CauseKind::Illness => AbsenceCause::Illness {
+                                symptoms: mark.symptoms.iter().copied().collect(),
+                            },
+                            CauseKind::Personal => AbsenceCause::Personal,
+                            CauseKind::Other => AbsenceCause::Other,
+                        },
+                    });
+                } else if !mark.temperature.trim().is_empty() {
+                    match Temperature::parse(&mark.temperature) {
+                        Ok(temperature) => check.readings.push(Reading {
+                            student: student.id.clone(),
+                            temperature,
+                        }),
+                        Err(e) => {
+                            set_message.set(Some((
+                                false,
+                                format!("{}: {}", student.name, temperature_error(i18n, &e)),
+                            )));
+                            return;
+                        }
+                    }
+                }
+            }
+            check.absent = u16::try_from(check.absences.len()).unwrap_or(u16::MAX);
+            check.present = expected.saturating_sub(check.absent);
+            check.fever = u16::try_from(
+                check
+                    .readings
+                    .iter()
+                    .filter(|r| r.temperature.is_fever())
+                    .count(),
+            )
+            .unwrap_or(u16::MAX);
+        }
+        send(check);
+    };
+
+    let mark = move |id: &StudentId| marks.with(|m| m.get(id).cloned().unwrap_or_default());
+    let update = Callback::new(move |(id, f): (StudentId, MarkEdit)| {
+        marks.update(|m| f(m.entry(id).or_default()));
+    });
+    let update = move |id: StudentId, f: MarkEdit| update.run((id, f));
+
+    view! {
+        <Show when=move || { classes().len() > 1 }>
+            <div class="segments" role="group" aria-label=move || t_string!(i18n, checkins.class)>
+                {move || classes().into_iter().map(|c| {
+                    let id = c.id.clone();
+                    let chosen = id.clone();
+                    view! {
+                        <button type="button" class="segment" aria-pressed=move || (class_id.get().as_ref() == Some(&chosen)).to_string()
+                            on:click=move |_| { set_class_id.set(Some(id.clone())); marks.set(BTreeMap::new()); }>
+                            {c.name.to_string()}
+                        </button>
+                    }
+                }).collect_view()}
+            </div>
+        </Show>
+        <div class="segments" role="group" aria-label=move || t_string!(i18n, checkins.session)>
+            {move || class().map(|c| status::sessions(&c.group()).iter().copied().map(|s| view! {
+                <button type="button" class="segment" aria-pressed=move || (session.get() == s).to_string()
+                    on:click=move |_| set_session.set(s)>
+                    {session_label(i18n, s)}
+                </button>
+            }).collect_view())}
+        </div>
+        {move || {
+            let data = data();
+            let s = session.get();
+            let reported = data.reports.get(&s).copied();
+            let n = class().map(|c| expected(&c, &data, s)).unwrap_or_default();
+            view! {
+                {reported.map(|(p, a, f, at, synced)| view! {
+                    <p class="card reported" data-testid="reported">
+                        <strong>{t!(i18n, checkins.reported)}</strong>" "{time_of(at)}
+                        {(at > status::deadline_ms(&settings, tz, tz.date_at_ms(now_ms()), s)).then(|| view! { " " <span class="tag danger">{t!(i18n, checkins.late)}</span> })}
+                        " · "{format!("{} {p} · {} {a} · {} {f}", t_string!(i18n, checkins.present), t_string!(i18n, checkins.absent), t_string!(i18n, checkins.fever))}
+                        " · "<span class=if synced { "state synced" } else { "state waiting" }>
+                            {if synced { t_string!(i18n, checkins.synced) } else { t_string!(i18n, checkins.waiting) }}
+                        </span>
+                        <br/><span class="muted-text">{t!(i18n, checkins.correction_hint)}</span>
+                    </p>
+                })}
+                <button type="button" class="primary big" data-testid="all-well" on:click=all_well>
+                    {format!("{} ({} {n})", t_string!(i18n, checkins.all_well), t_string!(i18n, checkins.present))}
+                </button>
+            }
+        }}
+        <form class="card form" on:submit=submit>
+            <h2>{t!(i18n, checkins.details)}</h2>
+            {move || {
+                let data = data();
+                if data.roster.is_empty() {
+                    view! {
+                        <p class="muted-text">{t!(i18n, checkins.no_roster)}" "<A href=href::ROSTER>{t!(i18n, roster.title)}</A></p>
                         <div class="numbers">
                             <label><span>{t!(i18n, checkins.present)}</span>
                                 <input type="number" inputmode="numeric" min="0" name="present" prop:value=present
@@ -180,36 +488,105 @@ pub fn Checkins() -> impl IntoView {
                                 <input type="number" inputmode="numeric" min="0" name="fever" prop:value=fever
                                     on:input=move |ev| set_fever.set(event_target_value(&ev)) /></label>
                         </div>
-                        <button type="submit" class="primary">{t!(i18n, checkins.record)}</button>
-                        {move || message.get().map(|(ok, text)| view! {
-                            <p class=if ok { "notice ok" } else { "notice error" } role="status">{text}</p>
-                        })}
-                    </form>
-                </Show>
-                <h2>{t!(i18n, checkins.today)}</h2>
-                <ul class="checks" data-testid="today-checks">
-                    {move || {
-                        let checks = checks();
-                        if checks.is_empty() {
-                            return view! { <li class="muted-text">{t!(i18n, checkins.none_today)}</li> }.into_any();
-                        }
-                        checks.into_iter().map(|c| {
-                            let names = classes();
-                            let class_name = names.iter().find(|n| n.id == c.class)
-                                .map_or_else(|| c.class.to_string(), |n| n.name.to_string());
-                            view! {
-                                <li class="card check">
-                                    <strong>{class_name}" · "{session_label(i18n, c.session)}</strong>
-                                    <span>{t!(i18n, checkins.present)}" "{c.present}" · "{t!(i18n, checkins.absent)}" "{c.absent}" · "{t!(i18n, checkins.fever)}" "{c.fever}</span>
-                                    <span class=if c.synced { "state synced" } else { "state waiting" }>
-                                        {if c.synced { t_string!(i18n, checkins.synced) } else { t_string!(i18n, checkins.waiting) }}
-                                    </span>
-                                </li>
-                            }
-                        }).collect_view().into_any()
-                    }}
-                </ul>
-            </Show>
-        </section>
+                    }.into_any()
+                } else {
+                    let awaiting = data.awaiting.clone();
+                    view! {
+                        <ul class="students">
+                            {data.roster.into_iter().map(|student| {
+                                let id = student.id.clone();
+                                let waits = awaiting.contains(&id);
+                                let (id_a, id_c, id_t, id_m) = (id.clone(), id.clone(), id.clone(), id.clone());
+                                let current = move || mark(&id_m);
+                                let fever_now = {
+                                    let current = current.clone();
+                                    move || Temperature::parse(&current().temperature).is_ok_and(|t| t.is_fever())
+                                };
+                                view! {
+                                    <li class="student" data-student=student.name.to_string()>
+                                        <div class="student-line">
+                                            <span class="student-name">{student.name.to_string()}<small>{format!(" {}", student.number)}</small></span>
+                                            {waits.then(|| view! { <span class="tag danger">{t!(i18n, checkins.awaiting)}</span> })}
+                                            <Show when=fever_now.clone()><span class="tag danger">{t!(i18n, checkins.fever_flag)}</span></Show>
+                                            <input class="temp" type="text" inputmode="decimal" placeholder="36.5"
+                                                aria-label=format!("{} {}", t_string!(i18n, checkins.temperature), student.name)
+                                                prop:value={ let current = current.clone(); move || current().temperature }
+                                                on:input=move |ev| { let v = event_target_value(&ev); update(id_t.clone(), Box::new(move |m| m.temperature = v)); }/>
+                                            <button type="button" class="toggle" aria-pressed={ let current = current.clone(); move || current().absent.is_some().to_string() }
+                                                on:click=move |_| update(id_a.clone(), Box::new(|m| m.absent = if m.absent.is_some() { None } else { Some(CauseKind::Illness) }))>
+                                                {t!(i18n, checkins.absent)}
+                                            </button>
+                                        </div>
+                                        {let current = current.clone(); move || {
+                                            let mark = current();
+                                            mark.absent.map(|kind| absence_chips(i18n, id_c.clone(), kind, mark.symptoms.clone(), update))
+                                        }}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
+            <button type="submit" class="primary">{t!(i18n, checkins.record)}</button>
+            {move || message.get().map(|(ok, text)| view! {
+                <p class=if ok { "notice ok" } else { "notice error" } role="status">{text}</p>
+            })}
+        </form>
+        <TodayList/>
+    }
+}
+
+/// Today's reports of the teacher's classes.
+#[component]
+fn TodayList() -> impl IntoView {
+    let i18n = use_i18n();
+    let view = use_sync();
+    let tz = school_tz();
+    let settings = view
+        .session
+        .get_untracked()
+        .map(|s| s.checkins)
+        .unwrap_or_default();
+    let rows = move || {
+        view.revision.track();
+        let date = tz.date_at_ms(now_ms());
+        let classes = view.session.get().map(|s| s.classes).unwrap_or_default();
+        let groups: Vec<_> = classes.iter().map(ClassRef::group).collect();
+        let grid = with_replica(|r| {
+            let standing = status::standing(r.entries());
+            status::day_status(&groups, &settings, tz, date, now_ms(), &standing)
+        })
+        .unwrap_or_default();
+        grid.classes
+    };
+    view! {
+        <h2>{t!(i18n, checkins.today)}</h2>
+        <ul class="checks" data-testid="today-checks">
+            {move || rows().into_iter().map(|row| {
+                let cells = [Session::Morning, Session::Noon, Session::Evening].into_iter().zip(row.slots)
+                    .filter(|(_, slot)| *slot != Slot::None)
+                    .map(|(session, slot)| view! {
+                        <span class="slot">{session_label(i18n, session)}" "{slot_label(i18n, slot)}</span>
+                    }).collect_view();
+                view! {
+                    <li class="card check">
+                        <strong>{row.class.name.to_string()}</strong>
+                        <span>{cells}</span>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// A grid cell's word, in the person's language.
+pub fn slot_label(i18n: I18nContext<Locale>, slot: Slot) -> &'static str {
+    match slot {
+        Slot::Reported { late: false } => t_string!(i18n, checkins.slot_reported),
+        Slot::Reported { late: true } => t_string!(i18n, checkins.late),
+        Slot::Missing => t_string!(i18n, checkins.slot_missing),
+        Slot::Due => t_string!(i18n, checkins.slot_due),
+        Slot::None => "",
     }
 }

@@ -1,23 +1,46 @@
+use guardpost_domain::school::Role;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::app::href;
-
 use crate::i18n::{t, use_i18n};
+use crate::pages::checkins::QuickCheck;
+use crate::pages::today::{SchoolToday, SelfReport};
+use crate::sync::engine::use_sync;
 
-/// The start page: the four areas, each with what it is for.
+/// The start page, "Today": a class teacher's one-tap check of each class, the whole
+/// school's day for the office and the doctor, everyone's own health report, and the areas.
 #[component]
 pub fn Home() -> impl IntoView {
     let i18n = use_i18n();
+    let view = use_sync();
+    let classes = move || view.session.get().map(|s| s.classes).unwrap_or_default();
+    let whole_school = move || {
+        view.session
+            .get()
+            .is_some_and(|s| matches!(s.role, Role::Admin | Role::Health))
+    };
+    let signed_in = move || view.session.get().is_some();
     view! {
         <section class="home">
             <h1>{t!(i18n, home.title)}</h1>
+            // Keyed, so a refreshed session doesn't rebuild the cards (and drop their messages).
+            <For each=classes key=|c| c.id.clone() let:class>
+                <QuickCheck class/>
+            </For>
+            <Show when=whole_school>
+                <SchoolToday/>
+            </Show>
+            <Show when=signed_in>
+                <SelfReport/>
+            </Show>
             <p class="intro">{t!(i18n, home.intro)}</p>
             <ul class="areas">
                 <li><A href=href::CHECKINS><strong>{t!(i18n, nav.checkins)}</strong><span>{t!(i18n, home.checkins)}</span></A></li>
                 <li><A href=href::SUPPLIES><strong>{t!(i18n, nav.supplies)}</strong><span>{t!(i18n, home.supplies)}</span></A></li>
                 <li><A href=href::DRILLS><strong>{t!(i18n, nav.drills)}</strong><span>{t!(i18n, home.drills)}</span></A></li>
                 <li><A href=href::NOTICES><strong>{t!(i18n, nav.notices)}</strong><span>{t!(i18n, home.notices)}</span></A></li>
+                <li><A href=href::ROSTER><strong>{t!(i18n, roster.title)}</strong><span>{t!(i18n, home.roster)}</span></A></li>
             </ul>
         </section>
     }

@@ -103,6 +103,7 @@ pub fn apply(
         revision: current.revision + 1,
         staff_seq,
         class_seq,
+        checkins: current.checkins,
         classes: update.classes,
         staff: update.staff,
     };

@@ -159,10 +159,19 @@ pub trait Actor {
                 // so the Worker applies them at once); no one writes them as sync ops.
                 (_, Stream::Directory, _) => false,
                 (Role::Admin, _, _) => true,
+                // Everyone reports their own health; the op's author is the person.
+                (_, Stream::Health, Payload::StaffHealth(_)) => true,
                 (Role::Teacher, Stream::Health, Payload::SessionCheck(check)) => {
                     self.teaches(&check.class)
                 }
-                (Role::Health, Stream::Health, Payload::SessionCheck(_)) => true,
+                (Role::Teacher, Stream::Health, Payload::Student(student)) => {
+                    self.teaches(&student.class)
+                }
+                (
+                    Role::Health,
+                    Stream::Health,
+                    Payload::SessionCheck(_) | Payload::Student(_) | Payload::Certificate(_),
+                ) => true,
                 (Role::Logistics, Stream::Supplies | Stream::Drills, _) => true,
                 // Drafting notices is open to health and logistics; approval rules come with
                 // the notices work, on top of this.
@@ -213,6 +222,8 @@ pub trait Actor {
     fn may_read_op(&self, op: &Op) -> bool {
         match (self.role(), op.payload.class()) {
             (Role::Teacher, Some(class)) => self.teaches(class),
+            // Other staff's own health reports are for the doctor and the office.
+            (Role::Teacher, None) if op.id.stream == Stream::Health => false,
             _ => self.may_read(&op.id.stream).is_ok(),
         }
     }
@@ -257,6 +268,8 @@ mod tests {
             present: 40,
             absent: 2,
             fever: 0,
+            absences: vec![],
+            readings: vec![],
         });
         let teacher = grant(Role::Teacher, &["g1c1"]);
         let other = grant(Role::Teacher, &["g3c2"]);

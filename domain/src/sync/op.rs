@@ -6,6 +6,7 @@ use thiserror::Error;
 
 use super::hlc::Hlc;
 use super::ids::{ClassId, OpId, Stream};
+use crate::checkins::{Absence, MAX_ENTRIES, Reading, ReturnCertificate, StaffHealth, Student};
 use crate::text::{Name, TextError, bounded};
 
 /// Why an operation's content was refused. Structured, so the app can say it in the
@@ -19,6 +20,10 @@ pub enum OpInvalid {
     HeadcountTooLarge { max: u16 },
     #[error("more students with fever than present")]
     FeverOverPresent,
+    #[error("the absences listed don't match the number absent, or name a student twice")]
+    AbsencesMismatch,
+    #[error("more fevers among the temperatures than the fever count")]
+    FeverUndercounted,
     #[error("{what} is 1 to 40 characters of a-z, 0-9, '-' and '_'")]
     BadId { what: String },
     #[error("a movement is a non-zero quantity up to {max}")]
@@ -64,6 +69,28 @@ pub struct SessionCheck {
     pub absent: u16,
     /// Students at or above 37.3 °C.
     pub fever: u16,
+    /// Who is absent and why; when given, one entry per absent student.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub absences: Vec<Absence>,
+    /// Temperatures taken; every fever among them counts in `fever`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub readings: Vec<Reading>,
+}
+
+impl SessionCheck {
+    /// The zero report: everyone present and well.
+    pub fn all_well(class: ClassId, date: NaiveDate, session: Session, present: u16) -> Self {
+        Self {
+            class,
+            date,
+            session,
+            present,
+            absent: 0,
+            fever: 0,
+            absences: Vec::new(),
+            readings: Vec::new(),
+        }
+    }
 }
 
 /// Why stock moved (入库, 出库, 盘点, 报废).
@@ -112,6 +139,12 @@ pub enum Payload {
     SessionCheck(SessionCheck),
     StockMovement(StockMovement),
     SetField(SetField),
+    /// A student on a class roster (a later write of the same id replaces it).
+    Student(Student),
+    /// A member of staff's own daily health report.
+    StaffHealth(StaffHealth),
+    /// A return-to-class certificate, closing a student's case.
+    Certificate(ReturnCertificate),
 }
 
 /// Limits that keep one op small enough for many to fit in a segment.
@@ -138,7 +171,9 @@ impl Payload {
     pub fn class(&self) -> Option<&ClassId> {
         match self {
             Payload::SessionCheck(check) => Some(&check.class),
-            Payload::StockMovement(_) | Payload::SetField(_) => None,
+            Payload::Student(student) => Some(&student.class),
+            Payload::Certificate(cert) => Some(&cert.class),
+            Payload::StockMovement(_) | Payload::SetField(_) | Payload::StaffHealth(_) => None,
         }
     }
 
@@ -159,7 +194,34 @@ impl Payload {
                 if check.fever > check.present {
                     return Err(OpInvalid::FeverOverPresent);
                 }
+                if check.absences.len() > MAX_ENTRIES || check.readings.len() > MAX_ENTRIES {
+                    return Err(OpInvalid::HeadcountTooLarge { max: MAX_HEADCOUNT });
+                }
+                let named: std::collections::BTreeSet<_> =
+                    check.absences.iter().map(|a| &a.student).collect();
+                let listed = !check.absences.is_empty();
+                if named.len() != check.absences.len()
+                    || (listed && usize::from(check.absent) != check.absences.len())
+                {
+                    return Err(OpInvalid::AbsencesMismatch);
+                }
+                let fevers = check
+                    .readings
+                    .iter()
+                    .filter(|r| r.temperature.is_fever())
+                    .count();
+                if fevers > usize::from(check.fever) {
+                    return Err(OpInvalid::FeverUndercounted);
+                }
                 Ok(())
+            }
+            Payload::Student(_) | Payload::StaffHealth(_) | Payload::Certificate(_) => {
+                // Their fields validate themselves as they are read.
+                if *stream == Stream::Health {
+                    Ok(())
+                } else {
+                    Err(wrong())
+                }
             }
             Payload::StockMovement(movement) => {
                 if *stream != Stream::Supplies {
@@ -225,6 +287,8 @@ mod tests {
             present,
             absent: 2,
             fever,
+            absences: vec![],
+            readings: vec![],
         })
     }
 

@@ -153,6 +153,24 @@ impl Replica {
     }
 
     /// Changes not yet acked by the Worker.
+    /// Every change this device knows: the ops held, then those still waiting to sync.
+    pub fn entries(&self) -> Vec<crate::checkins::status::Entry<'_>> {
+        let waiting = self.outbox.values().flat_map(|o| {
+            o.sealed
+                .iter()
+                .flat_map(|(_, drafts)| drafts.iter())
+                .chain(o.pending.iter())
+        });
+        self.ops
+            .values()
+            .map(crate::checkins::status::Entry::from)
+            .chain(waiting.map(|d| crate::checkins::status::Entry {
+                hlc: d.hlc,
+                payload: &d.payload,
+            }))
+            .collect()
+    }
+
     pub fn pending_count(&self) -> usize {
         self.outbox
             .values()

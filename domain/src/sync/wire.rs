@@ -126,6 +126,32 @@ pub struct PullResponse {
 pub struct ClassRef {
     pub id: super::ids::ClassId,
     pub name: Name,
+    /// The directory's head count, used when the class has no roster yet.
+    #[serde(default)]
+    pub students: u16,
+    #[serde(default)]
+    pub boarding: bool,
+}
+
+impl ClassRef {
+    pub fn of(class: &crate::school::ClassGroup) -> Self {
+        Self {
+            id: class.id.clone(),
+            name: class.name.clone(),
+            students: class.students,
+            boarding: class.boarding,
+        }
+    }
+
+    /// The class as the check-in rules see it.
+    pub fn group(&self) -> crate::school::ClassGroup {
+        crate::school::ClassGroup {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            students: self.students,
+            boarding: self.boarding,
+        }
+    }
 }
 
 /// `GET /api/v1/sync/session`: who the device's token says it is, and what it may read.
@@ -139,6 +165,11 @@ pub struct SessionInfo {
     pub classes: Vec<ClassRef>,
     pub streams: Vec<Stream>,
     pub server_ms: u64,
+    /// Every class of the school, for those who see the whole school (admin, health).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub all_classes: Vec<ClassRef>,
+    #[serde(default)]
+    pub checkins: crate::checkins::CheckinSettings,
 }
 
 impl super::auth::Actor for SessionInfo {

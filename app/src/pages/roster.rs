@@ -1,0 +1,201 @@
+//! A class's students: typed in, or imported from a CSV file with a report of the rows
+//! refused. Class teachers keep their own classes; the office and the school doctor any.
+
+use guardpost_domain::checkins::roster::{ImportReport, RowProblem, import_csv, roster};
+use guardpost_domain::checkins::{Student, StudentNumber};
+use guardpost_domain::sync::wire::ClassRef;
+use guardpost_domain::sync::{ClassId, Payload, Stream};
+use guardpost_domain::text::Name;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use wasm_bindgen::JsCast;
+
+use crate::i18n::{Locale, t, t_string, use_i18n};
+use crate::sync::engine::{RecordError, record, use_sync, with_replica};
+
+/// The classes whose roster this person keeps.
+fn keepable(view: crate::sync::SyncView) -> Vec<ClassRef> {
+    view.session
+        .get()
+        .map(|s| {
+            if s.all_classes.is_empty() {
+                s.classes
+            } else {
+                s.all_classes
+            }
+        })
+        .unwrap_or_default()
+}
+
+fn problem_text(i18n: I18nContext<Locale>, problem: &RowProblem) -> String {
+    let what = match problem {
+        RowProblem::MissingColumn(_) => t_string!(i18n, roster.p_missing_column),
+        RowProblem::Unreadable(_) => t_string!(i18n, roster.p_unreadable),
+        RowProblem::UnknownClass(_) => t_string!(i18n, roster.p_unknown_class),
+        RowProblem::Name(_) => t_string!(i18n, roster.p_name),
+        RowProblem::Number(_) => t_string!(i18n, roster.p_number),
+        RowProblem::Boarder(_) => t_string!(i18n, roster.p_boarder),
+        RowProblem::Duplicate(_) => t_string!(i18n, roster.p_duplicate),
+        RowProblem::TooManyRows => t_string!(i18n, roster.p_too_many),
+    };
+    // The domain's own words name the value at fault.
+    format!("{what} ({problem})")
+}
+
+#[component]
+pub fn Roster() -> impl IntoView {
+    let i18n = use_i18n();
+    let view = use_sync();
+    let classes = move || keepable(view);
+    let (class_id, set_class_id) = signal(None::<ClassId>);
+    let class = move || {
+        let all = classes();
+        let chosen = class_id.get();
+        all.iter()
+            .find(|c| Some(&c.id) == chosen.as_ref())
+            .or(all.first())
+            .cloned()
+    };
+    let students = move || {
+        view.revision.track();
+        let Some(class) = class() else {
+            return Vec::new();
+        };
+        with_replica(|r| roster(r.entries()))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|s| s.class == class.id)
+            .collect::<Vec<_>>()
+    };
+    let (name, set_name) = signal(String::new());
+    let (number, set_number) = signal(String::new());
+    let (boarder, set_boarder) = signal(false);
+    let (message, set_message) = signal(None::<(bool, String)>);
+    let report = RwSignal::new(None::<ImportReport>);
+
+    let save_all = move |list: Vec<Student>| {
+        leptos::task::spawn_local(async move {
+            let mut saved = 0;
+            for student in list {
+                match record(view, Stream::Health, Payload::Student(student)).await {
+                    Ok(()) => saved += 1,
+                    Err(RecordError::Invalid(_) | RecordError::SignedOut) => {}
+                    Err(RecordError::Storage(e)) => {
+                        set_message.set(Some((
+                            false,
+                            format!("{} {e}", t_string!(i18n, checkins.storage_failed)),
+                        )));
+                        return;
+                    }
+                }
+            }
+            set_message.set(Some((
+                true,
+                format!("{} {saved}", t_string!(i18n, roster.saved)),
+            )));
+        });
+    };
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(class) = class() else { return };
+        let (Ok(n), Ok(num)) = (
+            Name::parse(&name.get_untracked()),
+            StudentNumber::parse(&number.get_untracked()),
+        ) else {
+            set_message.set(Some((false, t_string!(i18n, roster.fill_in).to_owned())));
+            return;
+        };
+        save_all(vec![Student::new(
+            class.id,
+            n,
+            num,
+            boarder.get_untracked(),
+        )]);
+        set_name.set(String::new());
+        set_number.set(String::new());
+    };
+    let import = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        let Some(class) = class() else { return };
+        let groups: Vec<_> = classes().iter().map(ClassRef::group).collect();
+        leptos::task::spawn_local(async move {
+            let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|v| v.as_string());
+            let Some(text) = text else {
+                set_message.set(Some((
+                    false,
+                    t_string!(i18n, roster.p_unreadable).to_owned(),
+                )));
+                return;
+            };
+            let result = import_csv(&text, &groups, Some(&class.id));
+            let students = result.students.clone();
+            report.set(Some(result));
+            save_all(students);
+        });
+    };
+
+    view! {
+        <section class="area">
+            <h1>{t!(i18n, roster.title)}</h1>
+            <p class="intro">{t!(i18n, roster.intro)}</p>
+            <Show when=move || { classes().len() > 1 }>
+                <label class="form">
+                    <span>{t!(i18n, checkins.class)}</span>
+                    <select name="roster-class" on:change=move |ev| set_class_id.set(ClassId::parse(&event_target_value(&ev)).ok())>
+                        {move || classes().into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name.to_string()}</option> }).collect_view()}
+                    </select>
+                </label>
+            </Show>
+            {move || message.get().map(|(ok, text)| view! {
+                <p class=if ok { "notice ok" } else { "notice error" } role="status">{text}</p>
+            })}
+            {move || report.get().filter(|r| !r.refused.is_empty()).map(|r| view! {
+                <div class="card warning" data-testid="import-refused">
+                    <h2>{format!("{} {}", t_string!(i18n, roster.refused_rows), r.refused.len())}</h2>
+                    <ul>
+                        {r.refused.iter().map(|row| view! {
+                            <li>{format!("{} {}: {}", t_string!(i18n, roster.line), row.line, problem_text(i18n, &row.problem))}</li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            })}
+            <ul class="rows card" data-testid="students">
+                {move || students().into_iter().map(|s| view! {
+                    <li class="row">
+                        <span class="row-main"><strong>{s.name.to_string()}</strong>
+                            <span class="muted-text">{s.number.to_string()}</span>
+                            {s.boarder.then(|| view! { <span class="tag">{t!(i18n, roster.boarder)}</span> })}
+                        </span>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <form class="card form" on:submit=add>
+                <h2>{t!(i18n, roster.add)}</h2>
+                <label><span>{t!(i18n, roster.name)}</span>
+                    <input type="text" name="student-name" prop:value=name on:input=move |ev| set_name.set(event_target_value(&ev))/></label>
+                <label><span>{t!(i18n, roster.number)}</span>
+                    <input type="text" name="student-number" inputmode="numeric" prop:value=number on:input=move |ev| set_number.set(event_target_value(&ev))/></label>
+                <label class="tick"><input type="checkbox" prop:checked=boarder on:change=move |ev| set_boarder.set(event_target_checked(&ev))/>
+                    <span>{t!(i18n, roster.boarder)}</span></label>
+                <button type="submit" class="primary">{t!(i18n, roster.add)}</button>
+            </form>
+            <div class="card form">
+                <h2>{t!(i18n, roster.import)}</h2>
+                <p class="muted-text">{t!(i18n, roster.import_help)}</p>
+                <label><span>{t!(i18n, roster.file)}</span>
+                    <input type="file" name="roster-file" accept=".csv,text/csv" on:change=import/></label>
+            </div>
+        </section>
+    }
+}

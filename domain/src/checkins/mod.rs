@@ -1,0 +1,142 @@
+//! Check-ins (健康监测, 晨午晚检): each class's morning, noon and (for boarders) evening
+//! check, absences with their causes, temperatures, staff self-reports, the cases a fever
+//! or an illness absence opens and the return-to-class certificate that closes them, and
+//! the school's daily status built from all of them.
+
+pub mod roster;
+pub mod status;
+pub mod temperature;
+
+use chrono::{NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+pub use roster::{Student, StudentId, StudentNumber};
+pub use temperature::Temperature;
+
+use crate::sync::ids::ClassId;
+use crate::text::{Name, TextError, bounded};
+
+/// A symptom, as the seeds list them (DOMAIN.md "Check-ins").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Symptom {
+    Fever,
+    Cough,
+    Fatigue,
+    Diarrhoea,
+    LossOfSmellTaste,
+    Other,
+}
+
+impl Symptom {
+    pub const ALL: [Symptom; 6] = [
+        Symptom::Fever,
+        Symptom::Cough,
+        Symptom::Fatigue,
+        Symptom::Diarrhoea,
+        Symptom::LossOfSmellTaste,
+        Symptom::Other,
+    ];
+}
+
+/// Why a student is absent (因病缺勤 or not).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum AbsenceCause {
+    /// Ill, with the symptoms reported; followed up by the school doctor.
+    Illness {
+        symptoms: Vec<Symptom>,
+    },
+    Personal,
+    Other,
+}
+
+/// One absent student in a session check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Absence {
+    pub student: StudentId,
+    pub cause: AbsenceCause,
+}
+
+/// One student's measured temperature in a session check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reading {
+    pub student: StudentId,
+    pub temperature: Temperature,
+}
+
+/// A member of staff's own daily report (教职工健康自报): written by their device, so the
+/// op's author is the person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffHealth {
+    pub date: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<Temperature>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub symptoms: Vec<Symptom>,
+}
+
+/// A free-text note of at most 200 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Note(String);
+
+impl Note {
+    pub const MAX: usize = 200;
+    pub fn parse(raw: &str) -> Result<Self, TextError> {
+        bounded("note", raw, Self::MAX, true).map(Self)
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+crate::text::validated_string!(Note, TextError);
+
+/// A return-to-class certificate (复课证明) checked by the school clinic: closes the
+/// student's open case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnCertificate {
+    pub student: StudentId,
+    pub class: ClassId,
+    /// The date the certificate was issued.
+    pub date: NaiveDate,
+    /// Who issued it (a hospital, a clinic).
+    pub issuer: Name,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Note>,
+}
+
+/// The school's check-in rules: when each session's report is due (school time) and when a
+/// class is flagged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckinSettings {
+    pub morning_due: NaiveTime,
+    pub noon_due: NaiveTime,
+    pub evening_due: NaiveTime,
+    /// A class is flagged when its illness absences in a day exceed this percentage.
+    pub illness_percent: u8,
+    /// …or when this many cases with the same symptom open in it within three days.
+    pub cluster_cases: u8,
+}
+
+impl Default for CheckinSettings {
+    fn default() -> Self {
+        let at = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN);
+        Self {
+            morning_due: at(9, 0),
+            noon_due: at(14, 30),
+            evening_due: at(20, 30),
+            illness_percent: 10,
+            cluster_cases: 3,
+        }
+    }
+}
+
+/// The most absences or readings one session check carries.
+pub const MAX_ENTRIES: usize = 300;

@@ -1,0 +1,144 @@
+// The check-ins as the school lives them, in headless Chromium on phone-sized screens
+// against `wrangler dev`: a class teacher imports her class list, does the morning check
+// offline with a fever and an illness absence, and syncs; the school doctor sees the fever
+// and the open cases and closes one with a return-to-class certificate; another teacher's
+// zero report takes one tap; a late report is marked late; an impossible temperature is
+// refused with a readable message.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWorker, deviceGrant } from './harness.mjs';
+import { launchBrowser, phoneContext } from './browser.mjs';
+
+const teacher = deviceGrant({ device: 'phone-lihong', name: '李红', role: 'teacher', classes: ['g1c1'] });
+const teacher2 = deviceGrant({ device: 'phone-zhaomin', name: '赵敏', role: 'teacher', classes: ['g6c1'] });
+const doctor = deviceGrant({ device: 'phone-doctor', name: '刘芳', role: 'health' });
+
+const CLASS_LIST = [
+  '学号,姓名,住宿',
+  '2026001,张小明,否',
+  '2026002,李小红,是',
+  '2026003,王小刚,否',
+  '2026004,,否',
+].join('\n');
+
+describe('check-ins', () => {
+  let srv;
+  let browser;
+  before(async () => {
+    // Every deadline at midnight: whatever the time the test runs, each report is late.
+    srv = await startWorker({
+      grants: [teacher, teacher2, doctor],
+      editProfile: (p) => { p.checkins = { morning_due: '00:00:00', noon_due: '00:00:00', evening_due: '00:00:00', illness_percent: 10, cluster_cases: 3 }; },
+    });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await srv?.stop();
+  });
+
+  async function signIn(page, token, locale = 'en') {
+    await page.goto(`${srv.url}/app/join`);
+    await page.getByLabel(locale === 'en' ? 'Invite code' : '邀请码').fill(token);
+    await page.getByRole('button', { name: locale === 'en' ? 'Sign in' : '登录' }).click();
+    await page.getByRole('heading', { name: locale === 'en' ? 'Check-ins' : '晨午晚检', level: 1 }).waitFor();
+  }
+
+  test('a teacher checks her class offline; the doctor sees the fever and closes a case', async () => {
+    const phone = await phoneContext(browser, 'en-US');
+    const page = await phone.newPage();
+    await signIn(page, teacher.token);
+
+    // Her class list, from a CSV file: one row is refused, and she is told which and why.
+    await page.goto(`${srv.url}/app/roster`);
+    await page.getByLabel('CSV file').setInputFiles({ name: 'class.csv', mimeType: 'text/csv', buffer: Buffer.from(CLASS_LIST) });
+    const refused = page.getByTestId('import-refused');
+    await refused.getByText('Rows not imported: 1').waitFor();
+    await refused.getByText('Line 5').waitFor();
+    await page.getByTestId('students').getByText('王小刚').waitFor();
+    await page.getByRole('status').getByText('Students saved on this device: 3').waitFor();
+
+    // In the classroom, with no signal (the app is open; there is no service worker yet).
+    await page.getByRole('navigation').getByRole('link', { name: 'Check-ins' }).click();
+    await phone.setOffline(true);
+    await page.getByRole('button', { name: 'Morning', exact: true }).click();
+    const row = (name) => page.locator(`li[data-student="${name}"]`);
+    // A thermometer misread: 45 °C is refused, with what is wrong.
+    await page.getByLabel('Temperature (°C) 张小明').fill('45');
+    await page.getByRole('button', { name: 'Save the check' }).click();
+    await page.getByText('张小明: A body temperature must be between 34.0 and 43.0 °C.').waitFor();
+    await page.getByLabel('Temperature (°C) 张小明').fill('38.2');
+    await row('张小明').getByText('Fever').waitFor();
+    await row('王小刚').getByRole('button', { name: 'Absent' }).click();
+    await row('王小刚').getByRole('button', { name: 'Ill' }).click();
+    await row('王小刚').getByRole('button', { name: 'Cough' }).click();
+    await page.getByRole('button', { name: 'Save the check' }).click();
+    await page.getByText('Saved on this device').waitFor();
+    const reported = page.getByTestId('reported');
+    await reported.getByText('Not yet synced').waitFor();
+    await reported.getByText('Present 2 · Absent 1 · Fever 1').waitFor();
+    await reported.getByText('Late').waitFor();
+
+    // Signal again: it syncs by itself.
+    await phone.setOffline(false);
+    await page.getByTestId('sync-status').getByText('All changes synced').waitFor({ timeout: 30_000 });
+    await reported.getByText('Synced').waitFor();
+    // Tap targets are big enough for a thumb, and nothing scrolls sideways.
+    const small = await page.locator('main button, main input').evaluateAll((els) => els
+      .filter((e) => e.offsetParent !== null && e.type !== 'checkbox' && e.type !== 'file')
+      .map((e) => ({ h: e.getBoundingClientRect().height, t: e.textContent || e.name }))
+      .filter((b) => b.h < 44));
+    assert.deepEqual(small, [], 'every control is at least 44 px tall');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
+    await phone.close();
+
+    // The school doctor, on her own phone, in Chinese.
+    const other = await phoneContext(browser, 'zh-CN');
+    const doc = await other.newPage();
+    await signIn(doc, doctor.token, 'zh');
+    await doc.getByRole('navigation').getByRole('link', { name: '今日' }).click();
+    const today = doc.getByTestId('school-today');
+    await today.getByTestId('fever-count').getByText('1').waitFor({ timeout: 30_000 });
+    assert.equal(await today.getByTestId('open-cases').textContent(), '2');
+    const grid = await today.getByTestId('grid').textContent();
+    assert.match(grid, /一年级一班迟报/, grid);
+    assert.match(grid, /三年级二班未报/, grid);
+    const caseRow = today.locator('li[data-case="王小刚"]');
+    await caseRow.getByText('咳嗽').waitFor();
+    await today.locator('li[data-case="张小明"]').getByText('38.2 °C').waitFor();
+    // 王小刚 comes back with a certificate from the township clinic.
+    await caseRow.getByText('登记复课证明').first().click();
+    await caseRow.getByLabel('开具单位').fill('城关镇卫生院');
+    await caseRow.getByRole('button', { name: '登记复课证明' }).click();
+    await doc.waitForFunction(() => document.querySelector('[data-testid="open-cases"]')?.textContent === '1');
+    // The daily report downloads as CSV.
+    const [download] = await Promise.all([
+      doc.waitForEvent('download'),
+      today.getByRole('button', { name: '下载每日报告（CSV）' }).click(),
+    ]);
+    const csv = await (await download.createReadStream()).toArray().then((b) => Buffer.concat(b).toString('utf8'));
+    assert.match(csv, /一年级一班,迟报/, csv);
+    assert.match(csv, /未结病例,1/, csv);
+    await other.close();
+  });
+
+  test('the zero report takes at most two taps after opening the app', async () => {
+    const phone = await phoneContext(browser, 'en-US');
+    const page = await phone.newPage();
+    await signIn(page, teacher2.token);
+    let taps = 0;
+    // Opening the app: it starts on Today.
+    await page.goto(`${srv.url}/app/`);
+    const card = page.getByTestId('quick-check');
+    await card.getByText('六年级一班（寄宿）').waitFor();
+    await card.getByTestId('all-well').click(); taps += 1;
+    await card.getByTestId('reported').getByText('Reported at').waitFor();
+    assert.match(await card.getByTestId('reported').textContent(), /Present 40 · Absent 0 · Fever 0/);
+    assert.ok(taps <= 2, `${taps} taps`);
+    // The evening check exists for the boarding class.
+    await page.goto(`${srv.url}/app/checkins`);
+    await page.getByRole('button', { name: 'Evening', exact: true }).waitFor();
+    await phone.close();
+  });
+});
