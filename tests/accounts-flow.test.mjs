@@ -123,6 +123,14 @@ describe('accounts in the app', () => {
     await me.getByRole('button', { name: 'Remove' }).click();
     await office.page.getByTestId('admin-message').getByText('Not saved').waitFor();
     await me.waitFor();
+
+    // The school sets its own check deadlines.
+    const deadlines = office.page.getByTestId('deadlines');
+    await deadlines.getByLabel('Morning').fill('08:30');
+    await deadlines.getByRole('button', { name: 'Save' }).click();
+    await office.page.getByTestId('admin-message').getByText('Saved.').waitFor();
+    const dir = await fetch(`${srv.url}/api/v1/admin/directory`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    assert.equal((await dir.json()).checkins.morning_due, '08:30:00');
     await office.context.close();
   });
 

@@ -15,10 +15,10 @@ const doctor = deviceGrant({ device: 'phone-doctor', name: '刘芳', role: 'heal
 
 const CLASS_LIST = [
   '学号,姓名,住宿',
-  '2026001,张小明,否',
-  '2026002,李小红,是',
-  '2026003,王小刚,否',
-  '2026004,,否',
+  '2026901,周一一,否',
+  '2026902,吴二二,是',
+  '2026903,郑三三,否',
+  '2026904,,否',
 ].join('\n');
 
 describe('check-ins', () => {
@@ -55,7 +55,9 @@ describe('check-ins', () => {
     const refused = page.getByTestId('import-refused');
     await refused.getByText('Rows not imported: 1').waitFor();
     await refused.getByText('Line 5').waitFor();
-    await page.getByTestId('students').getByText('王小刚').waitFor();
+    await page.getByTestId('students').getByText('郑三三').waitFor();
+    // The eight students the office imported at the start of term are there too.
+    await page.getByTestId('students').getByText('2026108').waitFor({ timeout: 30_000 });
     await page.getByRole('status').getByText('Students saved on this device: 3').waitFor();
 
     // In the classroom, with no signal (the app is open; there is no service worker yet).
@@ -64,19 +66,19 @@ describe('check-ins', () => {
     await page.getByRole('button', { name: 'Morning', exact: true }).click();
     const row = (name) => page.locator(`li[data-student="${name}"]`);
     // A thermometer misread: 45 °C is refused, with what is wrong.
-    await page.getByLabel('Temperature (°C) 张小明').fill('45');
+    await page.getByLabel('Temperature (°C) 周一一').fill('45');
     await page.getByRole('button', { name: 'Save the check' }).click();
-    await page.getByText('张小明: A body temperature must be between 34.0 and 43.0 °C.').waitFor();
-    await page.getByLabel('Temperature (°C) 张小明').fill('38.2');
-    await row('张小明').getByText('Fever').waitFor();
-    await row('王小刚').getByRole('button', { name: 'Absent' }).click();
-    await row('王小刚').getByRole('button', { name: 'Ill' }).click();
-    await row('王小刚').getByRole('button', { name: 'Cough' }).click();
+    await page.getByText('周一一: A body temperature must be between 34.0 and 43.0 °C.').waitFor();
+    await page.getByLabel('Temperature (°C) 周一一').fill('38.2');
+    await row('周一一').getByText('Fever').waitFor();
+    await row('郑三三').getByRole('button', { name: 'Absent' }).click();
+    await row('郑三三').getByRole('button', { name: 'Ill' }).click();
+    await row('郑三三').getByRole('button', { name: 'Cough' }).click();
     await page.getByRole('button', { name: 'Save the check' }).click();
     await page.getByText('Saved on this device').waitFor();
     const reported = page.getByTestId('reported');
     await reported.getByText('Not yet synced').waitFor();
-    await reported.getByText('Present 2 · Absent 1 · Fever 1').waitFor();
+    await reported.getByText('Present 10 · Absent 1 · Fever 1').waitFor();
     await reported.getByText('Late').waitFor();
 
     // Signal again: it syncs by itself.
@@ -104,10 +106,10 @@ describe('check-ins', () => {
     const grid = await today.getByTestId('grid').textContent();
     assert.match(grid, /一年级一班迟报/, grid);
     assert.match(grid, /三年级二班未报/, grid);
-    const caseRow = today.locator('li[data-case="王小刚"]');
+    const caseRow = today.locator('li[data-case="郑三三"]');
     await caseRow.getByText('咳嗽').waitFor();
-    await today.locator('li[data-case="张小明"]').getByText('38.2 °C').waitFor();
-    // 王小刚 comes back with a certificate from the township clinic.
+    await today.locator('li[data-case="周一一"]').getByText('38.2 °C').waitFor();
+    // 郑三三 comes back with a certificate from the township clinic.
     await caseRow.getByText('登记复课证明').first().click();
     await caseRow.getByLabel('开具单位').fill('城关镇卫生院');
     await caseRow.getByRole('button', { name: '登记复课证明' }).click();
@@ -132,9 +134,11 @@ describe('check-ins', () => {
     await page.goto(`${srv.url}/app/`);
     const card = page.getByTestId('quick-check');
     await card.getByText('六年级一班（寄宿）').waitFor();
+    // The button names the head count it confirms: the class list, once it has synced.
+    await card.getByTestId('all-well').getByText('Present 8').waitFor({ timeout: 30_000 });
     await card.getByTestId('all-well').click(); taps += 1;
     await card.getByTestId('reported').getByText('Reported at').waitFor();
-    assert.match(await card.getByTestId('reported').textContent(), /Present 40 · Absent 0 · Fever 0/);
+    assert.match(await card.getByTestId('reported').textContent(), /Present 8 · Absent 0 · Fever 0/);
     assert.ok(taps <= 2, `${taps} taps`);
     // The evening check exists for the boarding class.
     await page.goto(`${srv.url}/app/checkins`);

@@ -34,6 +34,12 @@ fn samples() -> Vec<(&'static str, String)> {
             ),
         ),
         (
+            "push",
+            format!(
+                r#"{{"protocol":1,"stream":"health","seq":2,"ops":[{{"hlc":[{NOW},1],"payload":{{"type":"session_check","class":"g1c1","date":"2026-11-23","session":"noon","present":39,"absent":1,"fever":1,"absences":[{{"student":"g1c1-2026003","cause":{{"kind":"illness","symptoms":["cough","fever"]}}}}],"readings":[{{"student":"g1c1-2026001","temperature":382}}]}}}},{{"hlc":[{NOW},2],"payload":{{"type":"student","id":"g1c1-2026001","class":"g1c1","name":"张小明","number":"2026001","boarder":true}}}},{{"hlc":[{NOW},3],"payload":{{"type":"certificate","student":"g1c1-2026003","class":"g1c1","date":"2026-11-24","issuer":"城关镇卫生院","note":"已康复"}}}},{{"hlc":[{NOW},4],"payload":{{"type":"staff_health","date":"2026-11-23","temperature":365,"symptoms":["cough"]}}}}]}}"#
+            ),
+        ),
+        (
             "pull",
             r#"{"protocol":1,"since":20261101,"streams":{"health":{"vector":{"d0011223344556677":3}},"drills":{}}}"#
                 .to_owned(),
@@ -214,7 +220,7 @@ proptest! {
 
     #[test]
     fn mutated_bodies_never_panic(
-        which in 0usize..8,
+        which in 0usize..9,
         edits in proptest::collection::vec(edit(), 1..6),
     ) {
         let samples = samples();

@@ -7,6 +7,7 @@ use guardpost_domain::sync::auth::{DeviceGrant, token_hash};
 use guardpost_domain::text::Name;
 use guardpost_domain::{demo, keys};
 use serde::Serialize;
+use serde::de::Error as _;
 
 /// One entry of `wrangler kv bulk put`'s input file.
 #[derive(Debug, Serialize, PartialEq, Eq)]
@@ -61,6 +62,70 @@ pub fn demo_devices() -> Vec<DemoDevice> {
         .collect()
 }
 
+/// The demo classes' student lists, as the office would have imported them on the seed day:
+/// one segment of the admin's device in the `health` stream, exactly as the Worker would
+/// have stored it.
+pub fn demo_roster() -> Result<KvEntry, String> {
+    use guardpost_domain::checkins::{Student, StudentNumber};
+    use guardpost_domain::sync::segment::{self, Day};
+    use guardpost_domain::sync::server::{SegmentMeta, accept_push};
+    use guardpost_domain::sync::wire::{OpDraft, PushRequest};
+    use guardpost_domain::sync::{Hlc, Payload, Seq, Stream};
+
+    const GIVEN: [&str; 8] = [
+        "小明", "小红", "子涵", "浩然", "欣怡", "梓轩", "雨桐", "宇航",
+    ];
+    const FAMILY: [&str; 6] = ["张", "李", "王", "刘", "陈", "杨"];
+    let school = demo::school();
+    let admin = demo_devices()
+        .into_iter()
+        .find(|d| d.grant.role == Role::Admin)
+        .ok_or("the demo has no admin")?;
+    let at = u64::try_from(demo::seeded_at().timestamp_millis()).map_err(|e| e.to_string())?;
+    let mut drafts = Vec::new();
+    for (c, class) in school.classes.iter().enumerate() {
+        for i in 0..8usize {
+            let name = format!(
+                "{}{}",
+                FAMILY[(i + c) % FAMILY.len()],
+                GIVEN[(i * 3 + c) % GIVEN.len()]
+            );
+            let number = format!("2026{}{:02}", c + 1, i + 1);
+            let student = Student::new(
+                class.id.clone(),
+                Name::parse(&name).map_err(|e| e.to_string())?,
+                StudentNumber::parse(&number).map_err(|e| e.to_string())?,
+                class.boarding,
+            );
+            drafts.push(OpDraft {
+                hlc: Hlc {
+                    wall: at,
+                    counter: u32::try_from(drafts.len()).map_err(|e| e.to_string())?,
+                },
+                payload: Payload::Student(student),
+            });
+        }
+    }
+    let request = PushRequest {
+        protocol: guardpost_domain::api::PROTOCOL_VERSION,
+        stream: Stream::Health,
+        seq: Seq::FIRST,
+        ops: drafts,
+    };
+    let stored = accept_push(&admin.grant, request, at).map_err(|r| r.message)?;
+    Ok(KvEntry {
+        key: segment::key(
+            &school.id,
+            Day::of_ms(at),
+            Stream::Health,
+            &admin.grant.device,
+            Seq::FIRST,
+        ),
+        value: serde_json::to_string(&stored).map_err(|e| e.to_string())?,
+        metadata: Some(serde_json::to_value(SegmentMeta::of(&stored)).map_err(|e| e.to_string())?),
+    })
+}
+
 /// The demo school's KV entries: its profile, its public board and the demo devices' grants.
 /// The same bytes every time, so seeding is idempotent.
 pub fn demo_seed() -> Result<Vec<KvEntry>, serde_json::Error> {
@@ -90,6 +155,7 @@ pub fn demo_seed() -> Result<Vec<KvEntry>, serde_json::Error> {
             metadata: Some(serde_json::to_value(DeviceSummary::of(&device.grant))?),
         });
     }
+    entries.push(demo_roster().map_err(serde_json::Error::custom)?);
     Ok(entries)
 }
 
@@ -109,5 +175,14 @@ mod tests {
                 .iter()
                 .all(|d| guardpost_domain::sync::auth::token_well_formed(&d.token))
         );
+        // The rosters are every op accepted, none refused.
+        let roster = demo_roster().unwrap();
+        let stored: guardpost_domain::sync::segment::StoredSegment =
+            serde_json::from_str(&roster.value).unwrap();
+        assert_eq!(
+            stored.ops.len(),
+            8 * guardpost_domain::demo::school().classes.len()
+        );
+        assert!(stored.rejected.is_empty());
     }
 }

@@ -206,6 +206,7 @@ fn AdminBody() -> impl IntoView {
             <CreatedInvite admin/>
             <StaffSection admin/>
             <ClassSection admin/>
+            <DeadlineSection admin/>
             <InviteSection admin/>
             <DeviceSection admin/>
         </Show>
@@ -641,6 +642,66 @@ fn DeviceSection(admin: Admin) -> impl IntoView {
                     </For>
                 </ul>
             </Show>
+        </section>
+    }
+}
+
+/// When each check is due, in school time, and when a class is flagged.
+#[component]
+fn DeadlineSection(admin: Admin) -> impl IntoView {
+    let i18n = admin.i18n;
+    let current = admin.directory().map(|d| d.checkins).unwrap_or_default();
+    let hhmm = |t: chrono::NaiveTime| t.format("%H:%M").to_string();
+    let (morning, set_morning) = signal(hhmm(current.morning_due));
+    let (noon, set_noon) = signal(hhmm(current.noon_due));
+    let (evening, set_evening) = signal(hhmm(current.evening_due));
+    let (percent, set_percent) = signal(current.illness_percent.to_string());
+    let (problem, set_problem) = signal(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let time = |s: String| chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M").ok();
+        let parsed = (
+            time(morning.get_untracked()),
+            time(noon.get_untracked()),
+            time(evening.get_untracked()),
+            percent.get_untracked().trim().parse::<u8>().ok(),
+        );
+        let (Some(m), Some(n), Some(e), Some(p)) = parsed else {
+            set_problem.set(Some(t_string!(i18n, admin.deadlines_needed).to_owned()));
+            return;
+        };
+        set_problem.set(None);
+        admin.edit_directory(move |current, update| {
+            update.checkins = Some(guardpost_domain::checkins::CheckinSettings {
+                morning_due: m,
+                noon_due: n,
+                evening_due: e,
+                illness_percent: p,
+                ..current.checkins
+            });
+        });
+    };
+    view! {
+        <section class="card" data-testid="deadlines">
+            <h2>{t!(i18n, admin.deadlines)}</h2>
+            <p class="muted">{t!(i18n, admin.deadlines_help)}</p>
+            <form class="form" on:submit=submit>
+                <div class="numbers">
+                    <label><span>{t!(i18n, checkins.morning)}</span>
+                        <input type="time" name="morning-due" prop:value=morning on:input=move |ev| set_morning.set(event_target_value(&ev))/></label>
+                    <label><span>{t!(i18n, checkins.noon)}</span>
+                        <input type="time" name="noon-due" prop:value=noon on:input=move |ev| set_noon.set(event_target_value(&ev))/></label>
+                    <label><span>{t!(i18n, checkins.evening)}</span>
+                        <input type="time" name="evening-due" prop:value=evening on:input=move |ev| set_evening.set(event_target_value(&ev))/></label>
+                </div>
+                <label><span>{t!(i18n, admin.illness_percent)}</span>
+                    <input type="number" name="illness-percent" min="1" max="100" inputmode="numeric" prop:value=percent
+                        on:input=move |ev| set_percent.set(event_target_value(&ev))/></label>
+                <Show when=move || problem.get().is_some()>
+                    <p class="error" role="alert">{move || problem.get()}</p>
+                </Show>
+                <button type="submit" class="primary" disabled=move || admin.busy.get()>{t!(i18n, admin.save)}</button>
+            </form>
         </section>
     }
 }

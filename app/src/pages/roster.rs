@@ -171,13 +171,24 @@ pub fn Roster() -> impl IntoView {
                 </div>
             })}
             <ul class="rows card" data-testid="students">
-                {move || students().into_iter().map(|s| view! {
-                    <li class="row">
-                        <span class="row-main"><strong>{s.name.to_string()}</strong>
-                            <span class="muted-text">{s.number.to_string()}</span>
-                            {s.boarder.then(|| view! { <span class="tag">{t!(i18n, roster.boarder)}</span> })}
-                        </span>
-                    </li>
+                {move || students().into_iter().map(|s| {
+                    let mut gone = s.clone();
+                    gone.left = true;
+                    let question = format!("{} {}", t_string!(i18n, roster.confirm_left), s.name);
+                    view! {
+                        <li class="row">
+                            <span class="row-main"><strong>{s.name.to_string()}</strong>
+                                <span class="muted-text">{s.number.to_string()}</span>
+                                {s.boarder.then(|| view! { <span class="tag">{t!(i18n, roster.boarder)}</span> })}
+                            </span>
+                            <button type="button" class="danger" on:click=move |_| {
+                                let sure = web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false);
+                                if sure {
+                                    save_all(vec![gone.clone()]);
+                                }
+                            }>{t!(i18n, roster.left)}</button>
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
             <form class="card form" on:submit=add>

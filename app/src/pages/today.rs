@@ -48,7 +48,8 @@ pub fn SchoolToday() -> impl IntoView {
             let warnings = status::warnings(&day, &cases, &settings);
             let trend = status::trend(&standing, date, 14);
             let names = guardpost_domain::checkins::roster::roster(entries.iter().copied());
-            (day, cases, warnings, trend, names)
+            let staff = status::staff_day(r.ops.values(), date);
+            (day, cases, warnings, trend, names, staff)
         })
         .unwrap_or_default()
     };
@@ -78,7 +79,7 @@ pub fn SchoolToday() -> impl IntoView {
         <section class="card today" data-testid="school-today">
             <h2>{t!(i18n, today.title)}</h2>
             {move || {
-                let (day, cases, warnings, trend, roster) = computed();
+                let (day, cases, warnings, trend, roster, staff) = computed();
                 let open: Vec<Case> = cases.into_iter().filter(Case::is_open).collect();
                 let student_name = move |id: &guardpost_domain::checkins::StudentId| {
                     roster.iter().find(|s| &s.id == id).map_or_else(|| id.to_string(), |s| s.name.to_string())
@@ -116,6 +117,21 @@ pub fn SchoolToday() -> impl IntoView {
                         </tbody>
                     </table>
                     <TrendChart trend/>
+                    <h3>{format!("{} {}", t_string!(i18n, today.staff_reports), staff.len())}</h3>
+                    <ul class="rows" data-testid="staff-reports">
+                        {staff.into_iter().map(|(name, report)| {
+                            let fever = report.temperature.is_some_and(|t| t.is_fever());
+                            view! {
+                                <li class="row">
+                                    <div class="row-main">
+                                        <strong>{name.to_string()}</strong>
+                                        {report.temperature.map(|t| view! { <span class=if fever { "tag danger" } else { "tag" }>{format!("{t} °C")}</span> })}
+                                        {report.symptoms.iter().map(|s| view! { <span class="tag danger">{symptom_label(i18n, *s)}</span> }).collect_view()}
+                                    </div>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
                     <h3>{t!(i18n, today.cases)}</h3>
                     {if open.is_empty() {
                         view! { <p class="muted-text">{t!(i18n, today.no_cases)}</p> }.into_any()
@@ -245,6 +261,7 @@ fn CertificateForm(case: Case) -> impl IntoView {
     let tz = school_tz();
     let (issuer, set_issuer) = signal(String::new());
     let (note, set_note) = signal(String::new());
+    let (date, set_date) = signal(tz.date_at_ms(now_ms()).to_string());
     let (message, set_message) = signal(None::<(bool, String)>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -256,10 +273,18 @@ fn CertificateForm(case: Case) -> impl IntoView {
             return;
         };
         let note = Note::parse(&note.get_untracked()).ok();
+        let today = tz.date_at_ms(now_ms());
+        let issued =
+            chrono::NaiveDate::parse_from_str(date.get_untracked().trim(), "%Y-%m-%d").ok();
+        // A certificate can't predate the case it closes, nor come from the future.
+        let Some(issued) = issued.filter(|d| *d >= case.opened && *d <= today) else {
+            set_message.set(Some((false, t_string!(i18n, today.date_needed).to_owned())));
+            return;
+        };
         let cert = ReturnCertificate {
             student: case.student.clone(),
             class: case.class.clone(),
-            date: tz.date_at_ms(now_ms()),
+            date: issued,
             issuer,
             note,
         };
@@ -279,6 +304,8 @@ fn CertificateForm(case: Case) -> impl IntoView {
         <details class="certificate">
             <summary>{t!(i18n, today.certificate)}</summary>
             <form class="form" on:submit=submit>
+                <label><span>{t!(i18n, today.issued_on)}</span>
+                    <input type="date" name="issued-on" prop:value=date on:input=move |ev| set_date.set(event_target_value(&ev))/></label>
                 <label><span>{t!(i18n, today.issuer)}</span>
                     <input type="text" name="issuer" prop:value=issuer on:input=move |ev| set_issuer.set(event_target_value(&ev))/></label>
                 <label><span>{t!(i18n, today.note)}</span>

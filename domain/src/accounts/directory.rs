@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::{ErrorCode, Refused};
+use crate::checkins::CheckinSettings;
 use crate::school::{ClassGroup, Role, SchoolProfile, StaffMember, issued_number};
 use crate::sync::auth::DeviceGrant;
 use crate::text::Name;
@@ -23,6 +24,9 @@ pub struct DirectoryUpdate {
     pub name: Name,
     pub classes: Vec<ClassGroup>,
     pub staff: Vec<StaffMember>,
+    /// New check-in deadlines and warning thresholds; absent keeps the current ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkins: Option<CheckinSettings>,
 }
 
 impl DirectoryUpdate {
@@ -33,6 +37,7 @@ impl DirectoryUpdate {
             name: current.name.clone(),
             classes: current.classes.clone(),
             staff: current.staff.clone(),
+            checkins: None,
         }
     }
 }
@@ -64,6 +69,14 @@ pub fn apply(
                 "{} is class teacher of more than {MAX_CLASSES_PER_TEACHER} classes",
                 member.name
             ),
+        ));
+    }
+    if let Some(settings) = &update.checkins
+        && (!(1..=100).contains(&settings.illness_percent) || settings.cluster_cases < 2)
+    {
+        return Err(Refused::new(
+            ErrorCode::BadRequest,
+            "the illness threshold is 1 to 100 percent, and a cluster at least 2 cases",
         ));
     }
     let still_admin = update
@@ -103,7 +116,7 @@ pub fn apply(
         revision: current.revision + 1,
         staff_seq,
         class_seq,
-        checkins: current.checkins,
+        checkins: update.checkins.unwrap_or(current.checkins),
         classes: update.classes,
         staff: update.staff,
     };
@@ -215,6 +228,23 @@ mod tests {
             .classes
             .push(with_class.classes.last().unwrap().clone());
         assert!(apply(&gone, update, &actor).is_err());
+    }
+
+    #[test]
+    fn deadlines_change_only_when_given_and_sane() {
+        let demo = crate::demo::school();
+        let mut update = DirectoryUpdate::from_profile(&demo);
+        let mut settings = demo.checkins;
+        settings.morning_due = chrono::NaiveTime::from_hms_opt(8, 30, 0).unwrap();
+        update.checkins = Some(settings);
+        let next = apply(&demo, update, &admin()).unwrap();
+        assert_eq!(next.checkins.morning_due.to_string(), "08:30:00");
+        let kept = apply(&next, DirectoryUpdate::from_profile(&next), &admin()).unwrap();
+        assert_eq!(kept.checkins, next.checkins);
+        let mut bad = DirectoryUpdate::from_profile(&next);
+        settings.illness_percent = 0;
+        bad.checkins = Some(settings);
+        assert!(apply(&next, bad, &admin()).is_err());
     }
 
     #[test]

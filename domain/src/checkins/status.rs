@@ -441,6 +441,32 @@ pub fn warnings(day: &DayStatus, cases: &[Case], settings: &CheckinSettings) -> 
     out
 }
 
+/// Staff's own reports of `date`, the latest per person, people with a fever or symptoms
+/// first.
+pub fn staff_day<'a>(
+    ops: impl IntoIterator<Item = &'a Op>,
+    date: NaiveDate,
+) -> Vec<(Name, super::StaffHealth)> {
+    let mut latest: BTreeMap<&Name, (Hlc, &super::StaffHealth)> = BTreeMap::new();
+    for op in ops {
+        if let Payload::StaffHealth(report) = &op.payload
+            && report.date == date
+            && latest.get(&op.by).is_none_or(|(hlc, _)| *hlc <= op.hlc)
+        {
+            latest.insert(&op.by, (op.hlc, report));
+        }
+    }
+    let mut out: Vec<(Name, super::StaffHealth)> = latest
+        .into_iter()
+        .map(|(name, (_, report))| (name.clone(), report.clone()))
+        .collect();
+    let unwell = |r: &super::StaffHealth| {
+        r.temperature.is_some_and(Temperature::is_fever) || !r.symptoms.is_empty()
+    };
+    out.sort_by_key(|(name, r)| (!unwell(r), name.clone()));
+    out
+}
+
 /// The daily report (每日零报告) of the whole school as CSV, in `lang`.
 pub fn daily_csv(day: &DayStatus, open_cases: usize, lang: Lang) -> String {
     let zh = lang == Lang::ZhCn;
@@ -771,6 +797,40 @@ mod tests {
         assert!(csv.starts_with('\u{feff}'));
         assert!(csv.contains("一年级一班,已报,未到时间,,40,5,5,0"), "{csv}");
         assert!(daily_csv(&status, 5, Lang::En).contains("missing"));
+    }
+
+    #[test]
+    fn staff_reports_keep_the_latest_per_person_unwell_first() {
+        use crate::checkins::StaffHealth;
+        use crate::sync::ids::{DeviceId, OpId, Seq};
+        let op = |who: &str, k: u16, tenths: u16, date: u32| Op {
+            id: OpId {
+                device: DeviceId::parse("device-0001").unwrap(),
+                stream: crate::sync::Stream::Health,
+                seq: Seq::FIRST,
+                k,
+            },
+            hlc: Hlc {
+                wall: u64::from(k),
+                counter: 0,
+            },
+            by: Name::parse(who).unwrap(),
+            payload: Payload::StaffHealth(StaffHealth {
+                date: day(date),
+                temperature: Some(Temperature::from_tenths(tenths).unwrap()),
+                symptoms: vec![],
+            }),
+        };
+        let ops = [
+            op("李红", 1, 365, 23),
+            op("王磊", 2, 366, 23),
+            op("王磊", 3, 380, 23),
+            op("赵敏", 4, 390, 22),
+        ];
+        let day23 = staff_day(&ops, day(23));
+        assert_eq!(day23.len(), 2);
+        assert_eq!(day23[0].0.as_str(), "王磊");
+        assert_eq!(day23[0].1.temperature.map(|t| t.tenths()), Some(380));
     }
 
     #[test]
