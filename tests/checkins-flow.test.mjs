@@ -21,6 +21,39 @@ const CLASS_LIST = [
   '2026904,,否',
 ].join('\n');
 
+/** Text on the page whose contrast with its background is under 4.5:1. */
+function lowContrast(page) {
+  return page.evaluate(() => {
+    const rgb = (s) => (s.match(/[\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => {
+      const c = [r, g, b].map((v) => { const x = v / 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+      return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    };
+    const background = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const [r, g, b, a = 1] = rgb(getComputedStyle(e).backgroundColor);
+        if (a > 0.5) return [r, g, b];
+      }
+      return [255, 255, 255];
+    };
+    const bad = [];
+    for (const el of document.querySelectorAll('body *')) {
+      const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      if (!own || el.offsetParent === null) continue;
+      const style = getComputedStyle(el);
+      const [r, g, b] = rgb(style.color);
+      const opacity = Number(style.opacity);
+      const fg = lum([r, g, b]);
+      const bg = lum(background(el));
+      const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+      if (ratio < 4.5 && opacity === 1 && !el.closest('[disabled]')) {
+        bad.push(`${el.tagName}.${el.className} "${el.textContent.trim().slice(0, 20)}" ${ratio.toFixed(2)}`);
+      }
+    }
+    return bad;
+  });
+}
+
 describe('check-ins', () => {
   let srv;
   let browser;
@@ -93,6 +126,9 @@ describe('check-ins', () => {
     assert.deepEqual(small, [], 'every control is at least 44 px tall');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
+    // Readable in daylight: every piece of text meets WCAG AA contrast (4.5:1) against
+    // the background it is drawn on.
+    assert.deepEqual(await lowContrast(page), [], 'text below AA contrast');
     await phone.close();
 
     // The school doctor, on her own phone, in Chinese.
@@ -110,6 +146,7 @@ describe('check-ins', () => {
     await caseRow.getByText('咳嗽').waitFor();
     await today.locator('li[data-case="周一一"]').getByText('38.2 °C').waitFor();
     // 郑三三 comes back with a certificate from the township clinic.
+    assert.deepEqual(await lowContrast(doc), [], 'text below AA contrast on the school\'s day');
     await caseRow.getByText('登记复课证明').first().click();
     await caseRow.getByLabel('开具单位').fill('城关镇卫生院');
     await caseRow.getByRole('button', { name: '登记复课证明' }).click();
