@@ -89,8 +89,8 @@ describe('offline-first check-ins', () => {
       body.ops = body.ops.map((op) => ({ ...op, payload: { ...op.payload, class: 'g3c2' } }));
       await route.continue({ postData: JSON.stringify(body) });
     });
-    await page.getByLabel('Present').fill('40');
-    await page.getByRole('button', { name: 'Save the check' }).click();
+    await page.getByTestId('sync-status').getByText('All changes synced').waitFor();
+    await page.getByTestId('all-well').click();
     await page.getByTestId('sync-status').getByText('Refused: 1').waitFor();
     await page.getByTestId('sync-status').click();
     const refused = page.getByTestId('refused-list');
@@ -114,6 +114,28 @@ describe('offline-first check-ins', () => {
     await page.getByText('张小明: 体温应在34.0到43.0℃之间。').waitFor();
     await page.goto(`${srv.url}/app/sync`);
     assert.equal(await page.getByTestId('pending-count').textContent(), '0');
+    await context.close();
+  });
+
+  test('once opened, the app starts with no network at all and still shows the day\'s check', async () => {
+    const context = await phoneContext(browser, 'en-US');
+    const page = await context.newPage();
+    await signIn(page, teacher.token);
+    await page.getByTestId('sync-status').getByText('All changes synced').waitFor();
+    // The service worker has taken over and kept the app's files.
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Check-ins', level: 1 }).waitFor();
+
+    // No network at all: the phone reopens the app, on another route too.
+    await context.setOffline(true);
+    await page.goto(`${srv.url}/app/`);
+    await page.getByTestId('school-name').getByText('城关镇第一中心小学').waitFor();
+    await page.getByTestId('quick-check').first().waitFor();
+    await page.goto(`${srv.url}/app/checkins`);
+    await page.locator('li[data-student="张小明"]').waitFor();
+    await page.getByTestId('sync-status').getByText('Offline').waitFor();
     await context.close();
   });
 

@@ -18,5 +18,26 @@ use i18n_gen::i18n;
 
 fn main() {
     console_error_panic_hook::set_once();
+    register_service_worker();
     leptos::mount::mount_to_body(app::App);
+}
+
+/// Registers `sw.js`, which keeps the app's files for starts with no network. Where the
+/// browser has no service workers (or refuses), the app still runs while online.
+fn register_service_worker() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let navigator = window.navigator();
+    // Calling into a missing `navigator.serviceWorker` would throw out of `main`.
+    let supported = js_sys::Reflect::get(&navigator, &"serviceWorker".into())
+        .is_ok_and(|v| !v.is_undefined() && !v.is_null());
+    if !supported {
+        return;
+    }
+    let container = navigator.service_worker();
+    let options = web_sys::RegistrationOptions::new();
+    options.set_scope("/app/");
+    // The promise's outcome changes nothing here: the next start simply tries again.
+    let _ = container.register_with_options("/app/sw.js", &options);
 }
