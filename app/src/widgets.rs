@@ -82,3 +82,27 @@ pub fn temperature_error(i18n: I18nContext<Locale>, e: &TemperatureError) -> &'s
         TemperatureError::OutOfRange => t_string!(i18n, checkins.temp_out_of_range),
     }
 }
+
+/// How a recorded change went, in the person's language: (saved, what to show).
+pub fn record_outcome(
+    i18n: I18nContext<Locale>,
+    result: Result<(), crate::sync::engine::RecordError>,
+) -> (bool, String) {
+    use crate::sync::engine::RecordError;
+    match result {
+        Ok(()) => (true, t_string!(i18n, checkins.saved).to_owned()),
+        Err(RecordError::Invalid(problem)) => (
+            false,
+            format!(
+                "{} {}",
+                t_string!(i18n, checkins.invalid),
+                invalid_text(i18n, &problem)
+            ),
+        ),
+        Err(RecordError::Storage(e)) => (
+            false,
+            format!("{} {e}", t_string!(i18n, checkins.storage_failed)),
+        ),
+        Err(RecordError::SignedOut) => (false, t_string!(i18n, checkins.signed_out).to_owned()),
+    }
+}

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use guardpost_domain::checkins::roster::roster;
 use guardpost_domain::checkins::status::{self, Slot};
 use guardpost_domain::checkins::{
-    Absence, AbsenceCause, Reading, Student, StudentId, Symptom, Temperature,
+    Absence, AbsenceCause, CheckinSettings, Reading, Student, StudentId, Symptom, Temperature,
 };
 use guardpost_domain::school::SchoolTimeZone;
 use guardpost_domain::sync::op::{Session, SessionCheck};
@@ -21,8 +21,8 @@ use leptos_router::components::A;
 use crate::app::href;
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::school::use_school;
-use crate::sync::engine::{RecordError, SyncView, now_ms, record, use_sync, with_replica};
-use crate::widgets::{invalid_text, session_label, symptom_label, temperature_error};
+use crate::sync::engine::{SyncView, now_ms, record, use_sync, with_replica};
+use crate::widgets::{record_outcome, session_label, symptom_label, temperature_error};
 
 /// The school's time zone, as the Worker reported it.
 pub fn school_tz() -> SchoolTimeZone {
@@ -104,22 +104,19 @@ pub async fn save_check(
     i18n: I18nContext<Locale>,
     check: SessionCheck,
 ) -> (bool, String) {
-    match record(view, Stream::Health, Payload::SessionCheck(check)).await {
-        Ok(()) => (true, t_string!(i18n, checkins.saved).to_owned()),
-        Err(RecordError::Invalid(problem)) => (
-            false,
-            format!(
-                "{} {}",
-                t_string!(i18n, checkins.invalid),
-                invalid_text(i18n, &problem)
-            ),
-        ),
-        Err(RecordError::Storage(e)) => (
-            false,
-            format!("{} {e}", t_string!(i18n, checkins.storage_failed)),
-        ),
-        Err(RecordError::SignedOut) => (false, t_string!(i18n, checkins.signed_out).to_owned()),
-    }
+    record_outcome(
+        i18n,
+        record(view, Stream::Health, Payload::SessionCheck(check)).await,
+    )
+}
+
+/// The school's check-in deadlines and thresholds, as the session reported them.
+pub fn checkin_settings() -> CheckinSettings {
+    use_sync()
+        .session
+        .get_untracked()
+        .map(|s| s.checkins)
+        .unwrap_or_default()
 }
 
 fn time_of(ms: u64) -> String {
@@ -136,11 +133,7 @@ pub fn QuickCheck(class: ClassRef) -> impl IntoView {
     let i18n = use_i18n();
     let view = use_sync();
     let tz = school_tz();
-    let settings = view
-        .session
-        .get_untracked()
-        .map(|s| s.checkins)
-        .unwrap_or_default();
+    let settings = checkin_settings();
     let session = status::current_session(&class.group(), &settings, tz, now_ms());
     let (message, set_message) = signal(None::<(bool, String)>);
     let class_for_data = class.id.clone();
@@ -296,11 +289,7 @@ fn CheckForm() -> impl IntoView {
     let i18n = use_i18n();
     let view = use_sync();
     let tz = school_tz();
-    let settings = view
-        .session
-        .get_untracked()
-        .map(|s| s.checkins)
-        .unwrap_or_default();
+    let settings = checkin_settings();
     let classes = move || view.session.get().map(|s| s.classes).unwrap_or_default();
     let first = classes().into_iter().next();
     let (class_id, set_class_id) = signal(first.as_ref().map(|c| c.id.clone()));
@@ -543,11 +532,7 @@ fn TodayList() -> impl IntoView {
     let i18n = use_i18n();
     let view = use_sync();
     let tz = school_tz();
-    let settings = view
-        .session
-        .get_untracked()
-        .map(|s| s.checkins)
-        .unwrap_or_default();
+    let settings = checkin_settings();
     let rows = move || {
         view.revision.track();
         let date = tz.date_at_ms(now_ms());

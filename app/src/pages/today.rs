@@ -14,9 +14,9 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::i18n::{Locale, t, t_string, use_i18n};
-use crate::pages::checkins::{school_tz, slot_label};
-use crate::sync::engine::{RecordError, now_ms, record, use_sync, with_replica};
-use crate::widgets::{invalid_text, session_label, symptom_label, temperature_error};
+use crate::pages::checkins::{checkin_settings, school_tz, slot_label};
+use crate::sync::engine::{now_ms, record, use_sync, with_replica};
+use crate::widgets::{record_outcome, session_label, symptom_label, temperature_error};
 
 /// The whole school's day: for roles that see every class.
 #[component]
@@ -24,11 +24,7 @@ pub fn SchoolToday() -> impl IntoView {
     let i18n = use_i18n();
     let view = use_sync();
     let tz = school_tz();
-    let settings = view
-        .session
-        .get_untracked()
-        .map(|s| s.checkins)
-        .unwrap_or_default();
+    let settings = checkin_settings();
     let computed = move || {
         view.revision.track();
         let date = tz.date_at_ms(now_ms());
@@ -289,14 +285,10 @@ fn CertificateForm(case: Case) -> impl IntoView {
             note,
         };
         leptos::task::spawn_local(async move {
-            let outcome = match record(view, Stream::Health, Payload::Certificate(cert)).await {
-                Ok(()) => (true, t_string!(i18n, checkins.saved).to_owned()),
-                Err(RecordError::Invalid(p)) => (false, invalid_text(i18n, &p).to_owned()),
-                Err(RecordError::Storage(e)) => (false, e),
-                Err(RecordError::SignedOut) => {
-                    (false, t_string!(i18n, checkins.signed_out).to_owned())
-                }
-            };
+            let outcome = record_outcome(
+                i18n,
+                record(view, Stream::Health, Payload::Certificate(cert)).await,
+            );
             set_message.set(Some(outcome));
         });
     };
@@ -370,14 +362,10 @@ pub fn SelfReport() -> impl IntoView {
             symptoms: symptoms.get_untracked(),
         };
         leptos::task::spawn_local(async move {
-            let outcome = match record(view, Stream::Health, Payload::StaffHealth(report)).await {
-                Ok(()) => (true, t_string!(i18n, checkins.saved).to_owned()),
-                Err(RecordError::Invalid(p)) => (false, invalid_text(i18n, &p).to_owned()),
-                Err(RecordError::Storage(e)) => (false, e),
-                Err(RecordError::SignedOut) => {
-                    (false, t_string!(i18n, checkins.signed_out).to_owned())
-                }
-            };
+            let outcome = record_outcome(
+                i18n,
+                record(view, Stream::Health, Payload::StaffHealth(report)).await,
+            );
             set_message.set(Some(outcome));
         });
     };
