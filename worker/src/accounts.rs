@@ -81,12 +81,39 @@ async fn put_grant(
         .map_err(|e| internal("indexing the device", e))
 }
 
-fn joined(device: &NewDevice) -> Result<Response> {
-    Ok(reply::json(&Joined {
-        token: device.token.clone(),
-        device: device.grant.device.clone(),
-    })?
-    .with_status(201))
+/// The redemption throttle, before a code is looked at: a locked-out address is refused,
+/// and every attempt passes the rate limiter.
+async fn throttled(
+    req: &Request,
+    env: &Env,
+    now_ms: u64,
+) -> std::result::Result<Throttle, Refused> {
+    let attempts = Throttle::load(req, "redeem", throttle::REDEEM).await;
+    attempts.check(now_ms)?;
+    attempts.admit(env).await?;
+    Ok(attempts)
+}
+
+/// The answer to a redemption: the new device's token, or the refusal, a wrong code
+/// counting against the address.
+async fn joined(
+    result: std::result::Result<NewDevice, Refused>,
+    attempts: &mut Throttle,
+    now_ms: u64,
+) -> Result<Response> {
+    match result {
+        Ok(device) => Ok(reply::json(&Joined {
+            token: device.token.clone(),
+            device: device.grant.device.clone(),
+        })?
+        .with_status(201)),
+        Err(r) => {
+            if r.code == ErrorCode::InvalidCode {
+                attempts.fail(now_ms).await;
+            }
+            refused(r)
+        }
+    }
 }
 
 /// `POST /api/v1/auth/setup`: the first admin joins with the deployment's setup secret.
@@ -95,13 +122,10 @@ pub async fn setup(mut req: Request, env: &Env) -> Result<Response> {
         Ok(school) => school,
         Err(r) => return refused(r),
     };
-    let mut attempts = Throttle::load(&req, "redeem", throttle::REDEEM).await;
-    if let Err(r) = attempts.check(school.now_ms) {
-        return refused(r);
-    }
-    if let Err(r) = attempts.admit(env).await {
-        return refused(r);
-    }
+    let mut attempts = match throttled(&req, env, school.now_ms).await {
+        Ok(attempts) => attempts,
+        Err(r) => return refused(r),
+    };
     let result = async {
         let body = read::<SetupRequest>(&mut req, MAX_JOIN_BODY_BYTES).await?;
         let secret = env.secret("SETUP_CODE").ok().map(|s| s.to_string());
@@ -143,15 +167,7 @@ pub async fn setup(mut req: Request, env: &Env) -> Result<Response> {
         Ok::<_, Refused>(device)
     }
     .await;
-    match result {
-        Ok(device) => joined(&device),
-        Err(r) => {
-            if r.code == ErrorCode::InvalidCode {
-                attempts.fail(school.now_ms).await;
-            }
-            refused(r)
-        }
-    }
+    joined(result, &mut attempts, school.now_ms).await
 }
 
 /// `POST /api/v1/auth/redeem`: a phone turns a single-use invite code into a device token.
@@ -160,13 +176,10 @@ pub async fn redeem(mut req: Request, env: &Env) -> Result<Response> {
         Ok(school) => school,
         Err(r) => return refused(r),
     };
-    let mut attempts = Throttle::load(&req, "redeem", throttle::REDEEM).await;
-    if let Err(r) = attempts.check(school.now_ms) {
-        return refused(r);
-    }
-    if let Err(r) = attempts.admit(env).await {
-        return refused(r);
-    }
+    let mut attempts = match throttled(&req, env, school.now_ms).await {
+        Ok(attempts) => attempts,
+        Err(r) => return refused(r),
+    };
     let result = async {
         let body = read::<RedeemRequest>(&mut req, MAX_JOIN_BODY_BYTES).await?;
         let code = InviteCode::parse(&body.code).ok_or_else(invalid_code)?;
@@ -200,15 +213,7 @@ pub async fn redeem(mut req: Request, env: &Env) -> Result<Response> {
         Ok::<_, Refused>(device)
     }
     .await;
-    match result {
-        Ok(device) => joined(&device),
-        Err(r) => {
-            if r.code == ErrorCode::InvalidCode {
-                attempts.fail(school.now_ms).await;
-            }
-            refused(r)
-        }
-    }
+    joined(result, &mut attempts, school.now_ms).await
 }
 
 async fn put_profile(
