@@ -290,19 +290,18 @@ async fn list_all(
 ) -> std::result::Result<Vec<(String, Option<serde_json::Value>)>, Refused> {
     let mut out = Vec::new();
     let mut cursor = None;
+    let mut lists = 0;
     loop {
-        let mut list = school.store.list().prefix(prefix.to_owned()).limit(1_000);
-        if let Some(cursor) = cursor.take() {
-            list = list.cursor(cursor);
-        }
-        let page = list.execute().await.map_err(|e| internal("listing", e))?;
-        out.extend(page.keys.into_iter().map(|k| {
-            let name = k.name.strip_prefix(prefix).unwrap_or(&k.name).to_owned();
-            (name, k.metadata)
+        let page = crate::sync::list_kv(&school.store, prefix, cursor.take(), &mut lists)
+            .await
+            .map_err(|e| internal("listing", e))?;
+        out.extend(page.keys.into_iter().map(|(name, meta)| {
+            let name = name.strip_prefix(prefix).map(str::to_owned).unwrap_or(name);
+            (name, meta)
         }));
-        match page.cursor {
-            Some(next) if !page.list_complete => cursor = Some(next),
-            _ => return Ok(out),
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => return Ok(out),
         }
     }
 }

@@ -182,9 +182,9 @@ pub async fn pull(mut req: Request, env: &Env) -> Result<Response> {
 
 /// One page of a KV listing, as kept in the Worker's cache.
 #[derive(serde::Serialize, Deserialize)]
-struct ListPage {
-    keys: Vec<(String, Option<serde_json::Value>)>,
-    next: Option<String>,
+pub(crate) struct ListPage {
+    pub(crate) keys: Vec<(String, Option<serde_json::Value>)>,
+    pub(crate) next: Option<String>,
 }
 
 /// Lists one page of a day's segments, reusing a page listed in the last
@@ -212,20 +212,7 @@ async fn list_page(
     {
         return Ok(page);
     }
-    *lists += 1;
-    let mut list = store.list().prefix(prefix.to_owned()).limit(1_000);
-    if let Some(cursor) = cursor {
-        list = list.cursor(cursor);
-    }
-    let listed = list.execute().await.map_err(|e| e.to_string())?;
-    let page = ListPage {
-        next: (!listed.list_complete).then_some(listed.cursor).flatten(),
-        keys: listed
-            .keys
-            .into_iter()
-            .map(|k| (k.name, k.metadata))
-            .collect(),
-    };
+    let page = list_kv(store, prefix, cursor, lists).await?;
     // A failed cache write only costs the next pull a list.
     if let Ok(mut response) = Response::from_json(&page) {
         let cached = response
@@ -238,7 +225,8 @@ async fn list_page(
     Ok(page)
 }
 
-async fn list_kv(
+/// One page (up to 1,000 keys with their metadata) of KV's listing of `prefix`.
+pub(crate) async fn list_kv(
     store: &KvStore,
     prefix: &str,
     cursor: Option<String>,

@@ -100,12 +100,14 @@ impl Admin {
         });
     }
 
+    /// A part of what was loaded, once it has loaded.
+    fn loaded<T>(self, part: impl FnOnce(&AdminData) -> T) -> Option<T> {
+        self.data
+            .with(|d| d.as_ref().and_then(|d| d.as_ref().ok()).map(part))
+    }
+
     fn directory(self) -> Option<SchoolProfile> {
-        self.data.with(|d| {
-            d.as_ref()
-                .and_then(|d| d.as_ref().ok())
-                .map(|d| d.directory.clone())
-        })
+        self.loaded(|d| d.directory.clone())
     }
 
     /// Sends one call, shows its outcome, and reloads everything after it.
@@ -547,14 +549,7 @@ fn ClassSection(admin: Admin) -> impl IntoView {
 #[component]
 fn InviteSection(admin: Admin) -> impl IntoView {
     let i18n = admin.i18n;
-    let invites = move || {
-        admin.data.with(|d| {
-            d.as_ref()
-                .and_then(|d| d.as_ref().ok())
-                .map(|d| d.invites.clone())
-                .unwrap_or_default()
-        })
-    };
+    let invites = move || admin.loaded(|d| d.invites.clone()).unwrap_or_default();
     view! {
         <section class="card" data-testid="invites">
             <h2>{t!(i18n, admin.invites)}</h2>
@@ -589,14 +584,7 @@ fn InviteSection(admin: Admin) -> impl IntoView {
 fn DeviceSection(admin: Admin) -> impl IntoView {
     let i18n = admin.i18n;
     let sync = use_sync();
-    let devices = move || {
-        admin.data.with(|d| {
-            d.as_ref()
-                .and_then(|d| d.as_ref().ok())
-                .map(|d| d.devices.clone())
-                .unwrap_or_default()
-        })
-    };
+    let devices = move || admin.loaded(|d| d.devices.clone()).unwrap_or_default();
     view! {
         <section class="card" data-testid="devices">
             <h2>{t!(i18n, admin.devices)}</h2>
