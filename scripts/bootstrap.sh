@@ -17,10 +17,13 @@ has_version() { # command, expected version substring
 # Debian and npm downloads run while cargo compiles: the machine has two cores and the
 # compiles dominate.
 pids=()
-if $want_browser && ! command -v chromium >/dev/null 2>&1; then
-  log "installing Debian chromium (browser tests)"
+# Without a CJK font, chromium draws Chinese as boxes and the browser tests would measure tap
+# targets, overflow and contrast of placeholder glyphs.
+has_cjk_font() { dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "install ok installed"; }
+if $want_browser && { ! command -v chromium >/dev/null 2>&1 || ! has_cjk_font; }; then
+  log "installing Debian chromium and a CJK font (browser tests)"
   ( export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null ) &
+    apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null ) &
   pids+=($!)
 fi
 if [[ ! -f "$ROOT/node_modules/.package-lock.json" || "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]]; then
@@ -53,8 +56,8 @@ if ! has_version worker-build "$WORKER_BUILD_VERSION"; then
 fi
 
 for pid in "${pids[@]}"; do wait "$pid"; done
-if $want_browser && ! command -v chromium >/dev/null 2>&1; then
-  echo "chromium is still missing after apt-get install" >&2
+if $want_browser && { ! command -v chromium >/dev/null 2>&1 || ! has_cjk_font; }; then
+  echo "chromium or fonts-noto-cjk is still missing after apt-get install" >&2
   exit 1
 fi
 log "tools ready"

@@ -33,7 +33,7 @@ describe('accounts in the app', () => {
     await page.goto(`${srv.url}/app/join`);
     await page.getByLabel('Invite code').fill(token);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Check-ins', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
   }
 
   test('the office invites a new teacher, whose phone then sees only her class, until signed out', async () => {
@@ -74,7 +74,7 @@ describe('accounts in the app', () => {
     await mobile.goto(`${srv.url}/app/join?code=${code}`);
     assert.equal(await mobile.getByLabel('邀请码').inputValue(), code);
     await mobile.getByRole('button', { name: '登录' }).click();
-    await mobile.getByRole('heading', { name: '晨午晚检', level: 1 }).waitFor();
+    await mobile.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
     // Only her class is offered, and no admin page.
     await mobile.getByRole('navigation').getByRole('link', { name: '今日' }).click();
     const cards = mobile.getByTestId('quick-check');
@@ -138,14 +138,14 @@ describe('accounts in the app', () => {
     const office = await officePage('zh-CN');
     const page = office.page;
     await page.goto(`${srv.url}/app/join`);
-    await page.getByText('首次为学校启用 Guardpost？').click();
+    await page.getByText('首次为学校启用防疫哨？').click();
     await page.getByLabel('初始化码').fill('wrong-code-wrong-code');
     await page.getByLabel('您的姓名').fill('吴主任');
     await page.getByRole('button', { name: '初始化并登录' }).click();
     await page.getByRole('alert').getByText('初始化码错误').waitFor();
     await page.getByLabel('初始化码').fill(SETUP_CODE);
     await page.getByRole('button', { name: '初始化并登录' }).click();
-    await page.getByRole('heading', { name: '晨午晚检', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
     await page.getByRole('navigation').getByRole('link', { name: '管理' }).click();
     await page.getByTestId('staff').locator('li[data-staff="吴主任"]').getByText('防控办公室').waitFor();
     await office.context.close();

@@ -74,7 +74,7 @@ describe('check-ins', () => {
     await page.goto(`${srv.url}/app/join`);
     await page.getByLabel(locale === 'en' ? 'Invite code' : '邀请码').fill(token);
     await page.getByRole('button', { name: locale === 'en' ? 'Sign in' : '登录' }).click();
-    await page.getByRole('heading', { name: locale === 'en' ? 'Check-ins' : '晨午晚检', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: locale === 'en' ? 'Today' : '今日防控', level: 1 }).waitFor();
   }
 
   test('a teacher checks her class offline; the doctor sees the fever and closes a case', async () => {

@@ -25,13 +25,15 @@ describe('offline-first check-ins', () => {
     await page.goto(`${srv.url}/app/join`);
     await page.getByLabel('Invite code').fill(token);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Check-ins', level: 1 }).waitFor();
+    // Signing in lands on Today.
+    await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
   }
 
   test('a check recorded with no signal is kept across a restart and syncs later', async () => {
     const context = await phoneContext(browser, 'en-US');
     const page = await context.newPage();
     await signIn(page, teacher.token);
+    await page.getByRole('navigation').getByRole('link', { name: 'Check-ins' }).click();
     const status = page.getByTestId('sync-status');
     await status.getByText('All changes synced').waitFor();
     // The form fits a phone's width: nothing scrolls sideways.
@@ -90,7 +92,11 @@ describe('offline-first check-ins', () => {
       await route.continue({ postData: JSON.stringify(body) });
     });
     await page.getByTestId('sync-status').getByText('All changes synced').waitFor();
+    // The session already has the detailed report of the test before: the one-tap report
+    // replaces it only once the teacher confirms.
+    await page.getByRole('navigation').getByRole('link', { name: 'Check-ins' }).click();
     await page.getByTestId('all-well').click();
+    await page.getByTestId('replace-confirm').getByRole('button', { name: 'Replace it: all present' }).click();
     await page.getByTestId('sync-status').getByText('Refused: 1').waitFor();
     await page.getByTestId('sync-status').click();
     const refused = page.getByTestId('refused-list');
@@ -107,8 +113,9 @@ describe('offline-first check-ins', () => {
     await page.goto(`${srv.url}/app/join`);
     await page.getByLabel('邀请码').fill(teacher.token);
     await page.getByRole('button', { name: '登录' }).click();
-    await page.getByRole('heading', { name: '晨午晚检', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
     await page.getByTestId('sync-status').getByText('全部已同步').waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: '晨午晚检' }).click();
     await page.getByLabel('体温（℃） 张小明').fill('45');
     await page.getByRole('button', { name: '保存检查结果' }).click();
     await page.getByText('张小明: 体温应在34.0到43.0℃之间。').waitFor();
@@ -126,7 +133,7 @@ describe('offline-first check-ins', () => {
     await page.evaluate(() => navigator.serviceWorker.ready);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     await page.reload();
-    await page.getByRole('heading', { name: 'Check-ins', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
 
     // No network at all: the phone reopens the app, on another route too.
     await context.setOffline(true);

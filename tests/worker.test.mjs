@@ -71,8 +71,13 @@ describe('the demo school', () => {
   });
 
   test('public page language: ?lang, cookie and Accept-Language', async () => {
-    const en = await (await fetch(`${srv.url}/?lang=en`)).text();
+    const chosen = await fetch(`${srv.url}/?lang=en`);
+    // The choice is remembered in the cookie the app reads, and kept out of shared caches.
+    assert.match(chosen.headers.get('set-cookie') ?? '', /^i18n_pref_locale=en; Path=\/;/);
+    assert.match(chosen.headers.get('cache-control'), /^private/);
+    const en = await chosen.text();
     assert.match(en, /<html lang="en">/);
+    assert.equal((await fetch(`${srv.url}/`)).headers.get('set-cookie'), null, 'no choice, no cookie');
     assert.match(en, /Emergency contacts/);
     const header = await (await fetch(`${srv.url}/`, { headers: { 'accept-language': 'en-GB,en;q=0.9' } })).text();
     assert.match(header, /Emergency contacts/);

@@ -6,7 +6,8 @@ use leptos_router::path;
 
 use crate::i18n::I18nContextProvider;
 use crate::pages::{
-    AdminPage, Checkins, Drills, Home, Join, NotFound, Notices, Roster, Supplies, SyncPage,
+    AdminPage, Checkins, Drills, Home, Join, NotFound, Notices, Roster, SignedOutScreen, Supplies,
+    SyncPage,
 };
 use crate::school::school_signal;
 use crate::shell::{Header, NavBar};
@@ -30,13 +31,16 @@ pub mod href {
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(school_signal());
-    crate::sync::engine::start();
+    let sync = crate::sync::engine::start();
+    // A device that has learnt it is signed out shows the sign-in screen and nothing else.
+    let signed_out = move || sync.phase.get() == crate::sync::Phase::Revoked;
     view! {
         <I18nContextProvider>
             <Router base=BASE>
                 <div class="shell">
                     <Header/>
                     <main class="page">
+                        <Show when=move || !signed_out() fallback=SignedOutScreen>
                         <Routes fallback=NotFound>
                             <Route path=path!("/") view=Home/>
                             <Route path=path!("/checkins") view=Checkins/>
@@ -48,8 +52,11 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/admin") view=AdminPage/>
                             <Route path=path!("/roster") view=Roster/>
                         </Routes>
+                        </Show>
                     </main>
-                    <NavBar/>
+                    <Show when=move || !signed_out()>
+                        <NavBar/>
+                    </Show>
                 </div>
             </Router>
         </I18nContextProvider>

@@ -52,7 +52,7 @@ pub fn demo_devices() -> Vec<DemoDevice> {
                     name: member.name.clone(),
                     role: member.role,
                     classes: member.classes.clone(),
-                    label: Name::parse("demo").ok(),
+                    label: Name::parse(&format!("demo-{role}-{i}")).ok(),
                     created_at_ms: expires_at_ms.saturating_sub(10 * 365 * 86_400_000),
                     expires_at_ms,
                     revoked_at_ms: None,

@@ -94,7 +94,14 @@ pub async fn show(req: &Request, env: &Env) -> Result<Response> {
     };
     let headers = response.headers_mut();
     headers.set("ETag", &etag)?;
-    headers.set("Cache-Control", "public, max-age=60")?;
     headers.set("Vary", "Accept-Language, Cookie")?;
+    match strings::chosen_lang_cookie(req) {
+        Some(cookie) => {
+            // A response that sets a cookie is this person's own: no shared cache keeps it.
+            headers.set("Set-Cookie", &cookie)?;
+            headers.set("Cache-Control", "private, max-age=60")?;
+        }
+        None => headers.set("Cache-Control", "public, max-age=60")?,
+    }
     Ok(response)
 }

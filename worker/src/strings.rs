@@ -69,6 +69,18 @@ pub fn public(lang: Lang) -> &'static PublicText {
     }
 }
 
+/// The cookie that carries a language chosen on the public page (`?lang=`) into the app,
+/// which reads the same cookie when it starts.
+pub fn chosen_lang_cookie(req: &Request) -> Option<String> {
+    let url = req.url().ok()?;
+    let (_, value) = url.query_pairs().find(|(k, _)| k == "lang")?;
+    let lang = Lang::from_tag(&value)?;
+    Some(format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.tag()
+    ))
+}
+
 /// The language for a request: `?lang=`, then the app's language cookie, then
 /// `Accept-Language`.
 pub fn lang_of(req: &Request) -> Lang {

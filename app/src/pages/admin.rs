@@ -227,10 +227,17 @@ fn school_time(ms: u64) -> String {
 #[component]
 fn CreatedInvite(admin: Admin) -> impl IntoView {
     let i18n = admin.i18n;
+    let card = NodeRef::<leptos::html::Div>::new();
+    // The admin has usually scrolled down to the invite form: bring the code into view.
+    Effect::new(move |_| {
+        if let Some(el) = card.get() {
+            el.scroll_into_view();
+        }
+    });
     move || {
         admin.created.get().map(|created| {
             view! {
-                <div class="card invite-created" data-testid="invite-created">
+                <div class="card invite-created" data-testid="invite-created" node_ref=card>
                     <h2>{format!("{} {}", t_string!(i18n, admin.invite_for), created.invite.name)}</h2>
                     <p class="invite-code" data-testid="invite-code">{created.code.clone()}</p>
                     // The SVG is drawn by our own Worker from the link alone.

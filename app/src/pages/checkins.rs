@@ -5,15 +5,16 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
+use guardpost_domain::checkins::form::{self, OneTap};
 use guardpost_domain::checkins::roster::roster;
 use guardpost_domain::checkins::status::{self, Slot};
 use guardpost_domain::checkins::{
-    Absence, AbsenceCause, CheckinSettings, Reading, Student, StudentId, Symptom, Temperature,
+    Absence, AbsenceCause, CheckinSettings, Student, StudentId, Symptom, Temperature,
 };
 use guardpost_domain::school::SchoolTimeZone;
 use guardpost_domain::sync::op::{Session, SessionCheck};
 use guardpost_domain::sync::wire::ClassRef;
-use guardpost_domain::sync::{ClassId, Payload, Stream};
+use guardpost_domain::sync::{Payload, Stream};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_router::components::A;
@@ -32,31 +33,58 @@ pub fn school_tz() -> SchoolTimeZone {
         .unwrap_or_default()
 }
 
-/// What a class's check needs from the device's data: its roster, who awaits clearance, and
-/// the reports of `date`.
+/// What a class's check needs from the device's data: its roster, who awaits clearance, the
+/// reports of `date`, what the one-tap report may do, the earlier sessions' absences and the
+/// checks already missed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClassData {
     pub roster: Vec<Student>,
     pub awaiting: BTreeSet<StudentId>,
     /// Per session: present, absent, fever, written at, synced.
     pub reports: BTreeMap<Session, (u16, u16, u16, u64, bool)>,
+    pub one_tap: BTreeMap<Session, OneTap>,
+    /// Per session: the absences of the day's latest earlier session.
+    pub earlier: BTreeMap<Session, (Session, Vec<Absence>)>,
+    /// Sessions past their deadline with no report, with the deadline.
+    pub missed: Vec<(Session, u64)>,
 }
 
-pub fn class_data(class: &ClassId, date: NaiveDate) -> ClassData {
+pub fn class_data(
+    class: &ClassRef,
+    date: NaiveDate,
+    settings: &CheckinSettings,
+    tz: SchoolTimeZone,
+) -> ClassData {
     with_replica(|r| {
         let entries = r.entries();
         let held = r.ops.len();
         let standing_all = status::standing(entries.iter().copied());
         let cases = status::cases(&standing_all, entries.iter().copied());
-        let mut reports = BTreeMap::new();
+        let roster: Vec<Student> = roster(entries.iter().copied())
+            .into_iter()
+            .filter(|s| s.class == class.id)
+            .collect();
+        let mut data = ClassData {
+            missed: form::missed(&class.group(), settings, tz, date, now_ms(), &standing_all),
+            ..ClassData::default()
+        };
         for session in [Session::Morning, Session::Noon, Session::Evening] {
-            if let Some(s) = standing_all.get(&(class.clone(), date, session)) {
+            let standing = standing_all.get(&(class.id.clone(), date, session));
+            let present = form::expected(&roster, class.students, session);
+            data.one_tap
+                .insert(session, form::one_tap(standing, present));
+            if let Some((earlier, absences)) =
+                form::earlier_absences(&standing_all, &class.id, date, session)
+            {
+                data.earlier.insert(session, (earlier, absences.to_vec()));
+            }
+            if let Some(s) = standing {
                 // Entries list held ops first: a report among them is synced.
                 let synced = entries.iter().take(held).any(|e| {
                     e.hlc.wall == s.at_ms
                         && matches!(e.payload, Payload::SessionCheck(c) if c == s.check)
                 });
-                reports.insert(
+                data.reports.insert(
                     session,
                     (
                         s.check.present,
@@ -68,34 +96,20 @@ pub fn class_data(class: &ClassId, date: NaiveDate) -> ClassData {
                 );
             }
         }
-        ClassData {
-            roster: roster(entries.iter().copied())
-                .into_iter()
-                .filter(|s| &s.class == class)
-                .collect(),
-            awaiting: cases
-                .iter()
-                .filter(|c| c.is_open() && &c.class == class)
-                .map(|c| c.student.clone())
-                .collect(),
-            reports,
-        }
+        data.awaiting = cases
+            .iter()
+            .filter(|c| c.is_open() && c.class == class.id)
+            .map(|c| c.student.clone())
+            .collect();
+        data.roster = roster;
+        data
     })
     .unwrap_or_default()
 }
 
-/// How many students a session counts: the roster (boarders only in the evening), or the
-/// directory's head count while the class has no roster.
+/// How many students a session counts.
 pub fn expected(class: &ClassRef, data: &ClassData, session: Session) -> u16 {
-    if data.roster.is_empty() {
-        return class.students;
-    }
-    let n = data
-        .roster
-        .iter()
-        .filter(|s| session != Session::Evening || s.boarder)
-        .count();
-    u16::try_from(n).unwrap_or(u16::MAX)
+    form::expected(&data.roster, class.students, session)
 }
 
 /// Records a check and says how it went, in the person's language.
@@ -127,7 +141,7 @@ fn time_of(ms: u64) -> String {
 }
 
 /// The card of one class's current session: already reported (with when), or the one-tap
-/// zero report.
+/// zero report; and any check of the day whose deadline passed without a report.
 #[component]
 pub fn QuickCheck(class: ClassRef) -> impl IntoView {
     let i18n = use_i18n();
@@ -136,54 +150,49 @@ pub fn QuickCheck(class: ClassRef) -> impl IntoView {
     let settings = checkin_settings();
     let session = status::current_session(&class.group(), &settings, tz, now_ms());
     let (message, set_message) = signal(None::<(bool, String)>);
-    let class_for_data = class.id.clone();
-    let data = move || {
+    let class_for_data = class.clone();
+    let data = Memo::new(move |_| {
         view.revision.track();
-        class_data(&class_for_data, tz.date_at_ms(now_ms()))
-    };
-    let data_for_tap = data.clone();
+        class_data(&class_for_data, tz.date_at_ms(now_ms()), &settings, tz)
+    });
+    let data = move || data.get();
     let name = class.name.to_string();
-    let class_ref = class.clone();
-    let all_well = move |_| {
+    let class_id = class.id.clone();
+    let file = move |present: u16| {
         let date = tz.date_at_ms(now_ms());
-        let present = expected(&class_ref, &data_for_tap(), session);
-        let check = SessionCheck::all_well(class_ref.id.clone(), date, session, present);
+        let check = SessionCheck::all_well(class_id.clone(), date, session, present);
         leptos::task::spawn_local(async move {
             set_message.set(Some(save_check(view, i18n, check).await));
         });
     };
-    let class_for_label = class.clone();
     view! {
         <div class="card quick-check" data-testid="quick-check">
             <h2>{format!("{} · {}", name, session_label(i18n, session))}</h2>
             {move || {
+                let missed = data().missed;
+                (!missed.is_empty()).then(|| view! {
+                    <div class="card warning" role="alert" data-testid="missed">
+                        {missed.into_iter().map(|(s, due)| view! {
+                            <p>{format!("{} {} · {} {}", session_label(i18n, s), t_string!(i18n, checkins.missed), t_string!(i18n, checkins.due_at), time_of(due))}</p>
+                        }).collect_view()}
+                        <A href=href::CHECKINS attr:class="secondary-link">{t!(i18n, checkins.report_late)}</A>
+                    </div>
+                })
+            }}
+            {move || {
                 let data = data();
-                match data.reports.get(&session).copied() {
-                    Some((present, absent, fever, at, synced)) => {
-                        let late = at > status::deadline_ms(&settings, tz, tz.date_at_ms(now_ms()), session);
+                match (data.reports.get(&session).copied(), data.one_tap.get(&session).copied()) {
+                    (Some(report), _) => reported_line(i18n, &settings, tz, session, report, false).into_any(),
+                    (None, Some(OneTap::File { present })) => {
+                        let file = file.clone();
                         view! {
-                            <p class="reported" data-testid="reported">
-                                <strong>{t!(i18n, checkins.reported)}</strong>" "{time_of(at)}
-                                {late.then(|| view! { " " <span class="tag danger">{t!(i18n, checkins.late)}</span> })}
-                                <br/>
-                                {format!("{} {present} · {} {absent} · {} {fever}",
-                                    t_string!(i18n, checkins.present), t_string!(i18n, checkins.absent), t_string!(i18n, checkins.fever))}
-                                " · "
-                                <span class=if synced { "state synced" } else { "state waiting" }>
-                                    {if synced { t_string!(i18n, checkins.synced) } else { t_string!(i18n, checkins.waiting) }}
-                                </span>
-                            </p>
-                        }.into_any()
-                    }
-                    None => {
-                        let n = expected(&class_for_label, &data, session);
-                        view! {
-                            <button type="button" class="primary big" data-testid="all-well" on:click=all_well.clone()>
-                                {format!("{} ({} {n})", t_string!(i18n, checkins.all_well), t_string!(i18n, checkins.present))}
+                            <button type="button" class="primary big" data-testid="all-well" on:click=move |_| file(present)>
+                                {format!("{} ({} {present})", t_string!(i18n, checkins.all_well), t_string!(i18n, checkins.present))}
                             </button>
                             <A href=href::CHECKINS attr:class="secondary-link">{t!(i18n, checkins.someone_absent)}</A>
                         }.into_any()
                     }
+                    (None, _) => ().into_any(),
                 }
             }}
             {move || message.get().map(|(ok, text)| view! {
@@ -193,12 +202,68 @@ pub fn QuickCheck(class: ClassRef) -> impl IntoView {
     }
 }
 
-/// One student's marks in the detailed check.
+/// A session's standing report: when, late or not, its numbers and whether it has synced.
+fn reported_line(
+    i18n: I18nContext<Locale>,
+    settings: &CheckinSettings,
+    tz: SchoolTimeZone,
+    session: Session,
+    (present, absent, fever, at, synced): (u16, u16, u16, u64, bool),
+    with_hint: bool,
+) -> impl IntoView + use<> {
+    let late = at > status::deadline_ms(settings, tz, tz.date_at_ms(at), session);
+    view! {
+        <p class="card reported" data-testid="reported">
+            <strong>{t!(i18n, checkins.reported)}</strong>" "{time_of(at)}
+            {late.then(|| view! { " " <span class="tag danger">{t!(i18n, checkins.late)}</span> })}
+            <br/>
+            {format!("{} {present} · {} {absent} · {} {fever}",
+                t_string!(i18n, checkins.present), t_string!(i18n, checkins.absent), t_string!(i18n, checkins.fever))}
+            " · "
+            <span class=if synced { "state synced" } else { "state waiting" }>
+                {if synced { t_string!(i18n, checkins.synced) } else { t_string!(i18n, checkins.waiting) }}
+            </span>
+            {with_hint.then(|| view! { <br/><span class="muted-text">{t!(i18n, checkins.correction_hint)}</span> })}
+        </p>
+    }
+}
+
+/// One student's marks in the detailed check, as the form edits them.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Mark {
     absent: Option<CauseKind>,
     symptoms: BTreeSet<Symptom>,
     temperature: String,
+}
+
+impl Mark {
+    fn of(cause: &AbsenceCause) -> Self {
+        let (kind, symptoms) = match cause {
+            AbsenceCause::Illness { symptoms } => {
+                (CauseKind::Illness, symptoms.iter().copied().collect())
+            }
+            AbsenceCause::Personal => (CauseKind::Personal, BTreeSet::new()),
+            AbsenceCause::Other => (CauseKind::Other, BTreeSet::new()),
+        };
+        Self {
+            absent: Some(kind),
+            symptoms,
+            temperature: String::new(),
+        }
+    }
+
+    fn to_domain(&self) -> form::Mark {
+        form::Mark {
+            absent: self.absent.map(|kind| match kind {
+                CauseKind::Illness => AbsenceCause::Illness {
+                    symptoms: self.symptoms.iter().copied().collect(),
+                },
+                CauseKind::Personal => AbsenceCause::Personal,
+                CauseKind::Other => AbsenceCause::Other,
+            }),
+            temperature: self.temperature.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -250,9 +315,16 @@ fn absence_chips(
             })
             .collect_view()
     });
+    // Visible group names: "其他" is both a cause and a symptom.
     view! {
-        <div class="chips" role="group" aria-label=t_string!(i18n, checkins.cause)>{cause_buttons}</div>
-        {symptom_buttons.map(|b| view! { <div class="chips" role="group" aria-label=t_string!(i18n, checkins.symptoms)>{b}</div> })}
+        <div class="chips" role="group" aria-label=t_string!(i18n, checkins.cause)>
+            <span class="chips-label">{t!(i18n, checkins.cause)}</span>{cause_buttons}
+        </div>
+        {symptom_buttons.map(|b| view! {
+            <div class="chips" role="group" aria-label=t_string!(i18n, checkins.symptoms)>
+                <span class="chips-label">{t!(i18n, checkins.symptoms)}</span>{b}
+            </div>
+        })}
     }
 }
 
@@ -307,7 +379,7 @@ fn CheckForm() -> impl IntoView {
     let data = move || {
         view.revision.track();
         class()
-            .map(|c| class_data(&c.id, tz.date_at_ms(now_ms())))
+            .map(|c| class_data(&c, tz.date_at_ms(now_ms()), &settings, tz))
             .unwrap_or_default()
     };
     let marks = RwSignal::new(BTreeMap::<StudentId, Mark>::new());
@@ -315,8 +387,11 @@ fn CheckForm() -> impl IntoView {
     let (absent, set_absent) = signal(String::from("0"));
     let (fever, set_fever) = signal(String::from("0"));
     let (message, set_message) = signal(None::<(bool, String)>);
+    // The one-tap report asked to replace a detailed one: waiting for the teacher's answer.
+    let (asking, set_asking) = signal(false);
 
     let send = move |check: SessionCheck| {
+        set_asking.set(false);
         leptos::task::spawn_local(async move {
             let outcome = save_check(view, i18n, check).await;
             if outcome.0 {
@@ -325,7 +400,7 @@ fn CheckForm() -> impl IntoView {
             set_message.set(Some(outcome));
         });
     };
-    let all_well = move |_| {
+    let all_well = move || {
         let Some(class) = class() else { return };
         let date = tz.date_at_ms(now_ms());
         let n = expected(&class, &data(), session.get_untracked());
@@ -361,49 +436,21 @@ fn CheckForm() -> impl IntoView {
             check.absent = a;
             check.fever = f;
         } else {
-            let marks = marks.get_untracked();
-            let expected = expected(&class, &data, session);
-            for student in &data.roster {
-                let Some(mark) = marks.get(&student.id) else {
-                    continue;
-                };
-                if let Some(kind) = mark.absent {
-                    check.absences.push(Absence {
-                        student: student.id.clone(),
-                        cause: match kind {
-                            CauseKind::Illness => AbsenceCause::Illness {
-                                symptoms: mark.symptoms.iter().copied().collect(),
-                            },
-                            CauseKind::Personal => AbsenceCause::Personal,
-                            CauseKind::Other => AbsenceCause::Other,
-                        },
-                    });
-                } else if !mark.temperature.trim().is_empty() {
-                    match Temperature::parse(&mark.temperature) {
-                        Ok(temperature) => check.readings.push(Reading {
-                            student: student.id.clone(),
-                            temperature,
-                        }),
-                        Err(e) => {
-                            set_message.set(Some((
-                                false,
-                                format!("{}: {}", student.name, temperature_error(i18n, &e)),
-                            )));
-                            return;
-                        }
-                    }
+            let marks: BTreeMap<StudentId, form::Mark> = marks
+                .get_untracked()
+                .iter()
+                .map(|(id, mark)| (id.clone(), mark.to_domain()))
+                .collect();
+            match form::check_from_marks(&class.id, date, session, &data.roster, &marks) {
+                Ok(built) => check = built,
+                Err(e) => {
+                    set_message.set(Some((
+                        false,
+                        format!("{}: {}", e.student, temperature_error(i18n, &e.problem)),
+                    )));
+                    return;
                 }
             }
-            check.absent = u16::try_from(check.absences.len()).unwrap_or(u16::MAX);
-            check.present = expected.saturating_sub(check.absent);
-            check.fever = u16::try_from(
-                check
-                    .readings
-                    .iter()
-                    .filter(|r| r.temperature.is_fever())
-                    .count(),
-            )
-            .unwrap_or(u16::MAX);
         }
         send(check);
     };
@@ -441,22 +488,60 @@ fn CheckForm() -> impl IntoView {
             let data = data();
             let s = session.get();
             let reported = data.reports.get(&s).copied();
-            let n = class().map(|c| expected(&c, &data, s)).unwrap_or_default();
+            let tap = data.one_tap.get(&s).copied();
+            let label = move |present: u16| format!("{} ({} {present})", t_string!(i18n, checkins.all_well), t_string!(i18n, checkins.present));
             view! {
-                {reported.map(|(p, a, f, at, synced)| view! {
-                    <p class="card reported" data-testid="reported">
-                        <strong>{t!(i18n, checkins.reported)}</strong>" "{time_of(at)}
-                        {(at > status::deadline_ms(&settings, tz, tz.date_at_ms(now_ms()), s)).then(|| view! { " " <span class="tag danger">{t!(i18n, checkins.late)}</span> })}
-                        " · "{format!("{} {p} · {} {a} · {} {f}", t_string!(i18n, checkins.present), t_string!(i18n, checkins.absent), t_string!(i18n, checkins.fever))}
-                        " · "<span class=if synced { "state synced" } else { "state waiting" }>
-                            {if synced { t_string!(i18n, checkins.synced) } else { t_string!(i18n, checkins.waiting) }}
-                        </span>
-                        <br/><span class="muted-text">{t!(i18n, checkins.correction_hint)}</span>
-                    </p>
+                {reported.map(|report| reported_line(i18n, &settings, tz, s, report, true))}
+                {match tap {
+                    Some(OneTap::File { present }) => view! {
+                        <button type="button" class="primary big" data-testid="all-well" on:click=move |_| all_well()>
+                            {label(present)}
+                        </button>
+                    }.into_any(),
+                    // A detailed report stands: the one-tap report only replaces it when the
+                    // teacher says so, having read what it would replace.
+                    Some(OneTap::AskFirst { present, replaces }) => view! {
+                        <Show
+                            when=move || asking.get()
+                            fallback=move || view! {
+                                <button type="button" class="big" data-testid="all-well" on:click=move |_| set_asking.set(true)>
+                                    {label(present)}
+                                </button>
+                            }
+                        >
+                            <div class="card warning" role="alertdialog" data-testid="replace-confirm">
+                                <p>{format!("{} {} ({} {} · {} {} · {} {}) {} {}",
+                                    t_string!(i18n, checkins.replace_before), time_of(replaces.at_ms),
+                                    t_string!(i18n, checkins.present), replaces.present,
+                                    t_string!(i18n, checkins.absent), replaces.absent,
+                                    t_string!(i18n, checkins.fever), replaces.fever,
+                                    t_string!(i18n, checkins.replace_with), label(present))}</p>
+                                <div class="actions">
+                                    <button type="button" class="primary" on:click=move |_| all_well()>{t!(i18n, checkins.replace_yes)}</button>
+                                    <button type="button" on:click=move |_| set_asking.set(false)>{t!(i18n, checkins.replace_no)}</button>
+                                </div>
+                            </div>
+                        </Show>
+                    }.into_any(),
+                    Some(OneTap::AlreadyFiled) | None => ().into_any(),
+                }}
+                {data.earlier.get(&s).cloned().filter(|_| reported.is_none()).map(|(earlier, absences)| {
+                    let names: Vec<String> = absences.iter().map(|a| {
+                        data.roster.iter().find(|st| st.id == a.student).map_or_else(|| a.student.to_string(), |st| st.name.to_string())
+                    }).collect();
+                    let carry = absences.clone();
+                    view! {
+                        <div class="card" data-testid="earlier-absences">
+                            <p>{format!("{} {} {}: {}", session_label(i18n, earlier), t_string!(i18n, checkins.earlier_absent), absences.len(), names.join("、"))}</p>
+                            <button type="button" on:click=move |_| {
+                                let carry = carry.clone();
+                                marks.update(|m| for a in &carry {
+                                    m.entry(a.student.clone()).or_insert_with(|| Mark::of(&a.cause));
+                                });
+                            }>{t!(i18n, checkins.earlier_confirm)}</button>
+                        </div>
+                    }
                 })}
-                <button type="button" class="primary big" data-testid="all-well" on:click=all_well>
-                    {format!("{} ({} {n})", t_string!(i18n, checkins.all_well), t_string!(i18n, checkins.present))}
-                </button>
             }
         }}
         <form class="card form" on:submit=submit>
@@ -497,7 +582,7 @@ fn CheckForm() -> impl IntoView {
                                             <span class="student-name">{student.name.to_string()}<small>{format!(" {}", student.number)}</small></span>
                                             {waits.then(|| view! { <span class="tag danger">{t!(i18n, checkins.awaiting)}</span> })}
                                             <Show when=fever_now.clone()><span class="tag danger">{t!(i18n, checkins.fever_flag)}</span></Show>
-                                            <input class="temp" type="text" inputmode="decimal" placeholder="36.5"
+                                            <input class="temp" type="text" inputmode="decimal" placeholder="℃"
                                                 aria-label=format!("{} {}", t_string!(i18n, checkins.temperature), student.name)
                                                 prop:value={ let current = current.clone(); move || current().temperature }
                                                 on:input=move |ev| { let v = event_target_value(&ev); update(id_t.clone(), Box::new(move |m| m.temperature = v)); }/>

@@ -8,6 +8,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::school::use_school;
 use crate::sync::engine::{JoinWith, SignInError, join, sign_in, use_sync};
+use crate::widgets::SetAsideList;
 
 /// A short description of this device for the admin's device list ("Android · Chrome").
 fn device_label() -> Option<Name> {
@@ -35,7 +36,12 @@ fn device_label() -> Option<Name> {
     .into_iter()
     .find(|(key, _)| has(key))
     .map_or("?", |(_, name)| name);
-    Name::parse(&format!("{platform} · {browser}")).ok()
+    let date = use_school()
+        .get_untracked()
+        .map(|s| s.timezone)
+        .unwrap_or_default()
+        .date_at_ms(crate::sync::engine::now_ms());
+    Name::parse(&format!("{platform} · {browser} · {date}")).ok()
 }
 
 /// What went wrong, in the person's language.
@@ -120,7 +126,7 @@ pub fn Join() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(())) = signing_in.value().get() {
             // `navigate` resolves against the router's base, unlike `<A>`'s absolute hrefs.
-            navigate("/checkins", Default::default());
+            navigate("/", Default::default());
         }
     });
     let error = move || {
@@ -200,5 +206,20 @@ pub fn Join() -> impl IntoView {
                 </form>
             </details>
         </section>
+    }
+}
+
+/// What a device shows once it learns it is signed out: that the school's data has left it,
+/// the changes kept aside, and the way to sign in again; nothing else.
+#[component]
+pub fn SignedOutScreen() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="card warning" role="alert" data-testid="signed-out">
+            <p><strong>{t!(i18n, join.revoked_title)}</strong></p>
+            <p>{t!(i18n, join.revoked_body)}</p>
+        </div>
+        <SetAsideList/>
+        <Join/>
     }
 }

@@ -16,7 +16,7 @@ pub use admin::AdminPage;
 pub use checkins::Checkins;
 pub use drills::Drills;
 pub use home::Home;
-pub use join::Join;
+pub use join::{Join, SignedOutScreen};
 pub use not_found::NotFound;
 pub use notices::Notices;
 pub use roster::Roster;

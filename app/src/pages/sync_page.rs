@@ -7,7 +7,7 @@ use crate::i18n::{t, t_string, use_i18n};
 use crate::school::use_school;
 use crate::sync::Phase;
 use crate::sync::engine::{dismiss_refused, sync_now, use_sync, with_replica};
-use crate::widgets::{describe, invalid_text};
+use crate::widgets::{SetAsideList, describe, invalid_text};
 
 /// What sync has done and what waits: pending changes, the last successful sync, and every
 /// change the server refused, with why and what to do.
@@ -46,6 +46,7 @@ pub fn SyncPage() -> impl IntoView {
                     <dd data-testid="last-sync">{move || last_sync().unwrap_or_else(|| t_string!(i18n, sync_page.never).to_owned())}</dd>
                 </dl>
                 <button type="button" class="primary" on:click=move |_| sync_now(view)>{t!(i18n, sync_page.sync_now)}</button>
+                <SetAsideList/>
                 <h2>{t!(i18n, sync_page.refused_title)}</h2>
                 <Show
                     when=move || !view.refused.get().is_empty()

@@ -15,6 +15,7 @@ use wasm_bindgen::JsCast;
 
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::pages::checkins::{checkin_settings, school_tz, slot_label};
+use crate::school::use_school;
 use crate::sync::engine::{now_ms, record, use_sync, with_replica};
 use crate::widgets::{record_outcome, session_label, symptom_label, temperature_error};
 
@@ -25,6 +26,8 @@ pub fn SchoolToday() -> impl IntoView {
     let view = use_sync();
     let tz = school_tz();
     let settings = checkin_settings();
+    let school = use_school();
+    let (closed, set_closed) = signal(None::<String>);
     let computed = move || {
         view.revision.track();
         let date = tz.date_at_ms(now_ms());
@@ -74,6 +77,11 @@ pub fn SchoolToday() -> impl IntoView {
     view! {
         <section class="card today" data-testid="school-today">
             <h2>{t!(i18n, today.title)}</h2>
+            // The printed report must say whose and which day it is.
+            <p class="report-head" data-testid="report-head">
+                {move || school.get().map(|s| s.name.to_string()).unwrap_or_default()}
+                " · "{move || { view.revision.track(); tz.date_at_ms(now_ms()).format("%Y-%m-%d").to_string() }}
+            </p>
             {move || {
                 let (day, cases, warnings, trend, roster, staff) = computed();
                 let open: Vec<Case> = cases.into_iter().filter(Case::is_open).collect();
@@ -129,6 +137,8 @@ pub fn SchoolToday() -> impl IntoView {
                         }).collect_view()}
                     </ul>
                     <h3>{t!(i18n, today.cases)}</h3>
+                    // Said here, not in the case's row: recording the certificate removes the row.
+                    {move || closed.get().map(|text| view! { <p class="notice ok" role="status" data-testid="case-closed">{text}</p> })}
                     {if open.is_empty() {
                         view! { <p class="muted-text">{t!(i18n, today.no_cases)}</p> }.into_any()
                     } else {
@@ -142,10 +152,12 @@ pub fn SchoolToday() -> impl IntoView {
                                                 <strong>{name.clone()}</strong>
                                                 <span class="muted-text">{class_name(&case.class)}</span>
                                                 <span>{format!("{} {}", t_string!(i18n, today.since), case.opened)}</span>
-                                                {case.highest.map(|t| view! { <span class="tag danger">{format!("{t} °C")}</span> })}
+                                                {case.readings.iter().map(|(date, session, t)| view! {
+                                                    <span class="tag danger">{format!("{} {} {t} °C", date.format("%m-%d"), session_label(i18n, *session))}</span>
+                                                }).collect_view()}
                                                 {case.symptoms.iter().filter(|s| **s != Symptom::Fever).map(|s| view! { <span class="tag">{symptom_label(i18n, *s)}</span> }).collect_view()}
                                             </div>
-                                            <CertificateForm case/>
+                                            <CertificateForm case name=name.clone() on_closed=move |text| set_closed.set(Some(text))/>
                                         </li>
                                     }
                                 }).collect_view()}
@@ -207,20 +219,21 @@ fn TrendChart(trend: Vec<DayCount>) -> impl IntoView {
         .unwrap_or(0)
         .max(1);
     let n = trend.len().max(2) as f64;
-    let point = |i: usize, v: u32| {
+    let point = |i: usize, v: u32, lift: f64| {
         let x = pad + (w - 2.0 * pad) * i as f64 / (n - 1.0);
-        let y = h - pad - (h - 2.0 * pad) * f64::from(v) / f64::from(top);
+        let y = h - pad - lift - (h - 2.0 * pad - lift) * f64::from(v) / f64::from(top);
         format!("{x:.1},{y:.1}")
     };
     let fever: Vec<String> = trend
         .iter()
         .enumerate()
-        .map(|(i, d)| point(i, d.fever))
+        .map(|(i, d)| point(i, d.fever, 0.0))
         .collect();
+    // Drawn 3 units higher: with both at zero the lines would lie on each other.
     let illness: Vec<String> = trend
         .iter()
         .enumerate()
-        .map(|(i, d)| point(i, d.illness))
+        .map(|(i, d)| point(i, d.illness, 3.0))
         .collect();
     let first = trend
         .first()
@@ -230,16 +243,16 @@ fn TrendChart(trend: Vec<DayCount>) -> impl IntoView {
         .last()
         .map(|d| d.date.format("%m-%d").to_string())
         .unwrap_or_default();
+    // Labels are HTML, not SVG text, so they keep the page's font size however narrow the
+    // chart is drawn.
     view! {
         <figure class="trend">
             <svg viewBox=format!("0 0 {w} {h}") role="img" aria-label=move || t_string!(i18n, today.trend)>
                 <line x1=pad y1=h - pad x2=w - pad y2=h - pad class="axis"/>
                 <polyline points=fever.join(" ") class="fever-line" fill="none"/>
                 <polyline points=illness.join(" ") class="illness-line" fill="none"/>
-                <text x=pad y=h - 1.0 class="label">{first}</text>
-                <text x=w - pad y=h - 1.0 class="label" text-anchor="end">{last}</text>
-                <text x=pad y=pad class="label">{top}</text>
             </svg>
+            <div class="trend-axis"><span>{first}</span><span>{format!("{} {top}", t_string!(i18n, today.trend_max))}</span><span>{last}</span></div>
             <figcaption>
                 <span class="key fever-key">{t!(i18n, today.fever)}</span>
                 <span class="key illness-key">{t!(i18n, today.illness)}</span>
@@ -251,7 +264,11 @@ fn TrendChart(trend: Vec<DayCount>) -> impl IntoView {
 
 /// Records a return-to-class certificate for a case.
 #[component]
-fn CertificateForm(case: Case) -> impl IntoView {
+fn CertificateForm(
+    case: Case,
+    name: String,
+    #[prop(into)] on_closed: Callback<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let view = use_sync();
     let tz = school_tz();
@@ -284,11 +301,15 @@ fn CertificateForm(case: Case) -> impl IntoView {
             issuer,
             note,
         };
+        let student = name.clone();
         leptos::task::spawn_local(async move {
             let outcome = record_outcome(
                 i18n,
                 record(view, Stream::Health, Payload::Certificate(cert)).await,
             );
+            if outcome.0 {
+                on_closed.run(format!("{} {student}", t_string!(i18n, today.case_closed)));
+            }
             set_message.set(Some(outcome));
         });
     };
@@ -374,7 +395,7 @@ pub fn SelfReport() -> impl IntoView {
             <h2>{t!(i18n, today.self_title)}</h2>
             <Show when=done_today fallback=move || view! {
                 <label><span>{t!(i18n, checkins.temperature)}</span>
-                    <input type="text" inputmode="decimal" name="my-temperature" placeholder="36.5" prop:value=temperature
+                    <input type="text" inputmode="decimal" name="my-temperature" placeholder="℃" prop:value=temperature
                         on:input=move |ev| set_temperature.set(event_target_value(&ev))/></label>
                 <div class="chips" role="group" aria-label=move || t_string!(i18n, checkins.symptoms)>
                     {Symptom::ALL.into_iter().filter(|s| *s != Symptom::Fever).map(|symptom| view! {

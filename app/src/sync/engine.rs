@@ -15,7 +15,7 @@ use guardpost_domain::api::ErrorCode;
 use guardpost_domain::sync::op::OpInvalid;
 use guardpost_domain::sync::replica::{RefusedChange, Replica};
 use guardpost_domain::sync::segment::{Day, Rejection};
-use guardpost_domain::sync::wire::{PullResponse, PushAck, SessionInfo};
+use guardpost_domain::sync::wire::{OpDraft, PullResponse, PushAck, SessionInfo};
 use guardpost_domain::sync::{OpId, Payload, Stream};
 use idb::Database;
 use leptos::prelude::*;
@@ -25,6 +25,8 @@ use super::store::{self, StoreError, Write};
 
 const TOKEN_KEY: &str = "guardpost.token";
 const SESSION_KEY: &str = "guardpost.session";
+/// Changes a signed-out device had not synced: kept, and said so, never silently deleted.
+const SET_ASIDE_KEY: &str = "guardpost.set_aside";
 /// How far back a new device lists on its first sync: a school term.
 const HORIZON_DAYS: u64 = 150;
 const PERIOD: Duration = Duration::from_secs(60);
@@ -76,6 +78,8 @@ pub struct SyncView {
     /// Bumped whenever the replica changes, for views that read it.
     pub revision: RwSignal<u64>,
     pub session: RwSignal<Option<SessionInfo>>,
+    /// Changes kept aside when this device was signed out before they synced.
+    pub set_aside: RwSignal<Vec<(Stream, OpDraft)>>,
 }
 
 impl SyncView {
@@ -87,6 +91,7 @@ impl SyncView {
             refused: RwSignal::new(Vec::new()),
             revision: RwSignal::new(0),
             session: RwSignal::new(LocalStorage::get::<SessionInfo>(SESSION_KEY).ok()),
+            set_aside: RwSignal::new(LocalStorage::get(SET_ASIDE_KEY).unwrap_or_default()),
         }
     }
 
@@ -162,9 +167,63 @@ async fn refresh_session(view: SyncView) {
             let _ = LocalStorage::set(SESSION_KEY, &session);
             view.session.set(Some(session));
         }
-        Err(CallError::Refused { status: 401, .. }) => view.phase.set(Phase::Revoked),
+        Err(CallError::Refused { status: 401, .. }) => forget_school(view).await,
         Err(_) => {}
     }
+}
+
+/// The device has learnt it is signed out (revoked or expired): the school's data leaves
+/// it at once. The person's own changes that had not synced are kept aside, and the sign-in
+/// screen says so; they can be sent again after signing in.
+async fn forget_school(view: SyncView) {
+    let engine = ENGINE.with_borrow_mut(Option::take);
+    view.phase.set(Phase::Revoked);
+    view.session.set(None);
+    LocalStorage::delete(TOKEN_KEY);
+    LocalStorage::delete(SESSION_KEY);
+    if let Some(engine) = engine {
+        let unsynced = engine.replica.unsynced();
+        if !unsynced.is_empty() {
+            let mut aside = view.set_aside.get_untracked();
+            aside.extend(unsynced);
+            if let Err(e) = LocalStorage::set(SET_ASIDE_KEY, &aside) {
+                // Nothing is deleted when the changes can't be kept aside.
+                view.phase.set(Phase::StorageFailed(format!("{e}")));
+                ENGINE.with_borrow_mut(|slot| *slot = Some(engine));
+                return;
+            }
+            view.set_aside.set(aside);
+        }
+        if let Err(e) = store::clear(&engine.db).await {
+            view.phase.set(Phase::StorageFailed(e.0));
+        }
+    }
+    view.pending.set(0);
+    view.refused.set(Vec::new());
+    view.last_sync_ms.set(None);
+    view.revision.update(|r| *r += 1);
+}
+
+/// Sends the changes kept aside at an earlier sign-out again, as new changes of the person
+/// signed in now; the Worker judges them afresh, and any it refuses are listed as refused.
+pub async fn resend_set_aside(view: SyncView) -> Result<usize, RecordError> {
+    let aside = view.set_aside.get_untracked();
+    let mut sent = 0;
+    for (stream, draft) in &aside {
+        record(view, *stream, draft.payload.clone()).await?;
+        sent += 1;
+        let rest = aside[sent..].to_vec();
+        // Kept in step, so a failure part-way never sends a change twice.
+        let _ = LocalStorage::set(SET_ASIDE_KEY, &rest);
+        view.set_aside.set(rest);
+    }
+    Ok(sent)
+}
+
+/// The person has read the changes kept aside and lets them go.
+pub fn discard_set_aside(view: SyncView) {
+    LocalStorage::delete(SET_ASIDE_KEY);
+    view.set_aside.set(Vec::new());
 }
 
 async fn open_replica(token: String, session: &SessionInfo, fresh: bool) -> Result<(), StoreError> {
@@ -271,6 +330,8 @@ pub async fn sign_in(view: SyncView, token: &str) -> Result<(), SignInError> {
     if let Some(()) = with_engine(|e| e.replica.observe_server_time(session.server_ms, now_ms())) {
         view.session.set(Some(session));
     }
+    // A device signed out earlier syncs again under its new sign-in.
+    view.phase.set(Phase::Idle);
     view.refresh();
     sync_now(view);
     Ok(())
@@ -346,7 +407,7 @@ pub fn sync_now(view: SyncView) {
                 true
             }
             Err(Failure::Revoked) => {
-                view.phase.set(Phase::Revoked);
+                forget_school(view).await;
                 false
             }
             Err(Failure::Busy) => {

@@ -3,6 +3,7 @@
 //! or an illness absence opens and the return-to-class certificate that closes them, and
 //! the school's daily status built from all of them.
 
+pub mod form;
 pub mod roster;
 pub mod status;
 pub mod temperature;

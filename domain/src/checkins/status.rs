@@ -237,6 +237,8 @@ pub struct Case {
     pub opened: NaiveDate,
     pub symptoms: BTreeSet<Symptom>,
     pub highest: Option<Temperature>,
+    /// Every fever reading of the case, present or sent home, in order.
+    pub readings: Vec<(NaiveDate, Session, Temperature)>,
     /// The certificate's date and issuer, once recorded.
     pub closed: Option<(NaiveDate, Name)>,
 }
@@ -253,20 +255,20 @@ pub fn cases<'a>(
     entries: impl IntoIterator<Item = Entry<'a>>,
 ) -> Vec<Case> {
     // Per student: the days something was wrong, with what.
-    type Signs = (ClassId, BTreeSet<Symptom>, Option<Temperature>);
+    type Signs = (ClassId, BTreeSet<Symptom>, Vec<(Session, Temperature)>);
     let mut events: BTreeMap<StudentId, BTreeMap<NaiveDate, Signs>> = BTreeMap::new();
-    for ((class, date, _), report) in standing {
+    for ((class, date, session), report) in standing {
         let mut note =
             |student: &StudentId, symptoms: &[Symptom], temperature: Option<Temperature>| {
                 let day = events
                     .entry(student.clone())
                     .or_default()
                     .entry(*date)
-                    .or_insert_with(|| (class.clone(), BTreeSet::new(), None));
+                    .or_insert_with(|| (class.clone(), BTreeSet::new(), Vec::new()));
                 day.1.extend(symptoms.iter().copied());
-                if temperature.is_some() {
+                if let Some(temperature) = temperature {
                     day.1.insert(Symptom::Fever);
-                    day.2 = day.2.max(temperature);
+                    day.2.push((*session, temperature));
                 }
             };
         for absence in &report.check.absences {
@@ -307,7 +309,7 @@ pub fn cases<'a>(
                 .map(|(d, issuer)| (*d, (*issuer).clone()))
         };
         let mut open: Option<(Case, NaiveDate)> = None;
-        for (date, (class, symptoms, highest)) in days {
+        for (date, (class, symptoms, readings)) in days {
             if let Some((mut case, last)) = open.take() {
                 match closing(last, Some(date)) {
                     Some(closed) => {
@@ -325,13 +327,17 @@ pub fn cases<'a>(
                         opened: date,
                         symptoms: BTreeSet::new(),
                         highest: None,
+                        readings: Vec::new(),
                         closed: None,
                     },
                     date,
                 )
             });
             case.symptoms.extend(symptoms);
-            case.highest = case.highest.max(highest);
+            for (session, temperature) in readings {
+                case.highest = case.highest.max(Some(temperature));
+                case.readings.push((date, session, temperature));
+            }
             *last = date;
         }
         if let Some((mut case, last)) = open {

@@ -18,7 +18,9 @@ pub enum OpInvalid {
     WrongStream { stream: String },
     #[error("present + absent is over {max}")]
     HeadcountTooLarge { max: u16 },
-    #[error("more students with fever than present")]
+    /// The name is kept for refusals already stored on devices: a fever may be a student's
+    /// who was then sent home, so the bound is everyone checked.
+    #[error("more students with fever than students checked")]
     FeverOverPresent,
     #[error("the absences listed don't match the number absent, or name a student twice")]
     AbsencesMismatch,
@@ -67,12 +69,13 @@ pub struct SessionCheck {
     pub session: Session,
     pub present: u16,
     pub absent: u16,
-    /// Students at or above 37.3 °C.
+    /// Students at or above 37.3 °C, including any sent home after their reading.
     pub fever: u16,
     /// Who is absent and why; when given, one entry per absent student.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub absences: Vec<Absence>,
-    /// Temperatures taken; every fever among them counts in `fever`.
+    /// Temperatures taken, of students present or sent home after the reading (evidence the
+    /// doctor needs); every fever among them counts in `fever`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub readings: Vec<Reading>,
 }
@@ -191,7 +194,7 @@ impl Payload {
                 if total > u32::from(MAX_HEADCOUNT) {
                     return Err(OpInvalid::HeadcountTooLarge { max: MAX_HEADCOUNT });
                 }
-                if check.fever > check.present {
+                if u32::from(check.fever) > total {
                     return Err(OpInvalid::FeverOverPresent);
                 }
                 if check.absences.len() > MAX_ENTRIES || check.readings.len() > MAX_ENTRIES {
@@ -300,7 +303,13 @@ mod tests {
             check("g3c2", 40, 1).validate(&Stream::Supplies),
             Err(OpInvalid::WrongStream { .. })
         ));
-        assert!(check("g3c2", 4, 5).validate(&g3).is_err());
+        // Fevers may include children sent home after their reading, but not more than
+        // everyone checked.
+        assert_eq!(check("g3c2", 4, 6).validate(&g3), Ok(()));
+        assert_eq!(
+            check("g3c2", 4, 7).validate(&g3),
+            Err(OpInvalid::FeverOverPresent)
+        );
         assert!(check("g3c2", 1999, 0).validate(&g3).is_err());
     }
 

@@ -171,6 +171,21 @@ impl Replica {
             .collect()
     }
 
+    /// The changes the Worker has not acked, with their streams, oldest first per stream: what
+    /// a device that is signed out must keep aside rather than delete.
+    pub fn unsynced(&self) -> Vec<(Stream, OpDraft)> {
+        self.outbox
+            .iter()
+            .flat_map(|(stream, o)| {
+                o.sealed
+                    .iter()
+                    .flat_map(|(_, drafts)| drafts.iter())
+                    .chain(o.pending.iter())
+                    .map(|d| (*stream, d.clone()))
+            })
+            .collect()
+    }
+
     pub fn pending_count(&self) -> usize {
         self.outbox
             .values()
@@ -537,6 +552,16 @@ mod tests {
             .unwrap();
         assert_eq!(r.next_push(Stream::Notices).unwrap(), first);
         assert_eq!(r.pending_count(), 3);
+        // What a signed-out device keeps aside: the sealed segment and what waits behind it.
+        let aside: Vec<Payload> = r.unsynced().into_iter().map(|(_, d)| d.payload).collect();
+        assert_eq!(
+            aside,
+            vec![
+                set("n-1", "A", vec![]),
+                set("n-1", "B", vec![]),
+                set("n-2", "C", vec![])
+            ]
+        );
         r.on_ack(
             &PushAck {
                 protocol: PROTOCOL_VERSION,
@@ -559,6 +584,7 @@ mod tests {
         let second = r.next_push(Stream::Notices).unwrap();
         assert_eq!(second.seq.get(), 2);
         assert_eq!(second.ops.len(), 1);
+        assert_eq!(r.unsynced().len(), 1);
     }
 
     #[test]
