@@ -7,6 +7,10 @@ import net from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { startWorker, SETUP_CODE } from './harness.mjs';
 
+// The day the ops are about: today in UTC, never after the school's day (the Worker refuses
+// records dated after the day they were written).
+const TODAY = new Date().toISOString().slice(0, 10);
+
 const ADMIN = 'demo-admin-5-token-for-local-use-only'; // 周校长, s6
 const LIHONG = 'demo-teacher-0-token-for-local-use-only'; // 李红, s1, g1c1
 const dayOf = (ms) => Number(new Date(ms).toISOString().slice(0, 10).replaceAll('-', ''));
@@ -60,7 +64,7 @@ function updateOf({ revision, name, classes, staff }) {
 }
 
 function checkOf(klass, session = 'morning') {
-  return { type: 'session_check', class: klass, date: '2026-11-23', session, present: 40, absent: 2, fever: 1 };
+  return { type: 'session_check', class: klass, date: TODAY, session, present: 40, absent: 2, fever: 1 };
 }
 
 /** Asserts an API error: status, code, a message, and the API's security headers. */

@@ -6,6 +6,10 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorker, deviceGrant } from './harness.mjs';
 
+// The day the ops are about: today in UTC, never after the school's day (the Worker refuses
+// records dated after the day they were written).
+const TODAY = new Date().toISOString().slice(0, 10);
+
 const ROLES = ['admin', 'health', 'logistics', 'teacher'];
 
 // One fresh device per role, each acting for the demo person of that role. The teacher is
@@ -64,12 +68,12 @@ const WRITES = [
   },
   {
     op: 'return-to-class certificate (g1c1)', stream: 'health',
-    make: (role) => ({ type: 'certificate', student: `g1c1-${role}9`, class: 'g1c1', date: '2026-11-23', issuer: '城关镇卫生院' }),
+    make: (role) => ({ type: 'certificate', student: `g1c1-${role}9`, class: 'g1c1', date: TODAY, issuer: '城关镇卫生院' }),
     may: { admin: Y, health: Y, logistics: N, teacher: N },
   },
   {
     op: 'own staff health report', stream: 'health',
-    make: () => ({ type: 'staff_health', date: '2026-11-23', temperature: 365 }),
+    make: () => ({ type: 'staff_health', date: TODAY, temperature: 365 }),
     // Everyone reports their own health, into a stream only the office and the doctor read.
     may: { admin: Y, health: Y, logistics: Y, teacher: Y },
   },
@@ -127,7 +131,7 @@ const ADMIN_ENDPOINTS = [
 ];
 
 function checkOf(klass) {
-  return { type: 'session_check', class: klass, date: '2026-11-23', session: 'morning', present: 40, absent: 2, fever: 1 };
+  return { type: 'session_check', class: klass, date: TODAY, session: 'morning', present: 40, absent: 2, fever: 1 };
 }
 
 /** A pulled or pushed op, as one comparable line. */

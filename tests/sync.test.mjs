@@ -15,7 +15,8 @@ const otherSchool = deviceGrant({ device: 'phone-other', name: '别校', role: '
 function check(klass, session, hlc) {
   return {
     hlc: [hlc, 0],
-    payload: { type: 'session_check', class: klass, date: '2026-11-23', session, present: 40, absent: 2, fever: 1 },
+    // Today's date in UTC: never after the school's (UTC+8) date, so never "in the future".
+    payload: { type: 'session_check', class: klass, date: new Date(hlc).toISOString().slice(0, 10), session, present: 40, absent: 2, fever: 1 },
   };
 }
 
@@ -133,6 +134,25 @@ describe('sync API', () => {
     const supAck = await supplies.json();
     assert.equal(supAck.accepted, 0);
     assert.equal(supAck.rejected[0].reason.code, 'forbidden');
+  });
+
+  test('a check dated in 2030, or more than a year back, is refused with the reason; today\'s is kept', async () => {
+    const now = Date.now();
+    const dated = (date, session, hlc) => ({ hlc: [hlc, 0], payload: { ...check('g1c1', session, hlc).payload, date } });
+    const lastYear = new Date(now - 400 * 86_400_000).toISOString().slice(0, 10);
+    const body = {
+      protocol: 1, stream: 'health', seq: 40,
+      ops: [dated('2030-01-01', 'morning', now), dated(lastYear, 'noon', now + 1), check('g1c1', 'morning', now + 2)],
+    };
+    const res = await post('/api/v1/sync/push', teacher.token, body);
+    assert.equal(res.status, 200);
+    const ack = await res.json();
+    assert.equal(ack.accepted, 1);
+    assert.deepEqual(ack.rejected.map((r) => [r.k, r.reason.code, r.reason.problem?.kind]),
+      [[0, 'invalid', 'date_out_of_range'], [1, 'invalid', 'date_out_of_range']]);
+    // A retry is judged the same way: the verdict follows the op's clock, not the arrival.
+    const again = await (await post('/api/v1/sync/push', teacher.token, body)).json();
+    assert.deepEqual({ ...again, server_ms: 0 }, { ...ack, server_ms: 0 });
   });
 
   test('a segment stamped far ahead of the server clock is refused unstored, with the server time', async () => {

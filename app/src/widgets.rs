@@ -60,6 +60,7 @@ pub fn invalid_text(i18n: I18nContext<Locale>, problem: &OpInvalid) -> &'static 
         OpInvalid::QuantityOutOfRange { .. } => t_string!(i18n, invalid.quantity),
         OpInvalid::ValueTooLarge { .. } | OpInvalid::Text { .. } => t_string!(i18n, invalid.text),
         OpInvalid::Unreadable { .. } => t_string!(i18n, invalid.unreadable),
+        OpInvalid::DateOutOfRange { .. } => t_string!(i18n, invalid.date),
     }
 }
 

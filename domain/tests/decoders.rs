@@ -69,8 +69,8 @@ fn judge(endpoint: &str, bytes: &[u8]) -> bool {
     match endpoint {
         "push" => match decode_versioned::<PushRequest>(bytes, MAX_BODY_BYTES) {
             Ok(req) => {
-                let _ = accept_push(&teacher, req.clone(), NOW);
-                let _ = accept_push(&admin, req, NOW);
+                let _ = accept_push(&teacher, req.clone(), school.timezone, NOW);
+                let _ = accept_push(&admin, req, school.timezone, NOW);
                 true
             }
             Err(e) => {

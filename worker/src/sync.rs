@@ -70,7 +70,12 @@ pub async fn push(mut req: Request, env: &Env) -> Result<Response> {
         Ok(both) => both,
         Err(r) => return refused(r),
     };
-    let segment = match server::accept_push(&caller.grant, body, caller.school.now_ms) {
+    let segment = match server::accept_push(
+        &caller.grant,
+        body,
+        caller.directory.timezone,
+        caller.school.now_ms,
+    ) {
         Ok(segment) => segment,
         Err(r) => return refused(r),
     };

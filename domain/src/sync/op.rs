@@ -7,6 +7,7 @@ use thiserror::Error;
 use super::hlc::Hlc;
 use super::ids::{ClassId, OpId, Stream};
 use crate::checkins::{Absence, MAX_ENTRIES, Reading, ReturnCertificate, StaffHealth, Student};
+use crate::school::SchoolTimeZone;
 use crate::text::{Name, TextError, bounded};
 
 /// Why an operation's content was refused. Structured, so the app can say it in the
@@ -36,6 +37,10 @@ pub enum OpInvalid {
     ValueTooLarge { max: usize },
     #[error("{problem}")]
     Text { problem: String },
+    /// A dated record (a check, a certificate, a staff report) dated after the day it was
+    /// written, or more than [`MAX_BACKDATE_DAYS`] before it.
+    #[error("the date {date} is after the day it was written or more than a year before it")]
+    DateOutOfRange { date: NaiveDate },
     /// The Worker could not read the change at all (a whole segment refused as malformed).
     #[error("the server could not read this change: {detail}")]
     Unreadable { detail: String },
@@ -150,6 +155,9 @@ pub enum Payload {
     Certificate(ReturnCertificate),
 }
 
+/// How far back a dated record may be written: a school year, for late corrections.
+pub const MAX_BACKDATE_DAYS: i64 = 366;
+
 /// Limits that keep one op small enough for many to fit in a segment.
 pub const MAX_HEADCOUNT: u16 = 2_000;
 pub const MAX_DELTA: i32 = 1_000_000;
@@ -178,6 +186,32 @@ impl Payload {
             Payload::Certificate(cert) => Some(&cert.class),
             Payload::StockMovement(_) | Payload::SetField(_) | Payload::StaffHealth(_) => None,
         }
+    }
+
+    /// The school day a record is about, for the kinds that have one.
+    pub fn date(&self) -> Option<NaiveDate> {
+        match self {
+            Payload::SessionCheck(check) => Some(check.date),
+            Payload::Certificate(cert) => Some(cert.date),
+            Payload::StaffHealth(report) => Some(report.date),
+            Payload::StockMovement(_) | Payload::SetField(_) | Payload::Student(_) => None,
+        }
+    }
+
+    /// Checks a record's date against the school day it was written on (its clock's wall
+    /// time, in the school's zone): never later, and at most a school year earlier. Judged
+    /// by the op's own clock, not by when it arrives, so a retried segment gets the same
+    /// verdict.
+    pub fn validate_date(&self, tz: SchoolTimeZone, written_ms: u64) -> Result<(), OpInvalid> {
+        let Some(date) = self.date() else {
+            return Ok(());
+        };
+        let today = tz.date_at_ms(written_ms);
+        let earliest = today - chrono::Duration::days(MAX_BACKDATE_DAYS);
+        if date > today || date < earliest {
+            return Err(OpInvalid::DateOutOfRange { date });
+        }
+        Ok(())
     }
 
     /// Checks the content and that it belongs in `stream`.
@@ -311,6 +345,30 @@ mod tests {
             Err(OpInvalid::FeverOverPresent)
         );
         assert!(check("g3c2", 1999, 0).validate(&g3).is_err());
+    }
+
+    #[test]
+    fn a_record_is_dated_on_or_before_the_day_it_was_written() {
+        let tz = SchoolTimeZone::default();
+        // 2026-11-23 08:00 in Shanghai.
+        let written = 1_795_392_000_000;
+        assert_eq!(tz.date_at_ms(written).to_string(), "2026-11-23");
+        assert_eq!(check("g3c2", 40, 1).validate_date(tz, written), Ok(()));
+        let mut ahead = check("g3c2", 40, 1);
+        if let Payload::SessionCheck(c) = &mut ahead {
+            c.date = NaiveDate::from_ymd_opt(2030, 1, 1).unwrap();
+        }
+        assert!(matches!(
+            ahead.validate_date(tz, written),
+            Err(OpInvalid::DateOutOfRange { .. })
+        ));
+        // The next morning it is fine: the verdict follows the writer's clock.
+        assert!(ahead.validate_date(tz, 1_893_456_000_000).is_ok());
+        let mut old = check("g3c2", 40, 1);
+        if let Payload::SessionCheck(c) = &mut old {
+            c.date = NaiveDate::from_ymd_opt(2025, 11, 21).unwrap();
+        }
+        assert!(old.validate_date(tz, written).is_err());
     }
 
     #[test]

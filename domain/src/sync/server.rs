@@ -13,7 +13,7 @@ use super::wire::{
     PullResponse, PushAck, PushRequest, Resume,
 };
 use crate::api::{ErrorCode, PROTOCOL_VERSION};
-use crate::school::SchoolProfile;
+use crate::school::{SchoolProfile, SchoolTimeZone};
 use serde::{Deserialize, Serialize};
 
 pub use crate::api::Refused;
@@ -58,6 +58,7 @@ pub fn check_grant(
 pub fn accept_push(
     grant: &DeviceGrant,
     req: PushRequest,
+    tz: SchoolTimeZone,
     now_ms: u64,
 ) -> Result<StoredSegment, Refused> {
     check_protocol(req.protocol)?;
@@ -96,6 +97,7 @@ pub fn accept_push(
         let verdict = draft
             .payload
             .validate(&req.stream)
+            .and_then(|()| draft.payload.validate_date(tz, draft.hlc.wall))
             .map_err(|problem| Rejection::Invalid { problem })
             .and_then(|()| {
                 grant

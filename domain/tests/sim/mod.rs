@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use guardpost_domain::school::SchoolId;
+use guardpost_domain::school::{SchoolId, SchoolTimeZone};
 use guardpost_domain::sync::auth::DeviceGrant;
 use guardpost_domain::sync::segment::{self, Day, StoredSegment};
 use guardpost_domain::sync::server::{self, Listed, PullPager, SegmentMeta};
@@ -210,10 +210,13 @@ pub fn push(
     now: u64,
     rng: &mut Rng,
 ) -> Result<PushAck, Failure> {
-    let seg = server::accept_push(grant, req, now).map_err(|r| match r.server_ms {
-        Some(server_ms) => Failure::ClockAhead(server_ms),
-        None => Failure::Status(r.code.status()),
-    })?;
+    let seg =
+        server::accept_push(grant, req, SchoolTimeZone::default(), now).map_err(|r| {
+            match r.server_ms {
+                Some(server_ms) => Failure::ClockAhead(server_ms),
+                None => Failure::Status(r.code.status()),
+            }
+        })?;
     let key = segment::key(school, Day::of_ms(now), seg.stream, &seg.device, seg.seq);
     if let Some(stored) = kv
         .get(&key, now)
