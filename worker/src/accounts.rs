@@ -82,7 +82,8 @@ async fn put_grant(
 }
 
 /// The redemption throttle, before a code is looked at: a locked-out address is refused,
-/// and every attempt passes the rate limiter.
+/// right codes included (checking them would let a guesser go on guessing), and every
+/// attempt passes the rate limiter.
 async fn throttled(
     req: &Request,
     env: &Env,

@@ -117,8 +117,9 @@ pub async fn authenticate(req: &Request, env: &Env) -> Result<Caller, Refused> {
     }
 }
 
-/// Failed attempts of one client address at one action, kept in the data centre's cache:
-/// free (no KV writes an attacker could use up) and close to where the attempts arrive.
+/// Failed attempts of one client (an address, or an IPv6 /64: [`throttle::client_key`]) at
+/// one action, kept in the data centre's cache: free (no KV writes an attacker could use up)
+/// and close to where the attempts arrive.
 pub struct Throttle {
     url: Option<String>,
     address: String,
@@ -128,14 +129,14 @@ pub struct Throttle {
 
 impl Throttle {
     pub async fn load(req: &Request, action: &str, policy: Policy) -> Self {
-        // Hashed, so the cache holds no addresses.
         let address = req
             .headers()
             .get("CF-Connecting-IP")
             .ok()
             .flatten()
-            .unwrap_or_else(|| "unknown".to_owned());
-        let digest = Sha256::digest(address.as_bytes());
+            .unwrap_or_default();
+        // Hashed, so the cache and the limiter hold no addresses.
+        let digest = Sha256::digest(throttle::client_key(&address).as_bytes());
         let id: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
         let url = format!("https://throttle.guardpost.invalid/{action}/{id}");
         let attempts = match Cache::default().get(url.as_str(), false).await {

@@ -6,7 +6,7 @@ use worker::Env;
 /// The KV namespace binding that holds every school's data.
 pub const KV_BINDING: &str = "KV";
 /// The rate limiter every invite and setup code redemption passes (`[[ratelimits]]` in
-/// wrangler.toml: ten a minute per client address).
+/// wrangler.toml: `throttle::JOIN_ADMITTED_PER_MINUTE` a minute per client address).
 pub const JOIN_LIMITER: &str = "JOIN_LIMITER";
 /// The static-assets binding that serves Trunk's `dist/`.
 pub const ASSETS_BINDING: &str = "ASSETS";

@@ -11,8 +11,9 @@ use crate::text::Name;
 
 /// Crockford's base 32: no I, L, O or U, so a code read aloud or off paper is typed right.
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-/// Characters in a code: 60 random bits. With redemption throttled per address (see
-/// [`super::throttle`]), guessing one live code takes longer than the universe has.
+/// Characters in a code: 60 random bits. At the most [`super::throttle`] lets one address
+/// try, hitting any of a full school's pending codes would take it about 18 million years
+/// (the arithmetic is in the README, "Security").
 pub const CODE_CHARS: usize = 12;
 /// How long an invite may live, in hours: from one hour to a week.
 pub const MAX_INVITE_HOURS: u16 = 168;
