@@ -1,47 +1,55 @@
 // Guardpost's service worker: keeps the app's own files on the device, so the app starts
-// with no network at all (its data is already in IndexedDB). Only /app/ is touched: the
-// API and the public page always go to the network.
-const CACHE = 'guardpost-app-v1';
+// with no network at all (its data is already in IndexedDB), and at once on a network that
+// stalls. Only /app/ is touched: the API and the public page always go to the network.
+
+// Filled in by scripts/sw-precache.mjs when Trunk builds: every file of the build and a
+// version from their contents. A release therefore changes this file's bytes, which is what
+// makes the browser install it (it checks on navigation, in the background).
+const BUILD = { version: 'unbuilt', files: ['/app/'] };
+const PREFIX = 'guardpost-app-';
+const CACHE = PREFIX + BUILD.version;
+const SCOPE = '/app/';
 const SHELL = '/app/';
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.add(SHELL)).then(() => self.skipWaiting()));
+  // All or nothing: a build kept in part starts as a white page offline, and a failed install
+  // leaves the previous worker and its complete cache in charge. 'no-cache' revalidates, so
+  // the HTTP cache can't hand over an older page, while the hashed files the page has just
+  // loaded cost a 304 rather than a second download.
+  event.waitUntil(
+    caches.open(CACHE)
+      .then((cache) => cache.addAll(BUILD.files.map((url) => new Request(url, { cache: 'no-cache' }))))
+      .then(() => self.skipWaiting()),
+  );
 });
 
 self.addEventListener('activate', (event) => {
-  event.waitUntil(self.clients.claim());
+  event.waitUntil(
+    caches.keys()
+      .then((names) => Promise.all(names
+        .filter((name) => name.startsWith(PREFIX) && name !== CACHE)
+        .map((name) => caches.delete(name))))
+      .then(() => self.clients.claim()),
+  );
 });
 
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  if (request.method !== 'GET' || url.origin !== self.location.origin || !url.pathname.startsWith(SHELL)) {
+  if (request.method !== 'GET' || url.origin !== self.location.origin || !url.pathname.startsWith(SCOPE)) {
     return;
   }
-  if (request.mode === 'navigate') {
-    // Network first, so a new release is picked up at once; the kept page when offline.
-    // Every route of the app is the same page (the router reads the path).
-    event.respondWith(
-      fetch(request)
-        .then((response) => {
-          if (response.ok) {
-            const copy = response.clone();
-            event.waitUntil(caches.open(CACHE).then((cache) => cache.put(SHELL, copy)));
-          }
-          return response;
-        })
-        .catch(() => caches.match(SHELL).then((hit) => hit || Response.error())),
-    );
-    return;
-  }
-  // Trunk names its files by content hash: a kept copy is never stale.
+  // Every route of the app is the same page (the router reads the path), and that page and
+  // its hashed files change only together with this file: serving the kept page first never
+  // mixes releases, and never waits for a network that may take twenty seconds to fail. A
+  // kept response keeps its headers, so the page runs under the policy it was sent with,
+  // which allows its own inline loader by hash. A path ending in a file name is a file, as
+  // the Worker decides too.
+  const route = request.mode === 'navigate' && !url.pathname.split('/').pop().includes('.');
   event.respondWith(
-    caches.match(request).then((hit) => hit || fetch(request).then((response) => {
-      if (response.ok) {
-        const copy = response.clone();
-        event.waitUntil(caches.open(CACHE).then((cache) => cache.put(request, copy)));
-      }
-      return response;
-    })),
+    caches.open(CACHE)
+      // The files are the same whatever the request's headers, so Vary is beside the point.
+      .then((cache) => cache.match(route ? SHELL : request, { ignoreVary: true }))
+      .then((hit) => hit || fetch(request)),
   );
 });

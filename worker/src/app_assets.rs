@@ -11,9 +11,15 @@ pub fn redirect_to_slash(req: &Request) -> Result<Response> {
     Response::redirect_with_status(url, 301)
 }
 
+/// The service worker's script, whose bytes change with every build of the app.
+const SERVICE_WORKER: &str = "/app/sw.js";
+
 pub async fn serve(req: Request, env: &Env) -> Result<Response> {
     let assets = env.assets(config::ASSETS_BINDING)?;
     let url = req.url()?;
+    if url.path() == SERVICE_WORKER {
+        return always_revalidated(assets.fetch_request(req).await?);
+    }
     let response = if looks_like_file(&url) {
         assets.fetch_request(req).await?
     } else {
@@ -59,6 +65,18 @@ async fn with_html_policy(mut response: Response) -> Result<Response> {
     let html = response.text().await?;
     headers.set("Content-Security-Policy", &security::app_html_policy(&html))?;
     Ok(Response::ok(html)?.with_headers(headers))
+}
+
+/// The service worker decides which release the phone runs, and the browser installs a new
+/// one only when it sees new bytes: a copy kept by an HTTP cache would hold every phone on
+/// the old release. `no-cache` still lets an unchanged script cost a 304.
+fn always_revalidated(response: Response) -> Result<Response> {
+    let headers = Headers::new();
+    for (name, value) in response.headers() {
+        headers.set(&name, &value)?;
+    }
+    headers.set("Cache-Control", "no-cache")?;
+    Ok(response.with_headers(headers))
 }
 
 /// A last path segment with an extension names a file; a miss there is a real 404, not a

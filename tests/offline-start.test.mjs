@@ -1,0 +1,168 @@
+// Starting the app on the networks a teacher has: none at all after a single visit, or one
+// that stalls. Headless Chromium against `wrangler dev`; the stalling network is a TCP proxy
+// in front of it that stops answering, since a browser's offline switch fails requests at
+// once, which is not what a weak signal does.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startWorker, deviceGrant, ROOT } from './harness.mjs';
+import { launchBrowser, phoneContext } from './browser.mjs';
+import { precacheList } from '../scripts/sw-precache.mjs';
+
+const SCHOOL = '城关镇第一中心小学';
+const teacher = deviceGrant({ device: 'phone-lihong', name: '李红', role: 'teacher', classes: ['g1c1'] });
+
+/**
+ * A TCP proxy to 127.0.0.1:`port`. After `stall()` it still accepts connections but forwards
+ * and answers nothing, on new connections and on those the browser keeps alive alike.
+ */
+function stallingProxy(port) {
+  const sockets = new Set();
+  let stalled = false;
+  const track = (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    // A reset from either side is part of the network being bad, not a test failure.
+    socket.on('error', () => {});
+  };
+  const server = createServer((client) => {
+    track(client);
+    if (stalled) return;
+    const upstream = connect(port, '127.0.0.1');
+    track(upstream);
+    client.on('data', (d) => { if (!stalled) upstream.write(d); });
+    upstream.on('data', (d) => { if (!stalled) client.write(d); });
+    client.on('close', () => { if (!stalled) upstream.destroy(); });
+    upstream.on('close', () => { if (!stalled) client.destroy(); });
+  });
+  return new Promise((resolve, reject) => {
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve({
+      url: `http://127.0.0.1:${server.address().port}`,
+      stall() { stalled = true; },
+      close() {
+        for (const socket of sockets) socket.destroy();
+        return new Promise((done) => server.close(() => done()));
+      },
+    }));
+  });
+}
+
+describe('starting the app with no network or a stalling one', () => {
+  let srv;
+  let browser;
+  let proxy;
+  before(async () => {
+    srv = await startWorker({ grants: [teacher] });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await proxy?.close();
+    await srv?.stop();
+  });
+
+  test('the service worker keeps every file of the build, and is never kept stale itself', async () => {
+    const res = await fetch(`${srv.url}/app/sw.js`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('cache-control'), 'no-cache');
+    const build = JSON.parse((await res.text()).match(/^const BUILD = (.*);$/m)[1]);
+    assert.match(build.version, /^[0-9a-f]{16}$/);
+    // Everything the page loads, and what the browser reads for an installed app.
+    const html = await (await fetch(`${srv.url}/app/`)).text();
+    const loaded = [...html.matchAll(/(?:href|src)="(\/app\/[^"]+)"/g)].map((m) => m[1]);
+    assert.ok(loaded.some((u) => u.endsWith('.wasm')) && loaded.some((u) => u.endsWith('.js')), html);
+    for (const url of ['/app/', ...loaded, '/app/public/icon.svg', '/app/public/manifest.webmanifest']) {
+      assert.ok(build.files.includes(url), `${url} is not kept: ${build.files}`);
+    }
+    assert.ok(!build.files.includes('/app/sw.js') && !build.files.includes('/app/index.html'));
+    for (const url of build.files) {
+      assert.equal((await fetch(srv.url + url)).status, 200, url);
+    }
+
+    // Another build, here the icon changed, is another version and so another cache.
+    const copy = await mkdtemp(join(tmpdir(), 'guardpost-build-'));
+    try {
+      await cp(join(ROOT, 'dist', 'app'), copy, { recursive: true });
+      assert.deepEqual(await precacheList(copy, '/app/'), build);
+      const icon = join(copy, 'public', 'icon.svg');
+      await writeFile(icon, `${await readFile(icon, 'utf8')}\n`);
+      const changed = await precacheList(copy, '/app/');
+      assert.deepEqual(changed.files, build.files);
+      assert.notEqual(changed.version, build.version);
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
+  });
+
+  test('one visit online is enough to start with no network, and the app syncs again when it returns', async () => {
+    const context = await phoneContext(browser, 'en-US');
+    const page = await context.newPage();
+    // A release before this one left its cache on the phone: the new one replaces it.
+    await page.goto(`${srv.url}/`);
+    await page.evaluate(() => caches.open('guardpost-app-v1').then((c) => c.put('/app/', new Response('old'))));
+
+    // The teacher's one visit: she signs the phone in, and the class list arrives.
+    await page.goto(`${srv.url}/app/join`);
+    await page.getByLabel('Invite code').fill(teacher.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Check-ins', level: 1 }).waitFor();
+    await page.getByTestId('sync-status').getByText('All changes synced').waitFor();
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    // Control is claimed once the older caches are gone.
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    const version = JSON.parse((await (await fetch(`${srv.url}/app/sw.js`)).text())
+      .match(/^const BUILD = (.*);$/m)[1]).version;
+    assert.deepEqual(await page.evaluate(() => caches.keys()), [`guardpost-app-${version}`]);
+
+    // No signal, and the phone reloads the app.
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Check-ins', level: 1 }).waitFor();
+    await page.locator('li[data-student="张小明"]').waitFor();
+    await page.getByTestId('school-name').getByText(SCHOOL).waitFor();
+    await page.getByTestId('sync-status').getByText('Offline').waitFor();
+    // And she works in it: one student is off sick.
+    await page.locator('li[data-student="张小明"]').getByRole('button', { name: 'Absent' }).click();
+    await page.getByRole('button', { name: 'Save the check' }).click();
+    await page.getByText('Saved on this device').waitFor();
+    // Another route, typed or from a bookmark, is the same kept app.
+    await page.goto(`${srv.url}/app/`);
+    await page.getByTestId('sync-status').getByText('Waiting to sync: 1').waitFor();
+
+    // The signal returns: the same app, with no reload, reaches the Worker again.
+    await context.setOffline(false);
+    await page.getByTestId('sync-status').getByText('All changes synced').waitFor();
+    await page.getByTestId('sync-status').getByText('Online').waitFor();
+    await page.goto(`${srv.url}/app/sync`);
+    assert.equal(await page.getByTestId('pending-count').textContent(), '0');
+    await context.close();
+  });
+
+  test('on a network that stalls, a kept app shows itself within 2 s', async (t) => {
+    proxy = await stallingProxy(srv.port);
+    const context = await phoneContext(browser, 'en-US');
+    const page = await context.newPage();
+    await page.goto(`${proxy.url}/app/`);
+    await page.getByTestId('school-name').getByText(SCHOOL).waitFor();
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    // Opened again online under the service worker, as on any later day: whatever the worker
+    // keeps lazily is kept by now, so only how it answers a page is tested below.
+    await page.reload();
+    await page.getByTestId('school-name').getByText(SCHOOL).waitFor();
+
+    proxy.stall();
+    const started = Date.now();
+    await page.reload({ waitUntil: 'commit', timeout: 2000 });
+    await page.getByTestId('school-name').getByText(SCHOOL)
+      .waitFor({ timeout: Math.max(1, 2000 - (Date.now() - started)) });
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed < 2000, `the app took ${elapsed} ms to show`);
+    t.diagnostic(`shown ${elapsed} ms after the reload began`);
+    assert.ok(await page.getByRole('navigation').getByRole('link', { name: 'Check-ins' }).isVisible());
+    await context.close();
+  });
+});
