@@ -112,7 +112,7 @@ pub fn demo_roster() -> Result<KvEntry, String> {
         seq: Seq::FIRST,
         ops: drafts,
     };
-    let stored = accept_push(&admin.grant, request, at).map_err(|r| r.message)?;
+    let stored = accept_push(&admin.grant, request, school.timezone, at).map_err(|r| r.message)?;
     Ok(KvEntry {
         key: segment::key(
             &school.id,

@@ -5,6 +5,10 @@ use guardpost_domain::api::{ApiError, ErrorCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+/// How long a call may take, answer included: a 20,000-record first pull is about 100 KB on
+/// the wire, some 15 s on a slow 2G link.
+const TIMEOUT_MS: u32 = 30_000;
+
 /// How a call failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallError {
@@ -60,7 +64,12 @@ pub async fn call<B: Serialize, T: DeserializeOwned>(
     token: Option<&str>,
     body: Option<&B>,
 ) -> Result<T, CallError> {
-    let mut builder = RequestBuilder::new(path).method(method);
+    // A stalled network must end in "unreachable", so sync backs off and retries and the
+    // person sees that it is waiting, rather than hang until the browser gives up.
+    let timeout = web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS);
+    let mut builder = RequestBuilder::new(path)
+        .method(method)
+        .abort_signal(Some(&timeout));
     if let Some(token) = token {
         builder = builder.header("Authorization", &format!("Bearer {token}"));
     }
