@@ -5,7 +5,7 @@
 dev:
 	@scripts/dev.sh
 
-## Set everything up and run every check; ends with "N passed, N failed".
+## Set everything up and run every check; ends with "N passed, N failed, N skipped, N cancelled".
 test:
 	@scripts/test.sh
 

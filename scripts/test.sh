@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Sets everything up and runs every check. Ends with one line: "N passed, N failed".
-# Each cargo test and node test counts as one; fmt, clippy, the build and the deploy dry run
-# count as one each.
+# Sets everything up and runs every check. Ends with one line:
+# "N passed, N failed, N skipped, N cancelled". Each cargo test and node test counts as one;
+# fmt, clippy, the build and the deploy dry run count as one each. A skipped (or ignored) or
+# cancelled test fails the run: a proof that didn't run proves nothing.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 passed=0
 failed=0
+skipped=0
+cancelled=0
 failures=()
 out="$ROOT/target/test-logs"
 mkdir -p "$out"
@@ -23,17 +26,21 @@ check() { # name, command...: a single pass/fail step
 }
 
 count_cargo() { # log file: add the "test result:" lines up
-  local p f
+  local p f i
   p=$(grep -E '^test result:' "$1" | sed -E 's/.* ([0-9]+) passed.*/\1/' | awk '{s+=$1} END {print s+0}')
   f=$(grep -E '^test result:' "$1" | sed -E 's/.* ([0-9]+) failed.*/\1/' | awk '{s+=$1} END {print s+0}')
-  passed=$((passed + p)); failed=$((failed + f))
+  i=$(grep -E '^test result:' "$1" | sed -E 's/.* ([0-9]+) ignored.*/\1/' | awk '{s+=$1} END {print s+0}')
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + i))
 }
 
 count_node() { # log file: node's test runner summary
-  local p f
+  local p f s t c
   p=$(grep -E '^# pass [0-9]+' "$1" | awk '{s+=$3} END {print s+0}')
   f=$(grep -E '^# fail [0-9]+' "$1" | awk '{s+=$3} END {print s+0}')
-  passed=$((passed + p)); failed=$((failed + f))
+  s=$(grep -E '^# skipped [0-9]+' "$1" | awk '{s+=$3} END {print s+0}')
+  t=$(grep -E '^# todo [0-9]+' "$1" | awk '{s+=$3} END {print s+0}')
+  c=$(grep -E '^# cancelled [0-9]+' "$1" | awk '{s+=$3} END {print s+0}')
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s + t)); cancelled=$((cancelled + c))
 }
 
 "$ROOT/scripts/bootstrap.sh" --browser
@@ -63,5 +70,10 @@ grep -qE '^# pass' "$out/node.tap" || { failed=$((failed + 1)); failures+=("node
 if ((failed > 0)); then
   echo "failed steps or tests: ${failures[*]:-see the output above}" >&2
 fi
-echo "$passed passed, $failed failed"
-((failed == 0))
+if ((skipped + cancelled > 0)); then
+  echo "skipped or cancelled tests (each fails the run):" >&2
+  grep -E '# SKIP|# TODO|^ *not ok .*cancel' "$out/node.tap" >&2 || true
+  grep -E '\.\.\. ignored' "$out/cargo-test.log" >&2 || true
+fi
+echo "$passed passed, $failed failed, $skipped skipped, $cancelled cancelled"
+((failed == 0 && skipped == 0 && cancelled == 0))
