@@ -146,6 +146,36 @@ describe('offline-first check-ins', () => {
     await context.close();
   });
 
+  test('a backlog is pushed gzipped, and the Worker takes it', async () => {
+    const context = await phoneContext(browser, 'en-US');
+    const page = await context.newPage();
+    await signIn(page, teacher.token);
+    await page.getByTestId('sync-status').getByText('All changes synced').waitFor();
+    // Offline, the class list of thirty students is imported: one push of several KB later.
+    await context.setOffline(true);
+    const rows = ['学号,姓名'];
+    for (let i = 0; i < 30; i++) rows.push(`20269${String(i).padStart(2, '0')},学生${i}`);
+    await page.goto(`${srv.url}/app/roster`);
+    await page.getByLabel('CSV file').setInputFiles({ name: 'class.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+    await page.getByTestId('sync-status').getByText('Waiting to sync: 30').waitFor();
+    const pushes = [];
+    // Only the pushes that reached the Worker: the one that failed as the signal came back
+    // doesn't count.
+    page.on('requestfinished', (req) => {
+      if (req.url().endsWith('/api/v1/sync/push')) pushes.push({ encoding: req.headers()['content-encoding'], body: req.postDataBuffer() });
+    });
+    await context.setOffline(false);
+    await page.getByTestId('sync-status').getByText('All changes synced').waitFor({ timeout: 30_000 });
+    // Bodies over 1 KB go gzipped; small ones plain.
+    const big = pushes.filter((p) => p.encoding === 'gzip');
+    assert.ok(big.length >= 1, `a gzipped push: ${pushes.map((p) => `${p.encoding} ${p.body.length}`)}`);
+    for (const push of big) assert.deepEqual([...push.body.subarray(0, 2)], [0x1f, 0x8b], 'the body is gzip');
+    for (const push of pushes.filter((p) => p.encoding !== 'gzip')) {
+      assert.ok(push.body.length <= 1024, `a ${push.body.length}-byte push went plain`);
+    }
+    await context.close();
+  });
+
   test('a wrong device code is explained', async () => {
     const context = await phoneContext(browser, 'en-US');
     const page = await context.newPage();
