@@ -1,46 +1,50 @@
-//! Proof of convergence: a deterministic simulation of several devices syncing through an
-//! eventually consistent KV, with offline windows, lost acks, reordering and clock skew.
-//! After the network heals and two more sync rounds, every device holds exactly the ops it
-//! may see — none lost, none doubled — and the same projections.
+//! Proof of convergence: a deterministic simulation of a school's devices (every role, random
+//! classes, every kind of op) syncing through an eventually consistent KV, with offline
+//! windows, lost requests and answers, latency on every call, shuffled delivery, clock skew
+//! and midnight crossings. After the network heals and two more sync rounds, every device
+//! holds exactly the ops it may see (judged by a model of the rules written here, not by the
+//! Worker's own functions), none lost or doubled; its projections equal a reference fold of
+//! those ops, which gives the same result in every order; every change made is stored or
+//! refused for the reason the rules give.
 
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::NaiveDate;
-use guardpost_domain::school::{Role, SchoolId, StaffId};
-use guardpost_domain::sync::auth::Actor;
-use guardpost_domain::sync::auth::DeviceGrant;
-use guardpost_domain::sync::op::{MovementReason, Session, SessionCheck, SetField, StockMovement};
-use guardpost_domain::sync::replica::{Replica, documents, stock_on_hand};
-use guardpost_domain::sync::segment::Day;
-use guardpost_domain::sync::{ClassId, DeviceId, Op, OpId, Payload, Stream};
+use chrono::{Duration, NaiveDate};
+use guardpost_domain::checkins::{
+    ReturnCertificate, StaffHealth, Student, StudentId, StudentNumber, Temperature,
+};
+use guardpost_domain::school::{Role, SchoolId, SchoolTimeZone, StaffId};
+use guardpost_domain::sync::auth::{Actor, DeviceGrant};
+use guardpost_domain::sync::op::{
+    MovementReason, OpInvalid, Session, SessionCheck, SetField, StockMovement,
+};
+use guardpost_domain::sync::replica::{Replica, VISIBILITY_MARGIN_MS, documents, stock_on_hand};
+use guardpost_domain::sync::segment::{self, Day, Rejection};
+use guardpost_domain::sync::{ClassId, DeviceId, Hlc, Op, OpId, Payload, Stream};
 use guardpost_domain::text::Name;
 use proptest::prelude::*;
+use proptest::test_runner::TestRunner;
 
 mod sim;
 
 use sim::{Failure, Kv, Rng, pull, push};
 
-struct Device {
-    replica: Replica,
-    grant: DeviceGrant,
-    skew_ms: i64,
-    online: bool,
-    recorded: usize,
-}
-
-struct World {
-    kv: Kv,
-    school: SchoolId,
-    devices: Vec<Device>,
-    now: u64,
-    rng: Rng,
-    /// Percent of requests whose answer is lost (after the server acted, for pushes: a crash
-    /// between the KV write and the ack).
-    loss: u64,
-}
+const CLASSES: [&str; 4] = ["g1c1", "g3c2", "g5c1", "g6c1"];
+/// The fields devices edit concurrently, per stream: few, so that edits collide.
+const FIELDS: [(Stream, &str, &str); 8] = [
+    (Stream::Notices, "n-1", "title"),
+    (Stream::Notices, "n-1", "body"),
+    (Stream::Notices, "n-2", "title"),
+    (Stream::Drills, "d-1", "place"),
+    (Stream::Drills, "d-1", "date"),
+    (Stream::Supplies, "masks", "unit"),
+    (Stream::Supplies, "masks", "minimum"),
+    (Stream::Directory, "s1", "name"),
+];
 
 fn name(s: &str) -> Name {
     Name::parse(s).unwrap()
@@ -50,34 +54,278 @@ fn class(s: &str) -> ClassId {
     ClassId::parse(s).unwrap()
 }
 
-const CLASSES: [&str; 3] = ["g1c1", "g3c2", "g6c1"];
+/// What a device may record, as the person's screens offer it (and, now and then, as a
+/// tampered client might send it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Check,
+    Movement,
+    Field,
+    Student,
+    Certificate,
+    StaffHealth,
+}
+
+const KINDS: [Kind; 6] = [
+    Kind::Check,
+    Kind::Movement,
+    Kind::Field,
+    Kind::Student,
+    Kind::Certificate,
+    Kind::StaffHealth,
+];
+
+/// The kinds each role's screens offer.
+fn offered(role: Role) -> &'static [Kind] {
+    match role {
+        Role::Admin => &KINDS,
+        Role::Health => &[
+            Kind::Check,
+            Kind::Student,
+            Kind::Certificate,
+            Kind::StaffHealth,
+            Kind::Field,
+        ],
+        Role::Logistics => &[Kind::Movement, Kind::Field, Kind::StaffHealth],
+        Role::Teacher => &[Kind::Check, Kind::Student, Kind::StaffHealth],
+    }
+}
+
+/// The model of who may see what, written from README's rules rather than taken from
+/// `auth.rs`: the office sees everything; the doctor everything but supplies; logistics
+/// everything but health; a teacher neither supplies nor health, except the records of
+/// their own classes (checks, students, certificates; not staff reports). A device also
+/// keeps what it wrote itself (its own health report on a stream it does not read).
+fn model_may_see(device: &DeviceId, role: Role, classes: &[ClassId], op: &Op) -> bool {
+    let own_class = |c: &ClassId| classes.contains(c);
+    if op.id.device == *device {
+        return true;
+    }
+    match (role, op.id.stream, &op.payload) {
+        (Role::Admin, _, _) => true,
+        (Role::Health, Stream::Supplies, _) | (Role::Logistics, Stream::Health, _) => false,
+        (Role::Health | Role::Logistics, _, _) => true,
+        (Role::Teacher, Stream::Supplies, _) => false,
+        (Role::Teacher, Stream::Health, Payload::SessionCheck(c)) => own_class(&c.class),
+        (Role::Teacher, Stream::Health, Payload::Student(s)) => own_class(&s.class),
+        (Role::Teacher, Stream::Health, Payload::Certificate(c)) => own_class(&c.class),
+        (Role::Teacher, Stream::Health, _) => false,
+        (Role::Teacher, _, _) => true,
+    }
+}
+
+/// Why the model expects the Worker to refuse an op.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    Date,
+    Forbidden,
+}
+
+/// The model of what the Worker refuses, written from README's rules: a dated record dated
+/// after the school day of its timestamp, or over 366 days before it, is invalid; then
+/// directory entries are no one's to write as ops; checks and students are the class
+/// teacher's, the doctor's and the office's; certificates the doctor's and the office's;
+/// everyone reports their own health; supplies and drills are logistics' and the office's;
+/// notices those plus the doctor's.
+fn model_refusal(
+    role: Role,
+    classes: &[ClassId],
+    stream: Stream,
+    payload: &Payload,
+    hlc: Hlc,
+) -> Option<Refusal> {
+    let date = match payload {
+        Payload::SessionCheck(c) => Some(c.date),
+        Payload::Certificate(c) => Some(c.date),
+        Payload::StaffHealth(h) => Some(h.date),
+        _ => None,
+    };
+    if let Some(date) = date {
+        let written = chrono::DateTime::from_timestamp_millis(hlc.wall as i64)
+            .unwrap()
+            .with_timezone(&chrono_tz::Asia::Shanghai)
+            .date_naive();
+        if date > written || date < written - Duration::days(366) {
+            return Some(Refusal::Date);
+        }
+    }
+    let allowed = match (payload, stream) {
+        (_, Stream::Directory) => false,
+        (Payload::SessionCheck(SessionCheck { class, .. }), _)
+        | (Payload::Student(Student { class, .. }), _) => match role {
+            Role::Admin | Role::Health => true,
+            Role::Teacher => classes.contains(class),
+            Role::Logistics => false,
+        },
+        (Payload::Certificate(_), _) => matches!(role, Role::Admin | Role::Health),
+        (Payload::StaffHealth(_), _) => true,
+        (_, Stream::Supplies | Stream::Drills) => matches!(role, Role::Admin | Role::Logistics),
+        (_, Stream::Notices) => role != Role::Teacher,
+        _ => role == Role::Admin,
+    };
+    (!allowed).then_some(Refusal::Forbidden)
+}
+
+fn refusal_of(reason: &Rejection) -> Option<Refusal> {
+    match reason {
+        Rejection::Invalid {
+            problem: OpInvalid::DateOutOfRange { .. },
+        } => Some(Refusal::Date),
+        Rejection::Forbidden { .. } => Some(Refusal::Forbidden),
+        _ => None,
+    }
+}
+
+/// A field's merged value as the model sees it: the winning write and the conflicting ones.
+type Fields = BTreeMap<(Stream, String, String), (OpId, BTreeSet<OpId>)>;
+
+/// The reference fold of last-writer-wins registers, one op at a time in the order given: a
+/// write is live until a write of the same field names it in `supersedes`, or the same
+/// device writes the field with a later timestamp; the live write with the greatest
+/// (timestamp, device) wins and the other live ones are conflicts. Replacement is for good,
+/// so an op arriving after the one that replaced it is dead on arrival.
+fn model_fields<'a>(ops: impl IntoIterator<Item = &'a Op>) -> Fields {
+    #[derive(Default)]
+    struct Register<'a> {
+        seen: Vec<&'a Op>,
+        replaced: BTreeSet<&'a OpId>,
+        live: Vec<&'a Op>,
+    }
+    let mut registers: BTreeMap<(Stream, String, String), Register<'a>> = BTreeMap::new();
+    for op in ops {
+        let Payload::SetField(set) = &op.payload else {
+            continue;
+        };
+        let reg = registers
+            .entry((op.id.stream, set.doc.clone(), set.field.clone()))
+            .or_default();
+        reg.seen.push(op);
+        reg.replaced.extend(set.supersedes.iter());
+        reg.live.push(op);
+        let (seen, replaced) = (&reg.seen, &reg.replaced);
+        reg.live.retain(|w| {
+            !replaced.contains(&w.id)
+                && !seen
+                    .iter()
+                    .any(|o| o.id.device == w.id.device && o.hlc > w.hlc)
+        });
+    }
+    registers
+        .into_iter()
+        .filter_map(|(key, reg)| {
+            let winner = reg.live.iter().max_by_key(|o| (o.hlc, &o.id.device))?;
+            let conflicts = reg
+                .live
+                .iter()
+                .filter(|o| o.id != winner.id)
+                .map(|o| o.id.clone())
+                .collect();
+            Some((key, (winner.id.clone(), conflicts)))
+        })
+        .collect()
+}
+
+/// The supplies ledger as the model sees it: stock per item is the sum of its movements.
+fn model_stock<'a>(ops: impl IntoIterator<Item = &'a Op>) -> BTreeMap<String, i64> {
+    let mut stock = BTreeMap::new();
+    for op in ops {
+        if let Payload::StockMovement(m) = &op.payload {
+            *stock.entry(m.item.clone()).or_insert(0) += i64::from(m.delta);
+        }
+    }
+    stock
+}
+
+/// What a replica's own projection functions make of its ops, in the model's terms.
+fn replica_fields(ops: &BTreeMap<OpId, Op>) -> Fields {
+    documents(ops)
+        .into_iter()
+        .map(|((stream, doc, field), reg)| {
+            (
+                (stream, doc.to_owned(), field.to_owned()),
+                (
+                    reg.winner.id.clone(),
+                    reg.conflicts.iter().map(|o| o.id.clone()).collect(),
+                ),
+            )
+        })
+        .collect()
+}
+
+struct Device {
+    replica: Replica,
+    grant: DeviceGrant,
+    skew_ms: i64,
+    online: bool,
+    recorded: usize,
+    /// The listing horizon after the last finished pull: it never moves back.
+    since: Day,
+}
+
+/// What a run exercised, summed over runs to show the proof covers what it claims.
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    runs: u64,
+    /// Pushes answered 429: a retry reached KV within a second of the write it repeats.
+    throttled: u64,
+    /// Segments refused whole as stamped ahead of the server's clock, then restamped.
+    clock_ahead: u64,
+    /// Requests or answers lost.
+    lost: u64,
+    /// Pushes retried at once after a lost answer (a tap on "Sync now", an `online` event).
+    quick_retries: u64,
+    /// Pull answers whose segments arrived in another order than listed.
+    reordered: u64,
+    /// Pulls in which the listing horizon would have moved back without `max`.
+    horizon_held: u64,
+    /// Changes refused for their date, and as not the writer's to make.
+    refused_date: u64,
+    refused_forbidden: u64,
+    /// Ops stored, and of them field writes; fields with a conflict left open at the end.
+    stored: u64,
+    field_writes: u64,
+    open_conflicts: u64,
+    /// Field writes that resolved a conflict or replaced a value, naming what they replace.
+    resolutions: u64,
+    kinds: [u64; 6],
+}
+
+struct World {
+    kv: Kv,
+    school: SchoolId,
+    tz: SchoolTimeZone,
+    devices: Vec<Device>,
+    now: u64,
+    rng: Rng,
+    /// Percent of requests lost (for pushes, half before the server acts and half after:
+    /// a crash between the KV write and the ack).
+    loss: u64,
+    tally: Tally,
+}
 
 impl World {
-    fn new(seed: u64, admins: usize, teachers: usize, start_ms: u64) -> Self {
+    fn new(seed: u64, people: &[(Role, Vec<ClassId>)], start_ms: u64) -> Self {
         let mut rng = Rng(seed);
         let school = SchoolId::parse("sim").unwrap();
         let mut devices = Vec::new();
-        for i in 0..admins + teachers {
-            let (role, classes) = if i < admins {
-                (Role::Admin, vec![])
-            } else {
-                (Role::Teacher, vec![class(CLASSES[i % CLASSES.len()])])
-            };
+        for (i, (role, classes)) in people.iter().enumerate() {
             let grant = DeviceGrant {
                 school: school.clone(),
                 device: DeviceId::parse(&format!("device-{i:04}")).unwrap(),
                 staff: StaffId::parse(&format!("s{i}")).unwrap(),
                 name: name(&format!("staff {i}")),
-                role,
-                classes,
+                role: *role,
+                classes: classes.clone(),
                 label: None,
                 created_at_ms: 0,
                 expires_at_ms: u64::MAX,
                 revoked_at_ms: None,
             };
-            // Clocks from 20 minutes slow to 8 minutes fast: some ops land beyond the
-            // server's 5-minute skew guard and must come back as refused, never vanish.
-            let skew_ms = rng.below(28 * 60_000) as i64 - 20 * 60_000;
+            // Clocks from 20 minutes slow to 20 minutes fast. A segment stamped over 5
+            // minutes ahead is refused whole and unstored (422 with the server's time); the
+            // device corrects its clock and restamps it, so it is stored, never refused.
+            let skew_ms = rng.below(40 * 60_000) as i64 - 20 * 60_000;
+            // Nothing is stored before the run starts: the horizon is its first day.
             let since = Day::of_ms(start_ms);
             let replica = Replica::new(
                 grant.device.clone(),
@@ -91,6 +339,7 @@ impl World {
                 skew_ms,
                 online: true,
                 recorded: 0,
+                since,
             });
         }
         Self {
@@ -101,97 +350,206 @@ impl World {
                 Kv::new(120_000, 4)
             },
             school,
+            tz: SchoolTimeZone::default(),
             devices,
             now: start_ms,
             rng,
             loss: 15,
+            tally: Tally::default(),
         }
+    }
+
+    /// A school of one admin, one doctor, one logistics officer and four teachers of random
+    /// classes (now and then none), the last of whom may hold any role.
+    fn random(seed: u64, start_ms: u64) -> Self {
+        let mut rng = Rng(seed ^ 0x5eed);
+        let mut people = vec![
+            (Role::Admin, vec![]),
+            (Role::Health, vec![]),
+            (Role::Logistics, vec![]),
+        ];
+        for i in 0..4 {
+            let role = if i == 3 {
+                [Role::Admin, Role::Health, Role::Logistics, Role::Teacher][rng.below(4) as usize]
+            } else {
+                Role::Teacher
+            };
+            let mut classes = BTreeSet::new();
+            if role == Role::Teacher {
+                let n = if rng.chance(10) { 0 } else { 1 + rng.below(2) };
+                for _ in 0..n {
+                    classes.insert(class(CLASSES[rng.below(4) as usize]));
+                }
+            }
+            people.push((role, classes.into_iter().collect()));
+        }
+        Self::new(seed, &people, start_ms)
     }
 
     fn device_now(&self, d: usize) -> u64 {
         self.now.saturating_add_signed(self.devices[d].skew_ms)
     }
 
-    fn record(&mut self, d: usize) {
+    /// How long one way of a request takes on a school's phones: mostly quick, now and then
+    /// seconds.
+    fn latency(&mut self) -> u64 {
+        if self.rng.chance(10) {
+            1_000 + self.rng.below(4_000)
+        } else {
+            20 + self.rng.below(600)
+        }
+    }
+
+    fn payload(&mut self, d: usize) -> (Stream, Payload) {
+        let role = self.devices[d].grant.role;
+        // Now and then, what the person's screens would not offer: a tampered client.
+        let tampered = self.rng.chance(8);
+        let kind = if tampered {
+            KINDS[self.rng.below(KINDS.len() as u64) as usize]
+        } else if role == Role::Teacher && self.devices[d].grant.classes.is_empty() {
+            // A teacher with no class has only their own health to report.
+            Kind::StaffHealth
+        } else {
+            let kinds = offered(role);
+            kinds[self.rng.below(kinds.len() as u64) as usize]
+        };
         let now = self.device_now(d);
-        let pick = self.rng.below(3);
-        let date = NaiveDate::from_ymd_opt(2026, 11, 23 + (self.rng.below(2) as u32)).unwrap();
-        let dev = &mut self.devices[d];
-        let (stream, payload) = match (dev.grant.role, pick) {
-            (Role::Teacher, _) | (_, 0) => {
-                let class = dev
-                    .grant
-                    .classes
-                    .first()
-                    .cloned()
-                    .unwrap_or_else(|| class(CLASSES[pick as usize]));
-                let present = 30 + (self.rng.below(10) as u16);
-                let check = SessionCheck {
+        let today = self.tz.date_at_ms(self.devices[d].replica.corrected(now));
+        // Mostly today or yesterday; now and then tomorrow or over a year back (refused).
+        let date = match self.rng.below(100) {
+            0 => today + Duration::days(1),
+            1 => today - Duration::days(400),
+            _ => today - Duration::days(self.rng.below(2) as i64),
+        };
+        let own = &self.devices[d].grant.classes;
+        let class = if !own.is_empty() && !tampered {
+            own[self.rng.below(own.len() as u64) as usize].clone()
+        } else {
+            class(CLASSES[self.rng.below(4) as usize])
+        };
+        let number = StudentNumber::parse(&format!("2026{:03}", 1 + self.rng.below(40))).unwrap();
+        match kind {
+            Kind::Check => (
+                Stream::Health,
+                Payload::SessionCheck(SessionCheck {
                     class,
                     date,
                     session: [Session::Morning, Session::Noon, Session::Evening]
                         [self.rng.below(3) as usize],
-                    present,
-                    absent: 2,
-                    fever: (self.rng.below(2) as u16),
+                    present: 30 + self.rng.below(10) as u16,
+                    absent: self.rng.below(3) as u16,
+                    fever: self.rng.below(2) as u16,
                     absences: vec![],
                     readings: vec![],
-                };
-                (Stream::Health, Payload::SessionCheck(check))
-            }
-            (_, 1) => (
+                }),
+            ),
+            Kind::Student => (
+                Stream::Health,
+                Payload::Student(Student::new(
+                    class,
+                    name(&format!("学生 {}", number.as_str())),
+                    number,
+                    self.rng.chance(20),
+                )),
+            ),
+            Kind::Certificate => (
+                Stream::Health,
+                Payload::Certificate(ReturnCertificate {
+                    student: StudentId::of(&class, &number),
+                    class,
+                    date,
+                    issuer: name("城关镇卫生院"),
+                    note: None,
+                }),
+            ),
+            Kind::StaffHealth => (
+                Stream::Health,
+                Payload::StaffHealth(StaffHealth {
+                    date,
+                    temperature: Some(
+                        Temperature::from_tenths(360 + self.rng.below(20) as u16).unwrap(),
+                    ),
+                    symptoms: vec![],
+                }),
+            ),
+            Kind::Movement => (
                 Stream::Supplies,
                 Payload::StockMovement(StockMovement {
                     item: ["masks", "gloves", "alcohol"][self.rng.below(3) as usize].into(),
+                    // Zero is invalid and refused on the device, before the outbox.
                     delta: self.rng.below(200) as i32 - 100,
-                    reason: MovementReason::Issue,
-                    signed_by: name("陈建国"),
+                    reason: [
+                        MovementReason::Receipt,
+                        MovementReason::Issue,
+                        MovementReason::Stocktake,
+                        MovementReason::Expired,
+                    ][self.rng.below(4) as usize],
+                    signed_by: self.devices[d].grant.name.clone(),
                 }),
             ),
-            _ => {
-                // Sometimes resolve what this device sees as a conflict, naming all sides.
-                let docs = documents(&dev.replica.ops);
-                let supersedes: Vec<OpId> = docs
-                    .get(&(Stream::Notices, "n-1", "title"))
-                    .filter(|_| self.rng.chance(50))
-                    .map(|reg| {
-                        std::iter::once(reg.winner)
-                            .chain(reg.conflicts.iter().copied())
-                            .map(|op| op.id.clone())
-                            .take(8)
-                            .collect()
+            Kind::Field => {
+                // The screens offer notices to all but teachers, drills and supplies to
+                // logistics and the office; the directory is edited through its own API.
+                let offered: Vec<_> = FIELDS
+                    .iter()
+                    .filter(|(stream, ..)| {
+                        tampered
+                            || match stream {
+                                Stream::Notices => true,
+                                Stream::Drills | Stream::Supplies => role != Role::Health,
+                                _ => false,
+                            }
                     })
-                    .unwrap_or_default();
+                    .collect();
+                let (stream, doc, field) = *offered[self.rng.below(offered.len() as u64) as usize];
+                // Sometimes resolve what this device sees as a conflict, naming all sides.
+                let supersedes: Vec<OpId> = if self.rng.chance(40) {
+                    documents(&self.devices[d].replica.ops)
+                        .get(&(stream, doc, field))
+                        .map(|reg| {
+                            std::iter::once(reg.winner)
+                                .chain(reg.conflicts.iter().copied())
+                                .map(|op| op.id.clone())
+                                .take(8)
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                } else {
+                    vec![]
+                };
                 (
-                    Stream::Notices,
+                    stream,
                     Payload::SetField(SetField {
-                        doc: "n-1".into(),
-                        field: "title".into(),
-                        value: format!("title {}", self.rng.below(1000)).into(),
+                        doc: doc.into(),
+                        field: field.into(),
+                        value: format!("{d}: {}", self.rng.below(1000)).into(),
                         supersedes,
                     }),
                 )
             }
-        };
-        // A zero movement is invalid and refused locally, before the outbox: not a lost write.
-        if dev.replica.record(stream, payload, now).is_ok() {
-            dev.recorded += 1;
+        }
+    }
+
+    fn record(&mut self, d: usize) {
+        let (stream, payload) = self.payload(d);
+        let now = self.device_now(d);
+        if self.devices[d].replica.record(stream, payload, now).is_ok() {
+            self.devices[d].recorded += 1;
         }
     }
 
     /// One sync of one device: push every stream's next segment, then pull every page.
-    /// Each request takes a second of simulated time.
-    fn sync(&mut self, d: usize, lossy: bool) {
+    /// Returns whether it finished; every request and answer takes its own latency.
+    fn sync(&mut self, d: usize, lossy: bool) -> bool {
         for stream in self.devices[d].replica.streams_to_push() {
             let Some(req) = self.devices[d].replica.next_push(stream) else {
                 continue;
             };
-            self.now += 1_000;
+            self.now += self.latency();
             if !self.devices[d].online || (lossy && self.rng.chance(self.loss / 2)) {
-                return; // never reached the server
+                self.tally.lost += 1;
+                return false; // never reached the server
             }
-            // A crash between the KV write and the ack: the server acted, the device heard
-            // nothing and will retry the same segment.
             let result = push(
                 &mut self.kv,
                 &self.school,
@@ -199,8 +557,11 @@ impl World {
                 req,
                 self.now,
                 &mut self.rng,
-            )
-            .and_then(|ack| {
+            );
+            self.now += self.latency();
+            // A crash between the KV write and the ack: the server acted, the device heard
+            // nothing and will retry the same segment.
+            let result = result.and_then(|ack| {
                 if lossy && self.rng.chance(self.loss / 2) {
                     Err(Failure::Lost)
                 } else {
@@ -212,43 +573,101 @@ impl World {
                     let now = self.device_now(d);
                     self.devices[d].replica.on_ack(&ack, now);
                 }
-                Err(Failure::Lost | Failure::Status(429)) => return,
+                Err(Failure::Lost | Failure::Status(429)) => {
+                    self.tally.lost += 1;
+                    return false;
+                }
                 Err(Failure::ClockAhead(server_ms)) => {
+                    self.tally.clock_ahead += 1;
                     let now = self.device_now(d);
                     self.devices[d]
                         .replica
                         .restamp_sealed(stream, server_ms, now);
-                    return;
+                    return false;
                 }
                 Err(Failure::Status(code)) => panic!("push refused with {code}"),
             }
         }
         loop {
-            self.now += 1_000;
+            self.now += self.latency();
             if !self.devices[d].online || (lossy && self.rng.chance(self.loss)) {
-                return;
+                self.tally.lost += 1;
+                return false;
             }
             let req = self.devices[d].replica.pull_request();
-            let response = pull(&mut self.kv, &self.devices[d].grant, &req, self.now)
+            let mut response = pull(&mut self.kv, &self.devices[d].grant, &req, self.now)
                 .unwrap_or_else(|f| panic!("pull failed: {f:?}"));
-            // Reordering: segments arrive in any order.
-            let mut response = response;
-            let n = response.segments.len() as u64;
-            if n > 1 {
-                let i = self.rng.below(n) as usize;
-                response.segments.swap(0, i);
+            self.now += self.latency();
+            // Segments arrive in any order.
+            let listed: Vec<_> = response
+                .segments
+                .iter()
+                .map(|s| (s.device.clone(), s.stream, s.seq))
+                .collect();
+            for i in (1..response.segments.len()).rev() {
+                let j = self.rng.below(i as u64 + 1) as usize;
+                response.segments.swap(i, j);
             }
+            if response
+                .segments
+                .iter()
+                .map(|s| (s.device.clone(), s.stream, s.seq))
+                .ne(listed)
+            {
+                self.tally.reordered += 1;
+            }
+            let server_ms = response.server_ms;
             let now = self.device_now(d);
             if !self.devices[d].replica.on_pull(response, now) {
-                return;
+                self.check_horizon(d, server_ms);
+                return true;
             }
         }
+    }
+
+    /// After a finished pull: the listing horizon never moves back (a day it settled is not
+    /// listed again), and never passes a stored segment this device lacks (it would never
+    /// be listed again: lost).
+    fn check_horizon(&mut self, d: usize, server_ms: u64) {
+        let dev = &self.devices[d];
+        let since = dev.replica.since;
+        assert!(
+            since >= dev.since,
+            "{}: the listing horizon moved back from {:?} to {since:?}",
+            dev.grant.device,
+            dev.since
+        );
+        if Day::of_ms(server_ms.saturating_sub(VISIBILITY_MARGIN_MS)) < dev.since {
+            self.tally.horizon_held += 1;
+        }
+        for key in self.kv.keys() {
+            let day: u32 = key.split('/').nth(3).unwrap().parse().unwrap();
+            let day = Day::try_from(day).unwrap();
+            let (stream, device, seq) =
+                segment::parse_key(&segment::day_prefix(&self.school, day), key).unwrap();
+            let lacks = dev
+                .replica
+                .cursors
+                .get(&stream)
+                .is_some_and(|c| !c.covers(&device, seq));
+            assert!(
+                !lacks || since <= day,
+                "{}: horizon {since:?} passed {key}, which it lacks",
+                dev.grant.device
+            );
+        }
+        self.devices[d].since = since;
     }
 
     fn run(&mut self, steps: usize) {
         let n = self.devices.len() as u64;
         for _ in 0..steps {
-            self.now += self.rng.below(90_000);
+            // Mostly quiet stretches, sometimes a burst of activity within a second.
+            self.now += if self.rng.chance(30) {
+                self.rng.below(1_000)
+            } else {
+                self.rng.below(90_000)
+            };
             let d = self.rng.below(n) as usize;
             match self.rng.below(10) {
                 0..=4 => {
@@ -256,7 +675,16 @@ impl World {
                         self.record(d);
                     }
                 }
-                5..=8 => self.sync(d, true),
+                5..=8 => {
+                    // After a failure the person may tap "Sync now", or the network's
+                    // return fires `online`, straight away.
+                    let mut tries = 0;
+                    while !self.sync(d, true) && tries < 3 && self.rng.chance(40) {
+                        tries += 1;
+                        self.tally.quick_retries += 1;
+                        self.now += self.rng.below(500);
+                    }
+                }
                 _ => self.devices[d].online = !self.devices[d].online,
             }
         }
@@ -276,7 +704,7 @@ impl World {
                     let before = self.devices[d].replica.pending_count();
                     self.sync(d, false);
                     if self.devices[d].replica.pending_count() == before {
-                        break; // 429: the next round retries
+                        break; // 429 or a restamp: the next round retries
                     }
                 }
                 self.sync(d, false);
@@ -284,7 +712,7 @@ impl World {
         }
     }
 
-    fn check(&self) {
+    fn check(&mut self) {
         // The truth: every op of every stored segment, each id once with one content.
         let mut truth: BTreeMap<OpId, Op> = BTreeMap::new();
         for seg in self.kv.all_segments() {
@@ -295,10 +723,48 @@ impl World {
                 truth.insert(op.id.clone(), op);
             }
         }
-        // Devices that may see the same things must show the same projections.
-        let mut projections: BTreeMap<String, String> = BTreeMap::new();
+        // The reference fold gives the same fields whatever order the ops come in.
+        let mut order: Vec<&Op> = truth.values().collect();
+        let reference = model_fields(order.iter().copied());
+        for _ in 0..3 {
+            for i in (1..order.len()).rev() {
+                let j = self.rng.below(i as u64 + 1) as usize;
+                order.swap(i, j);
+            }
+            assert_eq!(
+                model_fields(order.iter().copied()),
+                reference,
+                "the fold depends on the order"
+            );
+        }
+        let by_id: BTreeMap<&OpId, &Op> = truth.iter().collect();
+        for (_, conflicts) in reference.values() {
+            self.tally.open_conflicts += u64::from(!conflicts.is_empty());
+        }
+        self.tally.resolutions += truth
+            .values()
+            .filter(|o| matches!(&o.payload, Payload::SetField(s) if !s.supersedes.is_empty()))
+            .count() as u64;
+        self.tally.stored += truth.len() as u64;
+        self.tally.field_writes += truth
+            .values()
+            .filter(|o| matches!(o.payload, Payload::SetField(_)))
+            .count() as u64;
+        for op in truth.values() {
+            let kind = match op.payload {
+                Payload::SessionCheck(_) => 0,
+                Payload::StockMovement(_) => 1,
+                Payload::SetField(_) => 2,
+                Payload::Student(_) => 3,
+                Payload::Certificate(_) => 4,
+                Payload::StaffHealth(_) => 5,
+            };
+            self.tally.kinds[kind] += 1;
+        }
+
         for dev in &self.devices {
             let r = &dev.replica;
+            let (role, classes) = (dev.grant.role, &dev.grant.classes);
             assert_eq!(
                 r.pending_count(),
                 0,
@@ -307,7 +773,7 @@ impl World {
             );
             let expected: BTreeSet<&OpId> = truth
                 .values()
-                .filter(|op| dev.grant.may_read_op(op))
+                .filter(|op| model_may_see(&dev.grant.device, role, classes, op))
                 .map(|op| &op.id)
                 .collect();
             let held: BTreeSet<&OpId> = r.ops.keys().collect();
@@ -315,16 +781,17 @@ impl World {
             let extra: Vec<_> = held.difference(&expected).collect();
             assert!(
                 lost.is_empty(),
-                "{}: missing {} ops, e.g. {:?}",
+                "{} ({role:?} {classes:?}): missing {} ops, e.g. {:?}",
                 dev.grant.device,
                 lost.len(),
                 lost.first()
             );
             assert!(
                 extra.is_empty(),
-                "{}: {} ops it may not see or that were never stored",
+                "{} ({role:?} {classes:?}): {} ops it may not see or that were never stored, e.g. {:?}",
                 dev.grant.device,
-                extra.len()
+                extra.len(),
+                extra.first()
             );
             for (id, op) in &r.ops {
                 assert_eq!(
@@ -333,27 +800,70 @@ impl World {
                     "op content differs from the stored one"
                 );
             }
-            // Every change the person made is either stored or shown to them as refused.
-            let own_accepted = truth
-                .keys()
-                .filter(|id| id.device == dev.grant.device)
-                .count();
+            // Every change the person made is either stored or shown to them as refused,
+            // and refused exactly when the rules say, for the reason they give.
+            let own: Vec<&Op> = truth
+                .values()
+                .filter(|op| op.id.device == dev.grant.device)
+                .collect();
             assert_eq!(
-                own_accepted + r.refused.len(),
+                own.len() + r.refused.len(),
                 dev.recorded,
                 "{}: a write vanished",
                 dev.grant.device
             );
+            for op in &own {
+                assert_eq!(
+                    model_refusal(role, classes, op.id.stream, &op.payload, op.hlc),
+                    None,
+                    "{} ({role:?} {classes:?}): stored {:?}",
+                    dev.grant.device,
+                    op.payload
+                );
+            }
+            for refused in &r.refused {
+                let expected =
+                    model_refusal(role, classes, refused.stream, &refused.payload, refused.hlc);
+                assert!(
+                    expected.is_some() && expected == refusal_of(&refused.reason),
+                    "{} ({role:?} {classes:?}): {:?} refused as {:?}, expected {expected:?}",
+                    dev.grant.device,
+                    refused.payload,
+                    refused.reason
+                );
+                match expected {
+                    Some(Refusal::Date) => self.tally.refused_date += 1,
+                    _ => self.tally.refused_forbidden += 1,
+                }
+            }
             for vector in r.cursors.values() {
                 assert!(vector.held.is_empty(), "gaps left after healing");
             }
-            let projection = format!("{:?} {:?}", documents(&r.ops), stock_on_hand(&r.ops));
-            let view = format!("{:?} {:?}", dev.grant.role, dev.grant.classes);
-            if let Some(seen) = projections.get(&view) {
-                assert_eq!(seen, &projection, "devices with the same view differ");
-            }
-            projections.insert(view, projection);
+            // Having heard everything, the device lists only the days it must.
+            let last = r.last_pull_ms.unwrap();
+            assert!(
+                r.since >= Day::of_ms(last.saturating_sub(VISIBILITY_MARGIN_MS)),
+                "{}: still listing from {:?} at {last}",
+                dev.grant.device,
+                r.since
+            );
+            // Projections: the replica's own merge equals the reference fold of what it
+            // may see.
+            let visible: Vec<&Op> = expected.iter().map(|id| by_id[*id]).collect();
+            assert_eq!(
+                replica_fields(&r.ops),
+                model_fields(visible.iter().copied()),
+                "{} ({role:?}): fields differ from the reference fold",
+                dev.grant.device
+            );
+            let stock: BTreeMap<String, i64> = stock_on_hand(&r.ops)
+                .into_iter()
+                .map(|(item, n)| (item.to_owned(), n))
+                .collect();
+            assert_eq!(stock, model_stock(visible.iter().copied()));
         }
+        self.tally.throttled += self.kv.counts.throttled;
+        self.tally.runs += 1;
     }
 }
 
@@ -372,34 +882,114 @@ fn config() -> ProptestConfig {
     }
 }
 
-/// 2026-11-23 20:00 UTC: the run crosses midnight, so segments land in several day partitions.
-const START_MS: u64 = 1_795_464_000_000;
+/// 2026-11-23 22:00 UTC (06:00 at the school): the run crosses UTC midnight, so segments
+/// land in several day partitions, and ends after 01:00, when the visibility margin no
+/// longer reaches back to the first day.
+const START_MS: u64 = 1_795_471_200_000;
+/// 2026-11-24 00:20 UTC (08:20 at the school): for the first 40 minutes the visibility
+/// margin reaches back into the day before the device's horizon.
+const MORNING_START_MS: u64 = 1_795_479_600_000;
 
-proptest! {
-    #![proptest_config(config())]
-    #[test]
-    fn devices_converge(seed in any::<u64>()) {
-        let mut world = World::new(seed, 3, 3, START_MS);
-        world.run(500);
-        world.heal_and_sync(2);
-        world.check();
-        let segments = world.kv.all_segments();
-        let days: BTreeSet<u64> = segments.iter().map(|s| s.received_ms / 86_400_000).collect();
-        // The run is only a proof if it exercised what it claims to.
-        prop_assert!(segments.len() > 30 && days.len() >= 2);
-    }
+#[test]
+fn devices_converge() {
+    let total = RefCell::new(Tally::default());
+    let mut runner = TestRunner::new(config());
+    runner
+        .run(&any::<u64>(), |seed| {
+            let morning = seed % 3 == 0;
+            let start = if morning { MORNING_START_MS } else { START_MS };
+            let mut world = World::random(seed, start);
+            world.run(500);
+            world.heal_and_sync(2);
+            world.check();
+            let segments = world.kv.all_segments();
+            let days: BTreeSet<u64> = segments
+                .iter()
+                .map(|s| s.received_ms / 86_400_000)
+                .collect();
+            // The run is only a proof if it exercised what it claims to.
+            prop_assert!(segments.len() > 30, "{} segments", segments.len());
+            prop_assert!(morning || days.len() >= 2, "one day only");
+            let settled = Day::of_ms(world.now - VISIBILITY_MARGIN_MS);
+            prop_assert!(
+                morning || settled > Day::of_ms(start),
+                "the first day never settled"
+            );
+            let mut total = total.borrow_mut();
+            let t = world.tally;
+            total.runs += t.runs;
+            total.throttled += t.throttled;
+            total.clock_ahead += t.clock_ahead;
+            total.lost += t.lost;
+            total.quick_retries += t.quick_retries;
+            total.reordered += t.reordered;
+            total.horizon_held += t.horizon_held;
+            total.refused_date += t.refused_date;
+            total.refused_forbidden += t.refused_forbidden;
+            total.stored += t.stored;
+            total.field_writes += t.field_writes;
+            total.open_conflicts += t.open_conflicts;
+            total.resolutions += t.resolutions;
+            for (sum, n) in total.kinds.iter_mut().zip(t.kinds) {
+                *sum += n;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let total = total.into_inner();
+    println!("{total:#?}");
+    // Shrinking re-runs cases, so these hold for at least the 24 cases of a passing run.
+    assert!(total.runs >= 24);
+    assert!(
+        total.throttled >= 10,
+        "429 reached only {} times",
+        total.throttled
+    );
+    assert!(
+        total.clock_ahead >= 10,
+        "422 reached only {} times",
+        total.clock_ahead
+    );
+    assert!(total.quick_retries > 0 && total.reordered > 100);
+    assert!(
+        total.horizon_held > 0,
+        "the horizon was never at risk of moving back"
+    );
+    assert!(total.refused_date > 0 && total.refused_forbidden > 0);
+    assert!(total.open_conflicts > 10 && total.resolutions > 10);
+    assert!(total.kinds.iter().all(|&n| n > 20), "{:?}", total.kinds);
+}
+
+fn check_payload(class: &str, date: NaiveDate) -> Payload {
+    Payload::SessionCheck(SessionCheck {
+        class: self::class(class),
+        date,
+        session: Session::Morning,
+        present: 30,
+        absent: 1,
+        fever: 0,
+        absences: vec![],
+        readings: vec![],
+    })
 }
 
 #[test]
 fn a_clock_far_ahead_is_corrected_not_refused() {
     // A phone an hour fast records before it has ever heard from the server: its first push
     // is refused unstored, restamped on the server's clock, and then stored.
-    let mut world = World::new(7, 1, 0, START_MS);
+    let mut world = World::new(7, &[(Role::Admin, vec![])], START_MS);
     world.devices[0].skew_ms = 60 * 60_000;
+    let date = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
     for _ in 0..5 {
-        world.record(0);
+        let now = world.device_now(0);
+        world.devices[0]
+            .replica
+            .record(Stream::Health, check_payload("g1c1", date), now)
+            .unwrap();
+        world.devices[0].recorded += 1;
     }
     world.heal_and_sync(2);
+    assert!(world.tally.clock_ahead > 0);
     let r = &world.devices[0].replica;
     assert!(r.refused.is_empty());
     assert_eq!(r.ops.len(), world.devices[0].recorded);
@@ -411,27 +1001,73 @@ fn a_clock_far_ahead_is_corrected_not_refused() {
 fn refused_changes_are_reported_not_dropped() {
     // A teacher's device writes a check for a class that is not theirs (the app would not
     // offer it; a tampered client might): the Worker refuses it and the device lists it.
-    let mut world = World::new(9, 0, 1, START_MS);
-    let now = world.device_now(0);
-    let other = Payload::SessionCheck(SessionCheck {
-        class: class("g3c2"),
-        date: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-        session: Session::Morning,
-        present: 30,
-        absent: 1,
-        fever: 0,
-        absences: vec![],
-        readings: vec![],
-    });
-    world.devices[0]
-        .replica
-        .record(Stream::Health, other, now)
-        .unwrap();
-    world.devices[0].recorded += 1;
-    world.record(0);
+    let mut world = World::new(9, &[(Role::Teacher, vec![class("g1c1")])], START_MS);
+    let date = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    for class in ["g3c2", "g1c1"] {
+        let now = world.device_now(0);
+        world.devices[0]
+            .replica
+            .record(Stream::Health, check_payload(class, date), now)
+            .unwrap();
+        world.devices[0].recorded += 1;
+    }
     world.heal_and_sync(2);
     let r = &world.devices[0].replica;
     assert_eq!(r.refused.len(), 1);
     assert_eq!(r.ops.len(), 1);
+    world.check();
+}
+
+#[test]
+fn a_gap_keeps_its_day_listed_until_it_closes() {
+    // A write that stays invisible for longer than the visibility margin (KV promises 60 s
+    // "or more"): the reader holds the segment after the gap, and keeps listing that day
+    // past the hour after midnight, when the margin alone would have moved on.
+    let people = [(Role::Admin, vec![]), (Role::Health, vec![])];
+    let mut world = World::new(11, &people, START_MS + 30 * 60_000);
+    for dev in &mut world.devices {
+        dev.skew_ms = 0;
+    }
+    let title = |value: &str| {
+        Payload::SetField(SetField {
+            doc: "n-1".into(),
+            field: "title".into(),
+            value: value.into(),
+            supersedes: vec![],
+        })
+    };
+    let late_until = START_MS + 5 * 3_600_000; // 03:00 UTC the next day
+    for (i, value) in ["first", "second"].into_iter().enumerate() {
+        let now = world.device_now(0);
+        world.devices[0]
+            .replica
+            .record(Stream::Notices, title(value), now)
+            .unwrap();
+        world.devices[0].recorded += 1;
+        assert!(world.sync(0, false));
+        if i == 0 {
+            let key = segment::key(
+                &world.school,
+                Day::of_ms(world.now),
+                Stream::Notices,
+                &world.devices[0].grant.device,
+                guardpost_domain::sync::Seq::FIRST,
+            );
+            world.kv.hold_back(&key, late_until);
+        }
+        world.now += 60_000;
+    }
+    let first_day = Day::of_ms(world.now);
+    // The reader syncs through the night: it holds seq 2 past the gap the whole time.
+    for _ in 0..24 {
+        world.now += 10 * 60_000;
+        assert!(world.sync(1, false));
+        let cursor = &world.devices[1].replica.cursors[&Stream::Notices];
+        assert_eq!(cursor.held.len(), 1, "seq 2 held past the gap");
+    }
+    assert!(Day::of_ms(world.now - VISIBILITY_MARGIN_MS) > first_day);
+    assert_eq!(world.devices[1].replica.since, first_day);
+    world.now = late_until + 60_000;
+    world.heal_and_sync(2);
     world.check();
 }

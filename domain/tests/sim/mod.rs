@@ -36,6 +36,8 @@ pub struct KvCounts {
     pub writes: u64,
     pub lists: u64,
     pub reads: u64,
+    /// Writes refused with 429 (a second write to one key within a second).
+    pub throttled: u64,
 }
 
 struct Entry {
@@ -45,12 +47,12 @@ struct Entry {
     visible_ms: u64,
 }
 
-/// Workers KV as Cloudflare describes it: a write becomes visible to readers after a delay
-/// (up to `max_delay_ms`), a read that missed keeps missing for 60 s (cached miss), and a
-/// second write to one key within a second fails with 429.
 /// One page of a list: the keys and the cursor of the next page.
 type ListPage = (Vec<Listed>, Option<String>);
 
+/// Workers KV as Cloudflare describes it: a write becomes visible to readers after a delay
+/// (up to `max_delay_ms`), a read that missed keeps missing for 60 s (cached miss), and a
+/// second write to one key within a second fails with 429.
 pub struct Kv {
     entries: BTreeMap<String, Entry>,
     missed: BTreeMap<String, u64>,
@@ -119,6 +121,7 @@ impl Kv {
             .get(key)
             .is_some_and(|e| now < e.written_ms + KEY_WRITE_INTERVAL_MS)
         {
+            self.counts.throttled += 1;
             return Err(429);
         }
         self.counts.writes += 1;
@@ -133,6 +136,14 @@ impl Kv {
             },
         );
         Ok(())
+    }
+
+    /// Keeps a stored key invisible until `until_ms`: one of the late writes Cloudflare
+    /// warns of ("60 seconds or more").
+    pub fn hold_back(&mut self, key: &str, until_ms: u64) {
+        if let Some(entry) = self.entries.get_mut(key) {
+            entry.visible_ms = until_ms;
+        }
     }
 
     pub fn get(&mut self, key: &str, now: u64) -> Option<String> {
@@ -180,6 +191,11 @@ impl Kv {
         } else {
             (keys, None)
         }
+    }
+
+    /// Every stored segment's key, whatever its visibility.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.keys().map(String::as_str)
     }
 
     /// Every stored segment, whatever its visibility: the truth the devices must converge to.
