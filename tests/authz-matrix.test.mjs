@@ -83,6 +83,11 @@ const WRITES = [
     may: { admin: Y, health: N, logistics: Y, teacher: N },
   },
   {
+    op: 'set_field in supplies (a catalog item)', stream: 'supplies',
+    make: (role) => ({ type: 'set_field', doc: `${role}-masks`, field: 'unit', value: '盒' }),
+    may: { admin: Y, health: N, logistics: Y, teacher: N },
+  },
+  {
     op: 'set_field in notices', stream: 'notices',
     make: (role) => ({ type: 'set_field', doc: `${role}-notice`, field: 'title', value: `通知 ${role}` }),
     may: { admin: Y, health: Y, logistics: Y, teacher: N },
@@ -351,26 +356,80 @@ describe('authorization matrix', () => {
     assert.ok(devices.find((d) => d.device === 'demo-teacher-2').revoked_at_ms > 0);
   });
 
-  for (const [label, token, error] of [
-    ['another school\'s token', otherSchool.token, 'unauthorized'],
-    ['another school\'s grant copied under this school', copied.token, 'unauthorized'],
-    ['an expired grant', expired.token, 'unauthorized'],
-    ['a revoked grant', revoked.token, 'revoked'],
+  // Every authenticated endpoint (worker/src/lib.rs routes them; setup and redeem take codes,
+  // not tokens), each with a body the admin's token would get a 2xx for.
+  const AUTHENTICATED = [
+    ['GET /sync/session', (auth) => raw('GET', '/api/v1/sync/session', auth)],
+    ['POST /sync/push', (auth) => raw('POST', '/api/v1/sync/push', auth, {
+      protocol: 1, stream: 'health', seq: 90, ops: [{ hlc: [Date.now(), 0], payload: checkOf('g1c1') }],
+    })],
+    ['POST /sync/pull', (auth) => raw('POST', '/api/v1/sync/pull', auth, { protocol: 1, since: SINCE, streams: { notices: {} } })],
+    ['GET /admin/directory', (auth) => raw('GET', '/api/v1/admin/directory', auth)],
+    ['PUT /admin/directory', async (auth) => raw('PUT', '/api/v1/admin/directory', auth, await api.currentDirectoryUpdate())],
+    ['GET /admin/invites', (auth) => raw('GET', '/api/v1/admin/invites', auth)],
+    ['POST /admin/invites', (auth) => raw('POST', '/api/v1/admin/invites', auth, { staff: 's2', hours: 2 })],
+    ['POST /admin/invites/cancel', async (auth) => raw('POST', '/api/v1/admin/invites/cancel', auth, { id: (await badTokenState()).invites[0] })],
+    ['GET /admin/devices', (auth) => raw('GET', '/api/v1/admin/devices', auth)],
+    // demo-teacher-1 (王磊) is a seeded device nothing else here revokes.
+    ['POST /admin/devices/revoke', (auth) => raw('POST', '/api/v1/admin/devices/revoke', auth, { device: 'demo-teacher-1' })],
+  ];
+  /** A request with exactly this Authorization header (none when null). */
+  const raw = (method, path, auth, body) => fetch(`${srv.url}${path}`, {
+    method,
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(auth === null ? {} : { authorization: auth }) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  /** What the calls above would change: invites, the directory, revocations, stored segments. */
+  const badTokenState = async () => {
+    const read = async (res) => { assert.equal(res.status, 200); return res.json(); };
+    const invites = await read(await api.get('/api/v1/admin/invites', DEVICES.admin.token));
+    const dir = await read(await api.get('/api/v1/admin/directory', DEVICES.admin.token));
+    const devices = await read(await api.get('/api/v1/admin/devices', DEVICES.admin.token));
+    const pulled = await read(await api.send('POST', '/api/v1/sync/pull', DEVICES.admin.token, {
+      protocol: 1, since: SINCE, streams: { health: {} },
+    }));
+    return {
+      invites: invites.map((i) => i.id).sort(),
+      revision: dir.revision,
+      revoked: devices.filter((d) => d.revoked_at_ms).map((d) => d.device).sort(),
+      segments: pulled.segments.length,
+    };
+  };
+
+  test('bad tokens: an invite is pending for the cancel call to aim at', async () => {
+    assert.ok((await badTokenState()).invites.length > 0);
+  });
+
+  const wellFormedUnknown = 'u'.repeat(43);
+  for (const [label, auth, error] of [
+    ['no Authorization header', null, 'unauthorized'],
+    ['an empty bearer token', 'Bearer ', 'unauthorized'],
+    ['a token of 31 characters', `Bearer ${'a'.repeat(31)}`, 'unauthorized'],
+    ['a token with a character outside base64url', `Bearer ${'a'.repeat(42)}!`, 'unauthorized'],
+    ['a token after another scheme', `Basic ${DEVICES.admin.token}`, 'unauthorized'],
+    ['a token with no scheme', DEVICES.admin.token, 'unauthorized'],
+    ['an unknown well-formed token', `Bearer ${wellFormedUnknown}`, 'unauthorized'],
+    ['an expired grant', `Bearer ${expired.token}`, 'unauthorized'],
+    ['a revoked grant', `Bearer ${revoked.token}`, 'revoked'],
+    ['another school\'s token', `Bearer ${otherSchool.token}`, 'unauthorized'],
+    ['another school\'s grant copied under this school', `Bearer ${copied.token}`, 'unauthorized'],
   ]) {
-    test(`${label} is 401 ${error} on session, push and pull`, async () => {
-      const requests = {
-        session: () => api.get('/api/v1/sync/session', token),
-        push: () => api.send('POST', '/api/v1/sync/push', token, {
-          protocol: 1, stream: 'health', seq: 1, ops: [{ hlc: [Date.now(), 0], payload: checkOf('g6c1') }],
-        }),
-        pull: () => api.send('POST', '/api/v1/sync/pull', token, { protocol: 1, since: SINCE, streams: { notices: {} } }),
-        'admin devices': () => api.get('/api/v1/admin/devices', token),
-      };
-      for (const [what, request] of Object.entries(requests)) {
-        const res = await request();
-        assert.equal(res.status, 401, `${label}: ${what}`);
-        assert.equal((await res.json()).error, error, `${label}: ${what}`);
+    test(`${label}: 401 ${error} on every authenticated endpoint, and nothing changes`, async () => {
+      const before = await badTokenState();
+      for (const [endpoint, call] of AUTHENTICATED) {
+        const res = await call(auth);
+        const body = await res.json();
+        assert.equal(res.status, 401, `${label} × ${endpoint}: ${JSON.stringify(body)}`);
+        assert.equal(body.error, error, `${label} × ${endpoint}`);
       }
+      assert.deepEqual(await badTokenState(), before, label);
     });
   }
+
+  test('the admin\'s own token passes every call of the table above', async () => {
+    for (const [endpoint, call] of AUTHENTICATED) {
+      const res = await call(`Bearer ${DEVICES.admin.token}`);
+      assert.ok(res.status >= 200 && res.status < 300, `${endpoint}: ${res.status} ${await res.text()}`);
+    }
+  });
 });

@@ -1,7 +1,8 @@
 // The sync API over HTTP against a real `wrangler dev` with a fresh local KV.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { request as httpRequest } from 'node:http';
 import { startWorker, deviceGrant } from './harness.mjs';
 
 const teacher = deviceGrant({ device: 'phone-lihong', name: '李红', role: 'teacher', classes: ['g1c1'] });
@@ -11,6 +12,9 @@ const doctor = deviceGrant({ device: 'phone-doctor', name: '刘芳', role: 'heal
 const today = Number(new Date().toISOString().slice(0, 10).replaceAll('-', ''));
 const expired = deviceGrant({ device: 'phone-expired', name: '过期', role: 'admin', expiresAtMs: 1 });
 const otherSchool = deviceGrant({ device: 'phone-other', name: '别校', role: 'admin', school: 'other' });
+const office = deviceGrant({ device: 'pc-office', name: '周校长', role: 'admin' });
+// A teacher in the directory who is class teacher of no class (yet).
+const newTeacher = deviceGrant({ device: 'phone-new-teacher', name: '新老师', role: 'teacher', classes: [] });
 
 function check(klass, session, hlc) {
   return {
@@ -64,7 +68,7 @@ describe('sync API', () => {
 
   before(async () => {
     srv = await startWorker({
-      grants: [teacher, teacher2, logistics, doctor, expired, otherSchool],
+      grants: [teacher, teacher2, logistics, doctor, expired, otherSchool, office, newTeacher],
     });
   });
   after(async () => { await srv?.stop(); });
@@ -87,21 +91,33 @@ describe('sync API', () => {
     }
   });
 
-  test('a push is stored once and acked the same way twice', async () => {
+  test('a push is stored once; a retry is acked from the stored copy, with no KV write', async () => {
     const body = { protocol: 1, stream: 'health', seq: 1, ops: [check('g1c1', 'morning', Date.now())] };
-    const first = await (await post('/api/v1/sync/push', teacher.token, body)).json();
+    const res = await post('/api/v1/sync/push', teacher.token, body);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('x-guardpost-kv'), 'writes=1, lists=0, reads=1');
+    const first = await res.json();
     assert.equal(first.accepted, 1);
     assert.deepEqual(first.rejected, []);
+    // Later than the first by a few ms, so a second write would carry another received time.
+    await new Promise((r) => setTimeout(r, 20));
     const again = await post('/api/v1/sync/push', teacher.token, body);
     assert.equal(again.status, 200);
+    assert.equal(again.headers.get('x-guardpost-kv'), 'writes=0, lists=0, reads=1', 'the retry writes nothing');
     const second = await again.json();
-    assert.equal(second.accepted, 1);
-    assert.equal(second.seq, 1);
+    assert.ok(second.server_ms > first.server_ms);
+    assert.deepEqual({ ...second, server_ms: 0 }, { ...first, server_ms: 0 });
+    // The same seq with other content (a refused op added): still the stored copy's ack.
+    const changed = { ...body, ops: [check('g1c1', 'noon', Date.now()), check('g3c2', 'noon', Date.now())] };
+    const third = await post('/api/v1/sync/push', teacher.token, changed);
+    assert.equal(third.headers.get('x-guardpost-kv'), 'writes=0, lists=0, reads=1');
+    assert.deepEqual({ ...(await third.json()), server_ms: 0 }, { ...first, server_ms: 0 });
     const seen = await pullAll(doctor.token, ['health']);
     const mine = seen.segments.filter((s) => s.device === 'phone-lihong' && s.seq === 1);
     assert.equal(mine.length, 1, 'one stored segment');
+    assert.equal(mine[0].received_ms, first.server_ms, 'the copy the first push stored');
     assert.equal(mine[0].by, '李红', 'the author comes from the token');
-    assert.equal(mine[0].ops[0].k, 0);
+    assert.deepEqual(mine[0].ops.map((o) => [o.k, o.payload.session]), [[0, 'morning']]);
   });
 
   test('out-of-order segments are stored and pulled; the puller sees the gap close', async () => {
@@ -182,6 +198,73 @@ describe('sync API', () => {
     assert.equal((await forbidden.json()).error, 'forbidden');
   });
 
+  test('set_field on supplies: logistics and the office write it and read it back, no one else; bad ones are refused', async () => {
+    const now = Date.now();
+    const set = (doc, field, value, hlc) => ({ hlc: [hlc, 0], payload: { type: 'set_field', doc, field, value } });
+    const push = async (grant, seq, ops) => {
+      const res = await post('/api/v1/sync/push', grant.token, { protocol: 1, stream: 'supplies', seq, ops });
+      assert.equal(res.status, 200, await res.clone().text());
+      return res.json();
+    };
+    const mine = await push(logistics, 20, [
+      set('masks', 'unit', '盒', now),
+      set('masks', 'low_at', 20, now + 1),
+      set('masks', 'note', '', now + 2),
+      set('Masks!', 'unit', '盒', now + 3),
+      set('masks', 'Unit Name', '盒', now + 4),
+      set('masks', 'note', 'x'.repeat(3000), now + 5),
+    ]);
+    assert.equal(mine.accepted, 3, JSON.stringify(mine));
+    assert.deepEqual(mine.rejected.map((r) => [r.k, r.reason.code, r.reason.problem?.kind]),
+      [[3, 'invalid', 'bad_id'], [4, 'invalid', 'bad_id'], [5, 'invalid', 'value_too_large']]);
+    assert.equal((await push(office, 1, [set('gloves', 'unit', '副', now)])).accepted, 1);
+    for (const grant of [doctor, teacher]) {
+      const ack = await push(grant, 21, [set('masks', 'unit', '箱', now + 6)]);
+      assert.equal(ack.accepted, 0, JSON.stringify(ack));
+      assert.equal(ack.rejected[0].reason.code, 'forbidden');
+    }
+    const fields = (pulled) => pulled.segments.flatMap((s) => s.ops)
+      .filter((o) => o.payload.type === 'set_field')
+      .map((o) => `${o.payload.doc}.${o.payload.field}=${JSON.stringify(o.payload.value)}`).sort();
+    const expected = ['gloves.unit="副"', 'masks.low_at=20', 'masks.note=""', 'masks.unit="盒"'];
+    assert.deepEqual(fields(await pullAll(logistics.token, ['supplies'])), expected);
+    assert.deepEqual(fields(await pullAll(office.token, ['supplies'])), expected);
+    for (const grant of [doctor, teacher, newTeacher]) {
+      const res = await post('/api/v1/sync/pull', grant.token, { protocol: 1, since: today, streams: { supplies: {} } });
+      assert.equal(res.status, 403);
+      assert.equal((await res.json()).error, 'forbidden');
+    }
+  });
+
+  test('a teacher with no classes: no classes in the session, every class check refused, no health to pull', async () => {
+    const res = await fetch(`${srv.url}/api/v1/sync/session`, { headers: { authorization: `Bearer ${newTeacher.token}` } });
+    assert.equal(res.status, 200);
+    const session = await res.json();
+    assert.equal(session.role, 'teacher');
+    assert.deepEqual(session.classes, []);
+    assert.equal(session.all_classes, undefined, 'the whole school is not hers to see');
+    assert.deepEqual(session.streams, ['drills', 'notices', 'directory']);
+    const now = Date.now();
+    const own = { hlc: [now + 2, 0], payload: { type: 'staff_health', date: new Date(now).toISOString().slice(0, 10), temperature: 365 } };
+    const push = await post('/api/v1/sync/push', newTeacher.token, {
+      protocol: 1, stream: 'health', seq: 1, ops: [check('g1c1', 'morning', now), check('g3c2', 'morning', now + 1), own],
+    });
+    assert.equal(push.status, 200);
+    const ack = await push.json();
+    assert.equal(ack.accepted, 1, 'only her own health report');
+    assert.deepEqual(ack.rejected.map((r) => [r.k, r.reason.code]), [[0, 'forbidden'], [1, 'forbidden']]);
+    const health = await post('/api/v1/sync/pull', newTeacher.token, { protocol: 1, since: today, streams: { health: {} } });
+    assert.equal(health.status, 403);
+    assert.equal((await health.json()).error, 'forbidden');
+    const rest = await pullAll(newTeacher.token, session.streams);
+    assert.ok(!rest.segments.some((s) => s.stream === 'health'), 'a health segment');
+    assert.ok(!rest.segments.flatMap((s) => s.ops).some((o) => o.payload.class), 'a class record');
+    // Her check was never stored: the doctor sees her report and nothing else of hers.
+    const all = await pullAll(doctor.token, ['health']);
+    const hers = all.segments.filter((s) => s.device === 'phone-new-teacher').flatMap((s) => s.ops);
+    assert.deepEqual(hers.map((o) => o.payload.type), ['staff_health']);
+  });
+
   test('malformed JSON, unknown fields and bad values are 400 with a message', async () => {
     for (const body of [
       '{not json',
@@ -239,6 +322,44 @@ describe('sync API', () => {
     const br = await post('/api/v1/sync/push', logistics.token, JSON.stringify(seg), { 'content-encoding': 'br' });
     assert.equal(br.status, 400);
     assert.match((await br.json()).message, /Content-Encoding/);
+  });
+
+  test('a pull is sent gzip-encoded to a client that accepts gzip, inflating to the same JSON; plain to one that refuses it', async () => {
+    // node:http, not fetch: fetch asks for gzip itself and inflates what comes back.
+    const rawPull = (headers) => new Promise((resolve, reject) => {
+      const body = JSON.stringify({ protocol: 1, since: today, streams: { health: { vector: {} } } });
+      const req = httpRequest(`${srv.url}/api/v1/sync/pull`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${doctor.token}`, 'content-type': 'application/json', ...headers },
+      }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, bytes: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    const decoded = (answer) => {
+      const text = answer.headers['content-encoding'] === 'gzip' ? gunzipSync(answer.bytes) : answer.bytes;
+      return { ...JSON.parse(text.toString('utf8')), server_ms: 0 };
+    };
+    const plain = await rawPull({ 'accept-encoding': 'identity' });
+    assert.equal(plain.status, 200);
+    assert.equal(plain.headers['content-encoding'], undefined);
+    const json = decoded(plain);
+    assert.ok(json.segments.length > 0, 'the pull holds segments to compare');
+    for (const accept of ['gzip', 'gzip, deflate, br', 'br;q=0, gzip']) {
+      const zipped = await rawPull({ 'accept-encoding': accept });
+      assert.equal(zipped.status, 200);
+      assert.equal(zipped.headers['content-encoding'], 'gzip', accept);
+      assert.deepEqual([...zipped.bytes.subarray(0, 2)], [0x1f, 0x8b], `${accept}: gzip magic`);
+      assert.deepEqual(decoded(zipped), json, accept);
+      assert.ok(zipped.bytes.length < plain.bytes.length, `${accept}: ${zipped.bytes.length} ≥ ${plain.bytes.length} bytes`);
+    }
+    // No Accept-Encoding allows any coding (RFC 9110 §12.5.3): whichever comes, it says so.
+    assert.deepEqual(decoded(await rawPull({})), json);
+    assert.deepEqual(decoded(await rawPull({ 'accept-encoding': 'gzip;q=0, identity' })), json);
   });
 
   test('wrong method on a sync route is 405', async () => {

@@ -12,8 +12,9 @@ use guardpost_domain::sync::wire::{
 };
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use worker::kv::KvStore;
-use worker::{Env, Request, Response, Result};
+use worker::kv::{KvError, KvStore};
+use worker::wasm_bindgen::JsCast;
+use worker::{Env, Request, Response, Result, js_sys};
 
 use crate::auth::{self, Caller, refused};
 use crate::reply::{api_error, json};
@@ -86,9 +87,20 @@ pub async fn push(mut req: Request, env: &Env) -> Result<Response> {
         &segment.device,
         segment.seq,
     );
-    if let Ok(Some(stored)) = caller.school.store.get(&key).json::<StoredSegment>().await {
-        return json(&server::ack(&stored, caller.school.now_ms));
-    }
+    // A stored copy that can't be read or decoded is treated as absent: the write below
+    // then either stores the segment or fails, and the device retries.
+    let stored = caller
+        .school
+        .store
+        .get(&key)
+        .json::<StoredSegment>()
+        .await
+        .ok()
+        .flatten();
+    let segment = match server::store_or_ack(segment, stored, caller.school.now_ms) {
+        server::PushStep::AckStored(ack) => return with_kv_counts(json(&ack), 0, 0, 1),
+        server::PushStep::Store(segment) => segment,
+    };
     let put = caller
         .school
         .store
@@ -99,20 +111,25 @@ pub async fn push(mut req: Request, env: &Env) -> Result<Response> {
         Err(e) => Err(e),
     };
     if let Err(e) = written {
-        let message = e.to_string();
-        // KV allows one write a second per key: the device retries the same segment.
-        if message.contains("429") || message.contains("Too Many") {
-            let mut response =
-                api_error(ErrorCode::TooManyRequests, "retry this segment in a second")?;
-            response.headers_mut().set("Retry-After", "1")?;
-            return Ok(response);
-        }
-        return api_error(
-            ErrorCode::Internal,
-            format!("storing the segment: {message}"),
-        );
+        let message = kv_error_message(&e);
+        let status = server::kv_failure_status(&message);
+        return refused(server::segment_write_refused(status, &message));
     }
     with_kv_counts(json(&server::ack(&segment, caller.school.now_ms)), 1, 0, 1)
+}
+
+/// The message of a failed KV call. The runtime rejects with a JavaScript `Error`; its
+/// `message` is read directly, since the crate's `Display` wraps it in a debug rendering that
+/// includes the stack.
+fn kv_error_message(e: &KvError) -> String {
+    match e {
+        KvError::JavaScript(value) => value
+            .dyn_ref::<js_sys::Error>()
+            .map(|error| String::from(error.message()))
+            .or_else(|| value.as_string())
+            .unwrap_or_else(|| e.to_string()),
+        other => other.to_string(),
+    }
 }
 
 /// Reports the KV operations a request cost, for the benchmark and for operators watching

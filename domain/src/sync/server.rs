@@ -146,6 +146,66 @@ pub fn ack(segment: &StoredSegment, now_ms: u64) -> PushAck {
     }
 }
 
+/// What a push does with its decided segment, given the copy KV already holds under the
+/// segment's key, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PushStep {
+    /// A retry (after a lost ack, or a re-sent segment): the stored copy answers and nothing
+    /// is written. Writing again would replace the segment with a second version, decided
+    /// later and received later, after devices may already have pulled the first.
+    AckStored(PushAck),
+    /// Nothing stored yet: write this segment, then ack it.
+    Store(StoredSegment),
+}
+
+/// Decides between acking a stored copy and storing `decided`.
+pub fn store_or_ack(
+    decided: StoredSegment,
+    stored: Option<StoredSegment>,
+    now_ms: u64,
+) -> PushStep {
+    match stored {
+        Some(stored) => PushStep::AckStored(ack(&stored, now_ms)),
+        None => PushStep::Store(decided),
+    }
+}
+
+/// The HTTP status in a failed KV call's error message, as the Workers runtime words it
+/// (`KV PUT failed: 429 Too Many Requests`). Only the number right after `failed: ` counts:
+/// a 429 elsewhere in the text (a stack trace's line number, a seq) says nothing.
+pub fn kv_failure_status(message: &str) -> Option<u16> {
+    let (method, after) = message.split_once("KV ")?.1.split_once(" failed: ")?;
+    if method.is_empty() || !method.chars().all(|c| c.is_ascii_uppercase()) {
+        return None;
+    }
+    let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+    if digits.len() != 3 {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// The answer to a segment write that KV refused with `status` (see [`kv_failure_status`]).
+/// KV takes one write a second per key, and a segment's key is written once: a 429 means
+/// two pushes of the same segment raced. The device retries after a second and is then
+/// acked from the stored copy. Anything else is the server's fault.
+pub fn segment_write_refused(status: Option<u16>, message: &str) -> Refused {
+    if status == Some(429) {
+        Refused {
+            retry_after_s: Some(1),
+            ..Refused::new(
+                ErrorCode::TooManyRequests,
+                "this segment is being stored; retry it in a second",
+            )
+        }
+    } else {
+        Refused::new(
+            ErrorCode::Internal,
+            format!("storing the segment: {message}"),
+        )
+    }
+}
+
 /// Checks a pull's shape and that the device may read every stream it asks for.
 pub fn check_pull(grant: &DeviceGrant, req: &PullRequest) -> Result<(), Refused> {
     check_protocol(req.protocol)?;
@@ -343,6 +403,103 @@ impl<'a> PullPager<'a> {
             server_ms,
             segments: self.segments,
             resume: self.resume,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::ids::{DeviceId, Seq, Stream};
+    use crate::sync::segment::Rejection;
+
+    fn segment(received_ms: u64, rejected: usize) -> StoredSegment {
+        StoredSegment {
+            device: DeviceId::parse("phone-0001").unwrap(),
+            stream: Stream::Health,
+            seq: Seq::FIRST,
+            received_ms,
+            ops: Vec::new(),
+            rejected: (0..rejected)
+                .map(|k| Rejected {
+                    k: u16::try_from(k).unwrap(),
+                    reason: Rejection::Forbidden {
+                        message: "no".into(),
+                    },
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_stored_segment_is_acked_from_its_copy_and_not_written_again() {
+        // The retry was decided differently (one refusal) from the stored copy (none).
+        let decided = segment(2_000, 1);
+        let stored = segment(1_000, 0);
+        assert_eq!(
+            store_or_ack(decided.clone(), Some(stored.clone()), 2_000),
+            PushStep::AckStored(ack(&stored, 2_000))
+        );
+        assert_eq!(
+            store_or_ack(decided.clone(), None, 2_000),
+            PushStep::Store(decided)
+        );
+    }
+
+    #[test]
+    fn kv_status_is_read_from_the_runtime_message() {
+        let cases: &[(&str, Option<u16>)] = &[
+            // Production's per-key limit of one write a second, as workerd words it.
+            ("KV PUT failed: 429 Too Many Requests", Some(429)),
+            // As `String(error)` and as the worker crate's `Display` (a debug rendering).
+            ("Error: KV PUT failed: 429 Too Many Requests", Some(429)),
+            (
+                "js error: JsValue(Error: KV PUT failed: 429 Too Many Requests\nError: KV PUT \
+                 failed: 429 Too Many Requests\n    at worker.js:12:9)",
+                Some(429),
+            ),
+            // Recorded from `wrangler dev` (workerd with Miniflare's local KV) for metadata
+            // over 1,024 bytes.
+            (
+                "KV PUT failed: 413 Metadata length of 1110 exceeds limit of 1024.",
+                Some(413),
+            ),
+            ("KV GET failed: 503 Service Unavailable", Some(503)),
+            // A 429 that is not the status: the old text match called these rate limits.
+            (
+                "KV PUT failed: 500 Internal Server Error\n    at worker.js:429:17",
+                Some(500),
+            ),
+            ("Key name cannot be empty.", None),
+            ("network connection lost; 429 bytes sent", None),
+            ("Too Many Requests", None),
+            ("KV PUT failed: ", None),
+            ("KV PUT failed: 4290 x", None),
+            ("KV put failed: 429 x", None),
+        ];
+        for (message, status) in cases {
+            assert_eq!(kv_failure_status(message), *status, "{message}");
+        }
+    }
+
+    #[test]
+    fn a_rate_limited_segment_write_asks_for_a_retry_in_a_second() {
+        let limited = segment_write_refused(
+            kv_failure_status("KV PUT failed: 429 Too Many Requests"),
+            "KV PUT failed: 429 Too Many Requests",
+        );
+        assert_eq!(limited.code, ErrorCode::TooManyRequests);
+        assert_eq!(limited.code.status(), 429);
+        assert_eq!(limited.retry_after_s, Some(1));
+        for message in [
+            "KV PUT failed: 413 Metadata length of 1110 exceeds limit of 1024.",
+            "KV PUT failed: 500 Internal Server Error\n    at worker.js:429:17",
+            "Key name cannot be empty.",
+        ] {
+            let failed = segment_write_refused(kv_failure_status(message), message);
+            assert_eq!(failed.code, ErrorCode::Internal, "{message}");
+            assert_eq!(failed.retry_after_s, None, "{message}");
+            assert!(failed.message.contains(message));
         }
     }
 }

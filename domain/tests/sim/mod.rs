@@ -234,15 +234,22 @@ pub fn push(
             }
         })?;
     let key = segment::key(school, Day::of_ms(now), seg.stream, &seg.device, seg.seq);
-    if let Some(stored) = kv
+    let stored = kv
         .get(&key, now)
-        .and_then(|v| serde_json::from_str::<StoredSegment>(&v).ok())
-    {
-        return Ok(server::ack(&stored, now));
-    }
+        .and_then(|v| serde_json::from_str::<StoredSegment>(&v).ok());
+    let seg = match server::store_or_ack(seg, stored, now) {
+        server::PushStep::AckStored(ack) => return Ok(ack),
+        server::PushStep::Store(seg) => seg,
+    };
     let value = serde_json::to_string(&seg).map_err(|_| Failure::Status(500))?;
     kv.put(&key, value, SegmentMeta::of(&seg), now, rng)
-        .map_err(Failure::Status)?;
+        .map_err(|status| {
+            Failure::Status(
+                server::segment_write_refused(Some(status), "")
+                    .code
+                    .status(),
+            )
+        })?;
     Ok(server::ack(&seg, now))
 }
 
