@@ -1071,3 +1071,59 @@ fn a_gap_keeps_its_day_listed_until_it_closes() {
     world.heal_and_sync(2);
     world.check();
 }
+
+#[test]
+fn a_gap_across_midnight_keeps_the_earlier_day_listed() {
+    // The same, with the late write made a minute before UTC midnight and the next one a
+    // minute after: the missing segment is stored under the day before the held one's, and
+    // that day must stay listed until the gap closes.
+    let people = [(Role::Admin, vec![]), (Role::Health, vec![])];
+    let midnight = (START_MS / 86_400_000 + 1) * 86_400_000;
+    let mut world = World::new(12, &people, midnight - 5 * 60_000);
+    for dev in &mut world.devices {
+        dev.skew_ms = 0;
+    }
+    let title = |value: &str| {
+        Payload::SetField(SetField {
+            doc: "n-1".into(),
+            field: "title".into(),
+            value: value.into(),
+            supersedes: vec![],
+        })
+    };
+    let late_until = midnight + 5 * 3_600_000;
+    for (i, value) in ["first", "second"].into_iter().enumerate() {
+        let now = world.device_now(0);
+        world.devices[0]
+            .replica
+            .record(Stream::Notices, title(value), now)
+            .unwrap();
+        world.devices[0].recorded += 1;
+        assert!(world.sync(0, false));
+        if i == 0 {
+            let key = segment::key(
+                &world.school,
+                Day::of_ms(world.now),
+                Stream::Notices,
+                &world.devices[0].grant.device,
+                guardpost_domain::sync::Seq::FIRST,
+            );
+            world.kv.hold_back(&key, late_until);
+        }
+        // The second write a minute after midnight.
+        world.now = world.now.max(midnight + 60_000);
+    }
+    let first_day = Day::of_ms(midnight - 1);
+    // The reader syncs through the night: it holds seq 2 past the gap the whole time.
+    for _ in 0..24 {
+        world.now += 10 * 60_000;
+        assert!(world.sync(1, false));
+        let cursor = &world.devices[1].replica.cursors[&Stream::Notices];
+        assert_eq!(cursor.held.len(), 1, "seq 2 held past the gap");
+    }
+    assert!(Day::of_ms(world.now - VISIBILITY_MARGIN_MS) > first_day);
+    assert!(world.devices[1].replica.since <= first_day);
+    world.now = late_until + 60_000;
+    world.heal_and_sync(2);
+    world.check();
+}

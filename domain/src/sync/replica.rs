@@ -399,12 +399,14 @@ impl Replica {
             let held = cursor.held.entry(device.clone()).or_default();
             if !held.contains(&seq.get()) {
                 held.push(seq.get());
+                // The missing segment was written before this one, possibly just before UTC
+                // midnight and so under the day before: that day stays listed too.
                 self.held_days
                     .entry(stream)
                     .or_default()
                     .entry(device.clone())
                     .or_default()
-                    .insert(seq.get(), day);
+                    .insert(seq.get(), day.prev());
             }
         }
     }
@@ -642,7 +644,8 @@ mod tests {
         r.on_pull(page(vec![seg(2, 20), seg(3, 30)]), 0);
         assert_eq!(r.cursors[&Stream::Notices].vector.get(&dev(2)), None);
         assert_eq!(r.cursors[&Stream::Notices].held[&dev(2)], vec![2, 3]);
-        assert_eq!(r.since, Day::of_ms(1_795_400_000_000));
+        // Seq 1 may sit under the day before the held ones (written before midnight).
+        assert_eq!(r.since, Day::of_ms(1_795_400_000_000).prev());
         r.on_pull(page(vec![seg(1, 10), seg(3, 30)]), 0);
         assert_eq!(r.cursors[&Stream::Notices].vector[&dev(2)], 3);
         assert!(r.cursors[&Stream::Notices].held.is_empty());
