@@ -185,6 +185,14 @@ pub enum Role {
     Teacher,
 }
 
+impl Role {
+    /// Sees every class's health records and the school's day (the office and the doctor);
+    /// a teacher sees their own classes, logistics none.
+    pub fn sees_whole_school(self) -> bool {
+        matches!(self, Role::Admin | Role::Health)
+    }
+}
+
 /// A member of staff in the school's directory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -325,6 +333,12 @@ impl SchoolProfile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_office_and_the_doctor_see_the_whole_school() {
+        assert!(Role::Admin.sees_whole_school() && Role::Health.sees_whole_school());
+        assert!(!Role::Teacher.sees_whole_school() && !Role::Logistics.sees_whole_school());
+    }
     use chrono::TimeZone;
 
     #[test]

@@ -3,7 +3,6 @@
 //! limits, and performs the KV reads, lists and the one write a push costs.
 
 use guardpost_domain::api::{ErrorCode, PROTOCOL_VERSION, Refused, decode_versioned};
-use guardpost_domain::school::Role;
 use guardpost_domain::sync::auth::Actor;
 use guardpost_domain::sync::segment::{self, Day, StoredSegment};
 use guardpost_domain::sync::server::{self, Listed, PullPager, SegmentMeta};
@@ -45,7 +44,7 @@ pub async fn session(req: Request, env: &Env) -> Result<Response> {
         .filter_map(|id| caller.directory.class(id))
         .map(ClassRef::of)
         .collect();
-    let whole_school = matches!(caller.grant.role, Role::Admin | Role::Health);
+    let whole_school = caller.grant.role.sees_whole_school();
     let all_classes = if whole_school {
         caller.directory.classes.iter().map(ClassRef::of).collect()
     } else {

@@ -1,4 +1,3 @@
-use guardpost_domain::school::Role;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -18,7 +17,7 @@ pub fn Home() -> impl IntoView {
     let whole_school = move || {
         view.session
             .get()
-            .is_some_and(|s| matches!(s.role, Role::Admin | Role::Health))
+            .is_some_and(|s| s.role.sees_whole_school())
     };
     let signed_in = move || view.session.get().is_some();
     view! {
