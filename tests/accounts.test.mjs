@@ -7,9 +7,9 @@ import net from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { startWorker, SETUP_CODE } from './harness.mjs';
 
-// The day the ops are about: today in UTC, never after the school's day (the Worker refuses
-// records dated after the day they were written).
-const TODAY = new Date().toISOString().slice(0, 10);
+// The day the ops are about: the school's (Shanghai) date today, which the Worker takes
+// (records dated after the day they were written, or before the school year, it refuses).
+const TODAY = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 const ADMIN = 'demo-admin-5-token-for-local-use-only'; // 周校长, s6
 const LIHONG = 'demo-teacher-0-token-for-local-use-only'; // 李红, s1, g1c1

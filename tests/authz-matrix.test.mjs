@@ -6,9 +6,9 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorker, deviceGrant } from './harness.mjs';
 
-// The day the ops are about: today in UTC, never after the school's day (the Worker refuses
-// records dated after the day they were written).
-const TODAY = new Date().toISOString().slice(0, 10);
+// The day the ops are about: the school's (Shanghai) date today, which the Worker takes
+// (records dated after the day they were written, or before the school year, it refuses).
+const TODAY = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 const ROLES = ['admin', 'health', 'logistics', 'teacher'];
 

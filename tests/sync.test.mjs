@@ -16,11 +16,13 @@ const office = deviceGrant({ device: 'pc-office', name: '周校长', role: 'admi
 // A teacher in the directory who is class teacher of no class (yet).
 const newTeacher = deviceGrant({ device: 'phone-new-teacher', name: '新老师', role: 'teacher', classes: [] });
 
+const schoolDate = (ms) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+
 function check(klass, session, hlc) {
   return {
     hlc: [hlc, 0],
-    // Today's date in UTC: never after the school's (UTC+8) date, so never "in the future".
-    payload: { type: 'session_check', class: klass, date: new Date(hlc).toISOString().slice(0, 10), session, present: 40, absent: 2, fever: 1 },
+    // The school's (UTC+8) date at the op's time: what the Worker checks it against.
+    payload: { type: 'session_check', class: klass, date: schoolDate(hlc), session, present: 40, absent: 2, fever: 1 },
   };
 }
 
@@ -152,7 +154,7 @@ describe('sync API', () => {
     assert.equal(supAck.rejected[0].reason.code, 'forbidden');
   });
 
-  test('a check dated in 2030, or more than a year back, is refused with the reason; today\'s is kept', async () => {
+  test('a check dated in 2030, or before the school year, is refused with the reason; today\'s is kept', async () => {
     const now = Date.now();
     const dated = (date, session, hlc) => ({ hlc: [hlc, 0], payload: { ...check('g1c1', session, hlc).payload, date } });
     const lastYear = new Date(now - 400 * 86_400_000).toISOString().slice(0, 10);
@@ -169,6 +171,24 @@ describe('sync API', () => {
     // A retry is judged the same way: the verdict follows the op's clock, not the arrival.
     const again = await (await post('/api/v1/sync/push', teacher.token, body)).json();
     assert.deepEqual({ ...again, server_ms: 0 }, { ...ack, server_ms: 0 });
+  });
+
+  test('the doctor\'s certificates dated 2030 or 2001, and a check dated 2030-06-01, are refused', async () => {
+    const now = Date.now();
+    const cert = (date, k) => ({
+      hlc: [now + k, 0],
+      payload: { type: 'certificate', student: 'g1c1-2026101', class: 'g1c1', date, issuer: '城关镇卫生院' },
+    });
+    const body = {
+      protocol: 1, stream: 'health', seq: 41,
+      ops: [cert('2030-01-01', 0), cert('2001-01-01', 1),
+        { hlc: [now + 2, 0], payload: { ...check('g1c1', 'morning', now).payload, date: '2030-06-01' } },
+        cert(schoolDate(now), 3)],
+    };
+    const ack = await (await post('/api/v1/sync/push', doctor.token, body)).json();
+    assert.deepEqual(ack.rejected.map((r) => [r.k, r.reason.problem?.kind]),
+      [[0, 'date_out_of_range'], [1, 'date_out_of_range'], [2, 'date_out_of_range']]);
+    assert.equal(ack.accepted, 1, 'today\'s certificate is kept');
   });
 
   test('a segment stamped far ahead of the server clock is refused unstored, with the server time', async () => {
@@ -245,7 +265,7 @@ describe('sync API', () => {
     assert.equal(session.all_classes, undefined, 'the whole school is not hers to see');
     assert.deepEqual(session.streams, ['drills', 'notices', 'directory']);
     const now = Date.now();
-    const own = { hlc: [now + 2, 0], payload: { type: 'staff_health', date: new Date(now).toISOString().slice(0, 10), temperature: 365 } };
+    const own = { hlc: [now + 2, 0], payload: { type: 'staff_health', date: schoolDate(now), temperature: 365 } };
     const push = await post('/api/v1/sync/push', newTeacher.token, {
       protocol: 1, stream: 'health', seq: 1, ops: [check('g1c1', 'morning', now), check('g3c2', 'morning', now + 1), own],
     });

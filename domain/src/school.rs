@@ -185,6 +185,18 @@ pub enum Role {
     Teacher,
 }
 
+/// The first day of the school year `date` falls in: 1 August, so the summer before term
+/// (September) belongs to the coming year and late corrections of July to the one ending.
+pub fn school_year_start(date: chrono::NaiveDate) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let year = if date.month() >= 8 {
+        date.year()
+    } else {
+        date.year() - 1
+    };
+    chrono::NaiveDate::from_ymd_opt(year, 8, 1).unwrap_or(date)
+}
+
 impl Role {
     /// Sees every class's health records and the school's day (the office and the doctor);
     /// a teacher sees their own classes, logistics none.
@@ -333,6 +345,14 @@ impl SchoolProfile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_school_year_starts_on_the_first_of_august() {
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(school_year_start(d(2026, 11, 30)), d(2026, 8, 1));
+        assert_eq!(school_year_start(d(2026, 8, 1)), d(2026, 8, 1));
+        assert_eq!(school_year_start(d(2027, 7, 31)), d(2026, 8, 1));
+    }
 
     #[test]
     fn the_office_and_the_doctor_see_the_whole_school() {

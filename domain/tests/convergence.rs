@@ -13,7 +13,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use guardpost_domain::checkins::{
     ReturnCertificate, StaffHealth, Student, StudentId, StudentNumber, Temperature,
 };
@@ -122,7 +122,8 @@ enum Refusal {
 }
 
 /// The model of what the Worker refuses, written from README's rules: a dated record dated
-/// after the school day of its timestamp, or over 366 days before it, is invalid; then
+/// over a day after the school day of its timestamp, or before 1 August of the school year
+/// that day is in, is invalid; then
 /// directory entries are no one's to write as ops; checks and students are the class
 /// teacher's, the doctor's and the office's; certificates the doctor's and the office's;
 /// everyone reports their own health; supplies and drills are logistics' and the office's;
@@ -145,7 +146,13 @@ fn model_refusal(
             .unwrap()
             .with_timezone(&chrono_tz::Asia::Shanghai)
             .date_naive();
-        if date > written || date < written - Duration::days(366) {
+        let year = if written.month() >= 8 {
+            written.year()
+        } else {
+            written.year() - 1
+        };
+        let term_year_began = NaiveDate::from_ymd_opt(year, 8, 1).unwrap();
+        if date > written + Duration::days(1) || date < term_year_began {
             return Some(Refusal::Date);
         }
     }
@@ -415,9 +422,10 @@ impl World {
         };
         let now = self.device_now(d);
         let today = self.tz.date_at_ms(self.devices[d].replica.corrected(now));
-        // Mostly today or yesterday; now and then tomorrow or over a year back (refused).
+        // Mostly today or yesterday; now and then two days ahead or over a year back
+        // (refused).
         let date = match self.rng.below(100) {
-            0 => today + Duration::days(1),
+            0 => today + Duration::days(2),
             1 => today - Duration::days(400),
             _ => today - Duration::days(self.rng.below(2) as i64),
         };

@@ -3,9 +3,9 @@
 //! certificate), the 14-day trend and the early-warning flags; the daily report as CSV or
 //! printed. And everyone's own daily health report.
 
+use guardpost_domain::checkins::report::{ReportLabels, daily_csv};
 use guardpost_domain::checkins::status::{self, Case, DayCount, Slot, Warning};
 use guardpost_domain::checkins::{Note, ReturnCertificate, StaffHealth, Symptom, Temperature};
-use guardpost_domain::lang::Lang;
 use guardpost_domain::sync::op::Session;
 use guardpost_domain::sync::wire::ClassRef;
 use guardpost_domain::sync::{Payload, Stream};
@@ -13,7 +13,7 @@ use guardpost_domain::text::Name;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::i18n::{Locale, t, t_string, use_i18n};
+use crate::i18n::{t, t_string, use_i18n};
 use crate::pages::checkins::{checkin_settings, school_tz, slot_label};
 use crate::school::use_school;
 use crate::sync::engine::{now_ms, record, use_sync, with_replica};
@@ -60,12 +60,25 @@ pub fn SchoolToday() -> impl IntoView {
     };
     let export = move |_| {
         let (day, cases, ..) = computed();
-        let lang = match i18n.get_locale() {
-            Locale::zh_CN => Lang::ZhCn,
-            Locale::en => Lang::En,
-        };
         let open = cases.iter().filter(|c| c.is_open()).count();
-        let csv = status::daily_csv(&day, open, lang);
+        let labels = ReportLabels {
+            date: t_string!(i18n, report.date),
+            class: t_string!(i18n, report.class),
+            morning: t_string!(i18n, report.morning),
+            noon: t_string!(i18n, report.noon),
+            evening: t_string!(i18n, report.evening),
+            present: t_string!(i18n, report.present),
+            absent: t_string!(i18n, report.absent),
+            illness: t_string!(i18n, report.illness),
+            fever: t_string!(i18n, report.fever),
+            total: t_string!(i18n, report.total),
+            open_cases: t_string!(i18n, report.open_cases),
+            reported: t_string!(i18n, report.reported),
+            late: t_string!(i18n, report.late),
+            missing: t_string!(i18n, report.missing),
+            due: t_string!(i18n, report.due),
+        };
+        let csv = daily_csv(&day, open, &labels);
         let date = day.date.map(|d| d.to_string()).unwrap_or_default();
         download(&format!("guardpost-{date}.csv"), &csv);
     };
@@ -157,6 +170,9 @@ pub fn SchoolToday() -> impl IntoView {
                                                 }).collect_view()}
                                                 {case.symptoms.iter().filter(|s| **s != Symptom::Fever).map(|s| view! { <span class="tag">{symptom_label(i18n, *s)}</span> }).collect_view()}
                                             </div>
+                                            {case.misdated_certificates.iter().map(|(date, issuer)| view! {
+                                                <p class="notice error" data-testid="misdated">{format!("{} {date} · {issuer}", t_string!(i18n, today.misdated))}</p>
+                                            }).collect_view()}
                                             <CertificateForm case name=name.clone() on_closed=move |text| set_closed.set(Some(text))/>
                                         </li>
                                     }

@@ -4,6 +4,7 @@
 //! the school's daily status built from all of them.
 
 pub mod form;
+pub mod report;
 pub mod roster;
 pub mod status;
 pub mod temperature;

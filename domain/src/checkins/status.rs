@@ -8,7 +8,6 @@ use chrono::{Duration, NaiveDate, TimeZone};
 use serde::Serialize;
 
 use super::{AbsenceCause, CheckinSettings, StudentId, Symptom, Temperature};
-use crate::lang::Lang;
 use crate::school::{ClassGroup, SchoolTimeZone};
 use crate::sync::hlc::Hlc;
 use crate::sync::ids::ClassId;
@@ -239,6 +238,9 @@ pub struct Case {
     pub highest: Option<Temperature>,
     /// Every fever reading of the case, present or sent home, in order.
     pub readings: Vec<(NaiveDate, Session, Temperature)>,
+    /// Certificates recorded for the student, dated before the case's last sign, that closed
+    /// nothing: an earlier date never closes a case, so the doctor is shown them to correct.
+    pub misdated_certificates: Vec<(NaiveDate, Name)>,
     /// The certificate's date and issuer, once recorded.
     pub closed: Option<(NaiveDate, Name)>,
 }
@@ -328,6 +330,7 @@ pub fn cases<'a>(
                         symptoms: BTreeSet::new(),
                         highest: None,
                         readings: Vec::new(),
+                        misdated_certificates: Vec::new(),
                         closed: None,
                     },
                     date,
@@ -342,6 +345,18 @@ pub fn cases<'a>(
         }
         if let Some((mut case, last)) = open {
             case.closed = closing(last, None);
+            if case.closed.is_none() {
+                let used: Vec<_> = out
+                    .iter()
+                    .filter(|c| c.student == student)
+                    .filter_map(|c| c.closed.as_ref().map(|(d, _)| *d))
+                    .collect();
+                case.misdated_certificates = certs
+                    .iter()
+                    .filter(|(d, _)| *d < last && !used.contains(d))
+                    .map(|(d, issuer)| (*d, (*issuer).clone()))
+                    .collect();
+            }
             out.push(case);
         }
     }
@@ -473,99 +488,11 @@ pub fn staff_day<'a>(
     out
 }
 
-/// The daily report (每日零报告) of the whole school as CSV, in `lang`.
-pub fn daily_csv(day: &DayStatus, open_cases: usize, lang: Lang) -> String {
-    let zh = lang == Lang::ZhCn;
-    let slot = |s: Slot| -> &'static str {
-        match (s, zh) {
-            (Slot::Reported { late: false }, true) => "已报",
-            (Slot::Reported { late: true }, true) => "迟报",
-            (Slot::Missing, true) => "未报",
-            (Slot::Due, true) => "未到时间",
-            (Slot::None, true) => "",
-            (Slot::Reported { late: false }, false) => "reported",
-            (Slot::Reported { late: true }, false) => "late",
-            (Slot::Missing, false) => "missing",
-            (Slot::Due, false) => "not yet due",
-            (Slot::None, false) => "",
-        }
-    };
-    let mut out = csv::WriterBuilder::new()
-        .flexible(true)
-        .from_writer(Vec::new());
-    let header: [&str; 9] = if zh {
-        [
-            "日期",
-            "班级",
-            "晨检",
-            "午检",
-            "晚检",
-            "实到",
-            "缺勤",
-            "因病缺勤",
-            "发热",
-        ]
-    } else {
-        [
-            "date",
-            "class",
-            "morning",
-            "noon",
-            "evening",
-            "present",
-            "absent",
-            "illness absences",
-            "fever",
-        ]
-    };
-    let date = day.date.map(|d| d.to_string()).unwrap_or_default();
-    let mut rows: Vec<Vec<String>> = vec![header.iter().map(|s| (*s).to_owned()).collect()];
-    for row in &day.classes {
-        rows.push(vec![
-            date.clone(),
-            row.class.name.to_string(),
-            slot(row.slots[0]).to_owned(),
-            slot(row.slots[1]).to_owned(),
-            slot(row.slots[2]).to_owned(),
-            row.present.map(|p| p.to_string()).unwrap_or_default(),
-            row.absent.to_string(),
-            row.illness.to_string(),
-            row.fever.to_string(),
-        ]);
-    }
-    let total = if zh { "合计" } else { "total" };
-    let cases = if zh { "未结病例" } else { "open cases" };
-    rows.push(vec![
-        date,
-        total.to_owned(),
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-        day.illness.to_string(),
-        day.fever.to_string(),
-    ]);
-    rows.push(vec![
-        String::new(),
-        cases.to_owned(),
-        open_cases.to_string(),
-    ]);
-    for row in rows {
-        // Writing to memory can't fail; a failure would only shorten the export.
-        if out.write_record(&row).is_err() {
-            break;
-        }
-    }
-    let bytes = out.into_inner().unwrap_or_default();
-    // A byte-order mark, so spreadsheet programs read the Chinese correctly.
-    format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::checkins::{Absence, Reading, ReturnCertificate};
+    use crate::lang::Lang;
     use crate::sync::op::SessionCheck;
     use chrono::NaiveTime;
 
@@ -755,6 +682,41 @@ mod tests {
         assert_eq!(cases[0].closed.as_ref().map(|c| c.0), Some(day(22)));
         assert!(cases[1].is_open());
         assert_eq!(cases[1].opened, day(25));
+        assert!(
+            cases[1].misdated_certificates.is_empty(),
+            "the used one is not listed"
+        );
+    }
+
+    #[test]
+    fn a_certificate_dated_before_the_case_never_closes_it_and_is_shown_to_correct() {
+        let ops = [
+            (
+                at(21, 7, 0),
+                check(
+                    "g1c1",
+                    21,
+                    Session::Morning,
+                    &[("g1c1-1", Symptom::Cough)],
+                    &[],
+                ),
+            ),
+            // Typed with the wrong day: before the child fell ill.
+            (at(23, 8, 0), certificate("g1c1-1", "g1c1", 20)),
+        ];
+        let list = entries(&ops);
+        let standing = standing(list.clone());
+        let cases = cases(&standing, list);
+        assert_eq!(cases.len(), 1);
+        assert!(cases[0].is_open());
+        assert_eq!(
+            cases[0]
+                .misdated_certificates
+                .iter()
+                .map(|(d, _)| *d)
+                .collect::<Vec<_>>(),
+            vec![day(20)]
+        );
     }
 
     #[test]
@@ -799,10 +761,13 @@ mod tests {
                 illness: 5
             }
         );
-        let csv = daily_csv(&status, 5, Lang::ZhCn);
+        let csv = super::super::report::daily_csv(
+            &status,
+            5,
+            &super::super::report::tests::labels(Lang::ZhCn),
+        );
         assert!(csv.starts_with('\u{feff}'));
         assert!(csv.contains("一年级一班,已报,未到时间,,40,5,5,0"), "{csv}");
-        assert!(daily_csv(&status, 5, Lang::En).contains("missing"));
     }
 
     #[test]

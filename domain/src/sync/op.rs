@@ -37,9 +37,9 @@ pub enum OpInvalid {
     ValueTooLarge { max: usize },
     #[error("{problem}")]
     Text { problem: String },
-    /// A dated record (a check, a certificate, a staff report) dated after the day it was
-    /// written, or more than [`MAX_BACKDATE_DAYS`] before it.
-    #[error("the date {date} is after the day it was written or more than a year before it")]
+    /// A dated record (a check, a certificate, a staff report) dated after the day after it
+    /// was written, or before the school year it was written in.
+    #[error("the date {date} is after the day it was written, or before the school year")]
     DateOutOfRange { date: NaiveDate },
     /// The Worker could not read the change at all (a whole segment refused as malformed).
     #[error("the server could not read this change: {detail}")]
@@ -155,9 +155,6 @@ pub enum Payload {
     Certificate(ReturnCertificate),
 }
 
-/// How far back a dated record may be written: a school year, for late corrections.
-pub const MAX_BACKDATE_DAYS: i64 = 366;
-
 /// Limits that keep one op small enough for many to fit in a segment.
 pub const MAX_HEADCOUNT: u16 = 2_000;
 pub const MAX_DELTA: i32 = 1_000_000;
@@ -199,16 +196,17 @@ impl Payload {
     }
 
     /// Checks a record's date against the school day it was written on (its clock's wall
-    /// time, in the school's zone): never later, and at most a school year earlier. Judged
-    /// by the op's own clock, not by when it arrives, so a retried segment gets the same
-    /// verdict.
+    /// time, in the school's zone): at most a day later (a phone's clock a little ahead near
+    /// midnight), and not before that school year began. Judged by the op's own clock, which
+    /// the Worker holds within minutes of its own, not by when it arrives, so a retried
+    /// segment gets the same verdict.
     pub fn validate_date(&self, tz: SchoolTimeZone, written_ms: u64) -> Result<(), OpInvalid> {
         let Some(date) = self.date() else {
             return Ok(());
         };
         let today = tz.date_at_ms(written_ms);
-        let earliest = today - chrono::Duration::days(MAX_BACKDATE_DAYS);
-        if date > today || date < earliest {
+        let latest = today + chrono::Duration::days(1);
+        if date > latest || date < crate::school::school_year_start(today) {
             return Err(OpInvalid::DateOutOfRange { date });
         }
         Ok(())
@@ -364,11 +362,20 @@ mod tests {
         ));
         // The next morning it is fine: the verdict follows the writer's clock.
         assert!(ahead.validate_date(tz, 1_893_456_000_000).is_ok());
-        let mut old = check("g3c2", 40, 1);
-        if let Payload::SessionCheck(c) = &mut old {
-            c.date = NaiveDate::from_ymd_opt(2025, 11, 21).unwrap();
-        }
-        assert!(old.validate_date(tz, written).is_err());
+        let dated = |y, m, d| {
+            let mut p = check("g3c2", 40, 1);
+            if let Payload::SessionCheck(c) = &mut p {
+                c.date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            }
+            p
+        };
+        // A day's grace for a clock a little ahead; not two.
+        assert_eq!(dated(2026, 11, 24).validate_date(tz, written), Ok(()));
+        assert!(dated(2026, 11, 25).validate_date(tz, written).is_err());
+        // Back to the start of the school year (1 August), not before.
+        assert_eq!(dated(2026, 8, 1).validate_date(tz, written), Ok(()));
+        assert!(dated(2026, 7, 31).validate_date(tz, written).is_err());
+        assert!(dated(2001, 1, 1).validate_date(tz, written).is_err());
     }
 
     #[test]
