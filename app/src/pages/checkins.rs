@@ -11,7 +11,7 @@ use guardpost_domain::checkins::status::{self, Slot};
 use guardpost_domain::checkins::{
     Absence, AbsenceCause, CheckinSettings, Student, StudentId, Symptom, Temperature,
 };
-use guardpost_domain::school::SchoolTimeZone;
+use guardpost_domain::school::{Role, SchoolTimeZone};
 use guardpost_domain::sync::op::{Session, SessionCheck};
 use guardpost_domain::sync::wire::ClassRef;
 use guardpost_domain::sync::{Payload, Stream};
@@ -334,6 +334,12 @@ pub fn Checkins() -> impl IntoView {
     let i18n = use_i18n();
     let view = use_sync();
     let classes = move || view.session.get().map(|s| s.classes).unwrap_or_default();
+    // Only the office and the doctor see the school's day on Today.
+    let whole_school = move || {
+        view.session
+            .get()
+            .is_some_and(|s| matches!(s.role, Role::Admin | Role::Health))
+    };
     view! {
         <section class="area">
             <h1>{t!(i18n, checkins.title)}</h1>
@@ -346,7 +352,11 @@ pub fn Checkins() -> impl IntoView {
                 <Show
                     when=move || !classes().is_empty()
                     fallback=move || view! {
-                        <p class="empty-state">{t!(i18n, checkins.no_classes)}" "<A href=href::HOME>{t!(i18n, checkins.see_today)}</A></p>
+                        <p class="empty-state" data-testid="no-classes">{t!(i18n, checkins.no_classes)}" "
+                            <Show when=whole_school fallback=move || t!(i18n, checkins.ask_office)>
+                                <A href=href::HOME>{t!(i18n, checkins.see_today)}</A>
+                            </Show>
+                        </p>
                     }
                 >
                     <CheckForm/>
