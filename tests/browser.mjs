@@ -1,5 +1,7 @@
 // Headless Debian Chromium driven by playwright-core, with the flags this closed network
-// needs (no background connections that would be refused).
+// needs (no background connections that would be refused), and the checks every screen a
+// person reaches must pass on a phone.
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -14,12 +16,98 @@ export function launchBrowser() {
 }
 
 /** A phone-sized context (a teacher's mid-range Android phone) in the given language. */
-export function phoneContext(browser, locale) {
+export function phoneContext(browser, locale, { width = 390, height = 800 } = {}) {
   return browser.newContext({
     locale,
-    viewport: { width: 390, height: 800 },
+    viewport: { width, height },
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
   });
+}
+
+/**
+ * Every visible control on the page (links, buttons, fields, disclosures) smaller than
+ * 44 × 44 px, described. A checkbox or radio counts as its label when the label is 44 px
+ * tall; a link inside running text counts as its line when the line is 44 px tall.
+ */
+export function smallTapTargets(page) {
+  return page.evaluate(() => {
+    const MIN = 44 - 0.5;
+    const small = [];
+    const selector = 'a[href], button, input, select, textarea, summary, [role="button"], [tabindex]:not([tabindex="-1"])';
+    for (const el of document.querySelectorAll(selector)) {
+      if (el.type === 'hidden' || el.closest('[hidden], [inert]')) continue;
+      const style = getComputedStyle(el);
+      if (style.visibility === 'hidden' || style.display === 'none') continue;
+      let box = el.getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) continue;
+      if (el.type === 'checkbox' || el.type === 'radio') {
+        const label = el.closest('label');
+        if (label) box = label.getBoundingClientRect();
+      }
+      if (box.width >= MIN && box.height >= MIN) continue;
+      const what = (el.textContent || el.getAttribute('aria-label') || el.name || el.type || '').trim().slice(0, 24);
+      small.push(`${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''} "${what}" ${Math.round(box.width)}×${Math.round(box.height)}`);
+    }
+    return small;
+  });
+}
+
+/**
+ * Text on the page whose contrast with the background it is drawn on is under 4.5:1 (WCAG
+ * AA), with the element's and its ancestors' opacity and the colour's alpha blended in.
+ * Disabled controls are exempt, as WCAG has them.
+ */
+export function lowContrast(page) {
+  return page.evaluate(() => {
+    const rgba = (s) => {
+      const [r, g, b, a = 1] = (s.match(/[\d.]+/g) || []).map(Number);
+      return [r, g, b, a];
+    };
+    const lum = ([r, g, b]) => {
+      const c = [r, g, b].map((v) => { const x = v / 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+      return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    };
+    const over = (fg, bg, a) => fg.map((v, i) => v * a + bg[i] * (1 - a));
+    const background = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const [r, g, b, a] = rgba(getComputedStyle(e).backgroundColor);
+        if (a > 0.5) return [r, g, b];
+      }
+      return [255, 255, 255];
+    };
+    const opacity = (el) => {
+      let o = 1;
+      for (let e = el; e; e = e.parentElement) o *= Number(getComputedStyle(e).opacity);
+      return o;
+    };
+    const bad = [];
+    for (const el of document.querySelectorAll('body *')) {
+      const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      if (!own || el.getClientRects().length === 0) continue;
+      const style = getComputedStyle(el);
+      if (style.visibility === 'hidden' || el.closest('[disabled], [aria-disabled="true"]')) continue;
+      const bg = background(el);
+      const [r, g, b, a] = rgba(style.color);
+      const fg = over([r, g, b], bg, a * opacity(el));
+      const [l1, l2] = [lum(fg), lum(bg)];
+      const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+      if (ratio < 4.5) {
+        bad.push(`${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 20)}" ${ratio.toFixed(2)}`);
+      }
+    }
+    return bad;
+  });
+}
+
+/**
+ * The checks every screen passes on a phone: no control under 44 px, nothing scrolls
+ * sideways, and all text meets WCAG AA contrast. `screen` names it in the failure.
+ */
+export async function assertPhoneScreen(page, screen) {
+  assert.deepEqual(await smallTapTargets(page), [], `${screen}: controls under 44 × 44 px`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `${screen}: the page is ${overflow}px wider than the phone`);
+  assert.deepEqual(await lowContrast(page), [], `${screen}: text below AA contrast`);
 }

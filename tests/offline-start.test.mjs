@@ -109,9 +109,11 @@ describe('starting the app with no network or a stalling one', () => {
     await page.goto(`${srv.url}/app/join`);
     await page.getByLabel('Invite code').fill(teacher.token);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // Signing in lands on Today; she opens Check-ins.
     await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
-    await page.getByTestId('sync-status').getByText('All changes synced').waitFor();
     await page.getByRole('navigation').getByRole('link', { name: 'Check-ins' }).click();
+    await page.getByRole('heading', { name: 'Check-ins', level: 1 }).waitFor();
+    await page.getByTestId('sync-status').getByText('All changes synced').waitFor();
     await page.evaluate(() => navigator.serviceWorker.ready);
     // Control is claimed once the older caches are gone.
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);

@@ -8,12 +8,14 @@ import { launchBrowser, phoneContext } from './browser.mjs';
 
 const teacher = deviceGrant({ device: 'phone-lihong', name: '李红', role: 'teacher', classes: ['g1c1'] });
 const doctor = deviceGrant({ device: 'phone-doctor', name: '刘芳', role: 'health' });
+// The office's computer, writing through the API while a phone waits for its next sync.
+const office = deviceGrant({ device: 'pc-office', name: '周校长', role: 'admin' });
 
 describe('offline-first check-ins', () => {
   let srv;
   let browser;
   before(async () => {
-    srv = await startWorker({ grants: [teacher, doctor] });
+    srv = await startWorker({ grants: [teacher, doctor, office] });
     browser = await launchBrowser();
   });
   after(async () => {
@@ -61,7 +63,7 @@ describe('offline-first check-ins', () => {
     await again.getByTestId('reported').getByText('Not yet synced').waitFor();
     await again.getByTestId('sync-status').getByText('Waiting to sync: 1').waitFor();
 
-    // The network works again: it syncs by itself.
+    // The network works again (the syncs that start by themselves are tested below).
     await again.unroute('**/api/v1/sync/**');
     await again.goto(`${srv.url}/app/sync`);
     await again.getByRole('button', { name: 'Sync now' }).click();
@@ -116,10 +118,19 @@ describe('offline-first check-ins', () => {
     await page.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
     await page.getByTestId('sync-status').getByText('全部已同步').waitFor();
     await page.getByRole('navigation').getByRole('link', { name: '晨午晚检' }).click();
+    // The sync API fails from here on, so a check saved despite the refusal could not leave
+    // the phone: it would still be waiting after a restart.
+    await page.route('**/api/v1/sync/**', (route) => route.abort('internetdisconnected'));
     await page.getByLabel('体温（℃） 张小明').fill('45');
     await page.getByRole('button', { name: '保存检查结果' }).click();
     await page.getByText('张小明: 体温应在34.0到43.0℃之间。').waitFor();
+    // The count is read once the device's store has loaded (it is 0 before that): the last
+    // sync's time comes from the store, and the sync has been tried.
+    const attempted = page.waitForRequest((r) => /\/api\/v1\/sync\/(push|pull)$/.test(r.url()));
     await page.goto(`${srv.url}/app/sync`);
+    await attempted;
+    await page.waitForFunction(() => !['', '尚未同步'].includes(document.querySelector('[data-testid="last-sync"]')?.textContent)
+      && !/正在/.test(document.querySelector('[data-testid="sync-status"]')?.textContent));
     assert.equal(await page.getByTestId('pending-count').textContent(), '0');
     await context.close();
   });
@@ -183,6 +194,125 @@ describe('offline-first check-ins', () => {
     await page.getByLabel('Invite code').fill('not-a-real-code-but-long-enough-to-look-like-one');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').getByText('unknown, already used or expired').waitFor();
+    await context.close();
+  });
+
+  // The syncs nobody asks for. Each phone's clock is Playwright's: once paused, no timer of
+  // the app fires (not the minute's sync, not a retry) unless the test moves the clock, so
+  // what syncs is the event the test names.
+  async function phoneWithClock(token, page0 = '/app/') {
+    const context = await phoneContext(browser, 'en-US');
+    const page = await context.newPage();
+    await page.clock.install();
+    await signIn(page, token);
+    await page.getByTestId('sync-status').getByText('All changes synced').waitFor();
+    await page.goto(`${srv.url}${page0}`);
+    await page.getByTestId('sync-status').getByText('All changes synced').waitFor();
+    await page.clock.pauseAt(Date.now() + 1000);
+    return { context, page };
+  }
+
+  async function saveCheck(page) {
+    await page.getByRole('navigation').getByRole('link', { name: 'Check-ins' }).click();
+    await page.getByRole('button', { name: 'Save the check' }).click();
+    await page.getByText('Saved on this device').waitFor();
+  }
+
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+  test('when the signal returns, the phone syncs by itself', async () => {
+    const { context, page } = await phoneWithClock(teacher.token);
+    const status = page.getByTestId('sync-status');
+    await context.setOffline(true);
+    await saveCheck(page);
+    await status.getByText('Waiting to sync: 1').waitFor();
+    await context.setOffline(false);
+    await status.getByText('All changes synced').waitFor({ timeout: 10_000 });
+    await context.close();
+  });
+
+  test('when the app is looked at again, it syncs by itself', async () => {
+    const { context, page } = await phoneWithClock(teacher.token);
+    const status = page.getByTestId('sync-status');
+    // The sync fails while the phone is in a pocket; the network is back when it comes out.
+    await page.route('**/api/v1/sync/**', (route) => route.abort('internetdisconnected'));
+    await saveCheck(page);
+    await status.getByText('Waiting to sync: 1').waitFor();
+    await page.unroute('**/api/v1/sync/**');
+    await sleep(1500);
+    await status.getByText('Waiting to sync: 1').waitFor();
+    await page.evaluate(() => {
+      const show = (state) => {
+        Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
+        document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+      };
+      show('hidden');
+      show('visible');
+    });
+    await status.getByText('All changes synced').waitFor({ timeout: 10_000 });
+    await context.close();
+  });
+
+  test('every minute, an idle phone fetches what others wrote', async () => {
+    const { context, page } = await phoneWithClock(doctor.token, '/app/sync');
+    const held = page.getByTestId('held-count');
+    const before = Number(await held.textContent());
+    // The office writes a notice meanwhile.
+    const res = await fetch(`${srv.url}/api/v1/sync/push`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${office.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ protocol: 1, stream: 'notices', seq: 1, ops: [{ hlc: [Date.now(), 0], payload: { type: 'set_field', doc: 'n-minute', field: 'title', value: '明早8点防疫演练' } }] }),
+    });
+    const ack = await res.json();
+    assert.equal(res.status, 200, JSON.stringify(ack));
+    assert.equal(ack.accepted, 1);
+    // Not a moment later...
+    await sleep(1500);
+    assert.equal(Number(await held.textContent()), before);
+    // ...but within the minute.
+    await page.clock.fastForward(60_000);
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="held-count"]').textContent) === n + 1, before, { polling: 100 });
+    await context.close();
+  });
+
+  test('while the sync keeps failing, it retries sooner at first and then every 5 minutes, no more', async (t) => {
+    const context = await phoneContext(browser, 'en-US');
+    const page = await context.newPage();
+    await page.clock.install();
+    // The moment (on the phone's clock) each sync request starts.
+    await page.addInitScript(() => {
+      const real = window.fetch;
+      window.syncAttempts = [];
+      window.fetch = function fetch(input, init) {
+        const url = typeof input === 'string' ? input : input.url;
+        if (/\/api\/v1\/sync\/(push|pull)$/.test(url)) window.syncAttempts.push(Date.now());
+        return real.call(this, input, init);
+      };
+    });
+    await signIn(page, teacher.token);
+    const status = page.getByTestId('sync-status');
+    await status.getByText('All changes synced').waitFor();
+    let now = Date.now() + 1000;
+    await page.clock.pauseAt(now);
+    await page.route('**/api/v1/sync/**', (route) => route.abort('internetdisconnected'));
+    const start = await page.evaluate(() => window.syncAttempts.length);
+    await saveCheck(page);
+    await status.getByText('Waiting to sync: 1').waitFor();
+    // Half an hour on the phone's clock, 10 s at a time, each failed try settled before the
+    // next step.
+    const settled = () => page.evaluate(() => !/Syncing/.test(document.querySelector('[data-testid="sync-status"]').textContent));
+    for (let t = 0; t < 28 * 60_000; t += 10_000) {
+      await page.clock.runFor(10_000);
+      while (!(await settled())) await sleep(10);
+    }
+    const attempts = (await page.evaluate(() => window.syncAttempts)).slice(start);
+    const gaps = attempts.slice(1).map((at, i) => Math.round((at - attempts[i]) / 1000));
+    t.diagnostic(`seconds between tries: ${gaps}`);
+    // Doubling from 2 s: the first retries come within seconds.
+    assert.ok(gaps[0] <= 12, `gaps (s): ${gaps}`);
+    // Then capped: the last tries are 5 minutes apart (the minute's sync waits meanwhile).
+    assert.ok(gaps.length >= 10, `gaps (s): ${gaps}`);
+    for (const gap of gaps.slice(-3)) assert.ok(gap >= 295 && gap <= 315, `gaps (s): ${gaps}`);
     await context.close();
   });
 });

@@ -109,6 +109,13 @@ pub async fn push(mut req: Request, env: &Env) -> Result<Response> {
         Ok(put) => put.execute().await,
         Err(e) => Err(e),
     };
+    if written.is_ok() {
+        forget_listing(
+            &segment::day_prefix(&caller.school.id, Day::of_ms(caller.school.now_ms)),
+            env,
+        )
+        .await;
+    }
     if let Err(e) = written {
         let message = kv_error_message(&e);
         let status = server::kv_failure_status(&message);
@@ -221,13 +228,7 @@ async fn list_page(
         return list_kv(store, prefix, cursor, lists).await;
     }
     let cache = worker::Cache::default();
-    let mut url =
-        worker::Url::parse("https://kv-list.guardpost.invalid/").map_err(|e| e.to_string())?;
-    url.query_pairs_mut().append_pair("prefix", prefix);
-    if let Some(cursor) = &cursor {
-        url.query_pairs_mut().append_pair("cursor", cursor);
-    }
-    let url = url.to_string();
+    let url = list_cache_url(prefix, cursor.as_deref())?;
     if let Ok(Some(mut hit)) = cache.get(url.as_str(), false).await
         && let Ok(page) = hit.json::<ListPage>().await
     {
@@ -244,6 +245,32 @@ async fn list_page(
         }
     }
     Ok(page)
+}
+
+/// Where the Cache API keeps a page of the listing of `prefix` (the first page: no cursor).
+fn list_cache_url(prefix: &str, cursor: Option<&str>) -> std::result::Result<String, String> {
+    let mut url =
+        worker::Url::parse("https://kv-list.guardpost.invalid/").map_err(|e| e.to_string())?;
+    url.query_pairs_mut().append_pair("prefix", prefix);
+    if let Some(cursor) = cursor {
+        url.query_pairs_mut().append_pair("cursor", cursor);
+    }
+    Ok(url.to_string())
+}
+
+/// A segment was just stored under `prefix`: the kept listing of that day no longer holds
+/// every segment, so it goes, and the next pull here lists afresh. Otherwise a phone that
+/// pulls right after a colleague's push is told nothing new for up to `cache_seconds`,
+/// though the colleague's phone already says "synced". Only the first page goes: a school's
+/// day is far under the 1,000 keys of a page, and later pages still expire on their own.
+async fn forget_listing(prefix: &str, env: &Env) {
+    if config::list_cache_seconds(env) == 0 {
+        return;
+    }
+    if let Ok(url) = list_cache_url(prefix, None) {
+        // A failed delete leaves the page to expire on its own.
+        let _ = worker::Cache::default().delete(url.as_str(), false).await;
+    }
 }
 
 /// One page (up to 1,000 keys with their metadata) of KV's listing of `prefix`.

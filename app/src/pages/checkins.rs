@@ -334,6 +334,12 @@ pub fn Checkins() -> impl IntoView {
     let i18n = use_i18n();
     let view = use_sync();
     let classes = move || view.session.get().map(|s| s.classes).unwrap_or_default();
+    // Only the office and the doctor see the school's day on Today.
+    let whole_school = move || {
+        view.session
+            .get()
+            .is_some_and(|s| s.role.sees_whole_school())
+    };
     view! {
         <section class="area">
             <h1>{t!(i18n, checkins.title)}</h1>
@@ -346,7 +352,11 @@ pub fn Checkins() -> impl IntoView {
                 <Show
                     when=move || !classes().is_empty()
                     fallback=move || view! {
-                        <p class="empty-state">{t!(i18n, checkins.no_classes)}" "<A href=href::HOME>{t!(i18n, checkins.see_today)}</A></p>
+                        <p class="empty-state" data-testid="no-classes">{t!(i18n, checkins.no_classes)}" "
+                            <Show when=whole_school fallback=move || t!(i18n, checkins.ask_office)>
+                                <A href=href::HOME>{t!(i18n, checkins.see_today)}</A>
+                            </Show>
+                        </p>
                     }
                 >
                     <CheckForm/>

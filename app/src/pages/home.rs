@@ -20,6 +20,12 @@ pub fn Home() -> impl IntoView {
             .is_some_and(|s| s.role.sees_whole_school())
     };
     let signed_in = move || view.session.get().is_some();
+    // Signed in with no class and no view of the school's day: say why nothing is offered.
+    let nothing_to_check = move || {
+        view.session
+            .get()
+            .is_some_and(|s| s.classes.is_empty() && !s.role.sees_whole_school())
+    };
     view! {
         <section class="home">
             <h1>{t!(i18n, home.title)}</h1>
@@ -27,6 +33,9 @@ pub fn Home() -> impl IntoView {
             <For each=classes key=|c| c.id.clone() let:class>
                 <QuickCheck class/>
             </For>
+            <Show when=nothing_to_check>
+                <p class="empty-state" data-testid="no-classes">{t!(i18n, checkins.no_classes)}" "{t!(i18n, checkins.ask_office)}</p>
+            </Show>
             <Show when=whole_school>
                 <SchoolToday/>
             </Show>

@@ -1,6 +1,7 @@
 //! The sync engine: holds the device's replica, writes every change to the store before
 //! reporting it saved, and syncs on start, when the network returns, when the app becomes
-//! visible and every minute, backing off after failures.
+//! visible and every minute; after a failure, one retry waits instead of the minute's sync,
+//! 2 s at first, doubling to 5 minutes.
 //!
 //! The replica lives in a thread-local (the browser runs the app on one thread) and is never
 //! borrowed across an await; the UI reads it through [`SyncView`]'s signals and [`with_replica`].
@@ -42,6 +43,9 @@ thread_local! {
     static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
     static SYNCING: Cell<bool> = const { Cell::new(false) };
     static BACKOFF_MS: Cell<u64> = const { Cell::new(0) };
+    /// The one retry waiting after a failed sync. While it waits, the minute's sync skips:
+    /// the retry is the next try, so failures space tries out up to `MAX_BACKOFF_MS`.
+    static RETRY: Cell<Option<TimeoutHandle>> = const { Cell::new(None) };
 }
 
 pub fn now_ms() -> u64 {
@@ -140,7 +144,14 @@ pub fn start() -> SyncView {
         }
         _ => view.phase.set(Phase::SignedOut),
     }
-    set_interval(move || sync_now(view), PERIOD);
+    set_interval(
+        move || {
+            if RETRY.get().is_none() {
+                sync_now(view);
+            }
+        },
+        PERIOD,
+    );
     let online = window_event_listener(leptos::ev::online, move |_| sync_now(view));
     let visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
         let visible = web_sys::window()
@@ -399,6 +410,9 @@ pub fn sync_now(view: SyncView) {
         let retry = match result {
             Ok(()) => {
                 BACKOFF_MS.set(0);
+                if let Some(retry) = RETRY.take() {
+                    retry.clear();
+                }
                 view.phase.set(Phase::Idle);
                 false
             }
@@ -424,10 +438,19 @@ pub fn sync_now(view: SyncView) {
             }
         };
         view.refresh();
-        if retry {
+        // One retry at a time: a sync that fails while one waits (the network came back for
+        // a moment, the app was looked at) leaves it be rather than starting another chain.
+        if retry && RETRY.get().is_none() {
             let backoff = (BACKOFF_MS.get() * 2).clamp(2_000, MAX_BACKOFF_MS);
             BACKOFF_MS.set(backoff);
-            set_timeout(move || sync_now(view), Duration::from_millis(backoff));
+            let handle = set_timeout_with_handle(
+                move || {
+                    RETRY.set(None);
+                    sync_now(view);
+                },
+                Duration::from_millis(backoff),
+            );
+            RETRY.set(handle.ok());
         }
     });
 }

@@ -108,6 +108,11 @@ impl Kv {
         page
     }
 
+    /// Drops the kept first page of `prefix`'s listing.
+    pub fn forget_listing(&mut self, prefix: &str) {
+        self.list_cache.remove(&(prefix.to_owned(), None));
+    }
+
     pub fn put(
         &mut self,
         key: &str,
@@ -250,6 +255,9 @@ pub fn push(
                     .status(),
             )
         })?;
+    // As the Worker does: a stored segment makes the day's kept listing stale, so its first
+    // page goes (the next pull lists afresh).
+    kv.forget_listing(&segment::day_prefix(school, Day::of_ms(now)));
     Ok(server::ack(&seg, now))
 }
 
