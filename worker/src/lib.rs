@@ -2,24 +2,75 @@
 //! (`/api/v1/*`) and the app's static files (`/app/*`). A thin shell: rules live in
 //! `guardpost-domain`, this crate only translates HTTP and KV into domain calls.
 
-mod accounts;
-mod api;
-mod app_assets;
-mod auth;
 mod body;
 mod config;
-mod public_page;
+mod identity;
+mod kv;
+mod random;
 mod reply;
+mod routes;
 mod security;
 mod strings;
-mod sync;
+mod throttle;
 
+use std::future::Future;
+use std::pin::Pin;
+
+use guardpost_domain::api::{ErrorCode, Refused};
 use worker::{Context, Env, Method, Request, Response, Result, event};
 
-use guardpost_domain::api::ErrorCode;
+use crate::reply::Answered;
+use crate::routes::{accounts, app_assets, public_page, school, sync};
 
-/// Routes by method and path. A table of `match` arms rather than `worker::Router`, so that a
-/// wrong method on an API path gets the API's JSON 405 and `HEAD` is answered like `GET`.
+/// The methods the API tells apart; `HEAD` is answered like `GET`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verb {
+    Get,
+    Post,
+    Put,
+}
+
+impl Verb {
+    fn of(method: &Method) -> Option<Self> {
+        match method {
+            Method::Get | Method::Head => Some(Self::Get),
+            Method::Post => Some(Self::Post),
+            Method::Put => Some(Self::Put),
+            _ => None,
+        }
+    }
+}
+
+type Pending<'a> = Pin<Box<dyn Future<Output = Answered> + 'a>>;
+type Handler = for<'a> fn(Request, &'a Env) -> Pending<'a>;
+
+/// A handler, `async fn(Request, &Env) -> Answered`, as a row of the table.
+macro_rules! to {
+    ($handler:path) => {
+        |req, env| Box::pin($handler(req, env))
+    };
+}
+
+/// The API's route table. A path listed with other methods than the request's is answered
+/// 405, an unlisted one 404, both in the API's JSON.
+#[rustfmt::skip]
+const API: &[(&str, Verb, Handler)] = &[
+    ("/api/v1/health",               Verb::Get,  to!(school::health)),
+    ("/api/v1/school",               Verb::Get,  to!(school::summary)),
+    ("/api/v1/sync/session",         Verb::Get,  to!(sync::session)),
+    ("/api/v1/sync/push",            Verb::Post, to!(sync::push)),
+    ("/api/v1/sync/pull",            Verb::Post, to!(sync::pull)),
+    ("/api/v1/auth/setup",           Verb::Post, to!(accounts::join::setup)),
+    ("/api/v1/auth/redeem",          Verb::Post, to!(accounts::join::redeem)),
+    ("/api/v1/admin/directory",      Verb::Get,  to!(accounts::admin::directory)),
+    ("/api/v1/admin/directory",      Verb::Put,  to!(accounts::admin::update_directory)),
+    ("/api/v1/admin/invites",        Verb::Get,  to!(accounts::admin::list_invites)),
+    ("/api/v1/admin/invites",        Verb::Post, to!(accounts::admin::create_invite)),
+    ("/api/v1/admin/invites/cancel", Verb::Post, to!(accounts::admin::cancel_invite)),
+    ("/api/v1/admin/devices",        Verb::Get,  to!(accounts::admin::list_devices)),
+    ("/api/v1/admin/devices/revoke", Verb::Post, to!(accounts::admin::revoke_device)),
+];
+
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     console_error_panic_hook::set_once();
@@ -34,50 +85,38 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     security::harden(route(req, &env, &path).await, kind)
 }
 
+/// Routes by method and path: the API through [`API`], and the pages. Not `worker::Router`,
+/// so that a wrong method on an API path gets the API's JSON 405 and `HEAD` is answered like
+/// `GET`.
 async fn route(req: Request, env: &Env, path: &str) -> Result<Response> {
-    let env = env.clone();
-    let method = req.method();
-    let get = matches!(method, Method::Get | Method::Head);
-    let post = method == Method::Post;
+    if path.starts_with("/api/") {
+        return reply::api(api(req, env, path).await);
+    }
+    let get = matches!(req.method(), Method::Get | Method::Head);
     match path {
-        "/" if get => public_page::show(&req, &env).await,
-        "/api/v1/health" if get => api::health(&env).await,
-        "/api/v1/school" if get => api::school(&env).await,
-        "/api/v1/sync/session" if get => sync::session(req, &env).await,
-        "/api/v1/sync/push" if post => sync::push(req, &env).await,
-        "/api/v1/sync/pull" if post => sync::pull(req, &env).await,
-        "/api/v1/auth/setup" if post => accounts::setup(req, &env).await,
-        "/api/v1/auth/redeem" if post => accounts::redeem(req, &env).await,
-        "/api/v1/admin/directory" if get => accounts::directory(req, &env).await,
-        "/api/v1/admin/directory" if method == Method::Put => {
-            accounts::update_directory(req, &env).await
-        }
-        "/api/v1/admin/invites" if get => accounts::list_invites(req, &env).await,
-        "/api/v1/admin/invites" if post => accounts::create_invite(req, &env).await,
-        "/api/v1/admin/invites/cancel" if post => accounts::cancel_invite(req, &env).await,
-        "/api/v1/admin/devices" if get => accounts::list_devices(req, &env).await,
-        "/api/v1/admin/devices/revoke" if post => accounts::revoke_device(req, &env).await,
-        "/api/v1/health"
-        | "/api/v1/school"
-        | "/api/v1/sync/session"
-        | "/api/v1/sync/push"
-        | "/api/v1/sync/pull"
-        | "/api/v1/auth/setup"
-        | "/api/v1/auth/redeem"
-        | "/api/v1/admin/directory"
-        | "/api/v1/admin/invites"
-        | "/api/v1/admin/invites/cancel"
-        | "/api/v1/admin/devices"
-        | "/api/v1/admin/devices/revoke" => reply::api_error(
-            ErrorCode::MethodNotAllowed,
-            format!("{method} is not allowed on {path}"),
-        ),
-        p if p.starts_with("/api/") => {
-            reply::api_error(ErrorCode::NotFound, format!("no API route {method} {path}"))
-        }
+        "/" if get => public_page::show(&req, env).await,
         "/app" if get => app_assets::redirect_to_slash(&req),
-        p if get && p.starts_with("/app/") => app_assets::serve(req, &env).await,
+        p if get && p.starts_with("/app/") => app_assets::serve(req, env).await,
         "/" => reply::html_error(&req, 405),
         _ => reply::html_error(&req, 404),
+    }
+}
+
+async fn api(req: Request, env: &Env, path: &str) -> Answered {
+    let method = req.method();
+    let verb = Verb::of(&method);
+    let mut routes = API.iter().filter(|(p, ..)| *p == path).peekable();
+    if routes.peek().is_none() {
+        return Err(Refused::new(
+            ErrorCode::NotFound,
+            format!("no API route {method} {path}"),
+        ));
+    }
+    match routes.find(|(_, v, _)| Some(*v) == verb) {
+        Some((_, _, handler)) => handler(req, env).await,
+        None => Err(Refused::new(
+            ErrorCode::MethodNotAllowed,
+            format!("{method} is not allowed on {path}"),
+        )),
     }
 }

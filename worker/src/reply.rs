@@ -1,17 +1,94 @@
-//! Building responses: JSON errors in the API's one shape, and plain HTML error pages.
+//! Building responses. Every API handler answers with [`Answered`], and [`api`] is the one
+//! place that turns it into HTTP: a JSON body, or a refusal as `{error, message}` with
+//! `Retry-After` when the caller must wait. Plain HTML error pages for the rest.
 
-use guardpost_domain::api::{ApiError, ErrorCode};
+use std::fmt::Display;
+
+use guardpost_domain::api::{ErrorCode, Refused};
+use serde::Serialize;
 use worker::{Request, Response, Result};
 
-/// A JSON error response `{error, message}` with the code's status.
-pub fn api_error(code: ErrorCode, message: impl Into<String>) -> Result<Response> {
-    Ok(Response::from_json(&ApiError::new(code, message))?.with_status(code.status()))
+use crate::kv::KvCost;
+
+/// What an API handler answers: a JSON body, or the refusal of the whole request.
+pub type Answered = std::result::Result<Answer, Refused>;
+
+/// A JSON answer, with what it needs besides the body.
+pub struct Answer {
+    json: String,
+    status: u16,
+    kv_cost: Option<KvCost>,
+    gzip: bool,
 }
 
-/// JSON with `Cache-Control: no-store`: API answers describe the live state.
-pub fn json<T: serde::Serialize>(value: &T) -> Result<Response> {
-    let mut response = Response::from_json(value)?;
-    response.headers_mut().set("Cache-Control", "no-store")?;
+impl Answer {
+    pub fn json<T: Serialize>(value: &T) -> std::result::Result<Self, Refused> {
+        let json = serde_json::to_string(value).map_err(|e| internal("encoding the answer", e))?;
+        Ok(Self {
+            json,
+            status: 200,
+            kv_cost: None,
+            gzip: false,
+        })
+    }
+
+    pub fn with_status(self, status: u16) -> Self {
+        Self { status, ..self }
+    }
+
+    /// Says what the request cost in KV (`X-Guardpost-KV`), for the benchmark and for
+    /// operators watching the free plan's daily limits.
+    pub fn costing(self, cost: KvCost) -> Self {
+        Self {
+            kv_cost: Some(cost),
+            ..self
+        }
+    }
+
+    /// Has the runtime compress the body: a term's first pull is a few MB of JSON and about
+    /// 5% of that compressed. Only for a caller that accepts gzip.
+    pub fn gzipped(self) -> Self {
+        Self { gzip: true, ..self }
+    }
+}
+
+/// A refusal blaming the server: `what` failed, for the reason `e`.
+pub fn internal(what: &str, e: impl Display) -> Refused {
+    Refused::new(ErrorCode::Internal, format!("{what}: {e}"))
+}
+
+/// The HTTP response for an API handler's answer.
+pub fn api(answered: Answered) -> Result<Response> {
+    match answered {
+        Ok(answer) => answer_response(answer),
+        Err(refused) => refused_response(&refused),
+    }
+}
+
+fn answer_response(answer: Answer) -> Result<Response> {
+    let mut response = Response::builder()
+        .with_header("Content-Type", "application/json")?
+        .with_status(answer.status)
+        .fixed(answer.json.into_bytes());
+    let headers = response.headers_mut();
+    // API answers describe the live state.
+    headers.set("Cache-Control", "no-store")?;
+    if let Some(cost) = answer.kv_cost {
+        headers.set("X-Guardpost-KV", &cost.header())?;
+    }
+    if answer.gzip {
+        headers.set("Content-Encoding", "gzip")?;
+    }
+    Ok(response)
+}
+
+fn refused_response(refused: &Refused) -> Result<Response> {
+    let mut response = Response::from_json(&refused.body())?.with_status(refused.code.status());
+    if let Some(seconds) = refused.retry_after_s {
+        response
+            .headers_mut()
+            .set("Retry-After", &seconds.to_string())?;
+    }
     Ok(response)
 }
 

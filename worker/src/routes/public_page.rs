@@ -8,9 +8,10 @@ use guardpost_domain::notices::PublicBoard;
 use worker::{Env, Request, Response, Result};
 
 use crate::config;
+use crate::kv::Kv;
 use crate::strings::{self, PublicText};
 
-const STYLE: &str = include_str!("../../style/public.css");
+const STYLE: &str = include_str!("../../../style/public.css");
 
 #[derive(Template)]
 #[template(path = "public.html")]
@@ -36,6 +37,7 @@ struct NotSetUp<'a> {
     style: &'static str,
 }
 
+/// `GET /`.
 pub async fn show(req: &Request, env: &Env) -> Result<Response> {
     let lang = strings::lang_of(req);
     let t = strings::public(lang);
@@ -43,12 +45,11 @@ pub async fn show(req: &Request, env: &Env) -> Result<Response> {
         Ok(school) => school,
         Err(message) => return Response::error(message, 500),
     };
-    let store = env.kv(config::KV_BINDING)?;
-    let board = match store
-        .get(&keys::public_board(&school))
-        .json::<PublicBoard>()
-        .await
-    {
+    let kv = match Kv::of(env) {
+        Ok(kv) => kv,
+        Err(refused) => return Response::error(refused.message, 500),
+    };
+    let board = match kv.json::<PublicBoard>(&keys::public_board(&school)).await {
         Ok(Some(board)) => board,
         Ok(None) => {
             let html = NotSetUp {
