@@ -4,13 +4,17 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use crate::accounts::{AdminPage, Join, SignedOutScreen};
+use crate::checkins::{Checkins, Roster};
+use crate::drills::Drills;
+use crate::home::Home;
 use crate::i18n::I18nContextProvider;
-use crate::pages::{
-    AdminPage, Checkins, Drills, Home, Join, NotFound, Notices, Roster, SignedOutScreen, Supplies,
-    SyncPage,
-};
+use crate::not_found::NotFound;
+use crate::notices::Notices;
 use crate::school::school_signal;
 use crate::shell::{Header, NavBar};
+use crate::supplies::Supplies;
+use crate::sync::page::SyncPage;
 
 /// Where the Worker serves the app; Trunk's `public_url` must match.
 pub const BASE: &str = "/app";

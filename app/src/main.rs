@@ -1,10 +1,16 @@
 //! Guardpost's client: mounts the app. Everything else lives in the modules below.
 
+mod accounts;
 mod app;
+mod checkins;
+mod drills;
+mod home;
 mod network;
-mod pages;
+mod not_found;
+mod notices;
 mod school;
 mod shell;
+mod supplies;
 mod sync;
 mod widgets;
 

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::accounts::manages_directory;
 use crate::app::href;
-use guardpost_domain::sync::auth::{Actor, Operation};
 
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::network::online_signal;
@@ -111,12 +111,7 @@ fn LanguageSwitch() -> impl IntoView {
 pub fn NavBar() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
-    // The same rule the Worker enforces, so no one sees a page that would refuse them.
-    let is_admin = move || {
-        sync.session
-            .get()
-            .is_some_and(|s| s.may(Operation::ManageDirectory).is_ok())
-    };
+    let is_admin = manages_directory(sync);
     view! {
         <nav class="navbar" aria-label=move || t_string!(i18n, nav.label)>
             <A href=href::HOME exact=true>{t!(i18n, nav.home)}</A>

@@ -8,6 +8,7 @@ pub mod report;
 pub mod roster;
 pub mod status;
 pub mod temperature;
+pub mod view;
 
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};

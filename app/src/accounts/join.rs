@@ -8,13 +8,18 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::school::use_school;
 use crate::sync::engine::{JoinWith, SignInError, join, sign_in, use_sync};
-use crate::widgets::SetAsideList;
 
 /// A short description of this device for the admin's device list ("Android · Chrome").
 fn device_label() -> Option<Name> {
     let agent = web_sys::window()?.navigator().user_agent().ok()?;
-    let has = |s: &str| agent.contains(s);
-    let platform = [
+    // The first of `names` whose key the user agent mentions (order matters: Edge says Chrome).
+    let first = |names: &[(&str, &'static str)]| {
+        names
+            .iter()
+            .find(|(key, _)| agent.contains(key))
+            .map_or("?", |(_, name)| *name)
+    };
+    let platform = first(&[
         ("iPhone", "iPhone"),
         ("iPad", "iPad"),
         ("Android", "Android"),
@@ -22,20 +27,14 @@ fn device_label() -> Option<Name> {
         ("Windows", "Windows"),
         ("Mac OS", "Mac"),
         ("Linux", "Linux"),
-    ]
-    .into_iter()
-    .find(|(key, _)| has(key))
-    .map_or("?", |(_, name)| name);
-    let browser = [
+    ]);
+    let browser = first(&[
         ("MicroMessenger", "WeChat"),
         ("Edg/", "Edge"),
         ("Firefox/", "Firefox"),
         ("Chrome/", "Chrome"),
         ("Safari/", "Safari"),
-    ]
-    .into_iter()
-    .find(|(key, _)| has(key))
-    .map_or("?", |(_, name)| name);
+    ]);
     let date = use_school()
         .get_untracked()
         .map(|s| s.timezone)
@@ -206,20 +205,5 @@ pub fn Join() -> impl IntoView {
                 </form>
             </details>
         </section>
-    }
-}
-
-/// What a device shows once it learns it is signed out: that the school's data has left it,
-/// the changes kept aside, and the way to sign in again; nothing else.
-#[component]
-pub fn SignedOutScreen() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="card warning" role="alert" data-testid="signed-out">
-            <p><strong>{t!(i18n, join.revoked_title)}</strong></p>
-            <p>{t!(i18n, join.revoked_body)}</p>
-        </div>
-        <SetAsideList/>
-        <Join/>
     }
 }

@@ -2,9 +2,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::app::href;
+use crate::checkins::{QuickCheck, SchoolToday, SelfReport, sees_whole_school};
 use crate::i18n::{t, use_i18n};
-use crate::pages::checkins::QuickCheck;
-use crate::pages::today::{SchoolToday, SelfReport};
 use crate::sync::engine::use_sync;
 
 /// The start page, "Today": a class teacher's one-tap check of each class, the whole
@@ -14,11 +13,7 @@ pub fn Home() -> impl IntoView {
     let i18n = use_i18n();
     let view = use_sync();
     let classes = move || view.session.get().map(|s| s.classes).unwrap_or_default();
-    let whole_school = move || {
-        view.session
-            .get()
-            .is_some_and(|s| s.role.sees_whole_school())
-    };
+    let whole_school = sees_whole_school(view);
     let signed_in = move || view.session.get().is_some();
     // Signed in with no class and no view of the school's day: say why nothing is offered.
     let nothing_to_check = move || {

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
-use crate::i18n::{t, use_i18n};
+use crate::i18n::{t_string, use_i18n};
+use crate::widgets::EmptyArea;
 
 /// Empty state until this area's screens land: says what will be here, and that it can't be
 /// used yet.
@@ -8,9 +9,6 @@ use crate::i18n::{t, use_i18n};
 pub fn Supplies() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <section class="area">
-            <h1>{t!(i18n, supplies.title)}</h1>
-            <p class="empty-state">{t!(i18n, supplies.empty)}</p>
-        </section>
+        <EmptyArea title=move || t_string!(i18n, supplies.title) text=move || t_string!(i18n, supplies.empty)/>
     }
 }

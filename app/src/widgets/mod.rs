@@ -1,4 +1,16 @@
-//! Small pieces shared by pages.
+//! What every area shows alike: names of sessions, symptoms and changes in the person's
+//! language, why a change was refused, how a recorded change went, and the components that
+//! show those.
+
+mod area;
+mod file;
+mod notice;
+mod set_aside;
+
+pub use area::EmptyArea;
+pub use file::download;
+pub use notice::{FieldProblem, Outcome, TextField};
+pub use set_aside::SetAsideList;
 
 use guardpost_domain::checkins::Symptom;
 use guardpost_domain::checkins::temperature::TemperatureError;
@@ -105,45 +117,5 @@ pub fn record_outcome(
             format!("{} {e}", t_string!(i18n, checkins.storage_failed)),
         ),
         Err(RecordError::SignedOut) => (false, t_string!(i18n, checkins.signed_out).to_owned()),
-    }
-}
-
-/// The changes kept aside when this device was signed out before they synced: listed, and,
-/// once someone is signed in again, sent again or let go.
-#[leptos::component]
-pub fn SetAsideList() -> impl leptos::IntoView {
-    use leptos::prelude::*;
-
-    use crate::i18n::{t, use_i18n};
-    use crate::sync::engine::{discard_set_aside, resend_set_aside, use_sync};
-
-    let i18n = use_i18n();
-    let view = use_sync();
-    let (message, set_message) = signal(None::<(bool, String)>);
-    let signed_in = move || view.session.get().is_some();
-    let resend = move |_| {
-        leptos::task::spawn_local(async move {
-            let outcome = resend_set_aside(view).await.map(drop);
-            set_message.set(Some(record_outcome(i18n, outcome)));
-        });
-    };
-    view! {
-        <Show when=move || !view.set_aside.get().is_empty()>
-            <div class="card warning" data-testid="set-aside">
-                <p>{move || format!("{} {}", t_string!(i18n, sync_page.set_aside), view.set_aside.get().len())}</p>
-                <ul>
-                    {move || view.set_aside.get().into_iter().map(|(_, draft)| view! { <li>{describe(i18n, &draft.payload)}</li> }).collect_view()}
-                </ul>
-                <Show when=signed_in fallback=move || view! { <p class="muted-text">{t!(i18n, sync_page.set_aside_sign_in)}</p> }>
-                    <div class="actions">
-                        <button type="button" class="primary" on:click=resend>{t!(i18n, sync_page.set_aside_resend)}</button>
-                        <button type="button" on:click=move |_| discard_set_aside(view)>{t!(i18n, sync_page.set_aside_discard)}</button>
-                    </div>
-                </Show>
-            </div>
-        </Show>
-        {move || message.get().map(|(ok, text)| view! {
-            <p class=if ok { "notice ok" } else { "notice error" } role="status">{text}</p>
-        })}
     }
 }
