@@ -6,10 +6,10 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use crate::contacts::{ContactKind, EmergencyContact, Phone};
 use crate::notices::{NoticeBody, NoticeTitle, PublicBoard, PublishedNotice};
+use crate::school::ClassId;
 use crate::school::{
     ClassGroup, Role, SchoolId, SchoolProfile, SchoolTimeZone, StaffId, StaffMember,
 };
-use crate::sync::ids::ClassId;
 use crate::text::Name;
 
 /// The demo school's id.

@@ -10,8 +10,7 @@ use guardpost_domain::accounts::invites::{
 };
 use guardpost_domain::accounts::{DeviceSummary, RevokeRequest};
 use guardpost_domain::api::ErrorCode;
-use guardpost_domain::school::{ClassGroup, Role, SchoolProfile, StaffId, StaffMember};
-use guardpost_domain::sync::ClassId;
+use guardpost_domain::school::{ClassGroup, ClassId, Role, SchoolProfile, StaffId, StaffMember};
 use guardpost_domain::sync::auth::{Actor, Operation};
 use guardpost_domain::text::Name;
 use leptos::prelude::*;

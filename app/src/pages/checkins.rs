@@ -5,16 +5,17 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
+use guardpost_domain::changes::Payload;
 use guardpost_domain::checkins::form::{self, OneTap};
 use guardpost_domain::checkins::roster::roster;
 use guardpost_domain::checkins::status::{self, Slot};
 use guardpost_domain::checkins::{
     Absence, AbsenceCause, CheckinSettings, Student, StudentId, Symptom, Temperature,
 };
+use guardpost_domain::checkins::{Session, SessionCheck};
 use guardpost_domain::school::SchoolTimeZone;
-use guardpost_domain::sync::op::{Session, SessionCheck};
+use guardpost_domain::sync::Stream;
 use guardpost_domain::sync::wire::ClassRef;
-use guardpost_domain::sync::{Payload, Stream};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_router::components::A;

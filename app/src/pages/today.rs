@@ -3,12 +3,13 @@
 //! certificate), the 14-day trend and the early-warning flags; the daily report as CSV or
 //! printed. And everyone's own daily health report.
 
+use guardpost_domain::changes::Payload;
+use guardpost_domain::checkins::Session;
 use guardpost_domain::checkins::report::{ReportLabels, daily_csv};
 use guardpost_domain::checkins::status::{self, Case, DayCount, Slot, Warning};
 use guardpost_domain::checkins::{Note, ReturnCertificate, StaffHealth, Symptom, Temperature};
-use guardpost_domain::sync::op::Session;
+use guardpost_domain::sync::Stream;
 use guardpost_domain::sync::wire::ClassRef;
-use guardpost_domain::sync::{Payload, Stream};
 use guardpost_domain::text::Name;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -52,7 +53,7 @@ pub fn SchoolToday() -> impl IntoView {
         })
         .unwrap_or_default()
     };
-    let class_name = move |id: &guardpost_domain::sync::ClassId| {
+    let class_name = move |id: &guardpost_domain::school::ClassId| {
         view.session
             .get_untracked()
             .and_then(|s| s.all_classes.into_iter().find(|c| &c.id == id))

@@ -154,8 +154,8 @@ fn fresh_ids<'a>(
 mod tests {
     use super::*;
     use crate::accounts::{DEVICE_RANDOM_BYTES, NewDevice};
+    use crate::school::ClassId;
     use crate::school::StaffId;
-    use crate::sync::ClassId;
 
     fn admin() -> DeviceGrant {
         let demo = crate::demo::school();

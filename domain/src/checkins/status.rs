@@ -8,28 +8,12 @@ use chrono::{Duration, NaiveDate, TimeZone};
 use serde::Serialize;
 
 use super::{AbsenceCause, CheckinSettings, StudentId, Symptom, Temperature};
+use super::{AsCheckin, Entry, Record, Session, SessionCheck};
+use crate::school::ClassId;
 use crate::school::{ClassGroup, SchoolTimeZone};
+use crate::sync::Op;
 use crate::sync::hlc::Hlc;
-use crate::sync::ids::ClassId;
-use crate::sync::op::{Session, SessionCheck};
-use crate::sync::{Op, Payload};
 use crate::text::Name;
-
-/// A change as the projections see it: held (synced) or still waiting on this device.
-#[derive(Debug, Clone, Copy)]
-pub struct Entry<'a> {
-    pub hlc: Hlc,
-    pub payload: &'a Payload,
-}
-
-impl<'a> From<&'a Op> for Entry<'a> {
-    fn from(op: &'a Op) -> Self {
-        Self {
-            hlc: op.hlc,
-            payload: &op.payload,
-        }
-    }
-}
 
 /// The report that stands for one session of one class on one day: the latest written;
 /// earlier ones stay in the ledger as its history.
@@ -45,12 +29,12 @@ pub struct Standing<'a> {
 type SlotKey = (ClassId, NaiveDate, Session);
 
 /// The standing report of every (class, date, session) with one.
-pub fn standing<'a>(
-    entries: impl IntoIterator<Item = Entry<'a>>,
+pub fn standing<'a, P: AsCheckin + ?Sized + 'a>(
+    entries: impl IntoIterator<Item = Entry<'a, P>>,
 ) -> BTreeMap<SlotKey, Standing<'a>> {
     let mut latest: BTreeMap<SlotKey, (Hlc, Standing<'a>)> = BTreeMap::new();
     for entry in entries {
-        let Payload::SessionCheck(check) = entry.payload else {
+        let Some(Record::Check(check)) = entry.record() else {
             continue;
         };
         let key = (check.class.clone(), check.date, check.session);
@@ -252,9 +236,9 @@ impl Case {
 }
 
 /// Every case, oldest first, from the standing reports and the certificates held.
-pub fn cases<'a>(
+pub fn cases<'a, P: AsCheckin + ?Sized + 'a>(
     standing: &BTreeMap<SlotKey, Standing<'a>>,
-    entries: impl IntoIterator<Item = Entry<'a>>,
+    entries: impl IntoIterator<Item = Entry<'a, P>>,
 ) -> Vec<Case> {
     // Per student: the days something was wrong, with what.
     type Signs = (ClassId, BTreeSet<Symptom>, Vec<(Session, Temperature)>);
@@ -289,7 +273,7 @@ pub fn cases<'a>(
     }
     let mut certificates: BTreeMap<&StudentId, Vec<(NaiveDate, &Name)>> = BTreeMap::new();
     for entry in entries {
-        if let Payload::Certificate(cert) = entry.payload {
+        if let Some(Record::Certificate(cert)) = entry.record() {
             certificates
                 .entry(&cert.student)
                 .or_default()
@@ -464,13 +448,13 @@ pub fn warnings(day: &DayStatus, cases: &[Case], settings: &CheckinSettings) -> 
 
 /// Staff's own reports of `date`, the latest per person, people with a fever or symptoms
 /// first.
-pub fn staff_day<'a>(
-    ops: impl IntoIterator<Item = &'a Op>,
+pub fn staff_day<'a, P: AsCheckin + 'a>(
+    ops: impl IntoIterator<Item = &'a Op<P>>,
     date: NaiveDate,
 ) -> Vec<(Name, super::StaffHealth)> {
     let mut latest: BTreeMap<&Name, (Hlc, &super::StaffHealth)> = BTreeMap::new();
     for op in ops {
-        if let Payload::StaffHealth(report) = &op.payload
+        if let Some(Record::StaffHealth(report)) = op.payload.checkin()
             && report.date == date
             && latest.get(&op.by).is_none_or(|(hlc, _)| *hlc <= op.hlc)
         {
@@ -491,9 +475,9 @@ pub fn staff_day<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::changes::Payload;
     use crate::checkins::{Absence, Reading, ReturnCertificate};
     use crate::lang::Lang;
-    use crate::sync::op::SessionCheck;
     use chrono::NaiveTime;
 
     fn day(d: u32) -> NaiveDate {
@@ -563,7 +547,7 @@ mod tests {
         })
     }
 
-    fn entries(list: &[(u64, Payload)]) -> Vec<Entry<'_>> {
+    fn entries(list: &[(u64, Payload)]) -> Vec<Entry<'_, Payload>> {
         list.iter()
             .map(|(ms, payload)| Entry {
                 hlc: Hlc {

@@ -8,6 +8,7 @@
 //! doesn't cover. Applying anything twice changes nothing, so retries and duplicates are safe.
 
 pub mod auth;
+pub mod document;
 pub mod hlc;
 pub mod ids;
 pub mod op;
@@ -17,5 +18,5 @@ pub mod server;
 pub mod wire;
 
 pub use hlc::Hlc;
-pub use ids::{ClassId, DeviceId, OpId, Seq, Stream};
-pub use op::{Op, Payload};
+pub use ids::{DeviceId, OpId, Seq, Stream};
+pub use op::{Change, Op, OpInvalid};
