@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::{ErrorCode, Refused};
-use crate::checkins::CheckinSettings;
+use crate::school::CheckinSettings;
 use crate::school::{ClassGroup, Role, SchoolProfile, StaffMember, issued_number};
 use crate::sync::auth::DeviceGrant;
 use crate::text::Name;
