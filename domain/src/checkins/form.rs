@@ -188,11 +188,11 @@ pub fn missed(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::changes::Payload;
     use crate::checkins::Entry;
     use crate::checkins::Symptom;
     use crate::checkins::roster::StudentNumber;
     use crate::checkins::status::{cases, day_status, standing};
+    use crate::checkins::testing::Payload;
     use crate::sync::hlc::Hlc;
 
     fn class() -> ClassId {

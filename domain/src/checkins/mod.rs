@@ -10,6 +10,8 @@ pub mod report;
 pub mod roster;
 pub mod status;
 pub mod temperature;
+#[cfg(test)]
+mod testing;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -458,9 +458,9 @@ impl<P: Change> Replica<P> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::changes::{Applied, Op, Payload, Replica, StoredSegment};
     use crate::sync::document::{SetField, documents};
     use crate::sync::segment::Rejected;
+    use crate::sync::testing::{Applied, Op, Payload, Replica, StoredSegment};
 
     fn dev(n: u32) -> DeviceId {
         DeviceId::parse(&format!("device-{n:04}")).unwrap()

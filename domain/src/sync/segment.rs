@@ -272,9 +272,9 @@ mod tests {
 
     #[test]
     fn segments_serialize_compactly_and_round_trip() {
-        use crate::changes::{Op, Payload, StoredSegment};
         use crate::sync::document::SetField;
         use crate::sync::hlc::Hlc;
+        use crate::sync::testing::{Op, Payload, StoredSegment};
         let device = DeviceId::parse("device-0001").unwrap();
         let op = |k| Op {
             id: OpId {

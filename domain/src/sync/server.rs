@@ -414,9 +414,9 @@ impl<'a, P: Change> PullPager<'a, P> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::changes::StoredSegment;
     use crate::sync::ids::{DeviceId, Seq, Stream};
     use crate::sync::segment::Rejection;
+    use crate::sync::testing::StoredSegment;
 
     fn segment(received_ms: u64, rejected: usize) -> StoredSegment {
         StoredSegment {

@@ -1,7 +1,7 @@
 use super::*;
 use chrono::NaiveDate;
 
-use crate::changes::Payload;
+use crate::checkins::testing::Payload;
 use crate::checkins::{Absence, Reading, ReturnCertificate};
 use crate::checkins::{AbsenceCause, CheckinSettings, StudentId, Symptom, Temperature};
 use crate::checkins::{Entry, Session, SessionCheck};
