@@ -2,9 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::school::{SchoolId, SchoolTimeZone};
-use crate::text::Name;
-
 /// Version of the wire protocol; a client speaking another one gets 409.
 pub const PROTOCOL_VERSION: u32 = 1;
 
@@ -45,13 +42,8 @@ impl Health {
     }
 }
 
-/// `GET /api/v1/school`: what anyone may know about the school without logging in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SchoolSummary {
-    pub id: SchoolId,
-    pub name: Name,
-    pub timezone: SchoolTimeZone,
-}
+// The summary is the school's own view of itself; the API names it where it answers.
+pub use crate::school::SchoolSummary;
 
 /// Stable, machine-readable error codes; the app translates them, the message is for logs
 /// and developers.

@@ -6,10 +6,10 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use crate::contacts::{ContactKind, EmergencyContact, Phone};
 use crate::notices::{NoticeBody, NoticeTitle, PublicBoard, PublishedNotice};
+use crate::school::ClassId;
 use crate::school::{
     ClassGroup, Role, SchoolId, SchoolProfile, SchoolTimeZone, StaffId, StaffMember,
 };
-use crate::sync::ids::ClassId;
 use crate::text::Name;
 
 /// The demo school's id.
@@ -52,7 +52,7 @@ pub fn school() -> SchoolProfile {
         revision: 1,
         staff_seq: 6,
         class_seq: 0,
-        checkins: crate::checkins::CheckinSettings::default(),
+        checkins: crate::school::CheckinSettings::default(),
         classes: vec![
             class("g1c1", "一年级一班", 42, false),
             class("g3c2", "三年级二班", 45, false),

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod changes;
 pub mod checkins;
 pub mod contacts;
 pub mod demo;
@@ -12,6 +13,7 @@ pub mod keys;
 pub mod lang;
 pub mod notices;
 pub mod school;
+pub mod supplies;
 pub mod sync;
 pub mod text;
 

@@ -14,17 +14,20 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, Duration, NaiveDate};
+use guardpost_domain::changes::{Op, Payload, Replica};
 use guardpost_domain::checkins::{
     ReturnCertificate, StaffHealth, Student, StudentId, StudentNumber, Temperature,
 };
+use guardpost_domain::checkins::{Session, SessionCheck};
+use guardpost_domain::school::ClassId;
 use guardpost_domain::school::{Role, SchoolId, SchoolTimeZone, StaffId};
+use guardpost_domain::supplies::{MovementReason, StockMovement, stock_on_hand};
 use guardpost_domain::sync::auth::{Actor, DeviceGrant};
-use guardpost_domain::sync::op::{
-    MovementReason, OpInvalid, Session, SessionCheck, SetField, StockMovement,
-};
-use guardpost_domain::sync::replica::{Replica, VISIBILITY_MARGIN_MS, documents, stock_on_hand};
+use guardpost_domain::sync::document::{SetField, documents};
+use guardpost_domain::sync::op::OpInvalid;
+use guardpost_domain::sync::replica::VISIBILITY_MARGIN_MS;
 use guardpost_domain::sync::segment::{self, Day, Rejection};
-use guardpost_domain::sync::{ClassId, DeviceId, Hlc, Op, OpId, Payload, Stream};
+use guardpost_domain::sync::{DeviceId, Hlc, OpId, Stream};
 use guardpost_domain::text::Name;
 use proptest::prelude::*;
 use proptest::test_runner::TestRunner;
@@ -626,7 +629,7 @@ impl World {
             }
             let server_ms = response.server_ms;
             let now = self.device_now(d);
-            if !self.devices[d].replica.on_pull(response, now) {
+            if !self.devices[d].replica.on_pull(response, now).more {
                 self.check_horizon(d, server_ms);
                 return true;
             }

@@ -10,13 +10,14 @@ use guardpost_domain::accounts::{
     SetupRequest,
 };
 use guardpost_domain::api::{ErrorCode, Refused, decode, decode_versioned};
+use guardpost_domain::changes::{PullPager, PushRequest};
 use guardpost_domain::demo;
 use guardpost_domain::school::{Role, StaffId};
 use guardpost_domain::sync::DeviceId;
 use guardpost_domain::sync::auth::DeviceGrant;
 use guardpost_domain::sync::segment::Day;
-use guardpost_domain::sync::server::{PullPager, accept_push};
-use guardpost_domain::sync::wire::{MAX_BODY_BYTES, PullRequest, PushRequest};
+use guardpost_domain::sync::server::accept_push;
+use guardpost_domain::sync::wire::{MAX_BODY_BYTES, PullRequest};
 use proptest::prelude::*;
 
 /// 2026-11-24 10:00 in Asia/Shanghai: the samples' records are dated 2026-11-23 and -24, so

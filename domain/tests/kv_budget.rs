@@ -8,13 +8,15 @@
 mod sim;
 
 use chrono::NaiveDate;
+use guardpost_domain::changes::{Payload, Replica};
+use guardpost_domain::checkins::{Session, SessionCheck};
+use guardpost_domain::school::ClassId;
 use guardpost_domain::school::{Role, SchoolId, StaffId};
+use guardpost_domain::supplies::{MovementReason, StockMovement};
 use guardpost_domain::sync::auth::Actor;
 use guardpost_domain::sync::auth::DeviceGrant;
-use guardpost_domain::sync::op::{MovementReason, Session, SessionCheck, StockMovement};
-use guardpost_domain::sync::replica::Replica;
 use guardpost_domain::sync::segment::Day;
-use guardpost_domain::sync::{ClassId, DeviceId, Payload, Stream};
+use guardpost_domain::sync::{DeviceId, Stream};
 use guardpost_domain::text::Name;
 use sim::{Kv, Rng, pull, push};
 
@@ -177,7 +179,7 @@ fn school_day(list_cache_ms: Option<u64>) -> SchoolDay {
             let req = person.replica.pull_request();
             let response =
                 pull(&mut kv, &person.grant, &req, at).unwrap_or_else(|f| panic!("{f:?}"));
-            if !person.replica.on_pull(response, at) {
+            if !person.replica.on_pull(response, at).more {
                 break;
             }
         }

@@ -66,11 +66,11 @@ pub fn demo_devices() -> Vec<DemoDevice> {
 /// one segment of the admin's device in the `health` stream, exactly as the Worker would
 /// have stored it.
 pub fn demo_roster() -> Result<KvEntry, String> {
+    use guardpost_domain::changes::{OpDraft, Payload, PushRequest, SegmentMeta};
     use guardpost_domain::checkins::{Student, StudentNumber};
     use guardpost_domain::sync::segment::{self, Day};
-    use guardpost_domain::sync::server::{SegmentMeta, accept_push};
-    use guardpost_domain::sync::wire::{OpDraft, PushRequest};
-    use guardpost_domain::sync::{Hlc, Payload, Seq, Stream};
+    use guardpost_domain::sync::server::accept_push;
+    use guardpost_domain::sync::{Hlc, Seq, Stream};
 
     const GIVEN: [&str; 8] = [
         "小明", "小红", "子涵", "浩然", "欣怡", "梓轩", "雨桐", "宇航",
@@ -177,7 +177,7 @@ mod tests {
         );
         // The rosters are every op accepted, none refused.
         let roster = demo_roster().unwrap();
-        let stored: guardpost_domain::sync::segment::StoredSegment =
+        let stored: guardpost_domain::changes::StoredSegment =
             serde_json::from_str(&roster.value).unwrap();
         assert_eq!(
             stored.ops.len(),

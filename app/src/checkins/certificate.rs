@@ -1,7 +1,8 @@
+use guardpost_domain::changes::Payload;
 use guardpost_domain::checkins::status::Case;
 use guardpost_domain::checkins::view::certificate_date;
 use guardpost_domain::checkins::{Note, ReturnCertificate};
-use guardpost_domain::sync::{Payload, Stream};
+use guardpost_domain::sync::Stream;
 use guardpost_domain::text::Name;
 use leptos::prelude::*;
 

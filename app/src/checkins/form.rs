@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use guardpost_domain::checkins::form::{self, OneTap};
 use guardpost_domain::checkins::status;
+use guardpost_domain::checkins::{Session, SessionCheck};
 use guardpost_domain::checkins::{StudentId, Temperature};
-use guardpost_domain::sync::op::{Session, SessionCheck};
 use leptos::prelude::*;
 use leptos_router::components::A;
 

@@ -16,13 +16,14 @@ mod today_list;
 mod trend;
 
 use chrono::NaiveDate;
+use guardpost_domain::changes::Payload;
 use guardpost_domain::checkins::CheckinSettings;
+use guardpost_domain::checkins::SessionCheck;
 use guardpost_domain::checkins::status::Slot;
 use guardpost_domain::checkins::view::{ClassCheckView, DayContext};
 use guardpost_domain::school::SchoolTimeZone;
-use guardpost_domain::sync::op::SessionCheck;
+use guardpost_domain::sync::Stream;
 use guardpost_domain::sync::wire::ClassRef;
-use guardpost_domain::sync::{Payload, Stream};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 

@@ -1,6 +1,6 @@
+use guardpost_domain::checkins::SessionCheck;
 use guardpost_domain::checkins::form::OneTap;
 use guardpost_domain::checkins::status;
-use guardpost_domain::sync::op::SessionCheck;
 use guardpost_domain::sync::wire::ClassRef;
 use leptos::prelude::*;
 use leptos_router::components::A;

@@ -1,10 +1,12 @@
 //! A class's students: typed in, or imported from a CSV file with a report of the rows
 //! refused. Class teachers keep their own classes; the office and the school doctor any.
 
+use guardpost_domain::changes::Payload;
 use guardpost_domain::checkins::roster::{ImportReport, RowProblem, import_csv, roster};
 use guardpost_domain::checkins::{Student, StudentNumber};
+use guardpost_domain::school::ClassId;
+use guardpost_domain::sync::Stream;
 use guardpost_domain::sync::wire::ClassRef;
-use guardpost_domain::sync::{ClassId, Payload, Stream};
 use guardpost_domain::text::Name;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;

@@ -3,10 +3,10 @@
 //! certificate), the 14-day trend and the early-warning flags; the daily report as CSV or
 //! printed.
 
+use guardpost_domain::checkins::Session;
 use guardpost_domain::checkins::Symptom;
 use guardpost_domain::checkins::report::{ReportLabels, daily_csv};
 use guardpost_domain::checkins::status::{self, Case, Slot, Warning};
-use guardpost_domain::sync::op::Session;
 use guardpost_domain::sync::wire::ClassRef;
 use leptos::prelude::*;
 
@@ -51,7 +51,7 @@ pub fn SchoolToday() -> impl IntoView {
         })
         .unwrap_or_default()
     };
-    let class_name = move |id: &guardpost_domain::sync::ClassId| {
+    let class_name = move |id: &guardpost_domain::school::ClassId| {
         view.session
             .get_untracked()
             .and_then(|s| s.all_classes.into_iter().find(|c| &c.id == id))

@@ -1,5 +1,7 @@
+use guardpost_domain::changes::Payload;
+use guardpost_domain::checkins::status;
 use guardpost_domain::checkins::{StaffHealth, Symptom, Temperature};
-use guardpost_domain::sync::{Payload, Stream};
+use guardpost_domain::sync::Stream;
 use leptos::prelude::*;
 
 use super::school_tz;
@@ -19,26 +21,8 @@ pub fn SelfReport() -> impl IntoView {
     let done_today = move || {
         view.revision.track();
         let date = tz.date_at_ms(now_ms());
-        with_replica(|r| {
-            r.outbox
-                .get(&Stream::Health)
-                .into_iter()
-                .flat_map(|o| {
-                    o.sealed
-                        .iter()
-                        .flat_map(|(_, d)| d.iter())
-                        .chain(o.pending.iter())
-                })
-                .map(|d| &d.payload)
-                .chain(
-                    r.ops
-                        .values()
-                        .filter(|op| op.id.device == r.device)
-                        .map(|op| &op.payload),
-                )
-                .any(|p| matches!(p, Payload::StaffHealth(h) if h.date == date))
-        })
-        .unwrap_or(false)
+        with_replica(|r| status::reported_own(r.own_changes().into_iter().map(|(_, p)| p), date))
+            .unwrap_or(false)
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

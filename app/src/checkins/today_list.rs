@@ -1,5 +1,5 @@
+use guardpost_domain::checkins::Session;
 use guardpost_domain::checkins::status::{self, Slot};
-use guardpost_domain::sync::op::Session;
 use guardpost_domain::sync::wire::ClassRef;
 use leptos::prelude::*;
 

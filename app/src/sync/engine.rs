@@ -7,17 +7,16 @@
 //! borrowed across an await; the UI reads it through [`SyncView`]'s signals and [`with_replica`].
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::time::Duration;
 
 use gloo_storage::{LocalStorage, Storage};
 use guardpost_domain::api::ErrorCode;
+use guardpost_domain::changes::{OpDraft, Payload, PullResponse, RefusedChange, Replica};
+use guardpost_domain::sync::Stream;
 use guardpost_domain::sync::op::OpInvalid;
-use guardpost_domain::sync::replica::{RefusedChange, Replica};
 use guardpost_domain::sync::segment::{Day, Rejection};
-use guardpost_domain::sync::wire::{OpDraft, PullResponse, PushAck, SessionInfo};
-use guardpost_domain::sync::{OpId, Payload, Stream};
+use guardpost_domain::sync::wire::{PushAck, SessionInfo};
 use idb::Database;
 use leptos::prelude::*;
 
@@ -504,23 +503,8 @@ async fn sync_once(view: SyncView) -> Result<(), Failure> {
         match api::post::<_, PushAck>("/api/v1/sync/push", &token, &request).await {
             Ok(ack) => {
                 let write = with_engine(|e| {
-                    e.replica.on_ack(&ack, now_ms());
-                    let device = e.replica.device.clone();
-                    let own = e
-                        .replica
-                        .ops
-                        .range(
-                            OpId {
-                                device: device.clone(),
-                                stream,
-                                seq: ack.seq,
-                                k: 0,
-                            }..,
-                        )
-                        .take_while(|(id, _)| {
-                            id.device == device && id.stream == stream && id.seq == ack.seq
-                        })
-                        .map(|(_, op)| op);
+                    let applied = e.replica.on_ack(&ack, now_ms());
+                    let own = applied.stored.iter().filter_map(|id| e.replica.ops.get(id));
                     Write::prepare(&e.replica, own)
                 });
                 if let Some(write) = write {
@@ -574,15 +558,9 @@ async fn pull_all(view: SyncView, db: &Database, token: &str) -> Result<(), Fail
             .await
             .map_err(failure)?;
         let prepared = with_engine(|e| {
-            let new: BTreeSet<OpId> = response
-                .segments
-                .iter()
-                .flat_map(|s| s.ops.iter().map(|op| op.id.clone()))
-                .filter(|id| !e.replica.ops.contains_key(id))
-                .collect();
-            let more = e.replica.on_pull(response, now_ms());
-            let ops = new.iter().filter_map(|id| e.replica.ops.get(id));
-            Write::prepare(&e.replica, ops).map(|w| (more, w))
+            let applied = e.replica.on_pull(response, now_ms());
+            let ops = applied.stored.iter().filter_map(|id| e.replica.ops.get(id));
+            Write::prepare(&e.replica, ops).map(|w| (applied.more, w))
         });
         let Some(prepared) = prepared else { break };
         let (more, write) = prepared?;

@@ -5,8 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use guardpost_domain::sync::Op;
-use guardpost_domain::sync::replica::Replica;
+use guardpost_domain::changes::{Op, Replica};
 use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
 use wasm_bindgen::JsValue;
 

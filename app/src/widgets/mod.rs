@@ -12,10 +12,11 @@ pub use file::download;
 pub use notice::{FieldProblem, Outcome, TextField};
 pub use set_aside::SetAsideList;
 
+use guardpost_domain::changes::Payload;
+use guardpost_domain::checkins::Session;
 use guardpost_domain::checkins::Symptom;
 use guardpost_domain::checkins::temperature::TemperatureError;
-use guardpost_domain::sync::Payload;
-use guardpost_domain::sync::op::{OpInvalid, Session};
+use guardpost_domain::sync::op::OpInvalid;
 use leptos_i18n::I18nContext;
 
 use crate::i18n::{Locale, t_string};

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::{ErrorCode, Refused};
-use crate::checkins::CheckinSettings;
+use crate::school::CheckinSettings;
 use crate::school::{ClassGroup, Role, SchoolProfile, StaffMember, issued_number};
 use crate::sync::auth::DeviceGrant;
 use crate::text::Name;
@@ -154,8 +154,8 @@ fn fresh_ids<'a>(
 mod tests {
     use super::*;
     use crate::accounts::{DEVICE_RANDOM_BYTES, NewDevice};
+    use crate::school::ClassId;
     use crate::school::StaffId;
-    use crate::sync::ClassId;
 
     fn admin() -> DeviceGrant {
         let demo = crate::demo::school();

@@ -164,7 +164,7 @@ pub fn setup(
             revision: 0,
             staff_seq: 0,
             class_seq: 0,
-            checkins: crate::checkins::CheckinSettings::default(),
+            checkins: crate::school::CheckinSettings::default(),
             classes: Vec::new(),
             staff: Vec::new(),
         },

@@ -9,9 +9,9 @@ use chrono::NaiveDate;
 use super::status::{self, Slot, Standing};
 use super::temperature::TemperatureError;
 use super::{Absence, AbsenceCause, CheckinSettings, Reading, Student, StudentId, Temperature};
+use super::{Session, SessionCheck};
+use crate::school::ClassId;
 use crate::school::{ClassGroup, SchoolTimeZone};
-use crate::sync::ids::ClassId;
-use crate::sync::op::{Session, SessionCheck};
 use crate::text::Name;
 
 /// How many students a session counts: the roster's (boarders only in the evening), or the
@@ -188,10 +188,11 @@ pub fn missed(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checkins::Entry;
     use crate::checkins::Symptom;
     use crate::checkins::roster::StudentNumber;
-    use crate::checkins::status::{Entry, cases, day_status, standing};
-    use crate::sync::Payload;
+    use crate::checkins::status::{cases, day_status, standing};
+    use crate::checkins::testing::Payload;
     use crate::sync::hlc::Hlc;
 
     fn class() -> ClassId {

@@ -3,20 +3,28 @@
 //! or an illness absence opens and the return-to-class certificate that closes them, and
 //! the school's daily status built from all of them.
 
+mod check;
+mod entry;
 pub mod form;
 pub mod report;
 pub mod roster;
 pub mod status;
 pub mod temperature;
+#[cfg(test)]
+mod testing;
 pub mod view;
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub use check::{MAX_HEADCOUNT, Session, SessionCheck};
+pub use entry::{AsCheckin, Entry, Record};
 pub use roster::{Student, StudentId, StudentNumber};
 pub use temperature::Temperature;
+// The settings are part of the school's profile; check-ins read them from there.
+pub use crate::school::CheckinSettings;
 
-use crate::sync::ids::ClassId;
+use crate::school::ClassId;
 use crate::text::{Name, TextError, bounded};
 
 /// A symptom, as the seeds list them (DOMAIN.md "Check-ins").
@@ -112,33 +120,6 @@ pub struct ReturnCertificate {
     pub issuer: Name,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Note>,
-}
-
-/// The school's check-in rules: when each session's report is due (school time) and when a
-/// class is flagged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CheckinSettings {
-    pub morning_due: NaiveTime,
-    pub noon_due: NaiveTime,
-    pub evening_due: NaiveTime,
-    /// A class is flagged when its illness absences in a day exceed this percentage.
-    pub illness_percent: u8,
-    /// …or when this many cases with the same symptom open in it within three days.
-    pub cluster_cases: u8,
-}
-
-impl Default for CheckinSettings {
-    fn default() -> Self {
-        let at = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN);
-        Self {
-            morning_due: at(9, 0),
-            noon_due: at(14, 30),
-            evening_due: at(20, 30),
-            illness_percent: 10,
-            cluster_cases: 3,
-        }
-    }
 }
 
 /// The most absences or readings one session check carries.

@@ -8,11 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::status::Entry;
-use crate::school::ClassGroup;
-use crate::sync::Payload;
+use super::{AsCheckin, Entry, Record};
+use crate::school::{ClassGroup, ClassId};
 use crate::sync::hlc::Hlc;
-use crate::sync::ids::ClassId;
 use crate::text::{Name, TextError};
 
 /// Why a student's identifiers were refused.
@@ -106,10 +104,12 @@ impl Student {
 
 /// The current roster from the ops held: per student id, the latest write; students who
 /// left are dropped. Sorted by class, then number.
-pub fn roster<'a>(entries: impl IntoIterator<Item = Entry<'a>>) -> Vec<Student> {
+pub fn roster<'a, P: AsCheckin + ?Sized + 'a>(
+    entries: impl IntoIterator<Item = Entry<'a, P>>,
+) -> Vec<Student> {
     let mut latest: BTreeMap<&StudentId, (Hlc, &Student)> = BTreeMap::new();
     for entry in entries {
-        if let Payload::Student(student) = entry.payload {
+        if let Some(Record::Student(student)) = entry.record() {
             let newer = latest
                 .get(&student.id)
                 .is_none_or(|(held, _)| *held <= entry.hlc);

@@ -8,11 +8,9 @@ use chrono::NaiveDate;
 
 use super::form::{self, OneTap};
 use super::roster::roster;
-use super::status::{self, Entry};
-use super::{Absence, CheckinSettings, Student, StudentId};
+use super::status;
+use super::{Absence, AsCheckin, CheckinSettings, Entry, Record, Session, Student, StudentId};
 use crate::school::SchoolTimeZone;
-use crate::sync::Payload;
-use crate::sync::op::Session;
 use crate::sync::wire::ClassRef;
 
 /// The report that stands for one of a class's sessions, as its teacher sees it.
@@ -59,10 +57,10 @@ impl ClassCheckView {
     /// Builds the view from every change the device knows. `entries` lists the ops the
     /// Worker holds first, `held` of them, then those still waiting to sync (as
     /// `Replica::entries` does): a report among the first `held` has synced.
-    pub fn build(
+    pub fn build<P: AsCheckin + ?Sized>(
         class: &ClassRef,
         day: DayContext<'_>,
-        entries: &[Entry<'_>],
+        entries: &[Entry<'_, P>],
         held: usize,
     ) -> Self {
         let DayContext {
@@ -95,7 +93,7 @@ impl ClassCheckView {
             if let Some(s) = standing {
                 let synced = entries.iter().take(held).any(|e| {
                     e.hlc.wall == s.at_ms
-                        && matches!(e.payload, Payload::SessionCheck(c) if c == s.check)
+                        && matches!(e.record(), Some(Record::Check(c)) if c == s.check)
                 });
                 view.reports.insert(
                     session,
@@ -152,11 +150,12 @@ pub fn certificate_date(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::changes::Payload;
+    use crate::checkins::SessionCheck;
     use crate::checkins::roster::StudentNumber;
     use crate::checkins::{AbsenceCause, Symptom, Temperature};
+    use crate::school::ClassId;
     use crate::sync::hlc::Hlc;
-    use crate::sync::ids::ClassId;
-    use crate::sync::op::SessionCheck;
     use crate::text::Name;
 
     fn class() -> ClassRef {
@@ -172,7 +171,7 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
     }
 
-    fn entry(ms: u64, payload: &Payload) -> Entry<'_> {
+    fn entry(ms: u64, payload: &Payload) -> Entry<'_, Payload> {
         Entry {
             hlc: Hlc {
                 wall: ms,
@@ -208,7 +207,7 @@ mod tests {
     fn a_class_with_no_roster_counts_the_head_count_and_offers_the_one_tap() {
         let settings = CheckinSettings::default();
         let start = due(&settings, Session::Morning) - 3_600_000;
-        let view = ClassCheckView::build(&class(), context(&settings, start), &[], 0);
+        let view = ClassCheckView::build::<Payload>(&class(), context(&settings, start), &[], 0);
         assert!(view.roster.is_empty() && view.reports.is_empty() && view.missed.is_empty());
         assert_eq!(view.expected(Session::Morning), 30);
         assert_eq!(
@@ -279,7 +278,7 @@ mod tests {
             temperature: Temperature::parse("38.5").unwrap(),
         }];
         let report = Payload::SessionCheck(check);
-        let mut entries: Vec<Entry<'_>> = students.iter().map(|p| entry(1, p)).collect();
+        let mut entries: Vec<Entry<'_, Payload>> = students.iter().map(|p| entry(1, p)).collect();
         entries.push(entry(morning - 60_000, &report));
         let view = ClassCheckView::build(&class(), context(&settings, morning + 1), &entries, 0);
         assert_eq!(view.roster.len(), 3);
@@ -299,7 +298,8 @@ mod tests {
     fn a_morning_past_its_deadline_without_a_report_is_missed() {
         let settings = CheckinSettings::default();
         let morning = due(&settings, Session::Morning);
-        let view = ClassCheckView::build(&class(), context(&settings, morning + 1), &[], 0);
+        let view =
+            ClassCheckView::build::<Payload>(&class(), context(&settings, morning + 1), &[], 0);
         assert_eq!(view.missed, vec![(Session::Morning, morning)]);
     }
 

@@ -8,8 +8,6 @@ use thiserror::Error;
 pub enum IdError {
     #[error("a device id is 8 to 40 characters of a-z, 0-9 and '-'")]
     Device,
-    #[error("a class id is 1 to 16 characters of a-z and 0-9")]
-    Class,
     #[error("unknown stream {0:?}")]
     Stream(String),
     #[error("sequence numbers start at 1")]
@@ -41,26 +39,6 @@ impl DeviceId {
 }
 
 crate::text::validated_string!(DeviceId, IdError);
-
-/// A class's id as used in streams and scopes (`g3c2`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct ClassId(String);
-
-impl ClassId {
-    pub fn parse(raw: &str) -> Result<Self, IdError> {
-        if (1..=16).contains(&raw.len()) && id_chars(raw, &[]) {
-            Ok(Self(raw.to_owned()))
-        } else {
-            Err(IdError::Class)
-        }
-    }
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-crate::text::validated_string!(ClassId, IdError);
 
 /// A partition of the school's operations by area: who may write and read them is decided
 /// per stream, and within `health` per class (a teacher sees only their own classes' ops).

@@ -6,8 +6,13 @@
 //! a push stores one immutable segment under a key of its own (one KV write, no shared key
 //! rewritten); a pull lists day partitions and returns what the caller's version vector
 //! doesn't cover. Applying anything twice changes nothing, so retries and duplicates are safe.
+//!
+//! Sync carries changes without knowing what they mean: everything here is generic over the
+//! change type, and asks of it only what [`Change`] says (its stream, its class, its date, who
+//! may write it). The school's one change type sits above the areas, in `crate::changes`.
 
 pub mod auth;
+pub mod document;
 pub mod hlc;
 pub mod ids;
 pub mod op;
@@ -16,6 +21,9 @@ pub mod segment;
 pub mod server;
 pub mod wire;
 
+#[cfg(test)]
+mod testing;
+
 pub use hlc::Hlc;
-pub use ids::{ClassId, DeviceId, OpId, Seq, Stream};
-pub use op::{Op, Payload};
+pub use ids::{DeviceId, OpId, Seq, Stream};
+pub use op::{Change, Op, OpInvalid};

@@ -1,13 +1,13 @@
 //! What a device holds: every op it has received, its outbox, its pull cursors and the
 //! changes the Worker refused. Pure state; the app persists it and the simulation drives it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::hlc::Hlc;
 use super::ids::{DeviceId, OpId, Seq, Stream};
-use super::op::{Op, OpInvalid, Payload};
+use super::op::{Change, Op, OpInvalid};
 use super::segment::{Day, Rejection, StoredSegment};
 use super::wire::{
     MAX_OPS_PER_SEGMENT, OpDraft, PullRequest, PullResponse, PushAck, PushRequest, Resume,
@@ -23,24 +23,59 @@ pub const VISIBILITY_MARGIN_MS: u64 = 60 * 60 * 1000;
 
 /// A change this device made that the Worker refused, kept until the person has seen it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RefusedChange {
+#[serde(bound = "P: Change")]
+pub struct RefusedChange<P> {
     pub stream: Stream,
     pub hlc: Hlc,
-    pub payload: Payload,
+    pub payload: P,
     pub reason: Rejection,
 }
 
 /// One stream's outbox: the segment being pushed (sealed: its seq and content never change
 /// until acked, so a retry is the same segment) and the ops recorded since.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Outbox {
-    pub sealed: Option<(Seq, Vec<OpDraft>)>,
-    pub pending: Vec<OpDraft>,
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(bound = "P: Change")]
+pub struct Outbox<P> {
+    pub sealed: Option<(Seq, Vec<OpDraft<P>>)>,
+    pub pending: Vec<OpDraft<P>>,
+}
+
+// Written out: a derived Default would ask the change type for one, which it needn't have.
+impl<P> Default for Outbox<P> {
+    fn default() -> Self {
+        Self {
+            sealed: None,
+            pending: Vec::new(),
+        }
+    }
+}
+
+/// What applying an ack or a pull changed, so the app saves and renders exactly that and
+/// never compares the replica before and after or walks its outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied<P> {
+    /// Ops newly held, in the order they were stored: the ones to save and show.
+    pub stored: Vec<OpId>,
+    /// This device's changes the Worker refused in this answer.
+    pub refused: Vec<RefusedChange<P>>,
+    /// Whether another page of the pull is waiting.
+    pub more: bool,
+}
+
+impl<P> Default for Applied<P> {
+    fn default() -> Self {
+        Self {
+            stored: Vec::new(),
+            refused: Vec::new(),
+            more: false,
+        }
+    }
 }
 
 /// A device's replica of the school's data it may see.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Replica {
+#[serde(bound = "P: Change")]
+pub struct Replica<P> {
     pub device: DeviceId,
     /// Who this device acts for, as the Worker stamps it on this device's ops.
     pub me: Name,
@@ -48,17 +83,17 @@ pub struct Replica {
     /// Every op received. Not part of the serialized state: the app keeps ops in their own
     /// store, one record each, and the rest of the replica as one small record.
     #[serde(skip)]
-    pub ops: BTreeMap<OpId, Op>,
+    pub ops: BTreeMap<OpId, Op<P>>,
     pub cursors: BTreeMap<Stream, StreamCursor>,
     /// Receive day of each segment held past a gap, per stream, device and seq: listing must
     /// not move beyond the oldest.
     pub held_days: BTreeMap<Stream, BTreeMap<DeviceId, BTreeMap<u32, Day>>>,
     pub since: Day,
     pub resume: Option<Resume>,
-    pub outbox: BTreeMap<Stream, Outbox>,
+    pub outbox: BTreeMap<Stream, Outbox<P>>,
     /// The next seq to seal per stream.
     pub next_seq: BTreeMap<Stream, Seq>,
-    pub refused: Vec<RefusedChange>,
+    pub refused: Vec<RefusedChange<P>>,
     /// Server time of the last pull that finished (no page left), Unix ms.
     pub last_pull_ms: Option<u64>,
     /// Server clock minus this device's clock, learned from every answer: timestamps are
@@ -68,7 +103,7 @@ pub struct Replica {
     pub clock_offset_ms: i64,
 }
 
-impl Replica {
+impl<P: Change> Replica<P> {
     /// A new device reading `streams`, listing from `since` (the start of its horizon).
     pub fn new(device: DeviceId, me: Name, streams: &[Stream], since: Day) -> Self {
         Self {
@@ -133,12 +168,7 @@ impl Replica {
 
     /// Records a local change. It is validated here as the Worker will; the caller persists
     /// the outbox before telling the person it is saved.
-    pub fn record(
-        &mut self,
-        stream: Stream,
-        payload: Payload,
-        now_ms: u64,
-    ) -> Result<Hlc, OpInvalid> {
+    pub fn record(&mut self, stream: Stream, payload: P, now_ms: u64) -> Result<Hlc, OpInvalid> {
         payload.validate(&stream)?;
         self.clock = Hlc::tick(self.clock, self.corrected(now_ms));
         self.outbox
@@ -152,9 +182,9 @@ impl Replica {
         Ok(self.clock)
     }
 
-    /// Changes not yet acked by the Worker.
-    /// Every change this device knows: the ops held, then those still waiting to sync.
-    pub fn entries(&self) -> Vec<crate::checkins::status::Entry<'_>> {
+    /// Every change this device knows, with its timestamp: the ops held, then those still
+    /// waiting to sync.
+    pub fn changes(&self) -> Vec<(Hlc, &P)> {
         let waiting = self.outbox.values().flat_map(|o| {
             o.sealed
                 .iter()
@@ -163,17 +193,31 @@ impl Replica {
         });
         self.ops
             .values()
-            .map(crate::checkins::status::Entry::from)
-            .chain(waiting.map(|d| crate::checkins::status::Entry {
-                hlc: d.hlc,
-                payload: &d.payload,
-            }))
+            .map(|op| (op.hlc, &op.payload))
+            .chain(waiting.map(|d| (d.hlc, &d.payload)))
+            .collect()
+    }
+
+    /// The changes this device wrote itself: those the Worker holds, then those still
+    /// waiting.
+    pub fn own_changes(&self) -> Vec<(Hlc, &P)> {
+        let waiting = self.outbox.values().flat_map(|o| {
+            o.sealed
+                .iter()
+                .flat_map(|(_, drafts)| drafts.iter())
+                .chain(o.pending.iter())
+        });
+        self.ops
+            .values()
+            .filter(|op| op.id.device == self.device)
+            .map(|op| (op.hlc, &op.payload))
+            .chain(waiting.map(|d| (d.hlc, &d.payload)))
             .collect()
     }
 
     /// The changes the Worker has not acked, with their streams, oldest first per stream: what
     /// a device that is signed out must keep aside rather than delete.
-    pub fn unsynced(&self) -> Vec<(Stream, OpDraft)> {
+    pub fn unsynced(&self) -> Vec<(Stream, OpDraft<P>)> {
         self.outbox
             .iter()
             .flat_map(|(stream, o)| {
@@ -195,11 +239,11 @@ impl Replica {
 
     /// The next segment to push for `stream`: the sealed one again if it was not acked,
     /// otherwise the pending ops (up to a segment's worth) sealed under the next seq.
-    pub fn next_push(&mut self, stream: Stream) -> Option<PushRequest> {
+    pub fn next_push(&mut self, stream: Stream) -> Option<PushRequest<P>> {
         let outbox = self.outbox.get_mut(&stream)?;
         if outbox.sealed.is_none() && !outbox.pending.is_empty() {
             let take = outbox.pending.len().min(MAX_OPS_PER_SEGMENT);
-            let ops: Vec<OpDraft> = outbox.pending.drain(..take).collect();
+            let ops: Vec<OpDraft<P>> = outbox.pending.drain(..take).collect();
             // Never reuse a seq this device already has on the server: after signing in
             // afresh on a new browser, its own earlier segments arrive by pull.
             let own = self.cursors.get(&stream).map_or(0, |c| {
@@ -266,25 +310,29 @@ impl Replica {
     }
 
     /// Applies the Worker's ack of a sealed segment: accepted ops join the replica under the
-    /// ids the Worker gave them, refused ones are kept for the person to see.
-    pub fn on_ack(&mut self, ack: &PushAck, now_ms: u64) {
+    /// ids the Worker gave them, refused ones are kept for the person to see. Returns the
+    /// ops newly held and the changes refused; an ack of no sealed segment changes nothing.
+    pub fn on_ack(&mut self, ack: &PushAck, now_ms: u64) -> Applied<P> {
         self.observe_server_time(ack.server_ms, now_ms);
+        let mut applied = Applied::default();
         let Some(outbox) = self.outbox.get_mut(&ack.stream) else {
-            return;
+            return applied;
         };
         let Some((seq, drafts)) = outbox.sealed.take_if(|(seq, _)| *seq == ack.seq) else {
-            return;
+            return applied;
         };
         self.next_seq.insert(ack.stream, seq.next());
         for (k, draft) in drafts.into_iter().enumerate() {
             let k = u16::try_from(k).unwrap_or(u16::MAX);
             if let Some(refusal) = ack.rejected.iter().find(|r| r.k == k) {
-                self.refused.push(RefusedChange {
+                let refused = RefusedChange {
                     stream: ack.stream,
                     hlc: draft.hlc,
                     payload: draft.payload,
                     reason: refusal.reason.clone(),
-                });
+                };
+                applied.refused.push(refused.clone());
+                self.refused.push(refused);
                 continue;
             }
             let id = OpId {
@@ -293,15 +341,20 @@ impl Replica {
                 seq,
                 k,
             };
-            self.ops.entry(id.clone()).or_insert(Op {
-                id,
-                hlc: draft.hlc,
-                by: self.me.clone(),
-                payload: draft.payload,
-            });
+            // Already held if a pull brought it before the ack came back.
+            if let std::collections::btree_map::Entry::Vacant(slot) = self.ops.entry(id.clone()) {
+                slot.insert(Op {
+                    id: id.clone(),
+                    hlc: draft.hlc,
+                    by: self.me.clone(),
+                    payload: draft.payload,
+                });
+                applied.stored.push(id);
+            }
         }
         let device = self.device.clone();
         self.mark_received(ack.stream, &device, seq, Day::of_ms(ack.server_ms));
+        applied
     }
 
     /// The next pull to send.
@@ -314,11 +367,13 @@ impl Replica {
         }
     }
 
-    /// Applies a pull's answer. Returns whether another page is waiting.
-    pub fn on_pull(&mut self, response: PullResponse, now_ms: u64) -> bool {
+    /// Applies a pull's answer. Returns the ops newly held and whether another page is
+    /// waiting.
+    pub fn on_pull(&mut self, response: PullResponse<P>, now_ms: u64) -> Applied<P> {
         self.observe_server_time(response.server_ms, now_ms);
+        let mut applied = Applied::default();
         for segment in response.segments {
-            self.apply_segment(segment, now_ms);
+            self.apply_segment(segment, now_ms, &mut applied.stored);
         }
         self.resume = response.resume;
         if self.resume.is_none() {
@@ -334,10 +389,11 @@ impl Replica {
                 .max(self.since);
             self.last_pull_ms = Some(response.server_ms);
         }
-        self.resume.is_some()
+        applied.more = self.resume.is_some();
+        applied
     }
 
-    fn apply_segment(&mut self, segment: StoredSegment, now_ms: u64) {
+    fn apply_segment(&mut self, segment: StoredSegment<P>, now_ms: u64, stored: &mut Vec<OpId>) {
         let Some(cursor) = self.cursors.get(&segment.stream) else {
             return;
         };
@@ -350,7 +406,11 @@ impl Replica {
             if let Ok(clock) = Hlc::observe(self.clock, op.hlc, self.corrected(now_ms)) {
                 self.clock = clock;
             }
-            self.ops.entry(op.id.clone()).or_insert(op);
+            if let std::collections::btree_map::Entry::Vacant(slot) = self.ops.entry(op.id.clone())
+            {
+                stored.push(op.id.clone());
+                slot.insert(op);
+            }
         }
         self.mark_received(
             segment.stream,
@@ -412,75 +472,12 @@ impl Replica {
     }
 }
 
-/// A document field's merged value: the winner by (HLC, device) among the values no other
-/// write replaced, and the other such values, shown to people as a conflict to resolve.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Register<'a> {
-    pub winner: &'a Op,
-    pub conflicts: Vec<&'a Op>,
-}
-
-/// Merges every `set_field` op into per-field registers, keyed by (stream, doc, field).
-pub fn documents(ops: &BTreeMap<OpId, Op>) -> BTreeMap<(Stream, &str, &str), Register<'_>> {
-    let mut writes: BTreeMap<(Stream, &str, &str), Vec<&Op>> = BTreeMap::new();
-    for op in ops.values() {
-        if let Payload::SetField(set) = &op.payload {
-            writes
-                .entry((op.id.stream, set.doc.as_str(), set.field.as_str()))
-                .or_default()
-                .push(op);
-        }
-    }
-    writes
-        .into_iter()
-        .filter_map(|(key, ops)| {
-            let replaced: BTreeSet<&OpId> = ops
-                .iter()
-                .flat_map(|op| match &op.payload {
-                    Payload::SetField(set) => set.supersedes.iter().collect::<Vec<_>>(),
-                    _ => Vec::new(),
-                })
-                .collect();
-            let mut live: Vec<&Op> = ops
-                .iter()
-                .copied()
-                .filter(|op| !replaced.contains(&op.id))
-                // A device's later write replaces its own earlier ones.
-                .filter(|op| {
-                    !ops.iter()
-                        .any(|other| other.id.device == op.id.device && other.hlc > op.hlc)
-                })
-                .collect();
-            live.sort_by(|a, b| (b.hlc, &b.id.device).cmp(&(a.hlc, &a.id.device)));
-            let mut live = live.into_iter();
-            let winner = live.next()?;
-            Some((
-                key,
-                Register {
-                    winner,
-                    conflicts: live.collect(),
-                },
-            ))
-        })
-        .collect()
-}
-
-/// Stock on hand per item: the sum of the supplies ledger's movements.
-pub fn stock_on_hand(ops: &BTreeMap<OpId, Op>) -> BTreeMap<&str, i64> {
-    let mut stock = BTreeMap::new();
-    for op in ops.values() {
-        if let Payload::StockMovement(m) = &op.payload {
-            *stock.entry(m.item.as_str()).or_insert(0) += i64::from(m.delta);
-        }
-    }
-    stock
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sync::op::SetField;
+    use crate::sync::document::{SetField, documents};
     use crate::sync::segment::Rejected;
+    use crate::sync::testing::{Applied, Op, Payload, Replica, StoredSegment};
 
     fn dev(n: u32) -> DeviceId {
         DeviceId::parse(&format!("device-{n:04}")).unwrap()
@@ -672,5 +669,88 @@ mod tests {
         let json = serde_json::to_string(&r).unwrap();
         let back: Replica = serde_json::from_str(&json).unwrap();
         assert_eq!(back, r);
+    }
+
+    #[test]
+    fn an_ack_says_what_was_stored_and_refused() {
+        let mut r = Replica::new(
+            dev(1),
+            Name::parse("李红").unwrap(),
+            &[Stream::Notices],
+            Day::try_from(20261101).unwrap(),
+        );
+        r.record(Stream::Notices, set("n-1", "A", vec![]), 1_000)
+            .unwrap();
+        r.record(Stream::Notices, set("n-1", "B", vec![]), 1_001)
+            .unwrap();
+        let push = r.next_push(Stream::Notices).unwrap();
+        let ack = PushAck {
+            protocol: PROTOCOL_VERSION,
+            stream: Stream::Notices,
+            seq: push.seq,
+            accepted: 1,
+            rejected: vec![Rejected {
+                k: 1,
+                reason: Rejection::Forbidden {
+                    message: "no".into(),
+                },
+            }],
+            server_ms: 1_795_400_000_000,
+        };
+        let applied = r.on_ack(&ack, 1_795_400_000_000);
+        let first = OpId {
+            device: dev(1),
+            stream: Stream::Notices,
+            seq: Seq::FIRST,
+            k: 0,
+        };
+        assert_eq!(applied.stored, vec![first.clone()]);
+        assert_eq!(applied.refused.len(), 1);
+        assert_eq!(applied.refused[0].payload, set("n-1", "B", vec![]));
+        assert_eq!(applied.refused, r.refused);
+        assert!(!applied.more);
+        // The same ack again (a retry answered twice) changes nothing and says so.
+        assert_eq!(r.on_ack(&ack, 1_795_400_000_000), Applied::default());
+        assert!(r.ops.contains_key(&first));
+    }
+
+    #[test]
+    fn a_pull_says_which_ops_are_new_and_whether_more_wait() {
+        let mut r = Replica::new(
+            dev(1),
+            Name::parse("李红").unwrap(),
+            &[Stream::Notices],
+            Day::try_from(20261101).unwrap(),
+        );
+        let seg = |seq: u32| StoredSegment {
+            device: dev(2),
+            stream: Stream::Notices,
+            seq: Seq::new(seq).unwrap(),
+            received_ms: 1_795_400_000_000,
+            ops: vec![op(2, seq, u64::from(seq), set("n-1", "x", vec![]))],
+            rejected: vec![],
+        };
+        let page = |segments, resume| PullResponse {
+            protocol: 1,
+            server_ms: 1_795_400_000_000,
+            segments,
+            resume,
+        };
+        let resume = Some(Resume {
+            day: Day::try_from(20261102).unwrap(),
+            cursor: None,
+            after: None,
+        });
+        let applied = r.on_pull(page(vec![seg(1), seg(2)], resume), 0);
+        assert_eq!(
+            applied.stored,
+            vec![seg(1).ops[0].id.clone(), seg(2).ops[0].id.clone()]
+        );
+        assert!(applied.refused.is_empty());
+        assert!(applied.more);
+        // A segment already held (listed again after the margin) is not new.
+        let applied = r.on_pull(page(vec![seg(2), seg(3)], None), 0);
+        assert_eq!(applied.stored, vec![seg(3).ops[0].id.clone()]);
+        assert!(!applied.more);
     }
 }

@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::ids::{DeviceId, OpId, Seq, Stream};
-use super::op::{Op, OpInvalid};
+use super::op::{Change, Op, OpInvalid};
 use crate::school::SchoolId;
 
 /// A UTC calendar day as `yyyymmdd`, the partition of segment keys.
@@ -140,42 +140,46 @@ pub enum Rejection {
 /// Serialized compactly ([`WireSegment`]): each op's identity follows from the segment and
 /// its index, and its author is the segment's, so neither is repeated per op.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(into = "WireSegment", try_from = "WireSegment")]
-pub struct StoredSegment {
+#[serde(
+    into = "WireSegment<P>",
+    try_from = "WireSegment<P>",
+    bound = "P: Change"
+)]
+pub struct StoredSegment<P> {
     pub device: DeviceId,
     pub stream: Stream,
     pub seq: Seq,
     pub received_ms: u64,
-    pub ops: Vec<Op>,
+    pub ops: Vec<Op<P>>,
     pub rejected: Vec<Rejected>,
 }
 
 /// One op inside a [`WireSegment`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WireOp {
+#[serde(deny_unknown_fields, bound = "P: Change")]
+pub struct WireOp<P> {
     pub k: u16,
     pub hlc: super::hlc::Hlc,
-    pub payload: super::op::Payload,
+    pub payload: P,
 }
 
 /// The stored and transmitted form of a [`StoredSegment`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WireSegment {
+#[serde(deny_unknown_fields, bound = "P: Change")]
+pub struct WireSegment<P> {
     pub device: DeviceId,
     pub stream: Stream,
     pub seq: Seq,
     pub received_ms: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<crate::text::Name>,
-    pub ops: Vec<WireOp>,
+    pub ops: Vec<WireOp<P>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rejected: Vec<Rejected>,
 }
 
-impl From<StoredSegment> for WireSegment {
-    fn from(seg: StoredSegment) -> Self {
+impl<P> From<StoredSegment<P>> for WireSegment<P> {
+    fn from(seg: StoredSegment<P>) -> Self {
         Self {
             by: seg.ops.first().map(|op| op.by.clone()),
             ops: seg
@@ -196,9 +200,9 @@ impl From<StoredSegment> for WireSegment {
     }
 }
 
-impl TryFrom<WireSegment> for StoredSegment {
+impl<P> TryFrom<WireSegment<P>> for StoredSegment<P> {
     type Error = String;
-    fn try_from(wire: WireSegment) -> Result<Self, Self::Error> {
+    fn try_from(wire: WireSegment<P>) -> Result<Self, Self::Error> {
         let by = match (&wire.by, wire.ops.is_empty()) {
             (Some(by), _) => Some(by.clone()),
             (None, true) => None,
@@ -236,7 +240,7 @@ impl TryFrom<WireSegment> for StoredSegment {
 /// gets it from the listing without a read.
 pub const INLINE_LIMIT: usize = 1_000;
 
-impl StoredSegment {
+impl<P> StoredSegment<P> {
     /// Every op id in this segment, for the accepted ops.
     pub fn op_ids(&self) -> impl Iterator<Item = &OpId> {
         self.ops.iter().map(|op| &op.id)
@@ -268,8 +272,9 @@ mod tests {
 
     #[test]
     fn segments_serialize_compactly_and_round_trip() {
+        use crate::sync::document::SetField;
         use crate::sync::hlc::Hlc;
-        use crate::sync::op::{Payload, SetField};
+        use crate::sync::testing::{Op, Payload, StoredSegment};
         let device = DeviceId::parse("device-0001").unwrap();
         let op = |k| Op {
             id: OpId {

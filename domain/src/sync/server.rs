@@ -4,7 +4,7 @@
 use super::auth::{Actor, DeviceGrant, GrantRefused, Operation};
 use super::hlc::check_skew;
 use super::ids::OpId;
-use super::op::Op;
+use super::op::{Change, Op};
 use super::segment::{
     Day, INLINE_LIMIT, Rejected, Rejection, StoredSegment, day_prefix, parse_key,
 };
@@ -55,12 +55,12 @@ pub fn check_grant(
 
 /// Decides a push: every op is validated and authorized again; the accepted ones get their
 /// identity and author, the rest a reason. The result is what gets stored.
-pub fn accept_push(
+pub fn accept_push<P: Change>(
     grant: &DeviceGrant,
-    req: PushRequest,
+    req: PushRequest<P>,
     tz: SchoolTimeZone,
     now_ms: u64,
-) -> Result<StoredSegment, Refused> {
+) -> Result<StoredSegment<P>, Refused> {
     check_protocol(req.protocol)?;
     if req.ops.is_empty() {
         return Err(Refused::new(
@@ -135,7 +135,7 @@ pub fn accept_push(
 }
 
 /// The ack for a stored segment; a retry is acked from the stored copy, identically.
-pub fn ack(segment: &StoredSegment, now_ms: u64) -> PushAck {
+pub fn ack<P>(segment: &StoredSegment<P>, now_ms: u64) -> PushAck {
     PushAck {
         protocol: PROTOCOL_VERSION,
         stream: segment.stream,
@@ -149,21 +149,21 @@ pub fn ack(segment: &StoredSegment, now_ms: u64) -> PushAck {
 /// What a push does with its decided segment, given the copy KV already holds under the
 /// segment's key, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PushStep {
+pub enum PushStep<P> {
     /// A retry (after a lost ack, or a re-sent segment): the stored copy answers and nothing
     /// is written. Writing again would replace the segment with a second version, decided
     /// later and received later, after devices may already have pulled the first.
     AckStored(PushAck),
     /// Nothing stored yet: write this segment, then ack it.
-    Store(StoredSegment),
+    Store(StoredSegment<P>),
 }
 
 /// Decides between acking a stored copy and storing `decided`.
-pub fn store_or_ack(
-    decided: StoredSegment,
-    stored: Option<StoredSegment>,
+pub fn store_or_ack<P>(
+    decided: StoredSegment<P>,
+    stored: Option<StoredSegment<P>>,
     now_ms: u64,
-) -> PushStep {
+) -> PushStep<P> {
     match stored {
         Some(stored) => PushStep::AckStored(ack(&stored, now_ms)),
         None => PushStep::Store(decided),
@@ -254,7 +254,10 @@ pub fn wanted(req: &PullRequest, prefix: &str, key: &str) -> bool {
 /// A stored segment as this device may see it: ops it may not read are removed (the segment
 /// itself stays, so the device's vector advances past it), and other devices' rejections,
 /// which are their writer's business, are dropped.
-pub fn visible_part(grant: &DeviceGrant, mut segment: StoredSegment) -> StoredSegment {
+pub fn visible_part<P: Change>(
+    grant: &DeviceGrant,
+    mut segment: StoredSegment<P>,
+) -> StoredSegment<P> {
     segment.ops.retain(|op| grant.may_read_op(op));
     segment.rejected.clear();
     segment
@@ -263,14 +266,15 @@ pub fn visible_part(grant: &DeviceGrant, mut segment: StoredSegment) -> StoredSe
 /// KV metadata of a segment key: the op count always, and the whole segment when it is small
 /// enough ([`INLINE_LIMIT`]), so a pull needs no read for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SegmentMeta {
+#[serde(bound = "P: Change")]
+pub struct SegmentMeta<P> {
     pub n: usize,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seg: Option<StoredSegment>,
+    pub seg: Option<StoredSegment<P>>,
 }
 
-impl SegmentMeta {
-    pub fn of(segment: &StoredSegment) -> Self {
+impl<P: Change> SegmentMeta<P> {
+    pub fn of(segment: &StoredSegment<P>) -> Self {
         let inline = serde_json::to_string(segment).is_ok_and(|json| json.len() <= INLINE_LIMIT);
         Self {
             n: segment.ops.len(),
@@ -281,28 +285,28 @@ impl SegmentMeta {
 
 /// One key of a KV list page, with its metadata as listed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Listed {
+pub struct Listed<P> {
     pub key: String,
-    pub meta: Option<SegmentMeta>,
+    pub meta: Option<SegmentMeta<P>>,
 }
 
 /// Builds one pull answer from KV list pages and reads, deciding what to list, what to read,
 /// what the caller may see and where to cut the page. The Worker (and the simulation) only
 /// perform the listing and reading it asks for.
-pub struct PullPager<'a> {
+pub struct PullPager<'a, P> {
     grant: &'a DeviceGrant,
     req: &'a PullRequest,
     days: Vec<Day>,
     day_index: usize,
     cursor: Option<String>,
-    segments: Vec<StoredSegment>,
+    segments: Vec<StoredSegment<P>>,
     ops: usize,
     resume: Option<Resume>,
     finished: bool,
     today: Day,
 }
 
-impl<'a> PullPager<'a> {
+impl<'a, P: Change> PullPager<'a, P> {
     pub fn new(grant: &'a DeviceGrant, req: &'a PullRequest, today: Day) -> Result<Self, Refused> {
         check_pull(grant, req)?;
         let days = days_to_list(req, today);
@@ -332,7 +336,7 @@ impl<'a> PullPager<'a> {
 
     /// Takes one list page; returns the keys to read in full (segments not inline). The
     /// reads' results go to [`Self::on_read`] before the next list.
-    pub fn on_list(&mut self, keys: Vec<Listed>, next_cursor: Option<String>) -> Vec<String> {
+    pub fn on_list(&mut self, keys: Vec<Listed<P>>, next_cursor: Option<String>) -> Vec<String> {
         let Some((prefix, page_cursor)) = self.next_list() else {
             return Vec::new();
         };
@@ -392,12 +396,12 @@ impl<'a> PullPager<'a> {
     /// Takes a segment read in full. A key that reads as missing (not yet visible to this
     /// reader) is skipped: the caller's vector does not advance, so it comes in a later pull.
     pub fn on_read(&mut self, value: Option<&str>) {
-        if let Some(seg) = value.and_then(|v| serde_json::from_str::<StoredSegment>(v).ok()) {
+        if let Some(seg) = value.and_then(|v| serde_json::from_str::<StoredSegment<P>>(v).ok()) {
             self.segments.push(visible_part(self.grant, seg));
         }
     }
 
-    pub fn finish(self, server_ms: u64) -> PullResponse {
+    pub fn finish(self, server_ms: u64) -> PullResponse<P> {
         PullResponse {
             protocol: PROTOCOL_VERSION,
             server_ms,
@@ -412,6 +416,7 @@ mod tests {
     use super::*;
     use crate::sync::ids::{DeviceId, Seq, Stream};
     use crate::sync::segment::Rejection;
+    use crate::sync::testing::StoredSegment;
 
     fn segment(received_ms: u64, rejected: usize) -> StoredSegment {
         StoredSegment {

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::hlc::Hlc;
 use super::ids::{DeviceId, Seq, Stream};
-use super::op::Payload;
+use super::op::Change;
 use super::segment::{Day, Rejected, StoredSegment};
-use crate::school::Role;
+use crate::school::{CheckinSettings, ClassGroup, ClassId, Role};
 use crate::text::Name;
 
 /// The largest request body the Worker reads: 1 MiB.
@@ -26,20 +26,20 @@ pub const PULL_PAGE_OPS: usize = 5_000;
 /// An op as the device sends it: the Worker adds its identity (from the segment) and who
 /// wrote it (from the device's credential).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OpDraft {
+#[serde(deny_unknown_fields, bound = "P: Change")]
+pub struct OpDraft<P> {
     pub hlc: Hlc,
-    pub payload: Payload,
+    pub payload: P,
 }
 
 /// `POST /api/v1/sync/push`: one segment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PushRequest {
+#[serde(deny_unknown_fields, bound = "P: Change")]
+pub struct PushRequest<P> {
     pub protocol: u32,
     pub stream: Stream,
     pub seq: Seq,
-    pub ops: Vec<OpDraft>,
+    pub ops: Vec<OpDraft<P>>,
 }
 
 /// The answer to a push: which ops were refused and why; every other op is accepted.
@@ -112,10 +112,11 @@ pub struct PullRequest {
 /// the caller reads only in part (a teacher's view of `health`) carries only the ops the
 /// caller may see, possibly none, so its vector still advances.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PullResponse {
+#[serde(bound = "P: Change")]
+pub struct PullResponse<P> {
     pub protocol: u32,
     pub server_ms: u64,
-    pub segments: Vec<StoredSegment>,
+    pub segments: Vec<StoredSegment<P>>,
     /// Set when the answer was cut: pull again with it to continue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume: Option<Resume>,
@@ -124,7 +125,7 @@ pub struct PullResponse {
 /// A class as the app shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClassRef {
-    pub id: super::ids::ClassId,
+    pub id: ClassId,
     pub name: Name,
     /// The directory's head count, used when the class has no roster yet.
     #[serde(default)]
@@ -134,7 +135,7 @@ pub struct ClassRef {
 }
 
 impl ClassRef {
-    pub fn of(class: &crate::school::ClassGroup) -> Self {
+    pub fn of(class: &ClassGroup) -> Self {
         Self {
             id: class.id.clone(),
             name: class.name.clone(),
@@ -144,8 +145,8 @@ impl ClassRef {
     }
 
     /// The class as the check-in rules see it.
-    pub fn group(&self) -> crate::school::ClassGroup {
-        crate::school::ClassGroup {
+    pub fn group(&self) -> ClassGroup {
+        ClassGroup {
             id: self.id.clone(),
             name: self.name.clone(),
             students: self.students,
@@ -169,7 +170,7 @@ pub struct SessionInfo {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub all_classes: Vec<ClassRef>,
     #[serde(default)]
-    pub checkins: crate::checkins::CheckinSettings,
+    pub checkins: CheckinSettings,
 }
 
 impl super::auth::Actor for SessionInfo {
@@ -177,7 +178,7 @@ impl super::auth::Actor for SessionInfo {
         self.role
     }
 
-    fn teaches(&self, class: &super::ids::ClassId) -> bool {
+    fn teaches(&self, class: &ClassId) -> bool {
         self.classes.iter().any(|c| &c.id == class)
     }
 

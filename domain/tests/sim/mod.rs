@@ -5,11 +5,14 @@
 
 use std::collections::BTreeMap;
 
+use guardpost_domain::changes::{
+    Listed, PullPager, PullResponse, PushRequest, SegmentMeta, StoredSegment,
+};
 use guardpost_domain::school::{SchoolId, SchoolTimeZone};
 use guardpost_domain::sync::auth::DeviceGrant;
-use guardpost_domain::sync::segment::{self, Day, StoredSegment};
-use guardpost_domain::sync::server::{self, Listed, PullPager, SegmentMeta};
-use guardpost_domain::sync::wire::{PullRequest, PullResponse, PushAck, PushRequest};
+use guardpost_domain::sync::segment::{self, Day};
+use guardpost_domain::sync::server;
+use guardpost_domain::sync::wire::{PullRequest, PushAck};
 
 /// SplitMix64: small, seedable, and the same on every machine.
 pub struct Rng(pub u64);

@@ -3,12 +3,13 @@
 //! limits, and performs the KV reads, lists and the one write a push costs.
 
 use guardpost_domain::api::{PROTOCOL_VERSION, Refused, decode_versioned};
-use guardpost_domain::sync::auth::Actor;
-use guardpost_domain::sync::segment::{self, Day, StoredSegment};
-use guardpost_domain::sync::server::{self, Listed, PullPager, PushStep, SegmentMeta};
-use guardpost_domain::sync::wire::{
-    ClassRef, MAX_BODY_BYTES, PullRequest, PushRequest, SessionInfo,
+use guardpost_domain::changes::{
+    Listed, PullPager, PushRequest, PushStep, SegmentMeta, StoredSegment,
 };
+use guardpost_domain::sync::auth::Actor;
+use guardpost_domain::sync::segment::{self, Day};
+use guardpost_domain::sync::server;
+use guardpost_domain::sync::wire::{ClassRef, MAX_BODY_BYTES, PullRequest, SessionInfo};
 use serde::de::DeserializeOwned;
 use worker::{Env, Request};
 

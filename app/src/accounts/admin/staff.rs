@@ -1,7 +1,7 @@
 use gloo_net::http::Method;
 use guardpost_domain::accounts::invites::{CreateInvite, DEFAULT_INVITE_HOURS, InviteCreated};
+use guardpost_domain::school::ClassId;
 use guardpost_domain::school::{Role, StaffId, StaffMember};
-use guardpost_domain::sync::ClassId;
 use guardpost_domain::text::Name;
 use leptos::prelude::*;
 

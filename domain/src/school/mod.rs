@@ -7,8 +7,13 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::sync::ids::{ClassId, IdError};
 use crate::text::{Name, TextError};
+
+mod class;
+mod settings;
+
+pub use class::{ClassId, ClassIdError};
+pub use settings::CheckinSettings;
 
 /// Why a school's identity or settings were refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -20,7 +25,7 @@ pub enum SchoolError {
     #[error(transparent)]
     Text(#[from] TextError),
     #[error(transparent)]
-    Id(#[from] IdError),
+    Id(#[from] ClassIdError),
     #[error("a staff id is 1 to 16 characters of a-z and 0-9")]
     BadStaffId,
     #[error("class id {0:?} appears twice")]
@@ -217,6 +222,14 @@ pub struct StaffMember {
     pub classes: Vec<ClassId>,
 }
 
+/// `GET /api/v1/school`: what anyone may know about the school without logging in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolSummary {
+    pub id: SchoolId,
+    pub name: Name,
+    pub timezone: SchoolTimeZone,
+}
+
 /// Everything that identifies a school and its people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -237,7 +250,7 @@ pub struct SchoolProfile {
     pub class_seq: u32,
     /// When each check is due and when a class is flagged.
     #[serde(default)]
-    pub checkins: crate::checkins::CheckinSettings,
+    pub checkins: CheckinSettings,
     pub classes: Vec<ClassGroup>,
     pub staff: Vec<StaffMember>,
 }
@@ -333,8 +346,8 @@ impl SchoolProfile {
     }
 
     /// What anyone may know about the school without logging in.
-    pub fn summary(&self) -> crate::api::SchoolSummary {
-        crate::api::SchoolSummary {
+    pub fn summary(&self) -> SchoolSummary {
+        SchoolSummary {
             id: self.id.clone(),
             name: self.name.clone(),
             timezone: self.timezone,

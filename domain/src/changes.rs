@@ -1,0 +1,341 @@
+//! The school's changes: one enum of every kind of change, each kind defined in its area.
+//! It sits above the areas and the sync core, so sync carries changes without knowing what
+//! they are and no area imports another through it. The aliases give the shells the sync
+//! types at this one change type.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::checkins::{AsCheckin, Record, ReturnCertificate, SessionCheck, StaffHealth, Student};
+use crate::school::{ClassId, Role, SchoolTimeZone};
+use crate::supplies::{AsMovement, StockMovement};
+use crate::sync::document::SetField;
+use crate::sync::op::{Change, OpInvalid, WriteRule, check_date};
+use crate::sync::{Stream, replica, segment, server, wire};
+
+/// What an operation does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Payload {
+    SessionCheck(SessionCheck),
+    StockMovement(StockMovement),
+    SetField(SetField),
+    /// A student on a class roster (a later write of the same id replaces it).
+    Student(Student),
+    /// A member of staff's own daily health report.
+    StaffHealth(StaffHealth),
+    /// A return-to-class certificate, closing a student's case.
+    Certificate(ReturnCertificate),
+}
+
+pub type Op = crate::sync::Op<Payload>;
+pub type OpDraft = wire::OpDraft<Payload>;
+pub type PushRequest = wire::PushRequest<Payload>;
+pub type PullResponse = wire::PullResponse<Payload>;
+pub type StoredSegment = segment::StoredSegment<Payload>;
+pub type SegmentMeta = server::SegmentMeta<Payload>;
+pub type Listed = server::Listed<Payload>;
+pub type PullPager<'a> = server::PullPager<'a, Payload>;
+pub type PushStep = server::PushStep<Payload>;
+pub type Replica = replica::Replica<Payload>;
+pub type RefusedChange = replica::RefusedChange<Payload>;
+pub type Outbox = replica::Outbox<Payload>;
+pub type Applied = replica::Applied<Payload>;
+
+impl Payload {
+    /// The class this op concerns, if any: health ops are read per class.
+    pub fn class(&self) -> Option<&ClassId> {
+        match self {
+            Payload::SessionCheck(check) => Some(&check.class),
+            Payload::Student(student) => Some(&student.class),
+            Payload::Certificate(cert) => Some(&cert.class),
+            Payload::StockMovement(_) | Payload::SetField(_) | Payload::StaffHealth(_) => None,
+        }
+    }
+
+    /// The school day a record is about, for the kinds that have one.
+    pub fn date(&self) -> Option<NaiveDate> {
+        match self {
+            Payload::SessionCheck(check) => Some(check.date),
+            Payload::Certificate(cert) => Some(cert.date),
+            Payload::StaffHealth(report) => Some(report.date),
+            Payload::StockMovement(_) | Payload::SetField(_) | Payload::Student(_) => None,
+        }
+    }
+
+    /// See [`Change::validate_date`].
+    pub fn validate_date(&self, tz: SchoolTimeZone, written_ms: u64) -> Result<(), OpInvalid> {
+        check_date(self.date(), tz, written_ms)
+    }
+
+    /// Checks the content and that it belongs in `stream`.
+    pub fn validate(&self, stream: &Stream) -> Result<(), OpInvalid> {
+        match self {
+            Payload::SessionCheck(check) => check.validate(stream),
+            Payload::Student(_) | Payload::StaffHealth(_) | Payload::Certificate(_) => {
+                // Their fields validate themselves as they are read.
+                if *stream == Stream::Health {
+                    Ok(())
+                } else {
+                    Err(OpInvalid::WrongStream {
+                        stream: stream.key().to_owned(),
+                    })
+                }
+            }
+            Payload::StockMovement(movement) => movement.validate(stream),
+            Payload::SetField(set) => set.validate(stream),
+        }
+    }
+}
+
+impl WriteRule for Payload {
+    fn may_write(&self, role: Role, stream: Stream, teaches: &dyn Fn(&ClassId) -> bool) -> bool {
+        match (role, stream, self) {
+            // Directory changes go through the admin API (they change who may see what,
+            // so the Worker applies them at once); no one writes them as sync ops.
+            (_, Stream::Directory, _) => false,
+            (Role::Admin, _, _) => true,
+            // Everyone reports their own health; the op's author is the person.
+            (_, Stream::Health, Payload::StaffHealth(_)) => true,
+            (Role::Teacher, Stream::Health, Payload::SessionCheck(check)) => teaches(&check.class),
+            (Role::Teacher, Stream::Health, Payload::Student(student)) => teaches(&student.class),
+            (
+                Role::Health,
+                Stream::Health,
+                Payload::SessionCheck(_) | Payload::Student(_) | Payload::Certificate(_),
+            ) => true,
+            (Role::Logistics, Stream::Supplies | Stream::Drills, _) => true,
+            // Drafting notices is open to health and logistics; approval rules come with
+            // the notices work, on top of this.
+            (Role::Health | Role::Logistics, Stream::Notices, Payload::SetField(_)) => true,
+            _ => false,
+        }
+    }
+}
+
+impl Change for Payload {
+    fn class(&self) -> Option<&ClassId> {
+        Payload::class(self)
+    }
+    fn date(&self) -> Option<NaiveDate> {
+        Payload::date(self)
+    }
+    fn validate(&self, stream: &Stream) -> Result<(), OpInvalid> {
+        Payload::validate(self, stream)
+    }
+    fn set_field(&self) -> Option<&SetField> {
+        match self {
+            Payload::SetField(set) => Some(set),
+            _ => None,
+        }
+    }
+}
+
+impl AsCheckin for Payload {
+    fn checkin(&self) -> Option<Record<'_>> {
+        match self {
+            Payload::SessionCheck(check) => Some(Record::Check(check)),
+            Payload::Student(student) => Some(Record::Student(student)),
+            Payload::StaffHealth(report) => Some(Record::StaffHealth(report)),
+            Payload::Certificate(cert) => Some(Record::Certificate(cert)),
+            Payload::StockMovement(_) | Payload::SetField(_) => None,
+        }
+    }
+}
+
+impl AsMovement for Payload {
+    fn movement(&self) -> Option<&StockMovement> {
+        match self {
+            Payload::StockMovement(movement) => Some(movement),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checkins::Session;
+    use crate::school::{SchoolId, StaffId};
+    use crate::supplies::MovementReason;
+    use crate::sync::auth::{Actor, DeviceGrant, Operation};
+    use crate::sync::{DeviceId, Hlc, OpId, Seq};
+    use crate::text::Name;
+
+    fn check(class: &str, present: u16, fever: u16) -> Payload {
+        Payload::SessionCheck(SessionCheck {
+            class: ClassId::parse(class).unwrap(),
+            date: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            session: Session::Morning,
+            present,
+            absent: 2,
+            fever,
+            absences: vec![],
+            readings: vec![],
+        })
+    }
+
+    #[test]
+    fn checks_belong_to_the_health_stream() {
+        let g3 = Stream::Health;
+        assert_eq!(check("g3c2", 40, 1).validate(&g3), Ok(()));
+        assert!(matches!(
+            check("g3c2", 40, 1).validate(&Stream::Supplies),
+            Err(OpInvalid::WrongStream { .. })
+        ));
+        // Fevers may include children sent home after their reading, but not more than
+        // everyone checked.
+        assert_eq!(check("g3c2", 4, 6).validate(&g3), Ok(()));
+        assert_eq!(
+            check("g3c2", 4, 7).validate(&g3),
+            Err(OpInvalid::FeverOverPresent)
+        );
+        assert!(check("g3c2", 1999, 0).validate(&g3).is_err());
+    }
+
+    #[test]
+    fn a_record_is_dated_on_or_before_the_day_it_was_written() {
+        let tz = SchoolTimeZone::default();
+        // 2026-11-23 08:00 in Shanghai.
+        let written = 1_795_392_000_000;
+        assert_eq!(tz.date_at_ms(written).to_string(), "2026-11-23");
+        assert_eq!(check("g3c2", 40, 1).validate_date(tz, written), Ok(()));
+        let mut ahead = check("g3c2", 40, 1);
+        if let Payload::SessionCheck(c) = &mut ahead {
+            c.date = NaiveDate::from_ymd_opt(2030, 1, 1).unwrap();
+        }
+        assert!(matches!(
+            ahead.validate_date(tz, written),
+            Err(OpInvalid::DateOutOfRange { .. })
+        ));
+        // The next morning it is fine: the verdict follows the writer's clock.
+        assert!(ahead.validate_date(tz, 1_893_456_000_000).is_ok());
+        let dated = |y, m, d| {
+            let mut p = check("g3c2", 40, 1);
+            if let Payload::SessionCheck(c) = &mut p {
+                c.date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            }
+            p
+        };
+        // A day's grace for a clock a little ahead; not two.
+        assert_eq!(dated(2026, 11, 24).validate_date(tz, written), Ok(()));
+        assert!(dated(2026, 11, 25).validate_date(tz, written).is_err());
+        // Back to the start of the school year (1 August), not before.
+        assert_eq!(dated(2026, 8, 1).validate_date(tz, written), Ok(()));
+        assert!(dated(2026, 7, 31).validate_date(tz, written).is_err());
+        assert!(dated(2001, 1, 1).validate_date(tz, written).is_err());
+    }
+
+    #[test]
+    fn movements_and_fields() {
+        let movement = |item: &str, delta| {
+            Payload::StockMovement(StockMovement {
+                item: item.into(),
+                delta,
+                reason: MovementReason::Receipt,
+                signed_by: Name::parse("陈建国").unwrap(),
+            })
+        };
+        assert_eq!(movement("masks", 500).validate(&Stream::Supplies), Ok(()));
+        assert!(movement("masks", 0).validate(&Stream::Supplies).is_err());
+        assert!(movement("Masks!", 5).validate(&Stream::Supplies).is_err());
+        assert!(movement("masks", 5).validate(&Stream::Drills).is_err());
+        let set = |value: serde_json::Value| {
+            Payload::SetField(SetField {
+                doc: "n-1".into(),
+                field: "title".into(),
+                value,
+                supersedes: vec![],
+            })
+        };
+        assert_eq!(set("开学通知".into()).validate(&Stream::Notices), Ok(()));
+        assert_eq!(set("".into()).validate(&Stream::Notices), Ok(()));
+        assert!(
+            set("x".repeat(3000).into())
+                .validate(&Stream::Notices)
+                .is_err()
+        );
+        assert!(set("x".into()).validate(&Stream::Health).is_err());
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let json = r#"{"type":"stock_movement","item":"masks","delta":5,"reason":"receipt","signed_by":"陈","extra":1}"#;
+        assert!(serde_json::from_str::<Payload>(json).is_err());
+    }
+
+    fn grant(role: Role, classes: &[&str]) -> DeviceGrant {
+        DeviceGrant {
+            school: SchoolId::parse("demo").unwrap(),
+            device: DeviceId::parse("device-0001").unwrap(),
+            staff: StaffId::parse("s1").unwrap(),
+            name: Name::parse("李红").unwrap(),
+            role,
+            classes: classes.iter().map(|c| ClassId::parse(c).unwrap()).collect(),
+            label: None,
+            created_at_ms: 0,
+            expires_at_ms: u64::MAX,
+            revoked_at_ms: None,
+        }
+    }
+
+    #[test]
+    fn teachers_write_and_read_only_their_classes() {
+        let g1 = ClassId::parse("g1c1").unwrap();
+        let check = Payload::SessionCheck(SessionCheck {
+            class: g1,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            session: Session::Morning,
+            present: 40,
+            absent: 2,
+            fever: 0,
+            absences: vec![],
+            readings: vec![],
+        });
+        let teacher = grant(Role::Teacher, &["g1c1"]);
+        let other = grant(Role::Teacher, &["g3c2"]);
+        let write = |g: &DeviceGrant, stream: &Stream| {
+            g.may(Operation::Write {
+                stream,
+                payload: &check,
+            })
+        };
+        assert!(write(&teacher, &Stream::Health).is_ok());
+        assert!(write(&other, &Stream::Health).is_err());
+        assert!(write(&grant(Role::Admin, &[]), &Stream::Directory).is_err());
+        let op = Op {
+            id: OpId {
+                device: teacher.device.clone(),
+                stream: Stream::Health,
+                seq: Seq::FIRST,
+                k: 0,
+            },
+            hlc: Hlc::default(),
+            by: teacher.name.clone(),
+            payload: check.clone(),
+        };
+        assert!(teacher.may_read_op(&op));
+        assert!(!other.may_read_op(&op));
+        assert!(grant(Role::Health, &[]).may_read_op(&op));
+        assert!(!grant(Role::Logistics, &[]).may_read_op(&op));
+        assert!(teacher.may_read(&Stream::Supplies).is_err());
+        assert_eq!(
+            teacher.readable_streams(),
+            vec![
+                Stream::Health,
+                Stream::Drills,
+                Stream::Notices,
+                Stream::Directory
+            ]
+        );
+        let logistics = grant(Role::Logistics, &[]);
+        assert!(logistics.may_read(&Stream::Health).is_err());
+        assert!(write(&logistics, &Stream::Health).is_err());
+        assert!(logistics.may(Operation::ManageDevices).is_err());
+        assert!(
+            grant(Role::Admin, &[])
+                .may(Operation::ManageDevices)
+                .is_ok()
+        );
+    }
+}
