@@ -1029,13 +1029,19 @@ fn refused_changes_are_reported_not_dropped() {
     world.check();
 }
 
-#[test]
-fn a_gap_keeps_its_day_listed_until_it_closes() {
-    // A write that stays invisible for longer than the visibility margin (KV promises 60 s
-    // "or more"): the reader holds the segment after the gap, and keeps listing that day
-    // past the hour after midnight, when the margin alone would have moved on.
+/// One writer makes two notice edits, the first held invisible in KV until `late_until`
+/// (KV promises 60 s "or more"); a reader syncs every 10 minutes for four hours, holding the
+/// second past the gap the whole time, and must still list the day the first is stored
+/// under (`first_day`), though the visibility margin alone would have moved on.
+fn a_late_write_stays_listed(
+    seed: u64,
+    start: u64,
+    second_at: u64,
+    late_until: u64,
+    first_day: Day,
+) {
     let people = [(Role::Admin, vec![]), (Role::Health, vec![])];
-    let mut world = World::new(11, &people, START_MS + 30 * 60_000);
+    let mut world = World::new(seed, &people, start);
     for dev in &mut world.devices {
         dev.skew_ms = 0;
     }
@@ -1047,7 +1053,6 @@ fn a_gap_keeps_its_day_listed_until_it_closes() {
             supersedes: vec![],
         })
     };
-    let late_until = START_MS + 5 * 3_600_000; // 03:00 UTC the next day
     for (i, value) in ["first", "second"].into_iter().enumerate() {
         let now = world.device_now(0);
         world.devices[0]
@@ -1065,67 +1070,9 @@ fn a_gap_keeps_its_day_listed_until_it_closes() {
                 guardpost_domain::sync::Seq::FIRST,
             );
             world.kv.hold_back(&key, late_until);
+            world.now = world.now.max(second_at);
         }
-        world.now += 60_000;
     }
-    let first_day = Day::of_ms(world.now);
-    // The reader syncs through the night: it holds seq 2 past the gap the whole time.
-    for _ in 0..24 {
-        world.now += 10 * 60_000;
-        assert!(world.sync(1, false));
-        let cursor = &world.devices[1].replica.cursors[&Stream::Notices];
-        assert_eq!(cursor.held.len(), 1, "seq 2 held past the gap");
-    }
-    assert!(Day::of_ms(world.now - VISIBILITY_MARGIN_MS) > first_day);
-    assert_eq!(world.devices[1].replica.since, first_day);
-    world.now = late_until + 60_000;
-    world.heal_and_sync(2);
-    world.check();
-}
-
-#[test]
-fn a_gap_across_midnight_keeps_the_earlier_day_listed() {
-    // The same, with the late write made a minute before UTC midnight and the next one a
-    // minute after: the missing segment is stored under the day before the held one's, and
-    // that day must stay listed until the gap closes.
-    let people = [(Role::Admin, vec![]), (Role::Health, vec![])];
-    let midnight = (START_MS / 86_400_000 + 1) * 86_400_000;
-    let mut world = World::new(12, &people, midnight - 5 * 60_000);
-    for dev in &mut world.devices {
-        dev.skew_ms = 0;
-    }
-    let title = |value: &str| {
-        Payload::SetField(SetField {
-            doc: "n-1".into(),
-            field: "title".into(),
-            value: value.into(),
-            supersedes: vec![],
-        })
-    };
-    let late_until = midnight + 5 * 3_600_000;
-    for (i, value) in ["first", "second"].into_iter().enumerate() {
-        let now = world.device_now(0);
-        world.devices[0]
-            .replica
-            .record(Stream::Notices, title(value), now)
-            .unwrap();
-        world.devices[0].recorded += 1;
-        assert!(world.sync(0, false));
-        if i == 0 {
-            let key = segment::key(
-                &world.school,
-                Day::of_ms(world.now),
-                Stream::Notices,
-                &world.devices[0].grant.device,
-                guardpost_domain::sync::Seq::FIRST,
-            );
-            world.kv.hold_back(&key, late_until);
-        }
-        // The second write a minute after midnight.
-        world.now = world.now.max(midnight + 60_000);
-    }
-    let first_day = Day::of_ms(midnight - 1);
-    // The reader syncs through the night: it holds seq 2 past the gap the whole time.
     for _ in 0..24 {
         world.now += 10 * 60_000;
         assert!(world.sync(1, false));
@@ -1137,4 +1084,31 @@ fn a_gap_across_midnight_keeps_the_earlier_day_listed() {
     world.now = late_until + 60_000;
     world.heal_and_sync(2);
     world.check();
+}
+
+#[test]
+fn a_gap_keeps_its_day_listed_until_it_closes() {
+    // Both writes after midnight: the held segment's day stays listed past 01:00 UTC.
+    let start = START_MS + 30 * 60_000;
+    a_late_write_stays_listed(
+        11,
+        start,
+        start + 60_000,
+        START_MS + 5 * 3_600_000,
+        Day::of_ms(start + 120_000),
+    );
+}
+
+#[test]
+fn a_gap_across_midnight_keeps_the_earlier_day_listed() {
+    // The late write a few minutes before UTC midnight, the next one a minute after: the
+    // missing segment is stored under the day before the held one's, which stays listed.
+    let midnight = (START_MS / 86_400_000 + 1) * 86_400_000;
+    a_late_write_stays_listed(
+        12,
+        midnight - 5 * 60_000,
+        midnight + 60_000,
+        midnight + 5 * 3_600_000,
+        Day::of_ms(midnight - 1),
+    );
 }

@@ -182,52 +182,43 @@ impl<P: Change> Replica<P> {
         Ok(self.clock)
     }
 
-    /// Every change this device knows, with its timestamp: the ops held, then those still
-    /// waiting to sync.
-    pub fn changes(&self) -> Vec<(Hlc, &P)> {
-        let waiting = self.outbox.values().flat_map(|o| {
+    /// The changes not yet acked, with their streams: each stream's sealed segment, then
+    /// what waits behind it.
+    fn waiting(&self) -> impl Iterator<Item = (Stream, &OpDraft<P>)> {
+        self.outbox.iter().flat_map(|(stream, o)| {
             o.sealed
                 .iter()
                 .flat_map(|(_, drafts)| drafts.iter())
                 .chain(o.pending.iter())
-        });
+                .map(|d| (*stream, d))
+        })
+    }
+
+    /// Every change this device knows, with its timestamp: the ops held, then those still
+    /// waiting to sync.
+    pub fn changes(&self) -> Vec<(Hlc, &P)> {
         self.ops
             .values()
             .map(|op| (op.hlc, &op.payload))
-            .chain(waiting.map(|d| (d.hlc, &d.payload)))
+            .chain(self.waiting().map(|(_, d)| (d.hlc, &d.payload)))
             .collect()
     }
 
     /// The changes this device wrote itself: those the Worker holds, then those still
     /// waiting.
     pub fn own_changes(&self) -> Vec<(Hlc, &P)> {
-        let waiting = self.outbox.values().flat_map(|o| {
-            o.sealed
-                .iter()
-                .flat_map(|(_, drafts)| drafts.iter())
-                .chain(o.pending.iter())
-        });
         self.ops
             .values()
             .filter(|op| op.id.device == self.device)
             .map(|op| (op.hlc, &op.payload))
-            .chain(waiting.map(|d| (d.hlc, &d.payload)))
+            .chain(self.waiting().map(|(_, d)| (d.hlc, &d.payload)))
             .collect()
     }
 
     /// The changes the Worker has not acked, with their streams, oldest first per stream: what
     /// a device that is signed out must keep aside rather than delete.
     pub fn unsynced(&self) -> Vec<(Stream, OpDraft<P>)> {
-        self.outbox
-            .iter()
-            .flat_map(|(stream, o)| {
-                o.sealed
-                    .iter()
-                    .flat_map(|(_, drafts)| drafts.iter())
-                    .chain(o.pending.iter())
-                    .map(|d| (*stream, d.clone()))
-            })
-            .collect()
+        self.waiting().map(|(s, d)| (s, d.clone())).collect()
     }
 
     pub fn pending_count(&self) -> usize {
@@ -492,6 +483,16 @@ mod tests {
         })
     }
 
+    /// A teacher's device that reads notices, listing from 2026-11-01.
+    fn notices_replica() -> Replica {
+        Replica::new(
+            dev(1),
+            Name::parse("李红").unwrap(),
+            &[Stream::Notices],
+            Day::try_from(20261101).unwrap(),
+        )
+    }
+
     fn op(device: u32, seq: u32, wall: u64, payload: Payload) -> Op {
         Op {
             id: OpId {
@@ -530,12 +531,7 @@ mod tests {
 
     #[test]
     fn outbox_seals_retries_and_acks() {
-        let mut r = Replica::new(
-            dev(1),
-            Name::parse("李红").unwrap(),
-            &[Stream::Notices],
-            Day::try_from(20261101).unwrap(),
-        );
+        let mut r = notices_replica();
         r.record(Stream::Notices, set("n-1", "A", vec![]), 1_000)
             .unwrap();
         r.record(Stream::Notices, set("n-1", "B", vec![]), 1_001)
@@ -588,12 +584,7 @@ mod tests {
 
     #[test]
     fn a_fresh_replica_continues_after_its_own_pulled_segments() {
-        let mut r = Replica::new(
-            dev(1),
-            Name::parse("李红").unwrap(),
-            &[Stream::Notices],
-            Day::try_from(20261101).unwrap(),
-        );
+        let mut r = notices_replica();
         let own = StoredSegment {
             device: dev(1),
             stream: Stream::Notices,
@@ -618,12 +609,7 @@ mod tests {
 
     #[test]
     fn gaps_hold_until_closed() {
-        let mut r = Replica::new(
-            dev(1),
-            Name::parse("李红").unwrap(),
-            &[Stream::Notices],
-            Day::try_from(20261101).unwrap(),
-        );
+        let mut r = notices_replica();
         let seg = |seq: u32, wall: u64| StoredSegment {
             device: dev(2),
             stream: Stream::Notices,
@@ -652,12 +638,7 @@ mod tests {
 
     #[test]
     fn state_round_trips_through_json_without_ops() {
-        let mut r = Replica::new(
-            dev(1),
-            Name::parse("李红").unwrap(),
-            &[Stream::Notices],
-            Day::try_from(20261101).unwrap(),
-        );
+        let mut r = notices_replica();
         r.record(Stream::Notices, set("n-1", "A", vec![]), 1_000)
             .unwrap();
         r.held_days
@@ -673,12 +654,7 @@ mod tests {
 
     #[test]
     fn an_ack_says_what_was_stored_and_refused() {
-        let mut r = Replica::new(
-            dev(1),
-            Name::parse("李红").unwrap(),
-            &[Stream::Notices],
-            Day::try_from(20261101).unwrap(),
-        );
+        let mut r = notices_replica();
         r.record(Stream::Notices, set("n-1", "A", vec![]), 1_000)
             .unwrap();
         r.record(Stream::Notices, set("n-1", "B", vec![]), 1_001)
@@ -716,12 +692,7 @@ mod tests {
 
     #[test]
     fn a_pull_says_which_ops_are_new_and_whether_more_wait() {
-        let mut r = Replica::new(
-            dev(1),
-            Name::parse("李红").unwrap(),
-            &[Stream::Notices],
-            Day::try_from(20261101).unwrap(),
-        );
+        let mut r = notices_replica();
         let seg = |seq: u32| StoredSegment {
             device: dev(2),
             stream: Stream::Notices,
