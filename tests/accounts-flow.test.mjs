@@ -2,24 +2,17 @@
 // prevention office adds a class and a teacher and invites her phone; the phone opens the
 // invite's link and sees only her class; the office signs the phone out again; and the
 // school's first admin joins with the setup code.
-import { test, before, after, describe } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorker, SETUP_CODE } from './harness.mjs';
-import { launchBrowser, phoneContext } from './browser.mjs';
+import { SETUP_CODE } from './harness.mjs';
+import { serverAndBrowser, phoneContext } from './browser.mjs';
 
 const ADMIN_TOKEN = 'demo-admin-5-token-for-local-use-only';
 
 describe('accounts in the app', () => {
   let srv;
   let browser;
-  before(async () => {
-    srv = await startWorker();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await srv?.stop();
-  });
+  serverAndBrowser({}, (started) => ({ srv, browser } = started));
 
   async function officePage(locale = 'en-US') {
     const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });

@@ -1,20 +1,12 @@
 // The app shell as a person sees it, in a real headless Chromium against `wrangler dev`.
-import { test, before, after, describe } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorker } from './harness.mjs';
-import { launchBrowser, phoneContext } from './browser.mjs';
+import { serverAndBrowser, phoneContext } from './browser.mjs';
 
 describe('app shell', () => {
   let srv;
   let browser;
-  before(async () => {
-    srv = await startWorker();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await srv?.stop();
-  });
+  serverAndBrowser({}, (started) => ({ srv, browser } = started));
 
   test('a Chinese phone opens /app/: school name, four areas, sync status', async () => {
     const context = await phoneContext(browser, 'zh-CN');

@@ -2,7 +2,9 @@
 // needs (no background connections that would be refused), and the checks every screen a
 // person reaches must pass on a phone.
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
+import { startWorker } from './harness.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -12,6 +14,24 @@ export function launchBrowser() {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * A browser suite's world: before its tests, `wrangler dev` (with `startWorker`'s options)
+ * and Chromium start, and `started({ srv, browser })` hands them over; after, both stop.
+ */
+export function serverAndBrowser(options, started) {
+  let srv;
+  let browser;
+  before(async () => {
+    srv = await startWorker(options);
+    browser = await launchBrowser();
+    started({ srv, browser });
+  });
+  after(async () => {
+    await browser?.close();
+    await srv?.stop();
   });
 }
 

@@ -5,10 +5,10 @@
 // zero report takes one tap; a late report is marked late; an impossible temperature is
 // refused with a readable message. Phones join with invites the office makes, and the
 // Worker reuses its listings for 30 s, as in production.
-import { test, before, after, describe } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorker, deviceGrant } from './harness.mjs';
-import { launchBrowser, phoneContext, assertPhoneScreen } from './browser.mjs';
+import { deviceGrant } from './harness.mjs';
+import { serverAndBrowser, phoneContext, assertPhoneScreen } from './browser.mjs';
 
 const ADMIN_TOKEN = 'demo-admin-5-token-for-local-use-only';
 // The grants put these people into the directory with these classes; their phones join
@@ -28,20 +28,13 @@ const CLASS_LIST = [
 describe('check-ins', () => {
   let srv;
   let browser;
-  before(async () => {
-    // Every deadline at midnight: whatever the time the test runs, each report is late.
-    srv = await startWorker({
-      grants: [teacher, teacher2, doctor],
-      // The list cache on, as deployed: a phone must still get what another phone synced.
-      listCacheSeconds: 30,
-      editProfile: (p) => { p.checkins = { morning_due: '00:00:00', noon_due: '00:00:00', evening_due: '00:00:00', illness_percent: 10, cluster_cases: 3 }; },
-    });
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await srv?.stop();
-  });
+  // Every deadline at midnight: whatever the time the test runs, each report is late.
+  serverAndBrowser({
+    grants: [teacher, teacher2, doctor],
+    // The list cache on, as deployed: a phone must still get what another phone synced.
+    listCacheSeconds: 30,
+    editProfile: (p) => { p.checkins = { morning_due: '00:00:00', noon_due: '00:00:00', evening_due: '00:00:00', illness_percent: 10, cluster_cases: 3 }; },
+  }, (started) => ({ srv, browser } = started));
 
   /** Joins as `who` (a grant's person) with an invite the office makes, typed in. */
   async function signIn(page, who, locale = 'en') {

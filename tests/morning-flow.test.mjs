@@ -2,10 +2,10 @@
 // named on Today, a temperature taken before a child is sent home reaches the doctor, the
 // one-tap report never replaces a detailed one unasked, the morning's absences are offered
 // at noon, and a phone the office signs out stops showing the school's data at once.
-import { test, before, after, describe } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorker, deviceGrant } from './harness.mjs';
-import { launchBrowser, phoneContext } from './browser.mjs';
+import { deviceGrant } from './harness.mjs';
+import { serverAndBrowser, phoneContext } from './browser.mjs';
 
 const ADMIN_TOKEN = 'demo-admin-5-token-for-local-use-only';
 const teacher = deviceGrant({ device: 'phone-lihong', name: '李红', role: 'teacher', classes: ['g1c1'] });
@@ -14,18 +14,11 @@ const doctor = deviceGrant({ device: 'phone-doctor', name: '刘芳', role: 'heal
 describe('a teacher\'s morning', () => {
   let srv;
   let browser;
-  before(async () => {
-    // Every deadline at midnight: whenever the test runs, the day's checks are all overdue.
-    srv = await startWorker({
-      grants: [teacher, doctor],
-      editProfile: (p) => { p.checkins = { morning_due: '00:00:00', noon_due: '00:00:00', evening_due: '00:00:00', illness_percent: 10, cluster_cases: 3 }; },
-    });
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await srv?.stop();
-  });
+  // Every deadline at midnight: whenever the test runs, the day's checks are all overdue.
+  serverAndBrowser({
+    grants: [teacher, doctor],
+    editProfile: (p) => { p.checkins = { morning_due: '00:00:00', noon_due: '00:00:00', evening_due: '00:00:00', illness_percent: 10, cluster_cases: 3 }; },
+  }, (started) => ({ srv, browser } = started));
 
   async function signIn(page, token, zh = false) {
     await page.goto(`${srv.url}/app/join`);

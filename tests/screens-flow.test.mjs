@@ -3,10 +3,10 @@
 // to come, the doctor's and the office's day, the admin page, a teacher with no class, and a
 // phone the office signed out. On each: no control under 44 × 44 px, nothing wider than the
 // phone, and all text at WCAG AA contrast.
-import { test, before, after, describe } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorker, deviceGrant } from './harness.mjs';
-import { launchBrowser, phoneContext, assertPhoneScreen } from './browser.mjs';
+import { deviceGrant } from './harness.mjs';
+import { serverAndBrowser, phoneContext, assertPhoneScreen } from './browser.mjs';
 
 const ADMIN_TOKEN = 'demo-admin-5-token-for-local-use-only';
 // A teacher the office has not given a class yet (only her place in the directory is used).
@@ -16,14 +16,7 @@ describe('every screen on a phone, in Chinese', () => {
   let srv;
   let browser;
   const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
-  before(async () => {
-    srv = await startWorker({ grants: [noClass] });
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await srv?.stop();
-  });
+  serverAndBrowser({ grants: [noClass] }, (started) => ({ srv, browser } = started));
 
   async function phone() {
     const context = await phoneContext(browser, 'zh-CN', { width: 390, height: 844 });

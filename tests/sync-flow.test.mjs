@@ -1,10 +1,10 @@
 // The offline-first flow as a teacher lives it, in headless Chromium against `wrangler dev`:
 // sign the phone in, record a check with no signal, close the app, come back, and watch it
 // sync; and a refused change shown with its reason.
-import { test, before, after, describe } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorker, deviceGrant } from './harness.mjs';
-import { launchBrowser, phoneContext } from './browser.mjs';
+import { deviceGrant } from './harness.mjs';
+import { serverAndBrowser, phoneContext } from './browser.mjs';
 
 const teacher = deviceGrant({ device: 'phone-lihong', name: '李红', role: 'teacher', classes: ['g1c1'] });
 const doctor = deviceGrant({ device: 'phone-doctor', name: '刘芳', role: 'health' });
@@ -14,14 +14,7 @@ const office = deviceGrant({ device: 'pc-office', name: '周校长', role: 'admi
 describe('offline-first check-ins', () => {
   let srv;
   let browser;
-  before(async () => {
-    srv = await startWorker({ grants: [teacher, doctor, office] });
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await srv?.stop();
-  });
+  serverAndBrowser({ grants: [teacher, doctor, office] }, (started) => ({ srv, browser } = started));
 
   async function signIn(page, token) {
     await page.goto(`${srv.url}/app/join`);
