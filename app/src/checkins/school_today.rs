@@ -4,10 +4,9 @@
 //! printed.
 
 use guardpost_domain::checkins::Session;
-use guardpost_domain::checkins::Symptom;
 use guardpost_domain::checkins::report::{ReportLabels, daily_csv};
-use guardpost_domain::checkins::status::{self, Case, Slot, Warning};
-use guardpost_domain::sync::wire::ClassRef;
+use guardpost_domain::checkins::status::{Slot, Warning};
+use guardpost_domain::checkins::view::{DayContext, SchoolDayView};
 use leptos::prelude::*;
 
 use super::certificate::CertificateForm;
@@ -29,37 +28,26 @@ pub fn SchoolToday() -> impl IntoView {
     let (closed, set_closed) = signal(None::<String>);
     let computed = move || {
         view.revision.track();
-        let date = tz.date_at_ms(now_ms());
-        let classes: Vec<_> = view
+        let classes = view
             .session
             .get()
             .map(|s| s.all_classes)
-            .unwrap_or_default()
-            .iter()
-            .map(ClassRef::group)
-            .collect();
+            .unwrap_or_default();
         with_replica(|r| {
-            let entries = r.entries();
-            let standing = status::standing(entries.iter().copied());
-            let day = status::day_status(&classes, &settings, tz, date, now_ms(), &standing);
-            let cases = status::cases(&standing, entries.iter().copied());
-            let warnings = status::warnings(&day, &cases, &settings);
-            let trend = status::trend(&standing, date, 14);
-            let names = guardpost_domain::checkins::roster::roster(entries.iter().copied());
-            let staff = status::staff_day(r.ops.values(), date);
-            (day, cases, warnings, trend, names, staff)
+            let day = DayContext {
+                settings: &settings,
+                tz,
+                date: tz.date_at_ms(now_ms()),
+                now_ms: now_ms(),
+            };
+            SchoolDayView::build(&classes, day, &r.entries(), r.ops.values())
         })
         .unwrap_or_default()
     };
-    let class_name = move |id: &guardpost_domain::school::ClassId| {
-        view.session
-            .get_untracked()
-            .and_then(|s| s.all_classes.into_iter().find(|c| &c.id == id))
-            .map_or_else(|| id.to_string(), |c| c.name.to_string())
-    };
     let export = move |_| {
-        let (day, cases, ..) = computed();
-        let open = cases.iter().filter(|c| c.is_open()).count();
+        let SchoolDayView {
+            day, open_cases, ..
+        } = computed();
         let labels = ReportLabels {
             date: t_string!(i18n, report.date),
             class: t_string!(i18n, report.class),
@@ -77,7 +65,7 @@ pub fn SchoolToday() -> impl IntoView {
             missing: t_string!(i18n, report.missing),
             due: t_string!(i18n, report.due),
         };
-        let csv = daily_csv(&day, open, &labels);
+        let csv = daily_csv(&day, open_cases.len(), &labels);
         let date = day.date.map(|d| d.to_string()).unwrap_or_default();
         download(&format!("guardpost-{date}.csv"), &csv);
     };
@@ -95,11 +83,7 @@ pub fn SchoolToday() -> impl IntoView {
                 " · "{move || { view.revision.track(); tz.date_at_ms(now_ms()).format("%Y-%m-%d").to_string() }}
             </p>
             {move || {
-                let (day, cases, warnings, trend, roster, staff) = computed();
-                let open: Vec<Case> = cases.into_iter().filter(Case::is_open).collect();
-                let student_name = move |id: &guardpost_domain::checkins::StudentId| {
-                    roster.iter().find(|s| &s.id == id).map_or_else(|| id.to_string(), |s| s.name.to_string())
-                };
+                let SchoolDayView { day, open_cases: open, warnings, trend, staff } = computed();
                 view! {
                     <dl class="facts">
                         <dt>{t!(i18n, today.fever)}</dt><dd data-testid="fever-count">{day.fever}</dd>
@@ -110,9 +94,9 @@ pub fn SchoolToday() -> impl IntoView {
                     </dl>
                     {(!warnings.is_empty()).then(|| view! {
                         <div class="card warning" role="alert" data-testid="warnings">
-                            {warnings.iter().map(|w| view! { <p>{match w {
-                                Warning::IllnessShare { class, ill, students } => format!("{} · {} {ill}/{students}", class_name(class), t_string!(i18n, today.warn_share)),
-                                Warning::Cluster { class, symptom, cases } => format!("{} · {} {} × {cases}", class_name(class), t_string!(i18n, today.warn_cluster), symptom_label(i18n, *symptom)),
+                            {warnings.iter().map(|w| view! { <p>{match &w.warning {
+                                Warning::IllnessShare { ill, students, .. } => format!("{} · {} {ill}/{students}", w.class_name, t_string!(i18n, today.warn_share)),
+                                Warning::Cluster { symptom, cases, .. } => format!("{} · {} {} × {cases}", w.class_name, t_string!(i18n, today.warn_cluster), symptom_label(i18n, *symptom)),
                             }}</p> }).collect_view()}
                         </div>
                     })}
@@ -135,8 +119,10 @@ pub fn SchoolToday() -> impl IntoView {
                     <TrendChart trend/>
                     <h3>{format!("{} {}", t_string!(i18n, today.staff_reports), staff.len())}</h3>
                     <ul class="rows" data-testid="staff-reports">
-                        {staff.into_iter().map(|(name, report)| {
-                            let fever = report.temperature.is_some_and(|t| t.is_fever());
+                        {staff.into_iter().map(|report| {
+                            let fever = report.fever;
+                            let name = report.name;
+                            let report = report.health;
                             view! {
                                 <li class="row">
                                     <div class="row-main">
@@ -156,18 +142,19 @@ pub fn SchoolToday() -> impl IntoView {
                     } else {
                         view! {
                             <ul class="rows" data-testid="cases">
-                                {open.into_iter().map(|case| {
-                                    let name = student_name(&case.student);
+                                {open.into_iter().map(|open| {
+                                    let name = open.student_name;
+                                    let case = open.case;
                                     view! {
                                         <li class="row case" data-case=name.clone()>
                                             <div class="row-main">
                                                 <strong>{name.clone()}</strong>
-                                                <span class="muted-text">{class_name(&case.class)}</span>
+                                                <span class="muted-text">{open.class_name}</span>
                                                 <span>{format!("{} {}", t_string!(i18n, today.since), case.opened)}</span>
                                                 {case.readings.iter().map(|(date, session, t)| view! {
                                                     <span class="tag danger">{format!("{} {} {t} °C", date.format("%m-%d"), session_label(i18n, *session))}</span>
                                                 }).collect_view()}
-                                                {case.symptoms.iter().filter(|s| **s != Symptom::Fever).map(|s| view! { <span class="tag">{symptom_label(i18n, *s)}</span> }).collect_view()}
+                                                {open.other_symptoms.iter().map(|s| view! { <span class="tag">{symptom_label(i18n, *s)}</span> }).collect_view()}
                                             </div>
                                             {case.misdated_certificates.iter().map(|(date, issuer)| view! {
                                                 <p class="notice error" data-testid="misdated">{format!("{} {date} · {issuer}", t_string!(i18n, today.misdated))}</p>

@@ -1,13 +1,14 @@
-use guardpost_domain::sync::segment::Rejection;
+use guardpost_domain::sync::refusal::{Advice, Why};
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 use leptos_router::components::A;
 
 use crate::app::href;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::school::use_school;
 use crate::sync::Phase;
 use crate::sync::engine::{dismiss_refused, sync_now, use_sync, with_replica};
-use crate::widgets::{SetAsideList, describe, invalid_text};
+use crate::widgets::{SetAsideList, describe, problem_text};
 
 /// What sync has done and what waits: pending changes, the last successful sync, and every
 /// change the server refused, with why and what to do.
@@ -58,16 +59,11 @@ pub fn SyncPage() -> impl IntoView {
                             key=|(i, r)| (*i, r.hlc)
                             children=move |(index, change)| {
                                 let what = describe(i18n, &change.payload);
-                                let (why, todo) = match &change.reason {
-                                    Rejection::Forbidden { .. } => (
-                                        t_string!(i18n, sync_page.reason_forbidden).to_owned(),
-                                        t_string!(i18n, sync_page.todo_forbidden).to_owned(),
-                                    ),
-                                    Rejection::Invalid { problem } => (
-                                        format!("{} {}", t_string!(i18n, sync_page.reason_invalid), invalid_text(i18n, problem)),
-                                        t_string!(i18n, sync_page.todo_invalid).to_owned(),
-                                    ),
+                                let why = match change.reason.why() {
+                                    Why::NotAllowed => t_string!(i18n, sync_page.reason_forbidden).to_owned(),
+                                    Why::Invalid(problem) => format!("{} {}", t_string!(i18n, sync_page.reason_invalid), problem_text(i18n, problem)),
                                 };
+                                let todo = advice_text(i18n, change.reason.advice());
                                 view! {
                                     <li class="card">
                                         <strong>{what}</strong>
@@ -84,5 +80,13 @@ pub fn SyncPage() -> impl IntoView {
                 </Show>
             </Show>
         </section>
+    }
+}
+
+/// What to do about a refused change, in the person's language.
+fn advice_text(i18n: I18nContext<Locale>, advice: Advice) -> &'static str {
+    match advice {
+        Advice::AskTheOffice => t_string!(i18n, sync_page.todo_forbidden),
+        Advice::CorrectAndRecordAgain => t_string!(i18n, sync_page.todo_invalid),
     }
 }

@@ -16,7 +16,7 @@ use guardpost_domain::changes::Payload;
 use guardpost_domain::checkins::Session;
 use guardpost_domain::checkins::Symptom;
 use guardpost_domain::checkins::temperature::TemperatureError;
-use guardpost_domain::sync::op::OpInvalid;
+use guardpost_domain::sync::refusal::Problem;
 use leptos_i18n::I18nContext;
 
 use crate::i18n::{Locale, t_string};
@@ -57,23 +57,17 @@ pub fn describe(i18n: I18nContext<Locale>, payload: &Payload) -> String {
     }
 }
 
-/// Why a change is invalid, in the person's language.
-pub fn invalid_text(i18n: I18nContext<Locale>, problem: &OpInvalid) -> &'static str {
+/// What is wrong with a change, in the person's language.
+pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> &'static str {
     match problem {
-        OpInvalid::WrongStream { .. }
-        | OpInvalid::BadId { .. }
-        | OpInvalid::TooManySupersedes { .. } => {
-            t_string!(i18n, invalid.malformed)
-        }
-        OpInvalid::HeadcountTooLarge { .. } => t_string!(i18n, invalid.headcount),
-        OpInvalid::FeverOverPresent | OpInvalid::FeverUndercounted => {
-            t_string!(i18n, invalid.fever)
-        }
-        OpInvalid::AbsencesMismatch => t_string!(i18n, invalid.absences),
-        OpInvalid::QuantityOutOfRange { .. } => t_string!(i18n, invalid.quantity),
-        OpInvalid::ValueTooLarge { .. } | OpInvalid::Text { .. } => t_string!(i18n, invalid.text),
-        OpInvalid::Unreadable { .. } => t_string!(i18n, invalid.unreadable),
-        OpInvalid::DateOutOfRange { .. } => t_string!(i18n, invalid.date),
+        Problem::Malformed => t_string!(i18n, invalid.malformed),
+        Problem::Headcount => t_string!(i18n, invalid.headcount),
+        Problem::Fever => t_string!(i18n, invalid.fever),
+        Problem::Absences => t_string!(i18n, invalid.absences),
+        Problem::Quantity => t_string!(i18n, invalid.quantity),
+        Problem::Text => t_string!(i18n, invalid.text),
+        Problem::Unreadable => t_string!(i18n, invalid.unreadable),
+        Problem::Date => t_string!(i18n, invalid.date),
     }
 }
 
@@ -110,7 +104,7 @@ pub fn record_outcome(
             format!(
                 "{} {}",
                 t_string!(i18n, checkins.invalid),
-                invalid_text(i18n, &problem)
+                problem_text(i18n, problem.problem())
             ),
         ),
         Err(RecordError::Storage(e)) => (

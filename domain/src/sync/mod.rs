@@ -16,6 +16,7 @@ pub mod document;
 pub mod hlc;
 pub mod ids;
 pub mod op;
+pub mod refusal;
 pub mod replica;
 pub mod segment;
 pub mod server;

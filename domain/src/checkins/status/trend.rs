@@ -70,6 +70,15 @@ pub enum Warning {
     },
 }
 
+impl Warning {
+    /// The class the flag is about.
+    pub fn class(&self) -> &ClassId {
+        match self {
+            Warning::IllnessShare { class, .. } | Warning::Cluster { class, .. } => class,
+        }
+    }
+}
+
 /// The early-warning flags for `date`.
 pub fn warnings(day: &DayStatus, cases: &[Case], settings: &CheckinSettings) -> Vec<Warning> {
     let mut out = Vec::new();

@@ -1,6 +1,11 @@
 //! What the check-in screens show, decided here so the app only renders it: a class's day
-//! as its teacher's card and form see it, whether a report came late, and which date a
-//! return-to-class certificate may carry.
+//! as its teacher's card and form see it, the whole school's day as the office and the
+//! doctor see it, whether a report came late, and which date a return-to-class certificate
+//! may carry.
+
+mod school_day;
+
+pub use school_day::{ClassWarning, OpenCase, SchoolDayView, StaffReport, TREND_DAYS};
 
 use std::collections::{BTreeMap, BTreeSet};
 
