@@ -7,10 +7,11 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::checkins::{AsCheckin, Record, ReturnCertificate, SessionCheck, StaffHealth, Student};
+use crate::refusals::OpInvalid;
 use crate::school::{ClassId, Role, SchoolTimeZone};
 use crate::supplies::{AsMovement, StockMovement};
 use crate::sync::document::SetField;
-use crate::sync::op::{Change, OpInvalid, WriteRule, check_date};
+use crate::sync::op::{Change, WriteRule, check_date};
 use crate::sync::{Stream, replica, segment, server, wire};
 
 /// What an operation does.

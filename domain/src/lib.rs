@@ -12,6 +12,7 @@ pub mod demo;
 pub mod keys;
 pub mod lang;
 pub mod notices;
+pub mod refusals;
 pub mod school;
 pub mod supplies;
 pub mod sync;

@@ -19,12 +19,12 @@ use guardpost_domain::checkins::{
     ReturnCertificate, StaffHealth, Student, StudentId, StudentNumber, Temperature,
 };
 use guardpost_domain::checkins::{Session, SessionCheck};
+use guardpost_domain::refusals::OpInvalid;
 use guardpost_domain::school::ClassId;
 use guardpost_domain::school::{Role, SchoolId, SchoolTimeZone, StaffId};
 use guardpost_domain::supplies::{MovementReason, StockMovement, stock_on_hand};
 use guardpost_domain::sync::auth::{Actor, DeviceGrant};
 use guardpost_domain::sync::document::{SetField, documents};
-use guardpost_domain::sync::op::OpInvalid;
 use guardpost_domain::sync::replica::VISIBILITY_MARGIN_MS;
 use guardpost_domain::sync::segment::{self, Day, Rejection};
 use guardpost_domain::sync::{DeviceId, Hlc, OpId, Stream};

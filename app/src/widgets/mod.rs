@@ -16,7 +16,7 @@ use guardpost_domain::changes::Payload;
 use guardpost_domain::checkins::Session;
 use guardpost_domain::checkins::Symptom;
 use guardpost_domain::checkins::temperature::TemperatureError;
-use guardpost_domain::sync::refusal::Problem;
+use guardpost_domain::refusals::Problem;
 use leptos_i18n::I18nContext;
 
 use crate::i18n::{Locale, t_string};

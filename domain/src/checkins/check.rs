@@ -4,8 +4,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{Absence, MAX_ENTRIES, Reading};
+use crate::refusals::OpInvalid;
 use crate::school::ClassId;
-use crate::sync::{OpInvalid, Stream};
+use crate::sync::Stream;
 
 /// Which check of the day (晨检, 午检, 晚检).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

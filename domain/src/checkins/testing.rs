@@ -2,7 +2,8 @@
 //! without the school's change type above this area.
 
 use super::{AsCheckin, Record, ReturnCertificate, SessionCheck, StaffHealth};
-use crate::sync::{OpInvalid, Stream};
+use crate::refusals::OpInvalid;
+use crate::sync::Stream;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Payload {

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::sync::op::{Op, OpInvalid, short_id};
+use crate::refusals::OpInvalid;
+use crate::sync::op::{Op, short_id};
 use crate::sync::{OpId, Stream};
 use crate::text::Name;
 

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::ids::{OpId, Stream};
-use super::op::{Change, Op, OpInvalid, short_id};
+use super::op::{Change, Op, short_id};
+use crate::refusals::OpInvalid;
 use crate::text::{TextError, bounded};
 
 /// A change of one field of a document (a notice, a drill plan, a catalog item, a directory

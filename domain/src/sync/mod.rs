@@ -27,4 +27,4 @@ mod testing;
 
 pub use hlc::Hlc;
 pub use ids::{DeviceId, OpId, Seq, Stream};
-pub use op::{Change, Op, OpInvalid};
+pub use op::{Change, Op};

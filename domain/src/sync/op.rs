@@ -5,56 +5,12 @@
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use thiserror::Error;
 
 use super::hlc::Hlc;
 use super::ids::{OpId, Stream};
+use crate::refusals::OpInvalid;
 use crate::school::{ClassId, Role, SchoolTimeZone};
-use crate::text::{Name, TextError};
-
-/// Why an operation's content was refused. Structured, so the app can say it in the
-/// person's language.
-#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum OpInvalid {
-    #[error("this kind of change does not belong in stream {stream}")]
-    WrongStream { stream: String },
-    #[error("present + absent is over {max}")]
-    HeadcountTooLarge { max: u16 },
-    /// The name is kept for refusals already stored on devices: a fever may be a student's
-    /// who was then sent home, so the bound is everyone checked.
-    #[error("more students with fever than students checked")]
-    FeverOverPresent,
-    #[error("the absences listed don't match the number absent, or name a student twice")]
-    AbsencesMismatch,
-    #[error("more fevers among the temperatures than the fever count")]
-    FeverUndercounted,
-    #[error("{what} is 1 to 40 characters of a-z, 0-9, '-' and '_'")]
-    BadId { what: String },
-    #[error("a movement is a non-zero quantity up to {max}")]
-    QuantityOutOfRange { max: i32 },
-    #[error("a write replaces at most {max} values")]
-    TooManySupersedes { max: usize },
-    #[error("a field value is at most {max} bytes of JSON")]
-    ValueTooLarge { max: usize },
-    #[error("{problem}")]
-    Text { problem: String },
-    /// A dated record (a check, a certificate, a staff report) dated after the day after it
-    /// was written, or before the school year it was written in.
-    #[error("the date {date} is after the day it was written, or before the school year")]
-    DateOutOfRange { date: NaiveDate },
-    /// The Worker could not read the change at all (a whole segment refused as malformed).
-    #[error("the server could not read this change: {detail}")]
-    Unreadable { detail: String },
-}
-
-impl From<TextError> for OpInvalid {
-    fn from(e: TextError) -> Self {
-        Self::Text {
-            problem: e.to_string(),
-        }
-    }
-}
+use crate::text::Name;
 
 /// What the sync core needs to know of a change: where it may go, who may write it, which
 /// class it concerns and which day it is about. Everything else about it is its area's.

@@ -1,8 +1,8 @@
 //! What a person is told about a change the Worker refused or the device would not record:
 //! why, as one of the few kinds the app has words for, and what they can do about it.
 
-use super::op::OpInvalid;
 use super::segment::Rejection;
+use crate::refusals::Problem;
 
 /// Why a change was refused, as the person who wrote it reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,26 +13,6 @@ pub enum Why {
     Invalid(Problem),
 }
 
-/// What is wrong with a change, as a person can fix it: several of the Worker's checks come
-/// down to the same thing to correct.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Problem {
-    /// Not in the form a change takes (a wrong stream, a bad id): no value the person typed.
-    Malformed,
-    /// More students than a class holds.
-    Headcount,
-    /// Fever counts that disagree with who was checked or measured.
-    Fever,
-    /// The absent students listed disagree with the number absent.
-    Absences,
-    Quantity,
-    Text,
-    /// The Worker could not read it at all.
-    Unreadable,
-    /// Dated after the day it was written or before the school year: usually the phone's date.
-    Date,
-}
-
 /// What the person whose change was refused can do about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Advice {
@@ -40,24 +20,6 @@ pub enum Advice {
     AskTheOffice,
     /// A refused change is never stored, so the only way forward is a corrected new one.
     CorrectAndRecordAgain,
-}
-
-impl OpInvalid {
-    /// What the person has to fix.
-    pub fn problem(&self) -> Problem {
-        match self {
-            OpInvalid::WrongStream { .. }
-            | OpInvalid::BadId { .. }
-            | OpInvalid::TooManySupersedes { .. } => Problem::Malformed,
-            OpInvalid::HeadcountTooLarge { .. } => Problem::Headcount,
-            OpInvalid::FeverOverPresent | OpInvalid::FeverUndercounted => Problem::Fever,
-            OpInvalid::AbsencesMismatch => Problem::Absences,
-            OpInvalid::QuantityOutOfRange { .. } => Problem::Quantity,
-            OpInvalid::ValueTooLarge { .. } | OpInvalid::Text { .. } => Problem::Text,
-            OpInvalid::Unreadable { .. } => Problem::Unreadable,
-            OpInvalid::DateOutOfRange { .. } => Problem::Date,
-        }
-    }
 }
 
 impl Rejection {
@@ -83,6 +45,7 @@ mod tests {
     use chrono::NaiveDate;
 
     use super::*;
+    use crate::refusals::OpInvalid;
 
     #[test]
     fn a_forbidden_change_is_for_the_office_to_look_into() {

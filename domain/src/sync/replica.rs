@@ -7,13 +7,14 @@ use serde::{Deserialize, Serialize};
 
 use super::hlc::Hlc;
 use super::ids::{DeviceId, OpId, Seq, Stream};
-use super::op::{Change, Op, OpInvalid};
+use super::op::{Change, Op};
 use super::segment::{Day, Rejection, StoredSegment};
 use super::wire::{
     MAX_OPS_PER_SEGMENT, OpDraft, PullRequest, PullResponse, PushAck, PushRequest, Resume,
     StreamCursor,
 };
 use crate::api::PROTOCOL_VERSION;
+use crate::refusals::OpInvalid;
 use crate::text::Name;
 
 /// How long after a pull a just-written segment might still be invisible to KV lists. The

@@ -10,7 +10,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::ids::{DeviceId, OpId, Seq, Stream};
-use super::op::{Change, Op, OpInvalid};
+use super::op::{Change, Op};
+use crate::refusals::OpInvalid;
 use crate::school::SchoolId;
 
 /// A UTC calendar day as `yyyymmdd`, the partition of segment keys.

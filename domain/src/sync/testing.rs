@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::document::SetField;
 use super::ids::Stream;
-use super::op::{Change, OpInvalid, WriteRule};
+use super::op::{Change, WriteRule};
+use crate::refusals::OpInvalid;
 use crate::school::{ClassId, Role};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
