@@ -42,6 +42,23 @@ describe('app shell', () => {
     await context.close();
   });
 
+  test('on a slow first visit the page says it is opening, in the visitor\'s language, until the app is there', async () => {
+    for (const [locale, words, heading] of [['zh-CN', '正在打开防疫哨…', '今日防控'], ['en-US', 'Opening Guardpost…', 'Today']]) {
+      const context = await phoneContext(browser, locale);
+      const page = await context.newPage();
+      // The app's code takes two seconds to arrive.
+      await page.route('**/*.wasm', async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        await route.continue();
+      });
+      await page.goto(`${srv.url}/app/`, { waitUntil: 'commit' });
+      await page.getByText(words).waitFor({ timeout: 1500 });
+      await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+      assert.equal(await page.getByText(words).count(), 0, 'the line goes once the app is on screen');
+      await context.close();
+    }
+  });
+
   test('an English browser starts in English', async () => {
     const context = await phoneContext(browser, 'en-US');
     const page = await context.newPage();

@@ -26,6 +26,13 @@ fn main() {
     console_error_panic_hook::set_once();
     register_service_worker();
     leptos::mount::mount_to_body(app::App);
+    // The page's "opening…" line has done its job once the app is on screen.
+    if let Some(boot) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("boot"))
+    {
+        boot.remove();
+    }
 }
 
 /// Registers `sw.js`, which keeps the app's files for starts with no network. Where the

@@ -38,6 +38,8 @@ pub struct PublicText {
     pub not_found: String,
     pub method_not_allowed: String,
     pub back_home: String,
+    /// Shown by the app's page until its code has loaded (a slow first visit).
+    pub opening: String,
 }
 
 impl PublicText {

@@ -1,9 +1,10 @@
 //! The app's static files under `/app/`, with the single-page-app fallback: a path that is
 //! not a file (a client-side route like `/app/supplies`) gets `index.html`.
 
+use guardpost_domain::lang::Lang;
 use worker::{Env, Headers, Request, RequestInit, Response, Result, Url};
 
-use crate::{config, security};
+use crate::{config, security, strings};
 
 pub fn redirect_to_slash(req: &Request) -> Result<Response> {
     let mut url = req.url()?;
@@ -16,6 +17,7 @@ const SERVICE_WORKER: &str = "/app/sw.js";
 
 pub async fn serve(req: Request, env: &Env) -> Result<Response> {
     let assets = env.assets(config::ASSETS_BINDING)?;
+    let lang = strings::lang_of(&req);
     let url = req.url()?;
     if url.path() == SERVICE_WORKER {
         return always_revalidated(assets.fetch_request(req).await?);
@@ -40,17 +42,18 @@ pub async fn serve(req: Request, env: &Env) -> Result<Response> {
             .await?
     };
     if response.status_code() != 404 || looks_like_file(&url) {
-        return with_html_policy(response).await;
+        return with_html_policy(response, lang).await;
     }
     let mut index = url;
     // Assets answer `/app/` with index.html; asking for `index.html` by name would redirect.
     index.set_path("/app/");
     index.set_query(None);
-    with_html_policy(assets.fetch(index.to_string(), None).await?).await
+    with_html_policy(assets.fetch(index.to_string(), None).await?, lang).await
 }
 
-/// Gives the app's HTML a content security policy that allows its inline loader by hash.
-async fn with_html_policy(mut response: Response) -> Result<Response> {
+/// Gives the app's HTML the words it shows while its code loads, in the visitor's language,
+/// and a content security policy that allows its inline loader by hash.
+async fn with_html_policy(mut response: Response, lang: Lang) -> Result<Response> {
     let is_html = response
         .headers()
         .get("Content-Type")?
@@ -62,7 +65,10 @@ async fn with_html_policy(mut response: Response) -> Result<Response> {
     for (name, value) in response.headers() {
         headers.set(&name, &value)?;
     }
-    let html = response.text().await?;
+    let html = response
+        .text()
+        .await?
+        .replace("<!--opening-->", &strings::public(lang).opening);
     headers.set("Content-Security-Policy", &security::app_html_policy(&html))?;
     Ok(Response::ok(html)?.with_headers(headers))
 }
