@@ -1,0 +1,224 @@
+//! The sync engine: holds the device's replica, writes every change to the store before
+//! reporting it saved, and syncs on start, when the network returns, when the app becomes
+//! visible and every minute; after a failure, one retry waits instead of the minute's sync,
+//! 2 s at first, doubling to 5 minutes.
+//!
+//! The replica lives in a thread-local (the browser runs the app on one thread) and is never
+//! borrowed across an await; the UI reads it through [`SyncView`]'s signals and [`with_replica`].
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+
+use gloo_storage::{LocalStorage, Storage};
+use guardpost_domain::api::ErrorCode;
+use guardpost_domain::changes::{OpDraft, Payload, PullResponse, RefusedChange, Replica};
+use guardpost_domain::refusals::OpInvalid;
+use guardpost_domain::sync::Stream;
+use guardpost_domain::sync::segment::{Day, Rejection};
+use guardpost_domain::sync::wire::{PushAck, SessionInfo};
+use idb::Database;
+use leptos::prelude::*;
+
+mod rounds;
+mod session;
+
+pub use rounds::sync_now;
+pub use session::{
+    JoinWith, SignInError, discard_set_aside, join, resend_set_aside, sign_in, token,
+};
+use session::{forget_school, open_replica, refresh_session};
+
+use super::api::{self, CallError};
+use super::store::{self, StoreError, Write};
+
+const TOKEN_KEY: &str = "guardpost.token";
+const SESSION_KEY: &str = "guardpost.session";
+/// Changes a signed-out device had not synced: kept, and said so, never silently deleted.
+const SET_ASIDE_KEY: &str = "guardpost.set_aside";
+/// How far back a new device lists on its first sync: a school term.
+const HORIZON_DAYS: u64 = 150;
+const PERIOD: Duration = Duration::from_secs(60);
+const MAX_BACKOFF_MS: u64 = 5 * 60 * 1000;
+
+struct Engine {
+    db: Rc<Database>,
+    replica: Replica,
+    token: String,
+}
+
+thread_local! {
+    static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
+    static SYNCING: Cell<bool> = const { Cell::new(false) };
+    static BACKOFF_MS: Cell<u64> = const { Cell::new(0) };
+    /// The one retry waiting after a failed sync. While it waits, the minute's sync skips:
+    /// the retry is the next try, so failures space tries out up to `MAX_BACKOFF_MS`.
+    static RETRY: Cell<Option<TimeoutHandle>> = const { Cell::new(None) };
+}
+
+pub fn now_ms() -> u64 {
+    // Milliseconds since the epoch fit in f64 exactly.
+    js_sys::Date::now().max(0.0) as u64
+}
+
+/// Where sync stands, as the header and the sync page show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    /// No device token yet: the person must sign the device in.
+    SignedOut,
+    Loading,
+    Syncing,
+    /// The last sync finished.
+    Idle,
+    /// The Worker could not be reached; changes wait on the device.
+    Offline,
+    /// The token was revoked or expired.
+    Revoked,
+    /// Something else failed; the message says what. Changes wait on the device.
+    Failed(String),
+    /// The device's storage failed: changes may not be kept.
+    StorageFailed(String),
+}
+
+/// The signals the UI reads. Cheap to copy into closures.
+#[derive(Debug, Clone, Copy)]
+pub struct SyncView {
+    pub phase: RwSignal<Phase>,
+    pub pending: RwSignal<usize>,
+    pub last_sync_ms: RwSignal<Option<u64>>,
+    pub refused: RwSignal<Vec<RefusedChange>>,
+    /// Bumped whenever the replica changes, for views that read it.
+    pub revision: RwSignal<u64>,
+    pub session: RwSignal<Option<SessionInfo>>,
+    /// Changes kept aside when this device was signed out before they synced.
+    pub set_aside: RwSignal<Vec<(Stream, OpDraft)>>,
+}
+
+impl SyncView {
+    fn new() -> Self {
+        Self {
+            phase: RwSignal::new(Phase::Loading),
+            pending: RwSignal::new(0),
+            last_sync_ms: RwSignal::new(None),
+            refused: RwSignal::new(Vec::new()),
+            revision: RwSignal::new(0),
+            session: RwSignal::new(LocalStorage::get::<SessionInfo>(SESSION_KEY).ok()),
+            set_aside: RwSignal::new(LocalStorage::get(SET_ASIDE_KEY).unwrap_or_default()),
+        }
+    }
+
+    fn refresh(self) {
+        ENGINE.with_borrow(|engine| {
+            if let Some(engine) = engine {
+                self.pending.set(engine.replica.pending_count());
+                self.last_sync_ms.set(engine.replica.last_pull_ms);
+                self.refused.set(engine.replica.refused.clone());
+            }
+        });
+        self.revision.update(|r| *r += 1);
+    }
+}
+
+pub fn use_sync() -> SyncView {
+    use_context::<SyncView>().unwrap_or_else(SyncView::new)
+}
+
+/// Reads the replica, if the device is signed in and loaded.
+pub fn with_replica<T>(f: impl FnOnce(&Replica) -> T) -> Option<T> {
+    ENGINE.with_borrow(|engine| engine.as_ref().map(|e| f(&e.replica)))
+}
+
+fn with_engine<T>(f: impl FnOnce(&mut Engine) -> T) -> Option<T> {
+    ENGINE.with_borrow_mut(|engine| engine.as_mut().map(f))
+}
+
+/// Creates the view, loads the device's replica and starts the sync loop. Called once.
+pub fn start() -> SyncView {
+    let view = SyncView::new();
+    provide_context(view);
+    let token = LocalStorage::get::<String>(TOKEN_KEY).ok();
+    match (token, view.session.get_untracked()) {
+        (Some(token), Some(session)) => {
+            leptos::task::spawn_local(async move {
+                match open_replica(token, &session, false).await {
+                    Ok(()) => {
+                        view.refresh();
+                        refresh_session(view).await;
+                        sync_now(view);
+                    }
+                    Err(e) => view.phase.set(Phase::StorageFailed(e.0)),
+                }
+            });
+        }
+        _ => view.phase.set(Phase::SignedOut),
+    }
+    set_interval(
+        move || {
+            if RETRY.get().is_none() {
+                sync_now(view);
+            }
+        },
+        PERIOD,
+    );
+    let online = window_event_listener(leptos::ev::online, move |_| sync_now(view));
+    let visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        let visible = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Visible);
+        if visible {
+            sync_now(view);
+        }
+    });
+    on_cleanup(move || {
+        online.remove();
+        visible.remove();
+    });
+    view
+}
+
+/// Records a change: validated, written to the device's store, and only then reported saved.
+pub async fn record(view: SyncView, stream: Stream, payload: Payload) -> Result<(), RecordError> {
+    let prepared = with_engine(|e| {
+        e.replica
+            .record(stream, payload, now_ms())
+            .map_err(RecordError::Invalid)?;
+        Write::prepare(&e.replica, [])
+            .map(|w| (e.db.clone(), w))
+            .map_err(|err| {
+                e.replica.unrecord_last(stream);
+                RecordError::Storage(err.0)
+            })
+    })
+    .ok_or(RecordError::SignedOut)??;
+    let (db, write) = prepared;
+    if let Err(e) = store::save(&db, write).await {
+        with_engine(|engine| engine.replica.unrecord_last(stream));
+        view.refresh();
+        return Err(RecordError::Storage(e.0));
+    }
+    view.refresh();
+    sync_now(view);
+    Ok(())
+}
+
+/// Why a change was not recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordError {
+    SignedOut,
+    Invalid(OpInvalid),
+    Storage(String),
+}
+
+/// The person has seen a refused change.
+pub async fn dismiss_refused(view: SyncView, index: usize) {
+    let prepared = with_engine(|e| {
+        e.replica.dismiss_refused(index);
+        Write::prepare(&e.replica, []).map(|w| (e.db.clone(), w))
+    });
+    if let Some(Ok((db, write))) = prepared
+        && let Err(e) = store::save(&db, write).await
+    {
+        view.phase.set(Phase::StorageFailed(e.0));
+    }
+    view.refresh();
+}

@@ -1,0 +1,183 @@
+//! One sync round and the loop around it: push the outbox segment by segment, then pull
+//! every page, with one retry waiting after a failure.
+
+use super::*;
+
+/// Starts a sync unless one is running. A revoked device stops trying: its token will never
+/// work again, and repeated failures would count against the school's network address.
+pub fn sync_now(view: SyncView) {
+    let revoked = view.phase.get_untracked() == Phase::Revoked;
+    if revoked || SYNCING.get() || with_replica(|_| ()).is_none() {
+        return;
+    }
+    SYNCING.set(true);
+    view.phase.set(Phase::Syncing);
+    leptos::task::spawn_local(async move {
+        let result = sync_once(view).await;
+        SYNCING.set(false);
+        let retry = match result {
+            Ok(()) => {
+                BACKOFF_MS.set(0);
+                if let Some(retry) = RETRY.take() {
+                    retry.clear();
+                }
+                view.phase.set(Phase::Idle);
+                false
+            }
+            Err(Failure::Unreachable) => {
+                view.phase.set(Phase::Offline);
+                true
+            }
+            Err(Failure::Revoked) => {
+                forget_school(view).await;
+                false
+            }
+            Err(Failure::Busy) => {
+                view.phase.set(Phase::Idle);
+                true
+            }
+            Err(Failure::Other(message)) => {
+                view.phase.set(Phase::Failed(message));
+                true
+            }
+            Err(Failure::Storage(message)) => {
+                view.phase.set(Phase::StorageFailed(message));
+                false
+            }
+        };
+        view.refresh();
+        // One retry at a time: a sync that fails while one waits (the network came back for
+        // a moment, the app was looked at) leaves it be rather than starting another chain.
+        if retry && RETRY.get().is_none() {
+            let backoff = (BACKOFF_MS.get() * 2).clamp(2_000, MAX_BACKOFF_MS);
+            BACKOFF_MS.set(backoff);
+            let handle = set_timeout_with_handle(
+                move || {
+                    RETRY.set(None);
+                    sync_now(view);
+                },
+                Duration::from_millis(backoff),
+            );
+            RETRY.set(handle.ok());
+        }
+    });
+}
+
+enum Failure {
+    Unreachable,
+    Revoked,
+    Busy,
+    Other(String),
+    Storage(String),
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Self::Storage(e.0)
+    }
+}
+
+fn failure(e: CallError) -> Failure {
+    match e {
+        CallError::Unreachable => Failure::Unreachable,
+        CallError::Refused { status: 401, .. } => Failure::Revoked,
+        CallError::Refused { status: 429, .. } => Failure::Busy,
+        CallError::Refused { status, body } => {
+            Failure::Other(body.map_or_else(|| format!("HTTP {status}"), |b| b.message))
+        }
+    }
+}
+
+async fn sync_once(view: SyncView) -> Result<(), Failure> {
+    let Some((db, token)) = with_engine(|e| (e.db.clone(), e.token.clone())) else {
+        return Ok(());
+    };
+    if with_replica(Replica::must_pull_before_push) == Some(true) {
+        pull_all(view, &db, &token).await?;
+    }
+    let mut restamps = 0;
+    // Push: one sealed segment at a time per stream, until the outbox is empty. The seal is
+    // written to the store before it is sent, so a retry after a crash sends the same segment.
+    loop {
+        let next = with_engine(|e| {
+            let stream = e.replica.streams_to_push().into_iter().next()?;
+            let request = e.replica.next_push(stream)?;
+            Some(Write::prepare(&e.replica, []).map(|w| (request, w)))
+        })
+        .flatten();
+        let Some(prepared) = next else { break };
+        let (request, write) = prepared?;
+        store::save(&db, write).await?;
+        let stream = request.stream;
+        match api::post::<_, PushAck>("/api/v1/sync/push", &token, &request).await {
+            Ok(ack) => {
+                let write = with_engine(|e| {
+                    let applied = e.replica.on_ack(&ack, now_ms());
+                    let own = applied.stored.iter().filter_map(|id| e.replica.ops.get(id));
+                    Write::prepare(&e.replica, own)
+                });
+                if let Some(write) = write {
+                    store::save(&db, write?).await?;
+                }
+            }
+            Err(CallError::Refused {
+                body: Some(body), ..
+            }) if body.error == ErrorCode::ClockAhead && restamps < 2 => {
+                restamps += 1;
+                let server_ms = body.server_ms.unwrap_or_else(now_ms);
+                let write = with_engine(|e| {
+                    e.replica.restamp_sealed(stream, server_ms, now_ms());
+                    Write::prepare(&e.replica, [])
+                });
+                if let Some(write) = write {
+                    store::save(&db, write?).await?;
+                }
+            }
+            // The Worker will never take this segment as it is, and stored nothing: its
+            // changes become refused ones the person sees, and the outbox moves on.
+            Err(CallError::Refused {
+                status: 400 | 413 | 422,
+                body,
+            }) => {
+                let message = body.map_or_else(|| "refused".to_owned(), |b| b.message);
+                let write = with_engine(|e| {
+                    e.replica.refuse_sealed(
+                        stream,
+                        &Rejection::Invalid {
+                            problem: OpInvalid::Unreadable { detail: message },
+                        },
+                    );
+                    Write::prepare(&e.replica, [])
+                });
+                if let Some(write) = write {
+                    store::save(&db, write?).await?;
+                }
+            }
+            Err(e) => return Err(failure(e)),
+        }
+        view.refresh();
+    }
+    pull_all(view, &db, &token).await
+}
+
+/// Pulls every page, saving each before asking for the next.
+async fn pull_all(view: SyncView, db: &Database, token: &str) -> Result<(), Failure> {
+    while let Some(request) = with_replica(Replica::pull_request) {
+        let response: PullResponse = api::post("/api/v1/sync/pull", token, &request)
+            .await
+            .map_err(failure)?;
+        let prepared = with_engine(|e| {
+            let applied = e.replica.on_pull(response, now_ms());
+            let ops = applied.stored.iter().filter_map(|id| e.replica.ops.get(id));
+            Write::prepare(&e.replica, ops).map(|w| (applied.more, w))
+        });
+        let Some(prepared) = prepared else { break };
+        let (more, write) = prepared?;
+        store::save(db, write).await?;
+        view.refresh();
+        if !more {
+            break;
+        }
+    }
+    Ok(())
+}
