@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use super::school_tz;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::sync::engine::{now_ms, record, use_sync};
+use crate::sync::engine::{record, school_now_ms, use_sync};
 use crate::widgets::{Outcome, TextField, record_outcome};
 
 /// Records a return-to-class certificate for a case.
@@ -23,7 +23,7 @@ pub(super) fn CertificateForm(
     let tz = school_tz();
     let (issuer, set_issuer) = signal(String::new());
     let (note, set_note) = signal(String::new());
-    let (date, set_date) = signal(tz.date_at_ms(now_ms()).to_string());
+    let (date, set_date) = signal(tz.date_at_ms(school_now_ms()).to_string());
     let (message, set_message) = signal(None::<(bool, String)>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -35,7 +35,7 @@ pub(super) fn CertificateForm(
             return;
         };
         let note = Note::parse(&note.get_untracked()).ok();
-        let today = tz.date_at_ms(now_ms());
+        let today = tz.date_at_ms(school_now_ms());
         let Some(issued) = certificate_date(&date.get_untracked(), case.opened, today) else {
             set_message.set(Some((false, t_string!(i18n, today.date_needed).to_owned())));
             return;

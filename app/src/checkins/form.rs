@@ -16,7 +16,7 @@ use super::today_list::TodayList;
 use super::{checkin_settings, class_view, save_check, school_tz, time_of};
 use crate::app::href;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::sync::engine::{now_ms, use_sync};
+use crate::sync::engine::{school_now_ms, use_sync};
 use crate::widgets::{Outcome, session_label, temperature_error};
 
 #[component]
@@ -36,13 +36,13 @@ pub(super) fn CheckForm() -> impl IntoView {
     };
     let initial_session = first
         .as_ref()
-        .map(|c| status::current_session(&c.group(), &settings, tz, now_ms()))
+        .map(|c| status::current_session(&c.group(), &settings, tz, school_now_ms()))
         .unwrap_or(Session::Morning);
     let (session, set_session) = signal(initial_session);
     let data = move || {
         view.revision.track();
         class()
-            .map(|c| class_view(&c, tz.date_at_ms(now_ms()), &settings, tz))
+            .map(|c| class_view(&c, tz.date_at_ms(school_now_ms()), &settings, tz))
             .unwrap_or_default()
     };
     let marks = RwSignal::new(BTreeMap::<StudentId, Mark>::new());
@@ -65,7 +65,7 @@ pub(super) fn CheckForm() -> impl IntoView {
     };
     let all_well = move || {
         let Some(class) = class() else { return };
-        let date = tz.date_at_ms(now_ms());
+        let date = tz.date_at_ms(school_now_ms());
         let n = data().expected(session.get_untracked());
         send(SessionCheck::all_well(
             class.id,
@@ -79,7 +79,7 @@ pub(super) fn CheckForm() -> impl IntoView {
         let Some(class) = class() else { return };
         let data = data();
         let session = session.get_untracked();
-        let date = tz.date_at_ms(now_ms());
+        let date = tz.date_at_ms(school_now_ms());
         let mut check = SessionCheck::all_well(class.id.clone(), date, session, 0);
         if data.roster.is_empty() {
             // No roster: the numbers alone, as on the paper form.

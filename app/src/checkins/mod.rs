@@ -29,7 +29,7 @@ use leptos_i18n::I18nContext;
 
 use crate::i18n::{Locale, t_string};
 use crate::school::use_school;
-use crate::sync::engine::{SyncView, now_ms, record, use_sync, with_replica};
+use crate::sync::engine::{SyncView, record, school_now_ms, use_sync, with_replica};
 use crate::widgets::record_outcome;
 
 pub use page::Checkins;
@@ -58,7 +58,7 @@ fn class_view(
             settings,
             tz,
             date,
-            now_ms: now_ms(),
+            now_ms: school_now_ms(),
         };
         ClassCheckView::build(class, day, &r.entries(), r.ops.len())
     })

@@ -9,7 +9,7 @@ use super::reported::ReportedLine;
 use super::{checkin_settings, class_view, save_check, school_tz, time_of};
 use crate::app::href;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::sync::engine::{now_ms, use_sync};
+use crate::sync::engine::{school_now_ms, use_sync};
 use crate::widgets::{Outcome, session_label};
 
 /// The card of one class's current session: already reported (with when), or the one-tap
@@ -20,18 +20,23 @@ pub fn QuickCheck(class: ClassRef) -> impl IntoView {
     let view = use_sync();
     let tz = school_tz();
     let settings = checkin_settings();
-    let session = status::current_session(&class.group(), &settings, tz, now_ms());
+    let session = status::current_session(&class.group(), &settings, tz, school_now_ms());
     let (message, set_message) = signal(None::<(bool, String)>);
     let class_for_data = class.clone();
     let data = Memo::new(move |_| {
         view.revision.track();
-        class_view(&class_for_data, tz.date_at_ms(now_ms()), &settings, tz)
+        class_view(
+            &class_for_data,
+            tz.date_at_ms(school_now_ms()),
+            &settings,
+            tz,
+        )
     });
     let data = move || data.get();
     let name = class.name.to_string();
     let class_id = class.id.clone();
     let file = move |present: u16| {
-        let date = tz.date_at_ms(now_ms());
+        let date = tz.date_at_ms(school_now_ms());
         let check = SessionCheck::all_well(class_id.clone(), date, session, present);
         leptos::task::spawn_local(async move {
             set_message.set(Some(save_check(view, i18n, check).await));

@@ -14,7 +14,7 @@ use super::trend::TrendChart;
 use super::{checkin_settings, school_tz, slot_label};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::school::use_school;
-use crate::sync::engine::{now_ms, use_sync, with_replica};
+use crate::sync::engine::{school_now_ms, use_sync, with_replica};
 use crate::widgets::{download, session_label, symptom_label};
 
 /// The whole school's day: for roles that see every class.
@@ -37,8 +37,8 @@ pub fn SchoolToday() -> impl IntoView {
             let day = DayContext {
                 settings: &settings,
                 tz,
-                date: tz.date_at_ms(now_ms()),
-                now_ms: now_ms(),
+                date: tz.date_at_ms(school_now_ms()),
+                now_ms: school_now_ms(),
             };
             SchoolDayView::build(&classes, day, &r.entries(), r.ops.values())
         })
@@ -80,7 +80,7 @@ pub fn SchoolToday() -> impl IntoView {
             // The printed report must say whose and which day it is.
             <p class="report-head" data-testid="report-head">
                 {move || school.get().map(|s| s.name.to_string()).unwrap_or_default()}
-                " · "{move || { view.revision.track(); tz.date_at_ms(now_ms()).format("%Y-%m-%d").to_string() }}
+                " · "{move || { view.revision.track(); tz.date_at_ms(school_now_ms()).format("%Y-%m-%d").to_string() }}
             </p>
             {move || {
                 let SchoolDayView { day, open_cases: open, warnings, trend, staff } = computed();

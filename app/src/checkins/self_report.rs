@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::school_tz;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::sync::engine::{now_ms, record, use_sync, with_replica};
+use crate::sync::engine::{record, school_now_ms, use_sync, with_replica};
 use crate::widgets::{record_outcome, symptom_label, temperature_error};
 
 /// Everyone's own daily health report (教职工健康自报).
@@ -20,7 +20,7 @@ pub fn SelfReport() -> impl IntoView {
     let (message, set_message) = signal(None::<(bool, String)>);
     let done_today = move || {
         view.revision.track();
-        let date = tz.date_at_ms(now_ms());
+        let date = tz.date_at_ms(school_now_ms());
         with_replica(|r| status::reported_own(r.own_changes().into_iter().map(|(_, p)| p), date))
             .unwrap_or(false)
     };
@@ -39,7 +39,7 @@ pub fn SelfReport() -> impl IntoView {
             }
         };
         let report = StaffHealth {
-            date: tz.date_at_ms(now_ms()),
+            date: tz.date_at_ms(school_now_ms()),
             temperature,
             symptoms: symptoms.get_untracked(),
         };

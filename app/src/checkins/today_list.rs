@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::{checkin_settings, school_tz, slot_label};
 use crate::i18n::{t, use_i18n};
-use crate::sync::engine::{now_ms, use_sync, with_replica};
+use crate::sync::engine::{school_now_ms, use_sync, with_replica};
 use crate::widgets::session_label;
 
 /// Today's reports of the teacher's classes.
@@ -17,12 +17,12 @@ pub(super) fn TodayList() -> impl IntoView {
     let settings = checkin_settings();
     let rows = move || {
         view.revision.track();
-        let date = tz.date_at_ms(now_ms());
+        let date = tz.date_at_ms(school_now_ms());
         let classes = view.session.get().map(|s| s.classes).unwrap_or_default();
         let groups: Vec<_> = classes.iter().map(ClassRef::group).collect();
         let grid = with_replica(|r| {
             let standing = status::standing(r.entries());
-            status::day_status(&groups, &settings, tz, date, now_ms(), &standing)
+            status::day_status(&groups, &settings, tz, date, school_now_ms(), &standing)
         })
         .unwrap_or_default();
         grid.classes

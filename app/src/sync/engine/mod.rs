@@ -61,6 +61,13 @@ pub fn now_ms() -> u64 {
     js_sys::Date::now().max(0.0) as u64
 }
 
+/// The time by the server's clock, as the replica has learnt it: which school day a record
+/// is about must not depend on a phone's clock being set right (the Worker judges dates by
+/// the same corrected clock).
+pub fn school_now_ms() -> u64 {
+    with_replica(|r| r.corrected(now_ms())).unwrap_or_else(now_ms)
+}
+
 /// Where sync stands, as the header and the sync page show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Phase {
