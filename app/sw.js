@@ -2,10 +2,11 @@
 // with no network at all (its data is already in IndexedDB), and at once on a network that
 // stalls. Only /app/ is touched: the API and the public page always go to the network.
 
-// Filled in by scripts/sw-precache.mjs when Trunk builds: every file of the build and a
-// version from their contents. A release therefore changes this file's bytes, which is what
-// makes the browser install it (it checks on navigation, in the background).
-const BUILD = { version: 'unbuilt', files: ['/app/'] };
+// Filled in by scripts/sw-precache.mjs when Trunk builds: every file of the class build, the
+// office build's code, and a version from all their contents. A release therefore changes
+// this file's bytes, which is what makes the browser install it (it checks on navigation, in
+// the background).
+const BUILD = { version: 'unbuilt', files: ['/app/'], office: [] };
 const PREFIX = 'guardpost-app-';
 const CACHE = PREFIX + BUILD.version;
 const SCOPE = '/app/';
@@ -33,6 +34,15 @@ self.addEventListener('activate', (event) => {
   );
 });
 
+// The office's build is kept once a device runs it (it asks, app/src/main.rs): a class
+// teacher's phone never spends its data on the office's screens.
+const keepOffice = () => caches.open(CACHE).then((cache) => Promise.all(BUILD.office.map((url) =>
+  cache.match(url).then((hit) => hit || cache.add(new Request(url, { cache: 'no-cache' }))))));
+
+self.addEventListener('message', (event) => {
+  if (event.data === 'keep-office') event.waitUntil(keepOffice());
+});
+
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
@@ -50,6 +60,14 @@ self.addEventListener('fetch', (event) => {
     caches.open(CACHE)
       // The files are the same whatever the request's headers, so Vary is beside the point.
       .then((cache) => cache.match(route ? SHELL : request, { ignoreVary: true }))
-      .then((hit) => hit || fetch(request)),
+      .then((hit) => hit || fetch(request).then((response) => {
+        // The office's code, fetched before this worker controlled the page, is kept as it
+        // comes, in this release's cache only.
+        if (response.ok && BUILD.office.includes(url.pathname)) {
+          const copy = response.clone();
+          event.waitUntil(caches.open(CACHE).then((cache) => cache.put(request, copy)));
+        }
+        return response;
+      })),
   );
 });

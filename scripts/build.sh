@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Builds the app (Trunk, release, wasm-opt -Oz) into dist/app/ and the Worker (worker-build)
+# Builds the app's two builds (Trunk, release, wasm-opt -Oz; see app/src/app_build.rs) into dist/app/ and the Worker (worker-build)
 # into worker/build/.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-log "building the app (trunk, release)"
+# The office's build first: the class build's hook takes its code in (scripts/sw-precache.mjs).
+log "building the office's app (trunk, release, every screen)"
+trunk build --release --offline --features office --dist target/trunk-office --public-url /app/office/
+log "building the class teacher's app (trunk, release)"
 trunk build --release --offline
 
 log "building the worker (worker-build, release)"

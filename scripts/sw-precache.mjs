@@ -1,16 +1,27 @@
-// Trunk's post_build hook (Trunk.toml): writes every file of the staged build, and a version
-// from their contents, into the staged sw.js. The service worker then keeps the whole app
-// when it installs, so one visit is enough to start offline, and each build gets a cache of
-// its own. The page's own requests can't fill that cache: on the first visit they are made
-// before the service worker controls the page.
+// Trunk's post_build hook (Trunk.toml), run for both builds of the app (see
+// app/src/app_build.rs and scripts/build.sh):
+// - the office's build (public URL /app/office/) keeps only its code: the page, styles and
+//   files are the class build's;
+// - the class build takes the office's code into office/, replaces Trunk's loader with one
+//   that starts the build this device remembered, and writes every file and a version from
+//   their contents into the staged sw.js. The service worker keeps the class build when it
+//   installs, so one visit is enough to start offline and each release gets a cache of its
+//   own; it keeps the office's build once a device runs it (a teacher's phone never
+//   downloads it). The page's own requests can't fill that cache: on the first visit they
+//   are made before the service worker controls the page.
 import { createHash } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const SW = 'sw.js';
+const OFFICE = 'office';
 // The line of app/sw.js this replaces; it must be there, or the worker would ship unversioned.
 const BUILD_LINE = /^const BUILD = .*;$/m;
+// Where scripts/build.sh has the office's build put before the class build runs.
+export const OFFICE_DIST = join(import.meta.dirname, '..', 'target', 'trunk-office');
+// The storage key and value app/src/app_build.rs writes for a device of the office.
+const BUILD_KEY = 'guardpost.build';
 
 /** Paths of the files under `dir`, relative to it, with '/' separators, sorted. */
 async function filesUnder(dir, prefix = '') {
@@ -23,11 +34,15 @@ async function filesUnder(dir, prefix = '') {
   return found.sort();
 }
 
-/** The version and URL list for the build in `staging`, served under `publicUrl`. */
+/**
+ * The version and URL lists for the build in `staging`, served under `publicUrl`: `files`
+ * are kept at install, `office` once a device runs the office's build.
+ */
 export async function precacheList(staging, publicUrl) {
   const base = publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`;
   const hash = createHash('sha256');
   const files = [];
+  const office = [];
   for (const path of await filesUnder(staging)) {
     if (path === SW) continue;
     // Hashed names already change with their contents, but the page, the icon and the
@@ -35,10 +50,11 @@ export async function precacheList(staging, publicUrl) {
     hash.update(`${path}\0`).update(await readFile(join(staging, path))).update('\0');
     // The Worker answers the app's page at the base URL; asking for index.html by name
     // would redirect, and a redirected response can't answer a navigation.
-    files.push(path === 'index.html' ? base : base + path);
+    const url = path === 'index.html' ? base : base + path;
+    (path.startsWith(`${OFFICE}/`) ? office : files).push(url);
   }
   if (!files.includes(base)) throw new Error(`no index.html in ${staging}`);
-  return { version: hash.digest('hex').slice(0, 16), files };
+  return { version: hash.digest('hex').slice(0, 16), files, office };
 }
 
 export async function writeServiceWorker(staging, publicUrl) {
@@ -50,12 +66,90 @@ export async function writeServiceWorker(staging, publicUrl) {
   return build;
 }
 
+/** The code files of a Trunk build: its wasm-bindgen JS and its wasm. */
+async function codeOf(dir) {
+  const names = await readdir(dir);
+  const js = names.find((n) => n.endsWith('.js') && n !== SW);
+  const wasm = names.find((n) => n.endsWith('_bg.wasm'));
+  if (!js || !wasm) throw new Error(`no app code (.js and _bg.wasm) in ${dir}`);
+  return { js, wasm };
+}
+
+/** Leaves only the office build's code in its staging directory. */
+export async function trimOfficeBuild(staging) {
+  const keep = Object.values(await codeOf(staging));
+  for (const name of await readdir(staging)) {
+    if (!keep.includes(name)) await rm(join(staging, name), { recursive: true });
+  }
+}
+
+/**
+ * The page's loader: starts the build this device remembered (the class build when it
+ * remembers none, or its storage can't be read), fetching its code and its wasm at once.
+ */
+export function loader(base, classCode, officeCode) {
+  const builds = {
+    class: { js: base + classCode.js, wasm: base + classCode.wasm },
+    office: { js: `${base}${OFFICE}/${officeCode.js}`, wasm: `${base}${OFFICE}/${officeCode.wasm}` },
+  };
+  return `<script>
+(() => {
+  const builds = ${JSON.stringify(builds)};
+  let build = builds.class;
+  try { if (localStorage.getItem(${JSON.stringify(BUILD_KEY)}) === ${JSON.stringify(OFFICE)}) build = builds.office; } catch (e) {}
+  for (const [rel, href] of [['modulepreload', build.js], ['preload', build.wasm]]) {
+    const link = document.createElement('link');
+    link.rel = rel;
+    link.href = href;
+    link.crossOrigin = 'anonymous';
+    if (rel === 'preload') { link.as = 'fetch'; link.type = 'application/wasm'; }
+    document.head.appendChild(link);
+  }
+  import(build.js)
+    .then((bindings) => bindings.default({ module_or_path: build.wasm }).then((wasm) => {
+      window.wasmBindings = bindings;
+      dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
+    }));
+})();
+</script>`;
+}
+
+/** Takes the office's code into the class build and puts the loader into its page. */
+export async function joinBuilds(staging, publicUrl, officeDist = OFFICE_DIST) {
+  const base = publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`;
+  const officeCode = await codeOf(officeDist).catch((e) => {
+    throw new Error(`${e.message}: build the office's app first (scripts/build.sh does both)`);
+  });
+  await cp(officeDist, join(staging, OFFICE), { recursive: true });
+  const classCode = await codeOf(staging);
+  const page = join(staging, 'index.html');
+  let html = await readFile(page, 'utf8');
+  const trunkParts = [
+    /<script type="module">\s*import init, \* as bindings from[\s\S]*?<\/script>/,
+    /<link rel="modulepreload"[^>]*>/,
+    /<link rel="preload"[^>]*type="application\/wasm"[^>]*>/,
+  ];
+  for (const part of trunkParts) {
+    if (!part.test(html)) throw new Error(`index.html: Trunk's ${part} not found; has Trunk's loader changed?`);
+    html = html.replace(part, '');
+  }
+  html = html.replace('</body>', () => `${loader(base, classCode, officeCode)}\n</body>`);
+  await writeFile(page, html);
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const staging = process.env.TRUNK_STAGING_DIR;
   if (!staging) {
     console.error('sw-precache: TRUNK_STAGING_DIR is not set (run by Trunk as a post_build hook)');
     process.exit(1);
   }
-  const build = await writeServiceWorker(staging, process.env.TRUNK_PUBLIC_URL || '/app/');
-  console.error(`sw-precache: ${build.files.length} files, version ${build.version}`);
+  const publicUrl = process.env.TRUNK_PUBLIC_URL || '/app/';
+  if (publicUrl.replace(/\/$/, '').endsWith(`/${OFFICE}`)) {
+    await trimOfficeBuild(staging);
+    console.error('sw-precache: the office build keeps its code only');
+  } else {
+    await joinBuilds(staging, publicUrl);
+    const build = await writeServiceWorker(staging, publicUrl);
+    console.error(`sw-precache: ${build.files.length} files kept at install, ${build.office.length} for the office, version ${build.version}`);
+  }
 }

@@ -48,6 +48,7 @@ count_node() { # log file: node's test runner summary
 check fmt cargo fmt --all -- --check
 check clippy-native cargo clippy -p guardpost-domain -p guardpost-tools --all-targets -- -D warnings
 check clippy-wasm32 cargo clippy --target wasm32-unknown-unknown -p guardpost-domain -p guardpost-app -p guardpost-worker -- -D warnings
+check clippy-office cargo clippy --target wasm32-unknown-unknown -p guardpost-app --features office -- -D warnings
 
 log "cargo test"
 if cargo test -p guardpost-domain -p guardpost-tools >"$out/cargo-test.log" 2>&1; then :; else

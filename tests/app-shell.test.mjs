@@ -42,6 +42,16 @@ describe('app shell', () => {
     await context.close();
   });
 
+  test('English chosen on the public page carries into the app', async () => {
+    const context = await phoneContext(browser, 'zh-CN');
+    const page = await context.newPage();
+    await page.goto(`${srv.url}/?lang=en`);
+    await page.goto(`${srv.url}/app/`);
+    await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    await context.close();
+  });
+
   test('on a slow first visit the page says it is opening, in the visitor\'s language, until the app is there', async () => {
     for (const [locale, words, heading] of [['zh-CN', '正在打开防疫哨…', '今日防控'], ['en-US', 'Opening Guardpost…', 'Today']]) {
       const context = await phoneContext(browser, locale);

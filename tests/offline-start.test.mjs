@@ -14,6 +14,14 @@ import { precacheList } from '../scripts/sw-precache.mjs';
 
 const SCHOOL = '城关镇第一中心小学';
 const teacher = deviceGrant({ device: 'phone-lihong', name: '李红', role: 'teacher', classes: ['g1c1'] });
+const doctor = deviceGrant({ device: 'pc-doctor', name: '陈建国', role: 'health' });
+
+/** The code files of both builds, as the page's loader names them. */
+function loaderBuilds(html) {
+  const found = html.match(/const builds = (\{.*\});/);
+  assert.ok(found, `no loader in ${html}`);
+  return JSON.parse(found[1]);
+}
 
 /**
  * A TCP proxy to 127.0.0.1:`port`. After `stall()` it still accepts connections but forwards
@@ -56,7 +64,7 @@ describe('starting the app with no network or a stalling one', () => {
   let browser;
   let proxy;
   before(async () => {
-    srv = await startWorker({ grants: [teacher] });
+    srv = await startWorker({ grants: [teacher, doctor] });
     browser = await launchBrowser();
   });
   after(async () => {
@@ -73,13 +81,16 @@ describe('starting the app with no network or a stalling one', () => {
     assert.match(build.version, /^[0-9a-f]{16}$/);
     // Everything the page loads, and what the browser reads for an installed app.
     const html = await (await fetch(`${srv.url}/app/`)).text();
+    const builds = loaderBuilds(html);
     const loaded = [...html.matchAll(/(?:href|src)="(\/app\/[^"]+)"/g)].map((m) => m[1]);
-    assert.ok(loaded.some((u) => u.endsWith('.wasm')) && loaded.some((u) => u.endsWith('.js')), html);
-    for (const url of ['/app/', ...loaded, '/app/public/icon.svg', '/app/public/manifest.webmanifest']) {
+    for (const url of ['/app/', ...loaded, builds.class.js, builds.class.wasm, '/app/public/icon.svg', '/app/public/manifest.webmanifest']) {
       assert.ok(build.files.includes(url), `${url} is not kept: ${build.files}`);
     }
+    // The office's code is kept once a device runs it, never on a teacher's phone at install.
+    assert.deepEqual(build.office, [builds.office.js, builds.office.wasm].sort());
+    assert.ok(build.office.every((url) => !build.files.includes(url)));
     assert.ok(!build.files.includes('/app/sw.js') && !build.files.includes('/app/index.html'));
-    for (const url of build.files) {
+    for (const url of [...build.files, ...build.office]) {
       assert.equal((await fetch(srv.url + url)).status, 200, url);
     }
 
@@ -101,6 +112,8 @@ describe('starting the app with no network or a stalling one', () => {
   test('one visit online is enough to start with no network, and the app syncs again when it returns', async () => {
     const context = await phoneContext(browser, 'en-US');
     const page = await context.newPage();
+    const officeRequests = [];
+    page.on('request', (r) => { if (r.url().includes('/app/office/')) officeRequests.push(r.url()); });
     // A release before this one left its cache on the phone: the new one replaces it.
     await page.goto(`${srv.url}/`);
     await page.evaluate(() => caches.open('guardpost-app-v1').then((c) => c.put('/app/', new Response('old'))));
@@ -115,6 +128,9 @@ describe('starting the app with no network or a stalling one', () => {
     await page.getByRole('heading', { name: 'Check-ins', level: 1 }).waitFor();
     await page.getByTestId('sync-status').getByText('All changes synced').waitFor();
     await page.evaluate(() => navigator.serviceWorker.ready);
+    // A teacher's phone loads the class build only.
+    assert.equal(await page.evaluate(() => localStorage.getItem('guardpost.build')), 'class');
+    assert.deepEqual(officeRequests, []);
     // Control is claimed once the older caches are gone.
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     const version = JSON.parse((await (await fetch(`${srv.url}/app/sw.js`)).text())
@@ -142,6 +158,38 @@ describe('starting the app with no network or a stalling one', () => {
     await page.getByTestId('sync-status').getByText('Online').waitFor();
     await page.goto(`${srv.url}/app/sync`);
     assert.equal(await page.getByTestId('pending-count').textContent(), '0');
+    await context.close();
+  });
+
+  test("the office's build loads for the doctor, and starts with no network after one visit", async () => {
+    const context = await phoneContext(browser, 'en-US');
+    const page = await context.newPage();
+    const loaded = [];
+    page.on('request', (r) => { if (r.url().endsWith('.wasm')) loaded.push(new URL(r.url()).pathname); });
+    await page.goto(`${srv.url}/app/join`);
+    await page.getByLabel('Invite code').fill(doctor.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // Signing in starts the office's build, at Today, with the school's day on it.
+    await page.getByTestId('school-today').waitFor();
+    const builds = loaderBuilds(await (await fetch(`${srv.url}/app/`)).text());
+    assert.equal(loaded.at(-1), builds.office.wasm);
+    assert.equal(await page.evaluate(() => localStorage.getItem('guardpost.build')), 'office');
+    // The service worker keeps the office's code as soon as it is in charge.
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.waitForFunction(async (urls) => {
+      const names = await caches.keys();
+      const kept = await Promise.all(urls.map((u) => caches.match(u)));
+      return names.length === 1 && kept.every(Boolean);
+    }, [builds.office.js, builds.office.wasm]);
+
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByTestId('school-today').waitFor();
+    await page.goto(`${srv.url}/app/admin`);
+    // The office's screen itself (the doctor may not manage the directory, and is told so).
+    await page.getByRole('heading', { name: 'Administration', level: 1 }).waitFor();
+    await page.getByText('Only the prevention office can manage the directory and devices.').waitFor();
+    assert.equal(await page.getByTestId('office-only').count(), 0);
     await context.close();
   });
 

@@ -4,7 +4,12 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::accounts::{AdminPage, Join, SignedOutScreen};
+#[cfg(feature = "office")]
+use crate::accounts::AdminPage;
+use crate::accounts::{Join, SignedOutScreen};
+// The class build holds none of the office's screens; see `app_build`.
+#[cfg(not(feature = "office"))]
+use crate::app_build::OfficeOnly as AdminPage;
 use crate::checkins::{Checkins, Roster};
 use crate::drills::Drills;
 use crate::home::Home;

@@ -2,7 +2,11 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::app::href;
-use crate::checkins::{QuickCheck, SchoolToday, SelfReport, sees_whole_school};
+#[cfg(not(feature = "office"))]
+use crate::app_build::OfficeOnly as SchoolToday;
+#[cfg(feature = "office")]
+use crate::checkins::SchoolToday;
+use crate::checkins::{QuickCheck, SelfReport, sees_whole_school};
 use crate::i18n::{t, use_i18n};
 use crate::sync::engine::use_sync;
 

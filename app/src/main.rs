@@ -1,7 +1,13 @@
 //! Guardpost's client: mounts the app. Everything else lives in the modules below.
+//!
+//! Built twice (see `app_build`): with the `office` feature, every screen; without it, the
+//! class teacher's. What only the office's screens use is unused in the class build, and
+//! checked in the office build, which clippy sees too (scripts/test.sh).
+#![cfg_attr(not(feature = "office"), allow(dead_code, unused_imports))]
 
 mod accounts;
 mod app;
+mod app_build;
 mod checkins;
 mod drills;
 mod home;
@@ -53,4 +59,27 @@ fn register_service_worker() {
     options.set_scope("/app/");
     // The promise's outcome changes nothing here: the next start simply tries again.
     let _ = container.register_with_options("/app/sw.js", &options);
+    #[cfg(feature = "office")]
+    keep_office_build(&container);
+}
+
+/// The service worker keeps the class build when it installs, so that a teacher's phone
+/// never downloads the office's screens; a device that runs the office's build asks it to
+/// keep that build too, so that it also starts with no network.
+#[cfg(feature = "office")]
+fn keep_office_build(container: &web_sys::ServiceWorkerContainer) {
+    use wasm_bindgen::JsCast;
+    let Ok(ready) = container.ready() else {
+        return;
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let Ok(registration) = wasm_bindgen_futures::JsFuture::from(ready).await else {
+            return;
+        };
+        let registration: web_sys::ServiceWorkerRegistration = registration.unchecked_into();
+        if let Some(active) = registration.active() {
+            // Named in app/sw.js.
+            let _ = active.post_message(&"keep-office".into());
+        }
+    });
 }

@@ -84,9 +84,56 @@ fn SyncStatus() -> impl IntoView {
     }
 }
 
+/// The language cookie the Worker reads and sets too (worker/src/strings.rs), so that the
+/// public page, the app's opening line and the app speak the same language.
+const LANG_COOKIE: &str = "i18n_pref_locale";
+
+fn document() -> Option<web_sys::HtmlDocument> {
+    use wasm_bindgen::JsCast;
+    web_sys::window()?.document()?.dyn_into().ok()
+}
+
+/// The language this browser chose last, if it chose one.
+fn chosen_locale() -> Option<Locale> {
+    use leptos_i18n::Locale as _;
+    let cookies = document()?.cookie().ok()?;
+    let chosen = cookies.split(';').find_map(|pair| {
+        let (name, value) = pair.trim().split_once('=')?;
+        (name == LANG_COOKIE).then_some(value)
+    })?;
+    Locale::get_all().iter().copied().find(|l| l.as_str() == chosen)
+}
+
+/// Keeps the person's choice of language across visits. leptos_i18n can do this itself, but
+/// only with a cookie library that costs a teacher's phone 15 KB of download.
+fn keep_language(i18n: leptos_i18n::I18nContext<Locale>) {
+    use leptos_i18n::Locale as _;
+    // leptos_i18n's own first effect sets the browser's language; this one runs after it
+    // and puts the chosen one back, then writes every later choice.
+    Effect::new(move |applied: Option<()>| {
+        let locale = i18n.get_locale();
+        if applied.is_none()
+            && let Some(chosen) = chosen_locale()
+            && chosen != locale
+        {
+            i18n.set_locale(chosen);
+            return;
+        }
+        if let Some(doc) = document() {
+            let cookie = format!(
+                "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+                locale.as_str()
+            );
+            // Without cookies the choice lasts until the page is closed.
+            let _ = doc.set_cookie(&cookie);
+        }
+    });
+}
+
 #[component]
 fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
+    keep_language(i18n);
     let toggle = move |_| {
         let next = match i18n.get_locale() {
             Locale::zh_CN => Locale::en,

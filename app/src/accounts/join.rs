@@ -124,8 +124,13 @@ pub fn Join() -> impl IntoView {
 
     Effect::new(move |_| {
         if let Some(Ok(())) = signing_in.value().get() {
-            // `navigate` resolves against the router's base, unlike `<A>`'s absolute hrefs.
-            navigate("/", Default::default());
+            if crate::app_build::other_build_wanted() {
+                // The office's screens are in the other build: start it, at Today.
+                crate::app_build::restart();
+            } else {
+                // `navigate` resolves against the router's base, unlike `<A>`'s absolute hrefs.
+                navigate("/", Default::default());
+            }
         }
     });
     let error = move || {

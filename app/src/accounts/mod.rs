@@ -2,6 +2,7 @@
 //! screen of a device that learnt it is signed out, and the office's administration of the
 //! directory, invites and devices.
 
+#[cfg(feature = "office")]
 mod admin;
 mod join;
 mod signed_out;
@@ -14,6 +15,7 @@ use leptos_i18n::I18nContext;
 use crate::i18n::{Locale, t_string};
 use crate::sync::SyncView;
 
+#[cfg(feature = "office")]
 pub use admin::AdminPage;
 pub use join::Join;
 pub use signed_out::SignedOutScreen;

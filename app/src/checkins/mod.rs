@@ -3,6 +3,7 @@
 //! the office and the doctor, and everyone's own daily health report. What they show is
 //! decided in `guardpost_domain::checkins`; these modules render it.
 
+#[cfg(feature = "office")]
 mod certificate;
 mod form;
 mod marks;
@@ -10,9 +11,11 @@ mod page;
 mod quick_check;
 mod reported;
 mod roster;
+#[cfg(feature = "office")]
 mod school_today;
 mod self_report;
 mod today_list;
+#[cfg(feature = "office")]
 mod trend;
 
 use chrono::NaiveDate;
@@ -35,6 +38,7 @@ use crate::widgets::record_outcome;
 pub use page::Checkins;
 pub use quick_check::QuickCheck;
 pub use roster::Roster;
+#[cfg(feature = "office")]
 pub use school_today::SchoolToday;
 pub use self_report::SelfReport;
 

@@ -208,6 +208,34 @@ impl Role {
     pub fn sees_whole_school(self) -> bool {
         matches!(self, Role::Admin | Role::Health)
     }
+
+    /// Which build of the app this person's device loads. A class teacher's phone on one bar
+    /// of signal must not wait for the office's screens (the directory, the school's day,
+    /// and the ledgers to come) before her first check; the office's devices load everything.
+    pub fn app_build(self) -> AppBuild {
+        match self {
+            Role::Teacher => AppBuild::Class,
+            Role::Admin | Role::Health | Role::Logistics => AppBuild::Office,
+        }
+    }
+}
+
+/// The two builds of the app: the class teacher's (Today, check-ins, roster, sync) and the
+/// office's, which holds every screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AppBuild {
+    Class,
+    Office,
+}
+
+impl AppBuild {
+    /// The name the page's loader reads back from the device's storage.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppBuild::Class => "class",
+            AppBuild::Office => "office",
+        }
+    }
 }
 
 /// A member of staff in the school's directory.
@@ -365,6 +393,16 @@ mod tests {
         assert_eq!(school_year_start(d(2026, 11, 30)), d(2026, 8, 1));
         assert_eq!(school_year_start(d(2026, 8, 1)), d(2026, 8, 1));
         assert_eq!(school_year_start(d(2027, 7, 31)), d(2026, 8, 1));
+    }
+
+    #[test]
+    fn only_class_teachers_load_the_class_build() {
+        assert_eq!(Role::Teacher.app_build(), AppBuild::Class);
+        for role in [Role::Admin, Role::Health, Role::Logistics] {
+            // Whoever sees the whole school needs the office's screens to see it.
+            assert_eq!(role.app_build(), AppBuild::Office, "{role:?}");
+        }
+        assert_ne!(AppBuild::Class.as_str(), AppBuild::Office.as_str());
     }
 
     #[test]

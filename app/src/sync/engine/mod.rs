@@ -146,6 +146,10 @@ pub fn start() -> SyncView {
     let token = LocalStorage::get::<String>(TOKEN_KEY).ok();
     match (token, view.session.get_untracked()) {
         (Some(token), Some(session)) => {
+            // A session kept from before the device remembered its build.
+            if crate::app_build::remember(session.role) {
+                crate::app_build::restart();
+            }
             leptos::task::spawn_local(async move {
                 match open_replica(token, &session, false).await {
                     Ok(()) => {

@@ -12,6 +12,8 @@ pub(super) async fn refresh_session(view: SyncView) {
         Ok(session) => {
             // Losing this copy only means the next start shows the old classes until online.
             let _ = LocalStorage::set(SESSION_KEY, &session);
+            // A changed role loads its build at the next start, not under the person's feet.
+            crate::app_build::remember(session.role);
             view.session.set(Some(session));
         }
         Err(CallError::Refused { status: 401, .. }) => forget_school(view).await,
@@ -28,6 +30,7 @@ pub(super) async fn forget_school(view: SyncView) {
     view.session.set(None);
     LocalStorage::delete(TOKEN_KEY);
     LocalStorage::delete(SESSION_KEY);
+    crate::app_build::forget();
     if let Some(engine) = engine {
         let unsynced = engine.replica.unsynced();
         if !unsynced.is_empty() {
@@ -175,6 +178,7 @@ pub async fn sign_in(view: SyncView, token: &str) -> Result<(), SignInError> {
         .map_err(SignInError::of_call)?;
     LocalStorage::set(TOKEN_KEY, token).map_err(|e| SignInError::Storage(e.to_string()))?;
     LocalStorage::set(SESSION_KEY, &session).map_err(|e| SignInError::Storage(e.to_string()))?;
+    crate::app_build::remember(session.role);
     open_replica(token.to_owned(), &session, true)
         .await
         .map_err(|e| SignInError::Storage(e.0))?;
