@@ -104,10 +104,12 @@ function directoryWith(seedEntries, people, editProfile) {
  * `deviceGrant()`s to store, their people put into the directory; entries are more KV
  * entries ({key, value}) to write before the start; listCacheSeconds (default 0) sets the
  * Worker's list cache; setupCode (default SETUP_CODE, null for none) the setup secret;
- * editProfile(profile) changes the seeded school profile before it is stored.
+ * editProfile(profile) changes the seeded school profile before it is stored; devArgs are
+ * more arguments for `wrangler dev` (e.g. its inspector port).
  */
 export async function startWorker({
   seed = true, entries = [], grants = [], listCacheSeconds = 0, setupCode = SETUP_CODE, editProfile,
+  devArgs = [],
 } = {}) {
   const persistDir = await mkdtemp(join(tmpdir(), 'guardpost-kv-'));
   const seeded = seed ? await demoSeed(persistDir) : [];
@@ -119,7 +121,7 @@ export async function startWorker({
     '--persist-to', persistDir, '--show-interactive-dev-session=false', '--log-level', 'warn',
     // Local KV is strongly consistent; the list cache is off unless a test is about it.
     '--var', `LIST_CACHE_SECONDS:${listCacheSeconds}`,
-    ...(setupCode ? ['--var', `SETUP_CODE:${setupCode}`] : [])],
+    ...(setupCode ? ['--var', `SETUP_CODE:${setupCode}`] : []), ...devArgs],
   { cwd: ROOT, env: quietEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout.on('data', (d) => { output += d; });
@@ -157,5 +159,5 @@ export async function startWorker({
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { url, port, persistDir, stop, output: () => output };
+  return { url, port, persistDir, stop, output: () => output, pid: child.pid };
 }
