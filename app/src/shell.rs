@@ -101,7 +101,10 @@ fn chosen_locale() -> Option<Locale> {
         let (name, value) = pair.trim().split_once('=')?;
         (name == LANG_COOKIE).then_some(value)
     })?;
-    Locale::get_all().iter().copied().find(|l| l.as_str() == chosen)
+    Locale::get_all()
+        .iter()
+        .copied()
+        .find(|l| l.as_str() == chosen)
 }
 
 /// Keeps the person's choice of language across visits. leptos_i18n can do this itself, but
