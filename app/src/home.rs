@@ -28,6 +28,7 @@ pub fn Home() -> impl IntoView {
     view! {
         <section class="home">
             <h1>{t!(i18n, home.title)}</h1>
+            <Show when=move || view.ready()>
             // Keyed, so a refreshed session doesn't rebuild the cards (and drop their messages).
             <For each=classes key=|c| c.id.clone() let:class>
                 <QuickCheck class/>
@@ -49,6 +50,7 @@ pub fn Home() -> impl IntoView {
                 <li><A href=href::NOTICES><strong>{t!(i18n, nav.notices)}</strong><span>{t!(i18n, home.notices)}</span></A></li>
                 <li><A href=href::ROSTER><strong>{t!(i18n, roster.title)}</strong><span>{t!(i18n, home.roster)}</span></A></li>
             </ul>
+            </Show>
         </section>
     }
 }

@@ -114,6 +114,13 @@ impl SyncView {
         }
     }
 
+    /// Whether the device's own data has been read (or there is none to read). A page that
+    /// waits for it appears whole, instead of growing and pushing what is below it away
+    /// from a thumb about to tap.
+    pub fn ready(self) -> bool {
+        self.phase.get() != Phase::Loading
+    }
+
     fn refresh(self) {
         ENGINE.with_borrow(|engine| {
             if let Some(engine) = engine {
