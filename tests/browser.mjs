@@ -8,8 +8,10 @@ import { startWorker } from './harness.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-export function launchBrowser() {
+/** Chromium, headless; `options` are more of playwright's launch options. */
+export function launchBrowser(options = {}) {
   return chromium.launch({
+    ...options,
     executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
