@@ -210,6 +210,21 @@ pub trait Actor {
         }
     }
 
+    /// Whether [`Self::may_read_op`] lets through any op of a segment of `stream` whose ops
+    /// concern `classes`, and also no class if `unclassed`: the same rule, from a summary.
+    fn may_read_any(&self, stream: Stream, classes: &[ClassId], unclassed: bool) -> bool
+    where
+        Self: Sized,
+    {
+        match self.role() {
+            Role::Teacher => {
+                classes.iter().any(|class| self.teaches(class))
+                    || (unclassed && stream != Stream::Health && self.may_read(&stream).is_ok())
+            }
+            _ => self.may_read(&stream).is_ok(),
+        }
+    }
+
     /// The streams this actor reads.
     fn readable_streams(&self) -> Vec<Stream> {
         Stream::ALL

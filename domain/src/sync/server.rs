@@ -13,7 +13,7 @@ use super::wire::{
     PullResponse, PushAck, PushRequest, Resume,
 };
 use crate::api::{ErrorCode, PROTOCOL_VERSION};
-use crate::school::{SchoolProfile, SchoolTimeZone};
+use crate::school::{ClassId, SchoolProfile, SchoolTimeZone};
 use serde::{Deserialize, Serialize};
 
 pub use crate::api::Refused;
@@ -264,13 +264,51 @@ pub fn visible_part<P: Change>(
 }
 
 /// KV metadata of a segment key: the op count always, and the whole segment when it is small
-/// enough ([`INLINE_LIMIT`]), so a pull needs no read for it.
+/// enough ([`INLINE_LIMIT`]), so a pull needs no read for it; otherwise its scope, so a pull
+/// needs no read for a segment with nothing the reader may see.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(bound = "P: Change")]
 pub struct SegmentMeta<P> {
     pub n: usize,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seg: Option<StoredSegment<P>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<SegmentScope>,
+}
+
+/// Which classes a segment's ops concern, whether some concern none, and when it was
+/// received: enough to answer a teacher's pull with the segment emptied, as reading it would
+/// (a teacher's phone reads the health stream of its own classes only, and every class
+/// teacher's morning push is in that stream).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SegmentScope {
+    pub classes: Vec<ClassId>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unclassed: bool,
+    pub received_ms: u64,
+}
+
+/// A segment touching more classes than this is read, keeping the metadata within KV's
+/// 1,024 bytes (class ids are at most 40 bytes).
+const MAX_SCOPE_CLASSES: usize = 8;
+
+impl SegmentScope {
+    fn of<P: Change>(segment: &StoredSegment<P>) -> Option<Self> {
+        let mut classes: Vec<ClassId> = Vec::new();
+        let mut unclassed = false;
+        for op in &segment.ops {
+            match op.payload.class() {
+                Some(class) if !classes.contains(class) => classes.push(class.clone()),
+                Some(_) => {}
+                None => unclassed = true,
+            }
+        }
+        (classes.len() <= MAX_SCOPE_CLASSES).then_some(Self {
+            classes,
+            unclassed,
+            received_ms: segment.received_ms,
+        })
+    }
 }
 
 impl<P: Change> SegmentMeta<P> {
@@ -279,6 +317,11 @@ impl<P: Change> SegmentMeta<P> {
         Self {
             n: segment.ops.len(),
             seg: inline.then(|| segment.clone()),
+            scope: if inline {
+                None
+            } else {
+                SegmentScope::of(segment)
+            },
         }
     }
 }
@@ -346,12 +389,25 @@ impl<'a, P: Change> PullPager<'a, P> {
             if !wanted(self.req, &prefix, &listed.key) {
                 continue;
             }
+            let hidden = match &listed.meta {
+                Some(SegmentMeta {
+                    seg: None,
+                    scope: Some(scope),
+                    ..
+                }) => self.hidden(&prefix, &listed.key, scope),
+                _ => None,
+            };
             match listed.meta {
                 Some(SegmentMeta { seg: Some(seg), .. }) => {
                     self.ops += seg.ops.len();
                     self.segments.push(visible_part(self.grant, seg));
                 }
-                Some(SegmentMeta { n, seg: None }) => {
+                // Counted as one op, like a segment of unknown size, to bound the page.
+                Some(_) if let Some(empty) = hidden => {
+                    self.ops += 1;
+                    self.segments.push(empty);
+                }
+                Some(SegmentMeta { n, seg: None, .. }) => {
                     self.ops += n;
                     to_read.push(listed.key.clone());
                 }
@@ -391,6 +447,26 @@ impl<'a, P: Change> PullPager<'a, P> {
             }
         }
         to_read
+    }
+
+    /// The segment at `key` emptied, as [`visible_part`] would leave it, when its scope says
+    /// none of its ops are for this device.
+    fn hidden(&self, prefix: &str, key: &str, scope: &SegmentScope) -> Option<StoredSegment<P>> {
+        let (stream, device, seq) = parse_key(prefix, key)?;
+        if self
+            .grant
+            .may_read_any(stream, &scope.classes, scope.unclassed)
+        {
+            return None;
+        }
+        Some(StoredSegment {
+            device,
+            stream,
+            seq,
+            received_ms: scope.received_ms,
+            ops: Vec::new(),
+            rejected: Vec::new(),
+        })
     }
 
     /// Takes a segment read in full. A key that reads as missing (not yet visible to this

@@ -160,24 +160,39 @@ async fn sync_once(view: SyncView) -> Result<(), Failure> {
     pull_all(view, &db, &token).await
 }
 
+/// How often screens redraw while a pull of many pages arrives.
+const REDRAW_MS: u64 = 1_000;
+
 /// Pulls every page, saving each before asking for the next.
 async fn pull_all(view: SyncView, db: &Database, token: &str) -> Result<(), Failure> {
-    while let Some(request) = with_replica(Replica::pull_request) {
-        let response: PullResponse = api::post("/api/v1/sync/pull", token, &request)
-            .await
-            .map_err(failure)?;
-        let prepared = with_engine(|e| {
-            let applied = e.replica.on_pull(response, now_ms());
-            let ops = applied.stored.iter().filter_map(|id| e.replica.ops.get(id));
-            Write::prepare(&e.replica, ops).map(|w| (applied.more, w))
-        });
-        let Some(prepared) = prepared else { break };
-        let (more, write) = prepared?;
-        store::save(db, write).await?;
-        view.refresh();
-        if !more {
-            break;
+    // A new device's first pull is many pages, and a screen like the school's day reads every
+    // record when it redraws: it redraws as pages arrive, once a second, and at the end,
+    // whatever the end is.
+    let mut shown_ms = now_ms();
+    let outcome = async {
+        while let Some(request) = with_replica(Replica::pull_request) {
+            let response: PullResponse = api::post("/api/v1/sync/pull", token, &request)
+                .await
+                .map_err(failure)?;
+            let prepared = with_engine(|e| {
+                let applied = e.replica.on_pull(response, now_ms());
+                let ops = applied.stored.iter().filter_map(|id| e.replica.ops.get(id));
+                Write::prepare(&e.replica, ops).map(|w| (applied.more, w))
+            });
+            let Some(prepared) = prepared else { break };
+            let (more, write) = prepared?;
+            store::save(db, write).await?;
+            if !more {
+                break;
+            }
+            if now_ms().saturating_sub(shown_ms) >= REDRAW_MS {
+                view.refresh();
+                shown_ms = now_ms();
+            }
         }
+        Ok(())
     }
-    Ok(())
+    .await;
+    view.refresh();
+    outcome
 }
