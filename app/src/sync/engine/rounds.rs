@@ -163,17 +163,30 @@ async fn sync_once(view: SyncView) -> Result<(), Failure> {
 /// How often screens redraw while a pull of many pages arrives.
 const REDRAW_MS: u64 = 1_000;
 
-/// Pulls every page, saving each before asking for the next.
+/// Pulls every page, saving each while the next is fetched. IndexedDB runs the writes in
+/// the order they were made, and each holds its page's ops with the cursors that cover them,
+/// so a device closed midway pulls again from the last page saved.
 async fn pull_all(view: SyncView, db: &Database, token: &str) -> Result<(), Failure> {
     // A new device's first pull is many pages, and a screen like the school's day reads every
     // record when it redraws: it redraws as pages arrive, once a second, and at the end,
     // whatever the end is.
     let mut shown_ms = now_ms();
     let outcome = async {
+        let mut unsaved = None;
         while let Some(request) = with_replica(Replica::pull_request) {
-            let response: PullResponse = api::post("/api/v1/sync/pull", token, &request)
-                .await
-                .map_err(failure)?;
+            let saving = unsaved.take();
+            let (response, saved) = futures::future::join(
+                api::post::<_, PullResponse>("/api/v1/sync/pull", token, &request),
+                async move {
+                    match saving {
+                        Some(write) => store::save(db, write).await,
+                        None => Ok(()),
+                    }
+                },
+            )
+            .await;
+            saved?;
+            let response = response.map_err(failure)?;
             let prepared = with_engine(|e| {
                 let applied = e.replica.on_pull(response, now_ms());
                 let ops = applied.stored.iter().filter_map(|id| e.replica.ops.get(id));
@@ -181,7 +194,7 @@ async fn pull_all(view: SyncView, db: &Database, token: &str) -> Result<(), Fail
             });
             let Some(prepared) = prepared else { break };
             let (more, write) = prepared?;
-            store::save(db, write).await?;
+            unsaved = Some(write);
             if !more {
                 break;
             }
@@ -189,6 +202,9 @@ async fn pull_all(view: SyncView, db: &Database, token: &str) -> Result<(), Fail
                 view.refresh();
                 shown_ms = now_ms();
             }
+        }
+        if let Some(write) = unsaved {
+            store::save(db, write).await?;
         }
         Ok(())
     }

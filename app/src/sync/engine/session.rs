@@ -188,6 +188,9 @@ pub async fn sign_in(view: SyncView, token: &str) -> Result<(), SignInError> {
     // A device signed out earlier syncs again under its new sign-in.
     view.phase.set(Phase::Idle);
     view.refresh();
-    sync_now(view);
+    // A person of the other build is restarted into it at once (Join), and that start syncs.
+    if !crate::app_build::other_build_wanted() {
+        sync_now(view);
+    }
     Ok(())
 }
