@@ -85,7 +85,9 @@ export async function trimOfficeBuild(staging) {
 
 /**
  * The page's loader: starts the build this device remembered (the class build when it
- * remembers none, or its storage can't be read), fetching its code and its wasm at once.
+ * remembers none, or its storage can't be read), fetching its code and its wasm at once. It
+ * stands before the stylesheet, which would hold a script after it until it arrived (an
+ * RTT on a slow link), and starts the app once the page's body is there to mount into.
  */
 export function loader(base, classCode, officeCode) {
   const builds = {
@@ -105,8 +107,12 @@ export function loader(base, classCode, officeCode) {
     if (rel === 'preload') { link.as = 'fetch'; link.type = 'application/wasm'; }
     document.head.appendChild(link);
   }
-  import(build.js)
-    .then((bindings) => bindings.default({ module_or_path: build.wasm }).then((wasm) => {
+  const parsed = new Promise((done) => {
+    if (document.readyState === 'loading') addEventListener('DOMContentLoaded', done, { once: true });
+    else done();
+  });
+  Promise.all([import(build.js), parsed])
+    .then(([bindings]) => bindings.default({ module_or_path: build.wasm }).then((wasm) => {
       window.wasmBindings = bindings;
       dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
     }));
@@ -133,7 +139,9 @@ export async function joinBuilds(staging, publicUrl, officeDist = OFFICE_DIST) {
     if (!part.test(html)) throw new Error(`index.html: Trunk's ${part} not found; has Trunk's loader changed?`);
     html = html.replace(part, '');
   }
-  html = html.replace('</body>', () => `${loader(base, classCode, officeCode)}\n</body>`);
+  const stylesheet = html.indexOf('<link rel="stylesheet"');
+  if (stylesheet < 0) throw new Error("index.html: no stylesheet link to put the loader before");
+  html = `${html.slice(0, stylesheet)}${loader(base, classCode, officeCode)}\n  ${html.slice(stylesheet)}`;
   await writeFile(page, html);
 }
 

@@ -99,6 +99,9 @@ pub struct SyncView {
     pub session: RwSignal<Option<SessionInfo>>,
     /// Changes kept aside when this device was signed out before they synced.
     pub set_aside: RwSignal<Vec<(Stream, OpDraft)>>,
+    /// The device's own data has been read (or there is none to read); the network may not
+    /// have answered yet.
+    loaded: RwSignal<bool>,
 }
 
 impl SyncView {
@@ -111,6 +114,7 @@ impl SyncView {
             revision: RwSignal::new(0),
             session: RwSignal::new(LocalStorage::get::<SessionInfo>(SESSION_KEY).ok()),
             set_aside: RwSignal::new(LocalStorage::get(SET_ASIDE_KEY).unwrap_or_default()),
+            loaded: RwSignal::new(false),
         }
     }
 
@@ -118,7 +122,7 @@ impl SyncView {
     /// waits for it appears whole, instead of growing and pushing what is below it away
     /// from a thumb about to tap.
     pub fn ready(self) -> bool {
-        self.phase.get() != Phase::Loading
+        self.loaded.get()
     }
 
     fn refresh(self) {
@@ -161,14 +165,23 @@ pub fn start() -> SyncView {
                 match open_replica(token, &session, false).await {
                     Ok(()) => {
                         view.refresh();
+                        // What the device holds shows now; the session's refresh may take a
+                        // slow network's seconds.
+                        view.loaded.set(true);
                         refresh_session(view).await;
                         sync_now(view);
                     }
-                    Err(e) => view.phase.set(Phase::StorageFailed(e.0)),
+                    Err(e) => {
+                        view.phase.set(Phase::StorageFailed(e.0));
+                        view.loaded.set(true);
+                    }
                 }
             });
         }
-        _ => view.phase.set(Phase::SignedOut),
+        _ => {
+            view.phase.set(Phase::SignedOut);
+            view.loaded.set(true);
+        }
     }
     set_interval(
         move || {
