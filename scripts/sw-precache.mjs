@@ -111,11 +111,17 @@ export function loader(base, classCode, officeCode) {
     if (document.readyState === 'loading') addEventListener('DOMContentLoaded', done, { once: true });
     else done();
   });
-  Promise.all([import(build.js), parsed])
-    .then(([bindings]) => bindings.default({ module_or_path: build.wasm }).then((wasm) => {
+  const start = (chosen) => Promise.all([import(chosen.js), parsed])
+    .then(([bindings]) => bindings.default({ module_or_path: chosen.wasm }).then((wasm) => {
       window.wasmBindings = bindings;
       dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
     }));
+  // The office's build not kept on this device, and no network: the class build, which
+  // says so on the office's screens, rather than a blank page.
+  start(build).catch((e) => {
+    if (build === builds.class) throw e;
+    return start(builds.class);
+  });
 })();
 </script>`;
 }
