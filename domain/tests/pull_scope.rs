@@ -66,32 +66,41 @@ fn grant(role: Role, classes: Vec<ClassId>) -> DeviceGrant {
     }
 }
 
+/// A new device's pull of the health stream, today.
+fn health_pull() -> PullRequest {
+    PullRequest {
+        protocol: 1,
+        since: Day::of_ms(NOW),
+        resume: None,
+        streams: [(Stream::Health, StreamCursor::default())]
+            .into_iter()
+            .collect(),
+    }
+}
+
+/// The segment as a pull's listing shows it, with `meta`.
+fn listed(reader: &DeviceGrant, seg: &StoredSegment, meta: SegmentMeta) -> Listed {
+    Listed {
+        key: key(
+            &reader.school,
+            Day::of_ms(NOW),
+            Stream::Health,
+            &seg.device,
+            Seq::new(3).unwrap(),
+        ),
+        meta: Some(meta),
+    }
+}
+
 /// The whole answer to a pull of the health stream over one listed segment.
 fn pull(
     reader: &DeviceGrant,
     seg: &StoredSegment,
     meta: SegmentMeta,
 ) -> Option<Vec<StoredSegment>> {
-    let day = Day::of_ms(NOW);
-    let req = PullRequest {
-        protocol: 1,
-        since: day,
-        resume: None,
-        streams: [(Stream::Health, StreamCursor::default())]
-            .into_iter()
-            .collect(),
-    };
-    let mut pager = PullPager::new(reader, &req, day).ok()?;
-    let listed = Listed {
-        key: key(
-            &reader.school,
-            day,
-            Stream::Health,
-            &seg.device,
-            Seq::new(3).unwrap(),
-        ),
-        meta: Some(meta),
-    };
+    let req = health_pull();
+    let mut pager = PullPager::new(reader, &req, Day::of_ms(NOW)).ok()?;
+    let listed = listed(reader, seg, meta);
     let reads = pager.on_list(vec![listed], None);
     let json = serde_json::to_string(seg).unwrap();
     for _ in reads {
@@ -152,28 +161,11 @@ fn a_teacher_is_answered_without_a_read_for_another_class_and_read_for_her_own()
         meta.seg.is_none(),
         "the segment must be too large to inline"
     );
-    let day = Day::of_ms(NOW);
-    let req = PullRequest {
-        protocol: 1,
-        since: day,
-        resume: None,
-        streams: [(Stream::Health, StreamCursor::default())]
-            .into_iter()
-            .collect(),
-    };
+    let req = health_pull();
     for (class, reads) in [("g1c1", 0), ("g3c2", 1)] {
         let teacher = grant(Role::Teacher, vec![ClassId::parse(class).unwrap()]);
-        let mut pager = PullPager::new(&teacher, &req, day).unwrap();
-        let listed = Listed {
-            key: key(
-                &teacher.school,
-                day,
-                Stream::Health,
-                &seg.device,
-                Seq::new(3).unwrap(),
-            ),
-            meta: Some(meta.clone()),
-        };
+        let mut pager = PullPager::new(&teacher, &req, Day::of_ms(NOW)).unwrap();
+        let listed = listed(&teacher, &seg, meta.clone());
         assert_eq!(pager.on_list(vec![listed], None).len(), reads, "{class}");
     }
 }
