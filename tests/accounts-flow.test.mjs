@@ -107,6 +107,7 @@ describe('accounts in the app', () => {
     await signInWithToken(page, 'demo-teacher-0-token-for-local-use-only');
     await page.goto(`${srv.url}/app/admin`);
     // Her phone holds the class build, which has no office screens, and says whose it is.
+    await page.getByRole('heading', { name: 'An office screen', level: 1 }).waitFor();
     await page.getByTestId('office-only').getByText('This screen is for the school office').waitFor();
     assert.equal(await page.getByTestId('staff').count(), 0);
     await phone.close();

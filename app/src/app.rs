@@ -9,7 +9,7 @@ use crate::accounts::AdminPage;
 use crate::accounts::{Join, SignedOutScreen};
 // The class build holds none of the office's screens; see `app_build`.
 #[cfg(not(feature = "office"))]
-use crate::app_build::OfficeOnly as AdminPage;
+use crate::app_build::OfficePage as AdminPage;
 use crate::checkins::{Checkins, Roster};
 use crate::drills::Drills;
 use crate::home::Home;

@@ -59,6 +59,18 @@ pub fn restart() {
     }
 }
 
+/// An office page in the class build (the route table's stand-in for the office's pages).
+#[component]
+pub fn OfficePage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="area">
+            <h1>{t!(i18n, app_build.title)}</h1>
+            <OfficeOnly/>
+        </section>
+    }
+}
+
 /// An office screen in the class build. A class teacher is told whose screen it is; an
 /// office member only lands here when the office's build is not on this device yet.
 #[component]
@@ -71,7 +83,7 @@ pub fn OfficeOnly() -> impl IntoView {
             .is_some_and(|s| s.role.app_build() == AppBuild::Office)
     };
     view! {
-        <section class="area" data-testid="office-only">
+        <div data-testid="office-only">
             <Show
                 when=office_member
                 fallback=move || view! { <p class="empty-state">{t!(i18n, app_build.office_only)}</p> }
@@ -79,6 +91,6 @@ pub fn OfficeOnly() -> impl IntoView {
                 <p class="empty-state">{t!(i18n, app_build.not_here_yet)}</p>
             </Show>
             <p><A href=href::HOME>{t!(i18n, not_found.back)}</A></p>
-        </section>
+        </div>
     }
 }
