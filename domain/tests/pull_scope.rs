@@ -169,3 +169,30 @@ fn a_teacher_is_answered_without_a_read_for_another_class_and_read_for_her_own()
         assert_eq!(pager.on_list(vec![listed], None).len(), reads, "{class}");
     }
 }
+
+#[test]
+fn the_largest_scope_fits_in_kv_metadata() {
+    // Eight classes of the longest id, every op of its own class, a few unclassed.
+    let long = |i: usize| format!("class{i:011}");
+    let ops: Vec<String> = (0..400)
+        .map(|k| {
+            let payload = if k % 50 == 0 {
+                payload(None, k)
+            } else {
+                payload(Some(0), k).replace(CLASSES[0], &long(k % 8))
+            };
+            format!(
+                r#"{{"k":{k},"hlc":[{},0],"payload":{payload}}}"#,
+                NOW - 1_000 + k as u64
+            )
+        })
+        .collect();
+    let json = format!(
+        r#"{{"device":"phone-0001","stream":"health","seq":3,"received_ms":{NOW},"by":"李红","ops":[{}]}}"#,
+        ops.join(",")
+    );
+    let seg: StoredSegment = serde_json::from_str(&json).unwrap();
+    let meta = SegmentMeta::of(&seg);
+    assert_eq!(meta.scope.as_ref().map(|s| s.classes.len()), Some(8));
+    assert!(serde_json::to_string(&meta).unwrap().len() <= 1_024);
+}

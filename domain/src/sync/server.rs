@@ -289,7 +289,7 @@ pub struct SegmentScope {
 }
 
 /// A segment touching more classes than this is read, keeping the metadata within KV's
-/// 1,024 bytes (class ids are at most 40 bytes).
+/// 1,024 bytes (class ids are at most 16 bytes).
 const MAX_SCOPE_CLASSES: usize = 8;
 
 impl SegmentScope {
