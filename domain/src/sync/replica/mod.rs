@@ -363,6 +363,23 @@ mod tests {
         DeviceId::parse(&format!("device-{n:04}")).unwrap()
     }
 
+    /// The Worker's ack of a notices segment of two ops: the first taken, the second refused.
+    fn ack_refusing_second(seq: Seq) -> PushAck {
+        PushAck {
+            protocol: PROTOCOL_VERSION,
+            stream: Stream::Notices,
+            seq,
+            accepted: 1,
+            rejected: vec![Rejected {
+                k: 1,
+                reason: Rejection::Forbidden {
+                    message: "no".into(),
+                },
+            }],
+            server_ms: 1_795_400_000_000,
+        }
+    }
+
     fn set(doc: &str, value: &str, supersedes: Vec<OpId>) -> Payload {
         Payload::SetField(SetField {
             doc: doc.into(),
@@ -446,22 +463,7 @@ mod tests {
                 set("n-2", "C", vec![])
             ]
         );
-        r.on_ack(
-            &PushAck {
-                protocol: PROTOCOL_VERSION,
-                stream: Stream::Notices,
-                seq: Seq::FIRST,
-                accepted: 1,
-                rejected: vec![Rejected {
-                    k: 1,
-                    reason: Rejection::Forbidden {
-                        message: "no".into(),
-                    },
-                }],
-                server_ms: 1_795_400_000_000,
-            },
-            1_795_400_000_000,
-        );
+        r.on_ack(&ack_refusing_second(Seq::FIRST), 1_795_400_000_000);
         assert_eq!(r.ops.len(), 1);
         assert_eq!(r.refused.len(), 1);
         assert_eq!(r.cursors[&Stream::Notices].vector[&dev(1)], 1);
@@ -549,19 +551,7 @@ mod tests {
         r.record(Stream::Notices, set("n-1", "B", vec![]), 1_001)
             .unwrap();
         let push = r.next_push(Stream::Notices).unwrap();
-        let ack = PushAck {
-            protocol: PROTOCOL_VERSION,
-            stream: Stream::Notices,
-            seq: push.seq,
-            accepted: 1,
-            rejected: vec![Rejected {
-                k: 1,
-                reason: Rejection::Forbidden {
-                    message: "no".into(),
-                },
-            }],
-            server_ms: 1_795_400_000_000,
-        };
+        let ack = ack_refusing_second(push.seq);
         let applied = r.on_ack(&ack, 1_795_400_000_000);
         let first = OpId {
             device: dev(1),
