@@ -79,7 +79,18 @@ const WRITES = [
   },
   {
     op: 'stock_movement in supplies', stream: 'supplies',
-    make: (role) => ({ type: 'stock_movement', item: `${role}-masks`, delta: 50, reason: 'receipt', signed_by: '某人' }),
+    make: (role) => ({
+      type: 'stock_movement', lot: { item: `${role}-masks`, lot: 'L1' }, zone: 'A区', quantity: 50,
+      what: { kind: 'receipt', supplier: '某人' },
+    }),
+    may: { admin: Y, health: N, logistics: Y, teacher: N },
+  },
+  {
+    op: 'supply_item in supplies (a catalog item)', stream: 'supplies',
+    make: (role) => ({
+      type: 'supply_item', id: `${role}-gloves`, name: '一次性手套', category: 'gloves', unit: '副', pack_size: 100,
+      hazard: 'none', zone: 'A区', reusable: false, reserve_days: 7,
+    }),
     may: { admin: Y, health: N, logistics: Y, teacher: N },
   },
   {
@@ -142,7 +153,8 @@ function checkOf(klass) {
 /** A pulled or pushed op, as one comparable line. */
 function opLine(stream, device, payload) {
   const what = ['session_check', 'student', 'certificate'].includes(payload.type) ? payload.class
-    : payload.type === 'stock_movement' ? payload.item
+    : payload.type === 'stock_movement' ? payload.lot.item
+      : payload.type === 'supply_item' ? payload.id
       : payload.type === 'staff_health' ? 'self' : payload.doc;
   return `${stream} ${device} ${payload.type} ${what}`;
 }

@@ -26,10 +26,24 @@ function check(klass, session, hlc) {
   };
 }
 
-function movement(delta, hlc) {
+function movement(quantity, hlc) {
   return {
     hlc: [hlc, 0],
-    payload: { type: 'stock_movement', item: 'masks', delta, reason: 'receipt', signed_by: '陈建国' },
+    payload: {
+      type: 'stock_movement', lot: { item: 'masks', lot: 'L1' }, zone: 'A区', quantity,
+      what: { kind: 'receipt', supplier: '某医疗器械公司' },
+    },
+  };
+}
+
+/** An issue of a lot that expires on `expires` (yyyy-mm-dd), signed by the class's teacher. */
+function issueOf(expires, hlc, extra = {}) {
+  return {
+    hlc: [hlc, 0],
+    payload: {
+      type: 'stock_movement', lot: { item: 'masks', lot: `LOT-${expires}`, expires }, zone: 'A区', quantity: 50,
+      what: { kind: 'issue', to: { holder: { class: 'g1c1' }, person: '李红' }, signature: '10,10 40,30;50,5 60,40', ...extra },
+    },
   };
 }
 
@@ -152,6 +166,33 @@ describe('sync API', () => {
     const supAck = await supplies.json();
     assert.equal(supAck.accepted, 0);
     assert.equal(supAck.rejected[0].reason.code, 'forbidden');
+  });
+
+  test('an issue of an expired lot is refused naming the lot and its expiry, whoever sends it; the expiry day itself is fine', async () => {
+    const now = Date.now();
+    const day = (offset) => schoolDate(now + offset * 86_400_000);
+    const body = {
+      protocol: 1, stream: 'supplies', seq: 101,
+      ops: [
+        issueOf(day(-1), now),
+        issueOf(day(0), now + 1),
+        issueOf(day(30), now + 2),
+        // What the app never sends: a signature off the pad.
+        issueOf(day(30), now + 3, { signature: '10,10 9999,30' }),
+      ],
+    };
+    const res = await post('/api/v1/sync/push', logistics.token, body);
+    // The segment can't be read as a whole (the app lists each of its changes as unreadable):
+    // nothing of it is stored.
+    assert.equal(res.status, 400);
+    assert.match((await res.json()).message, /signature/);
+    body.ops.pop();
+    body.seq = 102;
+    const ok = await (await post('/api/v1/sync/push', logistics.token, body)).json();
+    assert.equal(ok.accepted, 2, JSON.stringify(ok));
+    assert.deepEqual(ok.rejected.map((r) => [r.k, r.reason.code, r.reason.problem?.kind, r.reason.problem?.lot, r.reason.problem?.expires]),
+      [[0, 'invalid', 'lot_expired', `LOT-${day(-1)}`, day(-1)]]);
+    assert.match(JSON.stringify(ok.rejected[0].reason), /expired/);
   });
 
   test('a check dated in 2030, or before the school year, is refused with the reason; today\'s is kept', async () => {

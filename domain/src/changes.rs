@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::checkins::{AsCheckin, Record, ReturnCertificate, SessionCheck, StaffHealth, Student};
 use crate::refusals::OpInvalid;
 use crate::school::{ClassId, Role, SchoolTimeZone};
-use crate::supplies::{AsMovement, StockMovement};
+use crate::supplies::{AsSupply, Item, StockMovement, Supply};
 use crate::sync::document::SetField;
 use crate::sync::op::{Change, WriteRule, check_date};
 use crate::sync::{Stream, replica, segment, server, wire};
@@ -19,7 +19,10 @@ use crate::sync::{Stream, replica, segment, server, wire};
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Payload {
     SessionCheck(SessionCheck),
+    /// A line of the supplies ledger.
     StockMovement(StockMovement),
+    /// An item of the supplies catalog (a later write of the same id replaces it).
+    SupplyItem(Item),
     SetField(SetField),
     /// A student on a class roster (a later write of the same id replaces it).
     Student(Student),
@@ -50,7 +53,10 @@ impl Payload {
             Payload::SessionCheck(check) => Some(&check.class),
             Payload::Student(student) => Some(&student.class),
             Payload::Certificate(cert) => Some(&cert.class),
-            Payload::StockMovement(_) | Payload::SetField(_) | Payload::StaffHealth(_) => None,
+            Payload::StockMovement(_)
+            | Payload::SupplyItem(_)
+            | Payload::SetField(_)
+            | Payload::StaffHealth(_) => None,
         }
     }
 
@@ -60,13 +66,20 @@ impl Payload {
             Payload::SessionCheck(check) => Some(check.date),
             Payload::Certificate(cert) => Some(cert.date),
             Payload::StaffHealth(report) => Some(report.date),
-            Payload::StockMovement(_) | Payload::SetField(_) | Payload::Student(_) => None,
+            Payload::StockMovement(_)
+            | Payload::SupplyItem(_)
+            | Payload::SetField(_)
+            | Payload::Student(_) => None,
         }
     }
 
-    /// See [`Change::validate_date`].
+    /// See [`Change::validate_date`]; and, for an issue of stock, that its lot had not expired on the day it was written.
     pub fn validate_date(&self, tz: SchoolTimeZone, written_ms: u64) -> Result<(), OpInvalid> {
-        check_date(self.date(), tz, written_ms)
+        check_date(self.date(), tz, written_ms)?;
+        match self {
+            Payload::StockMovement(movement) => movement.validate_date(tz, written_ms),
+            _ => Ok(()),
+        }
     }
 
     /// Checks the content and that it belongs in `stream`.
@@ -84,6 +97,7 @@ impl Payload {
                 }
             }
             Payload::StockMovement(movement) => movement.validate(stream),
+            Payload::SupplyItem(item) => item.validate(stream),
             Payload::SetField(set) => set.validate(stream),
         }
     }
@@ -124,6 +138,9 @@ impl Change for Payload {
     fn validate(&self, stream: &Stream) -> Result<(), OpInvalid> {
         Payload::validate(self, stream)
     }
+    fn validate_date(&self, tz: SchoolTimeZone, written_ms: u64) -> Result<(), OpInvalid> {
+        Payload::validate_date(self, tz, written_ms)
+    }
     fn set_field(&self) -> Option<&SetField> {
         match self {
             Payload::SetField(set) => Some(set),
@@ -139,15 +156,16 @@ impl AsCheckin for Payload {
             Payload::Student(student) => Some(Record::Student(student)),
             Payload::StaffHealth(report) => Some(Record::StaffHealth(report)),
             Payload::Certificate(cert) => Some(Record::Certificate(cert)),
-            Payload::StockMovement(_) | Payload::SetField(_) => None,
+            Payload::StockMovement(_) | Payload::SupplyItem(_) | Payload::SetField(_) => None,
         }
     }
 }
 
-impl AsMovement for Payload {
-    fn movement(&self) -> Option<&StockMovement> {
+impl AsSupply for Payload {
+    fn supply(&self) -> Option<Supply<'_>> {
         match self {
-            Payload::StockMovement(movement) => Some(movement),
+            Payload::StockMovement(movement) => Some(Supply::Movement(movement)),
+            Payload::SupplyItem(item) => Some(Supply::Item(item)),
             _ => None,
         }
     }
@@ -158,7 +176,7 @@ mod tests {
     use super::*;
     use crate::checkins::Session;
     use crate::school::{SchoolId, StaffId};
-    use crate::supplies::MovementReason;
+    use crate::supplies::{LotRef, Variance, Zone};
     use crate::sync::auth::{Actor, DeviceGrant, Operation};
     use crate::sync::{DeviceId, Hlc, OpId, Seq};
     use crate::text::Name;
@@ -229,18 +247,20 @@ mod tests {
 
     #[test]
     fn movements_and_fields() {
-        let movement = |item: &str, delta| {
-            Payload::StockMovement(StockMovement {
-                item: item.into(),
-                delta,
-                reason: MovementReason::Receipt,
-                signed_by: Name::parse("陈建国").unwrap(),
-            })
+        let movement = |quantity| {
+            Payload::StockMovement(StockMovement::adjustment(
+                LotRef::new("masks", "L1", None).unwrap(),
+                Zone::parse("A").unwrap(),
+                quantity,
+                true,
+                Variance::Miscounted,
+            ))
         };
-        assert_eq!(movement("masks", 500).validate(&Stream::Supplies), Ok(()));
-        assert!(movement("masks", 0).validate(&Stream::Supplies).is_err());
-        assert!(movement("Masks!", 5).validate(&Stream::Supplies).is_err());
-        assert!(movement("masks", 5).validate(&Stream::Drills).is_err());
+        assert_eq!(movement(500).validate(&Stream::Supplies), Ok(()));
+        assert!(movement(0).validate(&Stream::Supplies).is_err());
+        assert!(movement(1_000_001).validate(&Stream::Supplies).is_err());
+        assert!(movement(5).validate(&Stream::Drills).is_err());
+        assert!(LotRef::new("Masks!", "L1", None).is_err());
         let set = |value: serde_json::Value| {
             Payload::SetField(SetField {
                 doc: "n-1".into(),
@@ -261,8 +281,12 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_refused() {
-        let json = r#"{"type":"stock_movement","item":"masks","delta":5,"reason":"receipt","signed_by":"陈","extra":1}"#;
-        assert!(serde_json::from_str::<Payload>(json).is_err());
+        let json = r#"{"type":"stock_movement","lot":{"item":"masks","lot":"L1"},"zone":"A","quantity":5,"what":{"kind":"receipt","supplier":"某公司"}}"#;
+        assert!(serde_json::from_str::<Payload>(json).is_ok());
+        let extra = json.replacen(r#""zone""#, r#""extra":1,"zone""#, 1);
+        assert!(serde_json::from_str::<Payload>(&extra).is_err());
+        let nested = json.replacen(r#""supplier""#, r#""extra":1,"supplier""#, 1);
+        assert!(serde_json::from_str::<Payload>(&nested).is_err());
     }
 
     fn grant(role: Role, classes: &[&str]) -> DeviceGrant {

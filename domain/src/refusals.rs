@@ -30,6 +30,12 @@ pub enum OpInvalid {
     BadId { what: String },
     #[error("a movement is a non-zero quantity up to {max}")]
     QuantityOutOfRange { max: i32 },
+    #[error("{what} is out of range (at most {max})")]
+    OutOfRange { what: String, max: u32 },
+    #[error("lot {lot} expired on {expires}: it can't be issued, only disposed of")]
+    LotExpired { lot: String, expires: NaiveDate },
+    #[error("a transfer moves stock to another zone")]
+    SameZone,
     #[error("a write replaces at most {max} values")]
     TooManySupersedes { max: usize },
     #[error("a field value is at most {max} bytes of JSON")]
@@ -71,6 +77,8 @@ pub enum Problem {
     Unreadable,
     /// Dated after the day it was written or before the school year: usually the phone's date.
     Date,
+    /// An issue of a lot past its expiry.
+    Expired,
 }
 
 impl OpInvalid {
@@ -83,7 +91,10 @@ impl OpInvalid {
             OpInvalid::HeadcountTooLarge { .. } => Problem::Headcount,
             OpInvalid::FeverOverPresent | OpInvalid::FeverUndercounted => Problem::Fever,
             OpInvalid::AbsencesMismatch => Problem::Absences,
-            OpInvalid::QuantityOutOfRange { .. } => Problem::Quantity,
+            OpInvalid::QuantityOutOfRange { .. }
+            | OpInvalid::OutOfRange { .. }
+            | OpInvalid::SameZone => Problem::Quantity,
+            OpInvalid::LotExpired { .. } => Problem::Expired,
             OpInvalid::ValueTooLarge { .. } | OpInvalid::Text { .. } => Problem::Text,
             OpInvalid::Unreadable { .. } => Problem::Unreadable,
             OpInvalid::DateOutOfRange { .. } => Problem::Date,

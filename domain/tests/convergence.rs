@@ -22,7 +22,7 @@ use guardpost_domain::checkins::{Session, SessionCheck};
 use guardpost_domain::refusals::OpInvalid;
 use guardpost_domain::school::ClassId;
 use guardpost_domain::school::{Role, SchoolId, SchoolTimeZone, StaffId};
-use guardpost_domain::supplies::{MovementReason, StockMovement, stock_on_hand};
+use guardpost_domain::supplies::{LotRef, MovementKind, StockMovement, Variance, Zone, stock_of};
 use guardpost_domain::sync::auth::{Actor, DeviceGrant};
 use guardpost_domain::sync::document::{SetField, documents};
 use guardpost_domain::sync::replica::VISIBILITY_MARGIN_MS;
@@ -239,8 +239,14 @@ fn model_fields<'a>(ops: impl IntoIterator<Item = &'a Op>) -> Fields {
 fn model_stock<'a>(ops: impl IntoIterator<Item = &'a Op>) -> BTreeMap<String, i64> {
     let mut stock = BTreeMap::new();
     for op in ops {
-        if let Payload::StockMovement(m) = &op.payload {
-            *stock.entry(m.item.clone()).or_insert(0) += i64::from(m.delta);
+        // The simulation writes count adjustments only: found or missing.
+        if let Payload::StockMovement(m) = &op.payload
+            && let MovementKind::Adjustment { gain, .. } = m.what
+        {
+            let delta = i64::from(m.quantity) * if gain { 1 } else { -1 };
+            *stock
+                .entry(format!("{}/{}/{}", m.lot.item, m.lot.lot, m.zone))
+                .or_insert(0) += delta;
         }
     }
     stock
@@ -485,18 +491,19 @@ impl World {
             ),
             Kind::Movement => (
                 Stream::Supplies,
-                Payload::StockMovement(StockMovement {
-                    item: ["masks", "gloves", "alcohol"][self.rng.below(3) as usize].into(),
-                    // Zero is invalid and refused on the device, before the outbox.
-                    delta: self.rng.below(200) as i32 - 100,
-                    reason: [
-                        MovementReason::Receipt,
-                        MovementReason::Issue,
-                        MovementReason::Stocktake,
-                        MovementReason::Expired,
-                    ][self.rng.below(4) as usize],
-                    signed_by: self.devices[d].grant.name.clone(),
-                }),
+                // Zero is invalid and refused on the device, before the outbox.
+                Payload::StockMovement(StockMovement::adjustment(
+                    LotRef::new(
+                        ["masks", "gloves", "alcohol"][self.rng.below(3) as usize],
+                        "L1",
+                        None,
+                    )
+                    .unwrap(),
+                    Zone::parse(["A", "B"][self.rng.below(2) as usize]).unwrap(),
+                    self.rng.below(100) as u32,
+                    self.rng.below(2) == 0,
+                    Variance::Miscounted,
+                )),
             ),
             Kind::Field => {
                 // The screens offer notices to all but teachers, drills and supplies to
@@ -764,7 +771,7 @@ impl World {
         for op in truth.values() {
             let kind = match op.payload {
                 Payload::SessionCheck(_) => 0,
-                Payload::StockMovement(_) => 1,
+                Payload::StockMovement(_) | Payload::SupplyItem(_) => 1,
                 Payload::SetField(_) => 2,
                 Payload::Student(_) => 3,
                 Payload::Certificate(_) => 4,
@@ -867,10 +874,17 @@ impl World {
                 "{} ({role:?}): fields differ from the reference fold",
                 dev.grant.device
             );
-            let stock: BTreeMap<String, i64> = stock_on_hand(&r.ops)
-                .into_iter()
-                .map(|(item, n)| (item.to_owned(), n))
-                .collect();
+            let stock: BTreeMap<String, i64> =
+                stock_of(r.ops.values().map(|op| (op.hlc, &op.by, &op.payload)))
+                    .lots
+                    .values()
+                    .map(|l| {
+                        (
+                            format!("{}/{}/{}", l.lot.item, l.lot.lot, l.zone),
+                            l.on_hand,
+                        )
+                    })
+                    .collect();
             assert_eq!(stock, model_stock(visible.iter().copied()));
         }
         self.tally.throttled += self.kv.counts.throttled;

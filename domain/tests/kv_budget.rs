@@ -12,7 +12,7 @@ use guardpost_domain::changes::{Payload, Replica};
 use guardpost_domain::checkins::{Session, SessionCheck};
 use guardpost_domain::school::ClassId;
 use guardpost_domain::school::{Role, SchoolId, StaffId};
-use guardpost_domain::supplies::{MovementReason, StockMovement};
+use guardpost_domain::supplies::{LotRef, StockMovement, Variance, Zone};
 use guardpost_domain::sync::auth::Actor;
 use guardpost_domain::sync::auth::DeviceGrant;
 use guardpost_domain::sync::segment::Day;
@@ -157,12 +157,13 @@ fn school_day(list_cache_ms: Option<u64>) -> SchoolDay {
                 ),
                 _ => (
                     Stream::Supplies,
-                    Payload::StockMovement(StockMovement {
-                        item: "masks".into(),
-                        delta: -(i as i32 + 1),
-                        reason: MovementReason::Issue,
-                        signed_by: person.grant.name.clone(),
-                    }),
+                    Payload::StockMovement(StockMovement::adjustment(
+                        LotRef::new("masks", "L1", None).unwrap(),
+                        Zone::parse("A").unwrap(),
+                        i as u32 + 1,
+                        false,
+                        Variance::Miscounted,
+                    )),
                 ),
             };
             person.replica.record(stream, payload, at).unwrap();

@@ -20,10 +20,10 @@ fn keepable(view: crate::sync::SyncView) -> Vec<ClassRef> {
     view.session
         .get()
         .map(|s| {
-            if s.all_classes.is_empty() {
-                s.classes
-            } else {
+            if s.role.sees_whole_school() {
                 s.all_classes
+            } else {
+                s.classes
             }
         })
         .unwrap_or_default()

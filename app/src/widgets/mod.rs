@@ -45,7 +45,18 @@ pub fn describe(i18n: I18nContext<Locale>, payload: &Payload) -> String {
             t_string!(i18n, checkins.fever),
             c.fever
         ),
-        Payload::StockMovement(m) => format!("{} {:+}", m.item, m.delta),
+        Payload::StockMovement(m) => format!(
+            "{} · {} {}{} · {}",
+            m.lot.item,
+            t_string!(i18n, supplies.lot),
+            m.lot.lot,
+            m.lot
+                .expires
+                .map(|d| format!(" · {} {d}", t_string!(i18n, supplies.expires)))
+                .unwrap_or_default(),
+            m.quantity
+        ),
+        Payload::SupplyItem(item) => format!("{} · {}", item.name, item.id),
         Payload::SetField(s) => format!("{} · {}", s.doc, s.field),
         Payload::Student(s) => format!("{} {} · {}", s.number, s.name, s.class),
         Payload::StaffHealth(h) => format!(
@@ -68,6 +79,7 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> &'static str
         Problem::Text => t_string!(i18n, invalid.text),
         Problem::Unreadable => t_string!(i18n, invalid.unreadable),
         Problem::Date => t_string!(i18n, invalid.date),
+        Problem::Expired => t_string!(i18n, invalid.expired),
     }
 }
 

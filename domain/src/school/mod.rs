@@ -209,6 +209,12 @@ impl Role {
         matches!(self, Role::Admin | Role::Health)
     }
 
+    /// Sees the school's class list with head counts: the office and the doctor, and the
+    /// logistics office, whose reserves and class kits are counted from it.
+    pub fn sees_class_list(self) -> bool {
+        matches!(self, Role::Admin | Role::Health | Role::Logistics)
+    }
+
     /// Which build of the app this person's device loads. A class teacher's phone on one bar
     /// of signal must not wait for the office's screens (the directory, the school's day,
     /// and the ledgers to come) before her first check; the office's devices load everything.

@@ -169,9 +169,13 @@ pub struct SessionInfo {
     pub classes: Vec<ClassRef>,
     pub streams: Vec<Stream>,
     pub server_ms: u64,
-    /// Every class of the school, for those who see the whole school (admin, health).
+    /// Every class of the school, for those who see the class list (`Role::sees_class_list`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub all_classes: Vec<ClassRef>,
+    /// How many staff the directory lists, for those who see the class list: reserves are
+    /// counted for students and staff.
+    #[serde(default)]
+    pub staff: u16,
     #[serde(default)]
     pub checkins: CheckinSettings,
 }

@@ -39,10 +39,14 @@ pub async fn session(req: Request, env: &Env) -> Answered {
         .filter_map(|id| caller.directory.class(id))
         .map(ClassRef::of)
         .collect();
-    let all_classes = if caller.grant.role.sees_whole_school() {
-        caller.directory.classes.iter().map(ClassRef::of).collect()
+    let (all_classes, staff) = if caller.grant.role.sees_class_list() {
+        let staff = u16::try_from(caller.directory.staff.len()).unwrap_or(u16::MAX);
+        (
+            caller.directory.classes.iter().map(ClassRef::of).collect(),
+            staff,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), 0)
     };
     Answer::json(&SessionInfo {
         protocol: PROTOCOL_VERSION,
@@ -53,6 +57,7 @@ pub async fn session(req: Request, env: &Env) -> Answered {
         streams: caller.grant.readable_streams(),
         server_ms: caller.school.now_ms,
         all_classes,
+        staff,
         checkins: caller.directory.checkins,
     })
 }

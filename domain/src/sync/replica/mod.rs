@@ -207,6 +207,16 @@ impl<P: Change> Replica<P> {
             .collect()
     }
 
+    /// Every change with its timestamp and who wrote it (this device's waiting changes are
+    /// its person's): what a ledger lists.
+    pub fn changes_by(&self) -> Vec<(Hlc, &Name, &P)> {
+        self.ops
+            .values()
+            .map(|op| (op.hlc, &op.by, &op.payload))
+            .chain(self.waiting().map(|(_, d)| (d.hlc, &self.me, &d.payload)))
+            .collect()
+    }
+
     /// The changes this device wrote itself: those the Worker holds, then those still
     /// waiting.
     pub fn own_changes(&self) -> Vec<(Hlc, &P)> {

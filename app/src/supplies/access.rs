@@ -1,0 +1,72 @@
+//! How this area reads and writes the device's ledger: the stock from the replica, the
+//! school's day and head count, and recording a line or a catalog entry.
+
+use chrono::NaiveDate;
+use guardpost_domain::changes::Payload;
+use guardpost_domain::supplies::{Item, Stock, StockMovement, headcount, stock_of};
+use guardpost_domain::sync::Stream;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+
+use crate::i18n::Locale;
+use crate::school::use_school;
+use crate::sync::SyncView;
+use crate::sync::engine::{record, school_now_ms, with_replica};
+use crate::widgets::record_outcome;
+
+/// The school's calendar day now, in its time zone.
+pub(super) fn today() -> NaiveDate {
+    school_tz().date_at_ms(school_now_ms())
+}
+
+pub(super) fn school_tz() -> guardpost_domain::school::SchoolTimeZone {
+    use_school()
+        .get_untracked()
+        .map(|s| s.timezone)
+        .unwrap_or_default()
+}
+
+/// Reads the stock from the device's ledger (tracking the replica's revision).
+pub(super) fn with_stock<T>(view: SyncView, f: impl FnOnce(&Stock) -> T) -> Option<T> {
+    view.revision.track();
+    with_replica(|r| f(&stock_of(r.changes_by())))
+}
+
+/// The catalog's items that are not retired, by category and name.
+pub(super) fn catalog(view: SyncView) -> Vec<Item> {
+    with_stock(view, |s| {
+        guardpost_domain::supplies::cover::catalog_choices(s)
+            .into_iter()
+            .cloned()
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// Everyone the reserve is for, from the directory's class list and staff.
+pub(super) fn school_headcount(view: SyncView) -> u32 {
+    view.session
+        .get()
+        .map(|s| headcount(s.all_classes.iter().map(|c| c.students), s.staff))
+        .unwrap_or(0)
+}
+
+/// Records a ledger line and says how it went.
+pub(super) async fn save_movement(
+    view: SyncView,
+    i18n: I18nContext<Locale>,
+    m: StockMovement,
+) -> (bool, String) {
+    record_outcome(
+        i18n,
+        record(view, Stream::Supplies, Payload::StockMovement(m)).await,
+    )
+}
+
+/// Records a catalog entry and says how it went.
+pub(super) async fn save_item(view: SyncView, i18n: I18nContext<Locale>, item: Item) -> (bool, String) {
+    record_outcome(
+        i18n,
+        record(view, Stream::Supplies, Payload::SupplyItem(item)).await,
+    )
+}

@@ -1,0 +1,67 @@
+use guardpost_domain::supplies::starter_catalog;
+use leptos::prelude::*;
+
+use super::access::{catalog, save_item};
+use super::labels;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::sync::engine::use_sync;
+use crate::widgets::Outcome;
+
+/// The catalog, and the starter catalog for a store that has none yet.
+#[component]
+pub fn CatalogList() -> impl IntoView {
+    let i18n = use_i18n();
+    let view = use_sync();
+    let (message, set_message) = signal(None::<(bool, String)>);
+    let items = move || catalog(view);
+    view! {
+        <Show when=move || items().is_empty()>
+            <StarterCatalog set_message/>
+        </Show>
+        <Outcome message/>
+        <ul class="list catalog" data-testid="catalog">
+            {move || items().into_iter().map(|item| {
+                let norm = item.norm.map(|n| format!("{} {} / {} {} · {}", n.units, item.unit, n.per_people, t_string!(i18n, supplies.people), t_string!(i18n, supplies.a_day)));
+                view! {
+                    <li class="card">
+                        <strong>{item.name.to_string()}</strong>
+                        <span class="muted">{format!(" · {} · {} · {} {}/{}", labels::category(i18n, item.category), item.zone, item.pack_size, item.unit, t_string!(i18n, supplies.pack))}</span>
+                        <p>{format!("{} {} {} · {} {}", t_string!(i18n, supplies.reserve), item.reserve_days, t_string!(i18n, supplies.days), t_string!(i18n, supplies.norm), norm.unwrap_or_else(|| "—".into()))}</p>
+                        {item.reusable.then(|| view! { <p class="muted">{t!(i18n, supplies.reusable)}</p> })}
+                        {labels::handling(i18n, item.hazard).map(|h| view! { <p class="notice error">{h}</p> })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// Offers the starter catalog from the schools' plans, written as one catalog entry each.
+#[component]
+pub fn StarterCatalog(set_message: WriteSignal<Option<(bool, String)>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let view = use_sync();
+    let busy = RwSignal::new(false);
+    let load = move |_| {
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let mut outcome = (true, String::new());
+            for item in starter_catalog() {
+                outcome = save_item(view, i18n, item).await;
+                if !outcome.0 {
+                    break;
+                }
+            }
+            set_message.set(Some(outcome));
+            busy.set(false);
+        });
+    };
+    view! {
+        <div class="card">
+            <p>{t!(i18n, supplies.no_catalog)}</p>
+            <button type="button" class="primary" data-testid="load-starter" disabled=move || busy.get() on:click=load>
+                {t!(i18n, supplies.load_starter)}
+            </button>
+        </div>
+    }
+}

@@ -1,0 +1,55 @@
+use leptos::prelude::*;
+
+use super::{
+    catalog::CatalogList, issue::IssueForm, ledger::LedgerList, overview::OverviewPanel,
+    receive::ReceiveForm,
+};
+use crate::i18n::{t, use_i18n};
+use crate::sync::engine::use_sync;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Overview,
+    Receive,
+    Issue,
+    Ledger,
+    Catalog,
+}
+
+/// The store: at a glance, receive, issue, the ledger and the catalog, one tab at a time
+/// so a phone in the storeroom shows one task.
+#[component]
+pub fn Supplies() -> impl IntoView {
+    let i18n = use_i18n();
+    let view = use_sync();
+    let tab = RwSignal::new(Tab::Overview);
+    let button = move |which: Tab, label: &'static str, id: &'static str| {
+        view! {
+            <button type="button" class="tab" data-testid=id
+                aria-pressed=move || (tab.get() == which).to_string()
+                on:click=move |_| tab.set(which)>{label}</button>
+        }
+    };
+    let signed_in = move || view.session.get().is_some();
+    view! {
+        <section class="area supplies">
+            <h1>{t!(i18n, supplies.title)}</h1>
+            <Show when=signed_in fallback=move || view! { <p class="empty-state">{t!(i18n, supplies.signed_out)}</p> }>
+                <nav class="tabs" aria-label=move || crate::i18n::t_string!(i18n, supplies.title)>
+                    {move || button(Tab::Overview, crate::i18n::t_string!(i18n, supplies.tab_overview), "tab-overview")}
+                    {move || button(Tab::Receive, crate::i18n::t_string!(i18n, supplies.tab_receive), "tab-receive")}
+                    {move || button(Tab::Issue, crate::i18n::t_string!(i18n, supplies.tab_issue), "tab-issue")}
+                    {move || button(Tab::Ledger, crate::i18n::t_string!(i18n, supplies.tab_ledger), "tab-ledger")}
+                    {move || button(Tab::Catalog, crate::i18n::t_string!(i18n, supplies.tab_catalog), "tab-catalog")}
+                </nav>
+                {move || match tab.get() {
+                    Tab::Overview => view! { <OverviewPanel/> }.into_any(),
+                    Tab::Receive => view! { <ReceiveForm/> }.into_any(),
+                    Tab::Issue => view! { <IssueForm/> }.into_any(),
+                    Tab::Ledger => view! { <LedgerList/> }.into_any(),
+                    Tab::Catalog => view! { <CatalogList/> }.into_any(),
+                }}
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,200 @@
+// The logistics office's store on a 390 × 844 phone in Chinese, against `wrangler dev`: load
+// the starter catalog, receive a lot, be refused a lot that has already expired, issue to a
+// class with the recipient's signature while offline (the expired lot is never proposed, and
+// refused when picked by hand, naming it and its expiry), see the ledger, the order list in
+// whole packs and the expiring lots; then two devices issue the same lot offline and the
+// office sees the discrepancy, named with both issues.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { deviceGrant } from './harness.mjs';
+import { serverAndBrowser, phoneContext, assertPhoneScreen } from './browser.mjs';
+
+const ADMIN_TOKEN = 'demo-admin-5-token-for-local-use-only';
+// The logistics office's PC, used to put an expired lot into the store through the raw API
+// (a receipt of an expired lot is recorded; only issuing it is refused).
+const storePc = deviceGrant({ device: 'pc-store', name: '陈建国', role: 'logistics' });
+
+const schoolDate = (ms) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+const DAY = 86_400_000;
+
+describe('the store on a phone, in Chinese', () => {
+  let srv;
+  let browser;
+  serverAndBrowser({ grants: [storePc] }, (started) => ({ srv, browser } = started));
+
+  async function phone() {
+    const context = await phoneContext(browser, 'zh-CN', { width: 390, height: 844 });
+    return { context, page: await context.newPage() };
+  }
+
+  async function join(page, staff) {
+    const res = await fetch(`${srv.url}/api/v1/admin/invites`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ staff, hours: 24 }),
+    });
+    assert.equal(res.status, 201);
+    const { code } = await res.json();
+    await page.goto(`${srv.url}/app/join`);
+    await page.getByLabel('邀请码').fill(code);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
+    await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+  }
+
+  async function openStore(page) {
+    await page.getByRole('navigation').getByRole('link', { name: '物资' }).click();
+    await page.getByRole('heading', { name: '防疫物资', level: 1 }).waitFor();
+  }
+
+  /** Signs on the pad with a finger: touch pointer events, as a phone sends them. */
+  async function sign(page) {
+    const pad = page.getByTestId('signature-pad');
+    const box = await pad.boundingBox();
+    const at = (i) => ({
+      pointerId: 7, pointerType: 'touch', isPrimary: true, bubbles: true,
+      clientX: box.x + 20 + i * 20, clientY: box.y + 60 + (i % 2 ? -25 : 25),
+    });
+    await pad.dispatchEvent('pointerdown', at(0));
+    for (let i = 1; i <= 12; i++) await pad.dispatchEvent('pointermove', at(i));
+    await pad.dispatchEvent('pointerup', at(12));
+  }
+
+  async function issue(page, { lot, quantity, className, person }) {
+    await page.getByTestId('tab-issue').click();
+    const form = page.getByTestId('issue');
+    await form.locator('select[name="item"]').selectOption({ label: '医用外科口罩 (只)' });
+    if (lot !== undefined) await form.locator('select[name="lot"]').selectOption({ index: lot });
+    await form.getByLabel('数量').fill(String(quantity));
+    await form.locator('select[name="class"]').selectOption({ label: className });
+    await form.getByLabel('签收人', { exact: true }).fill(person);
+    await sign(page);
+    await form.getByRole('button', { name: '登记出库' }).click();
+  }
+
+  test('receive, issue signed while offline, refusals, ledger, order list and expiring lots', async () => {
+    const { context, page } = await phone();
+    await join(page, 's4');
+    await openStore(page);
+    await page.getByTestId('load-starter').click();
+    await page.getByTestId('stock').getByText('医用外科口罩').waitFor();
+    await assertPhoneScreen(page, 'Supplies overview');
+
+    // Receiving: a lot that has already expired is refused on the form, a good one is kept.
+    await page.getByTestId('tab-receive').click();
+    const receive = page.getByTestId('receive');
+    await receive.locator('select[name="item"]').selectOption({ label: '医用外科口罩 (只)' });
+    await receive.getByLabel('批号').fill('20261101A');
+    await receive.getByLabel('有效期至').fill(schoolDate(Date.now() - 2 * DAY));
+    await receive.getByLabel('数量').fill('500');
+    await receive.getByLabel('供货单位').fill('城关医药公司');
+    await receive.getByRole('button', { name: '登记入库' }).click();
+    await receive.getByRole('alert').getByText('这个批次已经过期，不能入库。').waitFor();
+    await receive.getByLabel('有效期至').fill(schoolDate(Date.now() + 200 * DAY));
+    await receive.getByRole('button', { name: '登记入库' }).click();
+    await receive.getByRole('status').getByText('已保存在本机。').waitFor();
+    await assertPhoneScreen(page, 'Supplies receive');
+
+    // An expired lot put in stock through the raw API (the app never offers to receive one).
+    const expired = schoolDate(Date.now() - DAY);
+    const push = await fetch(`${srv.url}/api/v1/sync/push`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${storePc.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        protocol: 1, stream: 'supplies', seq: 1,
+        ops: [{
+          hlc: [Date.now(), 0],
+          payload: {
+            type: 'stock_movement', lot: { item: 'masks-surgical', lot: 'OLD-LOT', expires: expired }, zone: 'A区货架',
+            quantity: 200, what: { kind: 'receipt', supplier: '旧库存' },
+          },
+        }],
+      }),
+    });
+    assert.equal((await push.json()).accepted, 1);
+    // The phone learns of it at its next sync: opening the app starts one.
+    await page.reload();
+    await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    await page.getByTestId('tab-overview').waitFor();
+    await page.getByTestId('expiring').getByText('OLD-LOT').waitFor();
+
+    // Offline in the storeroom: the first lot to expire that can still be used is proposed.
+    await context.setOffline(true);
+    await page.getByTestId('tab-issue').click();
+    const form = page.getByTestId('issue');
+    await form.locator('select[name="item"]').selectOption({ label: '医用外科口罩 (只)' });
+    await form.getByTestId('fefo').getByText('20261101A').waitFor();
+    const lots = await form.locator('select[name="lot"]').locator('option').allTextContents();
+    assert.equal(lots.length, 2);
+    assert.match(lots[0], /OLD-LOT.*已过期/);
+    // Picked by hand, the expired lot is refused, naming it and its expiry.
+    await issue(page, { lot: 0, quantity: 10, className: '一年级一班', person: '李红' });
+    const refusal = form.getByRole('alert');
+    await refusal.getByText('OLD-LOT').waitFor();
+    assert.match(await refusal.textContent(), new RegExp(`${expired}.*过期批次不能出库`));
+    await assertPhoneScreen(page, 'Supplies issue, refused');
+    // The proposed lot goes, signed for by the class teacher, while offline.
+    await issue(page, { lot: 1, quantity: 100, className: '一年级一班', person: '李红' });
+    await form.getByRole('status').getByText('已保存在本机。').waitFor();
+    await page.getByTestId('sync-status').getByText('待同步： 1').waitFor();
+
+    await page.getByTestId('tab-ledger').click();
+    const ledger = page.getByTestId('ledger');
+    await ledger.getByText('→ 一年级一班 李红').waitFor();
+    assert.equal(await ledger.locator('svg.signed polyline').count(), 1);
+    await assertPhoneScreen(page, 'Supplies ledger');
+
+    await context.setOffline(false);
+    await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+
+    // The order list: students and staff from the directory × 2 masks a day × 15 days,
+    // less the 400 usable (the expired lot does not count), in boxes of 50.
+    const session = await (await fetch(`${srv.url}/api/v1/sync/session`, {
+      headers: { authorization: `Bearer ${storePc.token}` },
+    })).json();
+    const people = session.all_classes.reduce((n, c) => n + c.students, 0) + session.staff;
+    assert.ok(people > 0);
+    const short = Math.max(0, people * 2 * 15 - 400);
+    await page.getByTestId('tab-overview').click();
+    const order = page.getByTestId('order');
+    await order.getByText(`医用外科口罩 · ${Math.ceil(short / 50)} × 50 只`).waitFor();
+    await page.getByTestId('stock').getByText('600 只').waitFor();
+    await page.getByTestId('expiring').getByText('已过期').waitFor();
+    await assertPhoneScreen(page, 'Supplies overview with stock');
+    await context.close();
+  });
+
+  test('two devices issue the same lot offline: the office sees a discrepancy naming both', async () => {
+    const store = await phone();
+    await join(store.page, 's4');
+    const office = await phone();
+    await join(office.page, 's6');
+    for (const { page } of [store, office]) {
+      await openStore(page);
+      await page.getByTestId('stock').getByText('600 只').waitFor({ timeout: 30_000 });
+    }
+    await store.context.setOffline(true);
+    await office.context.setOffline(true);
+    await issue(store.page, { quantity: 300, className: '一年级一班', person: '李红' });
+    await store.page.getByTestId('issue').getByRole('status').getByText('已保存在本机。').waitFor();
+    await issue(office.page, { quantity: 250, className: '三年级二班', person: '王磊' });
+    await office.page.getByTestId('issue').getByRole('status').getByText('已保存在本机。').waitFor();
+    await store.context.setOffline(false);
+    await store.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    await office.context.setOffline(false);
+    await office.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    // The store's phone learns of the office's issue at its next sync: opening the app.
+    await store.page.reload();
+    await store.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    const found = store.page.getByTestId('discrepancies');
+    await found.getByText('库存出现负数，需要盘点').waitFor({ timeout: 30_000 });
+    // 500 received, 100 issued before, then 300 and 250 more: 150 below zero.
+    await found.getByText('批号 20261101A').waitFor();
+    assert.match(await found.textContent(), /库存 -150/);
+    await found.getByText(/陈建国 · 300 → 一年级一班 李红/).waitFor();
+    await found.getByText(/周校长 · 250 → 三年级二班 王磊/).waitFor();
+    await assertPhoneScreen(store.page, 'Supplies discrepancy');
+    await store.context.close();
+    await office.context.close();
+  });
+});
