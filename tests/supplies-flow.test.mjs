@@ -3,7 +3,8 @@
 // class with the recipient's signature while offline (the expired lot is never proposed, and
 // refused when picked by hand, naming it and its expiry), see the ledger, the order list in
 // whole packs and the expiring lots; then two devices issue the same lot offline and the
-// office sees the discrepancy, named with both issues.
+// office sees the discrepancy, named with both issues, until a blind stocktake settles it;
+// the expired lot is disposed of.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { deviceGrant } from './harness.mjs';
@@ -13,6 +14,13 @@ const ADMIN_TOKEN = 'demo-admin-5-token-for-local-use-only';
 // The logistics office's PC, used to put an expired lot into the store through the raw API
 // (a receipt of an expired lot is recorded; only issuing it is refused).
 const storePc = deviceGrant({ device: 'pc-store', name: '陈建国', role: 'logistics' });
+
+/** A download's text. */
+async function readDownload(download) {
+  const chunks = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 const schoolDate = (ms) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
 const DAY = 86_400_000;
@@ -80,6 +88,29 @@ describe('the store on a phone, in Chinese', () => {
     await page.getByTestId('stock').getByText('医用外科口罩').waitFor();
     await assertPhoneScreen(page, 'Supplies overview');
 
+    // The catalog: an item of the school's own is added, then edited; a bad pack size is
+    // refused with what to fix.
+    await page.getByTestId('tab-catalog').click();
+    await page.getByTestId('new-item').click();
+    const itemForm = page.getByTestId('item-form');
+    await itemForm.getByLabel('物资名称').fill('一次性医用帽');
+    await itemForm.locator('select[name="category"]').selectOption({ label: '防护用品' });
+    await itemForm.getByLabel('单位').fill('个');
+    await itemForm.getByLabel('每包装数量').fill('0');
+    await itemForm.getByLabel('库位').fill('A区货架');
+    await itemForm.getByRole('button', { name: '保存物资' }).click();
+    await itemForm.getByRole('alert').getByText('每包装数量必须是1到100000之间的整数。').waitFor();
+    await itemForm.getByLabel('每包装数量').fill('100');
+    await assertPhoneScreen(page, 'Supplies new item');
+    await itemForm.getByRole('button', { name: '保存物资' }).click();
+    const cap = page.getByTestId('catalog').locator('li', { hasText: '一次性医用帽' });
+    await cap.getByText('储备 7 天').waitFor();
+    await cap.getByRole('button', { name: '修改' }).click();
+    await page.getByTestId('item-form').getByLabel('储备天数（默认7天）').fill('10');
+    await page.getByTestId('item-form').getByRole('button', { name: '保存物资' }).click();
+    await cap.getByText('储备 10 天').waitFor();
+    await page.getByTestId('tab-overview').click();
+
     // Receiving: a lot that has already expired is refused on the form, a good one is kept.
     await page.getByTestId('tab-receive').click();
     const receive = page.getByTestId('receive');
@@ -143,6 +174,20 @@ describe('the store on a phone, in Chinese', () => {
     await ledger.getByText('→ 一年级一班 李红').waitFor();
     assert.equal(await ledger.locator('svg.signed polyline').count(), 1);
     await assertPhoneScreen(page, 'Supplies ledger');
+    // Filtered by lot, and as CSV (台账).
+    await ledger.getByLabel('批号').fill('OLD-LOT');
+    await ledger.getByText('旧库存').waitFor();
+    assert.equal(await ledger.getByText('→ 一年级一班 李红').count(), 0);
+    await ledger.getByLabel('批号').fill('20261101A');
+    await ledger.getByText('→ 一年级一班 李红').waitFor();
+    const [ledgerCsv] = await Promise.all([
+      page.waitForEvent('download'),
+      ledger.getByRole('button', { name: '下载台账（CSV）' }).click(),
+    ]);
+    const ledgerText = await readDownload(ledgerCsv);
+    assert.match(ledgerText, /^时间,类型,物资,批号,有效期至,库位,数量,说明,经办人,已签名\n/);
+    assert.match(ledgerText, /出库,医用外科口罩,20261101A,\d{4}-\d{2}-\d{2},A区货架,100 只,→ 一年级一班 李红,陈建国,是\n/);
+    assert.doesNotMatch(ledgerText, /OLD-LOT/);
 
     await context.setOffline(false);
     await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
@@ -161,6 +206,17 @@ describe('the store on a phone, in Chinese', () => {
     await page.getByTestId('stock').getByText('600 只').waitFor();
     await page.getByTestId('expiring').getByText('已过期').waitFor();
     await assertPhoneScreen(page, 'Supplies overview with stock');
+    // The daily stock report (日报告): today 700 in (two lots), 100 out, 600 left.
+    await page.getByTestId('tab-reports').click();
+    const report = page.getByTestId('daily-report');
+    const [dailyCsv] = await Promise.all([
+      page.waitForEvent('download'),
+      report.getByRole('button', { name: '下载日报（CSV）' }).click(),
+    ]);
+    const dailyText = await readDownload(dailyCsv);
+    assert.match(dailyText, /^物资,单位,期初,入库,出库,归还,报废,盘点调整,期末\n/);
+    assert.match(dailyText, /\n医用外科口罩,只,0,700,100,0,0,0,600\n/);
+    await assertPhoneScreen(page, 'Supplies daily report');
     await context.close();
   });
 
@@ -194,6 +250,46 @@ describe('the store on a phone, in Chinese', () => {
     await found.getByText(/陈建国 · 300 → 一年级一班 李红/).waitFor();
     await found.getByText(/周校长 · 250 → 三年级二班 王磊/).waitFor();
     await assertPhoneScreen(store.page, 'Supplies discrepancy');
+
+    // A blind stocktake of the shelf: what the ledger says is not shown; a difference needs
+    // its reason; the result is one adjustment, which clears the discrepancy.
+    const page = store.page;
+    await page.getByTestId('tab-stocktake').click();
+    const count = page.getByTestId('stocktake');
+    await count.locator('select[name="zone"]').selectOption('A区货架');
+    await count.getByRole('button', { name: '开始盘点' }).click();
+    const lines = count.getByTestId('count-line');
+    assert.equal(await lines.count(), 2);
+    assert.equal(await count.getByText('账面数量').count(), 0, 'a blind count shows no expected quantity');
+    await assertPhoneScreen(page, 'Supplies stocktake');
+    await count.locator('input[name="count-0"]').fill('200');
+    await count.locator('input[name="count-1"]').fill('0');
+    await count.getByRole('button', { name: '完成盘点' }).click();
+    await count.getByRole('alert').getByText('医用外科口罩 (只) · 批号 20261101A: 请选择原因。').waitFor();
+    await count.locator('select[name="reason-1"]').selectOption({ label: '点错' });
+    await count.getByRole('button', { name: '完成盘点' }).click();
+    await count.getByRole('status').getByText('盘点完成，已记录的调整条数： 1').waitFor();
+    await page.getByTestId('tab-overview').click();
+    await page.getByTestId('stock').getByText('200 只').waitFor();
+    assert.equal(await page.getByTestId('discrepancies').count(), 0);
+
+    // The expired lot is disposed of, with its reason: nothing expiring is left.
+    await page.getByTestId('tab-movements').click();
+    const moves = page.getByTestId('movements');
+    await moves.locator('select[name="item"]').selectOption({ label: '医用外科口罩 (只)' });
+    await moves.locator('select[name="lot"]').selectOption({ index: 1 });
+    assert.match(await moves.locator('select[name="lot"]').evaluate((s) => s.selectedOptions[0].textContent), /OLD-LOT/);
+    await moves.getByLabel('数量').fill('200');
+    await moves.locator('select[name="reason"]').selectOption({ label: '过期' });
+    await assertPhoneScreen(page, 'Supplies disposal');
+    await moves.getByRole('button', { name: '登记' }).click();
+    await moves.getByRole('status').getByText('已保存在本机。').waitFor();
+    await page.getByTestId('tab-overview').click();
+    await page.getByTestId('stock').getByText('0 只').waitFor();
+    await page.getByTestId('expiring').getByText('没有90天内到期或已过期的批次。').waitFor();
+    await page.getByTestId('tab-ledger').click();
+    await page.getByTestId('ledger').getByText('报废').first().waitFor();
+    await page.getByTestId('ledger').getByText('+ 点错').waitFor();
     await store.context.close();
     await office.context.close();
   });

@@ -64,7 +64,11 @@ pub(super) async fn save_movement(
 }
 
 /// Records a catalog entry and says how it went.
-pub(super) async fn save_item(view: SyncView, i18n: I18nContext<Locale>, item: Item) -> (bool, String) {
+pub(super) async fn save_item(
+    view: SyncView,
+    i18n: I18nContext<Locale>,
+    item: Item,
+) -> (bool, String) {
     record_outcome(
         i18n,
         record(view, Stream::Supplies, Payload::SupplyItem(item)).await,

@@ -1,26 +1,46 @@
-use guardpost_domain::supplies::starter_catalog;
+use guardpost_domain::supplies::{Item, starter_catalog};
 use leptos::prelude::*;
 
 use super::access::{catalog, save_item};
+use super::item_form::ItemForm;
 use super::labels;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::use_sync;
 use crate::widgets::Outcome;
 
-/// The catalog, and the starter catalog for a store that has none yet.
+/// The catalog, and the starter catalog for a store that has none yet; items are added and
+/// edited (or retired) here.
 #[component]
 pub fn CatalogList() -> impl IntoView {
     let i18n = use_i18n();
     let view = use_sync();
     let (message, set_message) = signal(None::<(bool, String)>);
     let items = move || catalog(view);
+    // None: the list; Some(None): a new item; Some(Some(item)): editing it.
+    let editing = RwSignal::new(None::<Option<Item>>);
+    let done = Callback::new(move |outcome: (bool, String)| {
+        editing.set(None);
+        set_message.set(Some(outcome));
+    });
     view! {
         <Show when=move || items().is_empty()>
             <StarterCatalog set_message/>
         </Show>
         <Outcome message/>
+        {move || match editing.get() {
+            Some(item) => view! {
+                <ItemForm editing=item done/>
+                <button type="button" on:click=move |_| editing.set(None)>{t!(i18n, supplies.count_cancel_edit)}</button>
+            }.into_any(),
+            None => view! {
+                <button type="button" class="primary" data-testid="new-item" on:click=move |_| { set_message.set(None); editing.set(Some(None)); }>
+                    {t!(i18n, supplies.new_item)}
+                </button>
+            }.into_any(),
+        }}
         <ul class="list catalog" data-testid="catalog">
             {move || items().into_iter().map(|item| {
+                let edit_item = item.clone();
                 let norm = item.norm.map(|n| format!("{} {} / {} {} · {}", n.units, item.unit, n.per_people, t_string!(i18n, supplies.people), t_string!(i18n, supplies.a_day)));
                 view! {
                     <li class="card">
@@ -29,6 +49,9 @@ pub fn CatalogList() -> impl IntoView {
                         <p>{format!("{} {} {} · {} {}", t_string!(i18n, supplies.reserve), item.reserve_days, t_string!(i18n, supplies.days), t_string!(i18n, supplies.norm), norm.unwrap_or_else(|| "—".into()))}</p>
                         {item.reusable.then(|| view! { <p class="muted">{t!(i18n, supplies.reusable)}</p> })}
                         {labels::handling(i18n, item.hazard).map(|h| view! { <p class="notice error">{h}</p> })}
+                        <button type="button" on:click=move |_| { set_message.set(None); editing.set(Some(Some(edit_item.clone()))); }>
+                            {t!(i18n, supplies.edit)}
+                        </button>
                     </li>
                 }
             }).collect_view()}

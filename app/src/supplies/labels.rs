@@ -23,6 +23,14 @@ pub fn category(i18n: I18nContext<Locale>, c: Category) -> &'static str {
     }
 }
 
+pub fn hazard(i18n: I18nContext<Locale>, h: Hazard) -> &'static str {
+    match h {
+        Hazard::None => t_string!(i18n, supplies.hazard_none),
+        Hazard::Flammable => t_string!(i18n, supplies.hazard_flammable),
+        Hazard::Corrosive => t_string!(i18n, supplies.hazard_corrosive),
+    }
+}
+
 /// How an item of this hazard is stored and handled; nothing for the harmless.
 pub fn handling(i18n: I18nContext<Locale>, h: Hazard) -> Option<&'static str> {
     match h {

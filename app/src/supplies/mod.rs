@@ -10,9 +10,13 @@ mod catalog;
 #[cfg(feature = "office")]
 mod issue;
 #[cfg(feature = "office")]
+mod item_form;
+#[cfg(feature = "office")]
 mod labels;
 #[cfg(feature = "office")]
 mod ledger;
+#[cfg(feature = "office")]
+mod movements;
 #[cfg(feature = "office")]
 mod overview;
 #[cfg(feature = "office")]
@@ -20,7 +24,11 @@ mod page;
 #[cfg(feature = "office")]
 mod receive;
 #[cfg(feature = "office")]
+mod reports;
+#[cfg(feature = "office")]
 mod signature;
+#[cfg(feature = "office")]
+mod stocktake;
 
 #[cfg(feature = "office")]
 pub use page::Supplies;

@@ -1,9 +1,13 @@
 use leptos::prelude::*;
 
-use super::{
-    catalog::CatalogList, issue::IssueForm, ledger::LedgerList, overview::OverviewPanel,
-    receive::ReceiveForm,
-};
+use super::catalog::CatalogList;
+use super::issue::IssueForm;
+use super::ledger::LedgerList;
+use super::movements::MovementsPanel;
+use super::overview::OverviewPanel;
+use super::receive::ReceiveForm;
+use super::reports::DailyReport;
+use super::stocktake::StocktakePanel;
 use crate::i18n::{t, use_i18n};
 use crate::sync::engine::use_sync;
 
@@ -12,7 +16,10 @@ enum Tab {
     Overview,
     Receive,
     Issue,
+    Stocktake,
+    Movements,
     Ledger,
+    Reports,
     Catalog,
 }
 
@@ -39,14 +46,20 @@ pub fn Supplies() -> impl IntoView {
                     {move || button(Tab::Overview, crate::i18n::t_string!(i18n, supplies.tab_overview), "tab-overview")}
                     {move || button(Tab::Receive, crate::i18n::t_string!(i18n, supplies.tab_receive), "tab-receive")}
                     {move || button(Tab::Issue, crate::i18n::t_string!(i18n, supplies.tab_issue), "tab-issue")}
+                    {move || button(Tab::Stocktake, crate::i18n::t_string!(i18n, supplies.tab_stocktake), "tab-stocktake")}
+                    {move || button(Tab::Movements, crate::i18n::t_string!(i18n, supplies.tab_movements), "tab-movements")}
                     {move || button(Tab::Ledger, crate::i18n::t_string!(i18n, supplies.tab_ledger), "tab-ledger")}
+                    {move || button(Tab::Reports, crate::i18n::t_string!(i18n, supplies.tab_reports), "tab-reports")}
                     {move || button(Tab::Catalog, crate::i18n::t_string!(i18n, supplies.tab_catalog), "tab-catalog")}
                 </nav>
                 {move || match tab.get() {
                     Tab::Overview => view! { <OverviewPanel/> }.into_any(),
                     Tab::Receive => view! { <ReceiveForm/> }.into_any(),
                     Tab::Issue => view! { <IssueForm/> }.into_any(),
+                    Tab::Stocktake => view! { <StocktakePanel/> }.into_any(),
+                    Tab::Movements => view! { <MovementsPanel/> }.into_any(),
                     Tab::Ledger => view! { <LedgerList/> }.into_any(),
+                    Tab::Reports => view! { <DailyReport/> }.into_any(),
                     Tab::Catalog => view! { <CatalogList/> }.into_any(),
                 }}
             </Show>

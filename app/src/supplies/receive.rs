@@ -25,6 +25,8 @@ pub fn form_problem(
         FormProblem::Class => t_string!(i18n, supplies.p_class).to_owned(),
         FormProblem::Signature(e) => labels::signature_problem(i18n, *e).to_owned(),
         FormProblem::Issue(problem) => labels::issue_problem(i18n, problem),
+        FormProblem::Reason => t_string!(i18n, supplies.p_reason).to_owned(),
+        FormProblem::Note => t_string!(i18n, supplies.p_note).to_owned(),
     }
 }
 

@@ -325,24 +325,17 @@ pub fn id_free(stock: &Stock, id: &ItemId) -> bool {
 /// The order list as CSV, with the caller's column names (item, unit, pack size, packs,
 /// units, shortfall): what the office sends to an approved supplier.
 pub fn order_csv(order: &[OrderLine], header: [&str; 6]) -> String {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let mut rows = vec![header.map(str::to_owned)];
-    rows.extend(order.iter().map(|line| {
-        [
-            line.item.name.to_string(),
-            line.item.unit.to_string(),
-            line.item.pack_size.to_string(),
-            line.packs.to_string(),
-            line.units.to_string(),
-            line.shortfall.to_string(),
-        ]
-    }));
-    for row in rows {
-        // Writing to memory can't fail.
-        let _ = out.write_record(&row);
-    }
-    out.into_inner()
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .unwrap_or_default()
+    super::report::csv_text(
+        header,
+        order.iter().map(|line| {
+            [
+                line.item.name.to_string(),
+                line.item.unit.to_string(),
+                line.item.pack_size.to_string(),
+                line.packs.to_string(),
+                line.units.to_string(),
+                line.shortfall.to_string(),
+            ]
+        }),
+    )
 }

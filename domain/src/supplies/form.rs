@@ -4,9 +4,10 @@
 use chrono::NaiveDate;
 
 use super::catalog::{ItemId, Zone};
-use super::cover::{IssueProblem, LotRow, check_issue};
+use super::cover::{IssueProblem, Loan, LotRow, check_issue};
 use super::ledger::{
-    Holder, LotCode, LotRef, MovementKind, Recipient, Signature, SignatureError, StockMovement,
+    DisposalReason, Holder, LotCode, LotRef, MovementKind, Recipient, Signature, SignatureError,
+    StockMovement, optional_note,
 };
 use super::stock::ExpiryMark;
 use super::stock::Stock;
@@ -30,6 +31,9 @@ pub enum FormProblem {
     Class,
     Signature(SignatureError),
     Issue(IssueProblem),
+    /// A disposal needs its reason.
+    Reason,
+    Note,
 }
 
 /// A receipt as typed.
@@ -160,6 +164,109 @@ pub fn issue(
     })
 }
 
+/// A lot and zone picked on a form, with at most what it holds there.
+fn from_lot(
+    stock: &Stock,
+    lot: &Option<(LotRef, Zone)>,
+    raw_quantity: &str,
+) -> Result<(LotRef, Zone, u32), FormProblem> {
+    let (lot, zone) = lot.clone().ok_or(FormProblem::Lot)?;
+    let quantity = quantity(raw_quantity)?;
+    let on_hand = stock.lots.get(&(&lot, &zone)).map_or(0, |l| l.on_hand);
+    if i64::from(quantity) > on_hand {
+        return Err(FormProblem::Issue(IssueProblem::MoreThanOnHand { on_hand }));
+    }
+    Ok((lot, zone, quantity))
+}
+
+/// A disposal (报废) as typed: expired or damaged stock thrown away, with a reason.
+#[derive(Debug, Clone, Default)]
+pub struct DisposalInput {
+    pub lot: Option<(LotRef, Zone)>,
+    pub quantity: String,
+    pub reason: Option<DisposalReason>,
+    pub note: String,
+}
+
+pub fn disposal(stock: &Stock, input: &DisposalInput) -> Result<StockMovement, FormProblem> {
+    let (lot, zone, quantity) = from_lot(stock, &input.lot, &input.quantity)?;
+    let reason = input.reason.ok_or(FormProblem::Reason)?;
+    let note = optional_note(&input.note).map_err(|_| FormProblem::Note)?;
+    Ok(StockMovement {
+        lot,
+        zone,
+        quantity,
+        what: MovementKind::Disposal { reason, note },
+    })
+}
+
+/// A transfer (移库) as typed: stock of a lot moved to another zone.
+#[derive(Debug, Clone, Default)]
+pub struct TransferInput {
+    pub lot: Option<(LotRef, Zone)>,
+    pub quantity: String,
+    pub to_zone: String,
+}
+
+pub fn transfer(stock: &Stock, input: &TransferInput) -> Result<StockMovement, FormProblem> {
+    let (lot, zone, quantity) = from_lot(stock, &input.lot, &input.quantity)?;
+    let to_zone = Zone::parse(&input.to_zone).map_err(|_| FormProblem::Zone)?;
+    if to_zone == zone {
+        return Err(FormProblem::Zone);
+    }
+    Ok(StockMovement {
+        lot,
+        zone,
+        quantity,
+        what: MovementKind::Transfer { to_zone },
+    })
+}
+
+/// A return (归还) of a reusable item on loan, signed by who brings it back. It goes back
+/// to the lot and zone it was last issued from to that holder.
+#[derive(Debug, Clone, Default)]
+pub struct ReturnInput {
+    pub quantity: String,
+    pub person: String,
+    pub signature: String,
+}
+
+pub fn return_of(
+    stock: &Stock,
+    loan: &Loan,
+    input: &ReturnInput,
+) -> Result<StockMovement, FormProblem> {
+    let quantity = quantity(&input.quantity)?;
+    if i64::from(quantity) > loan.quantity {
+        return Err(FormProblem::Issue(IssueProblem::MoreThanOnHand {
+            on_hand: loan.quantity,
+        }));
+    }
+    let issued = stock
+        .lines
+        .iter()
+        .rev()
+        .find(|l| {
+            l.movement.lot.item == loan.item.id
+                && matches!(&l.movement.what, MovementKind::Issue { to, .. } if to.holder == loan.holder && to.person == loan.person)
+        })
+        .ok_or(FormProblem::Lot)?;
+    let person = Name::parse(&input.person).map_err(|_| FormProblem::Person)?;
+    let signature = Signature::parse(&input.signature).map_err(FormProblem::Signature)?;
+    Ok(StockMovement {
+        lot: issued.movement.lot.clone(),
+        zone: issued.movement.zone.clone(),
+        quantity,
+        what: MovementKind::Return {
+            from: Recipient {
+                holder: loan.holder.clone(),
+                person,
+            },
+            signature,
+        },
+    })
+}
+
 /// The lots an issue form offers for an item: those with stock, soonest expiry first
 /// (expired ones listed, marked, so a person sees why they are not proposed), and the FEFO
 /// proposal among them.
@@ -266,6 +373,7 @@ mod tests {
             Err(FormProblem::Signature(_))
         ));
         issue_input.signature = "1,1 5,5".into();
+        let mut thermometers = issue_input.clone();
         issue_input.quantity = "501".into();
         assert!(matches!(
             issue(&stock, &issue_input, day(30)),
@@ -273,5 +381,73 @@ mod tests {
                 on_hand: 500
             }))
         ));
+
+        // Disposal and transfer take at most what the lot holds there.
+        let lot = thermometers.lot.clone();
+        let dispose = |q: &str, reason| DisposalInput {
+            lot: lot.clone(),
+            quantity: q.into(),
+            reason,
+            note: String::new(),
+        };
+        assert!(disposal(&stock, &dispose("500", Some(DisposalReason::Damaged))).is_ok());
+        assert_eq!(
+            disposal(&stock, &dispose("5", None)),
+            Err(FormProblem::Reason)
+        );
+        assert!(disposal(&stock, &dispose("501", Some(DisposalReason::Damaged))).is_err());
+        let move_to = |z: &str| TransferInput {
+            lot: lot.clone(),
+            quantity: "10".into(),
+            to_zone: z.into(),
+        };
+        assert!(transfer(&stock, &move_to("B区")).is_ok());
+        assert_eq!(
+            transfer(&stock, &move_to("A区货架")),
+            Err(FormProblem::Zone)
+        );
+
+        // A reusable item lent to a class comes back to the lot it left, signed.
+        let lot = LotRef::new("thermometer", "T1", None).unwrap();
+        let zone = Zone::parse("D区").unwrap();
+        let got = StockMovement::receipt(lot.clone(), zone.clone(), 10, by.clone());
+        thermometers.lot = Some((lot.clone(), zone.clone()));
+        thermometers.quantity = "2".into();
+        let first = Line {
+            hlc: Hlc::default(),
+            by: &by,
+            movement: &got,
+        };
+        let stock = Stock::build(catalog.iter().map(|i| (Hlc::default(), i)), [first]);
+        let lent = issue(&stock, &thermometers, day(30)).unwrap();
+        let second = Line {
+            hlc: Hlc {
+                wall: 1,
+                counter: 0,
+            },
+            by: &by,
+            movement: &lent,
+        };
+        let stock = Stock::build(catalog.iter().map(|i| (Hlc::default(), i)), [first, second]);
+        let loans = crate::supplies::Overview::build(
+            &stock,
+            10,
+            crate::school::SchoolTimeZone::default(),
+            day(30),
+        )
+        .held_out;
+        assert_eq!(loans.len(), 1);
+        let back = ReturnInput {
+            quantity: "2".into(),
+            person: "李红".into(),
+            signature: "1,1 5,5".into(),
+        };
+        let returned = return_of(&stock, &loans[0], &back).unwrap();
+        assert_eq!((&returned.lot, &returned.zone), (&lot, &zone));
+        let too_many = ReturnInput {
+            quantity: "3".into(),
+            ..back
+        };
+        assert!(return_of(&stock, &loans[0], &too_many).is_err());
     }
 }

@@ -123,8 +123,20 @@ mod tests {
         assert_eq!(Signature::parse(""), Err(SignatureError::Empty));
         assert_eq!(Signature::parse("5,5"), Err(SignatureError::Empty));
         assert!(Signature::parse("5,5 6,7;0,0 300,120").is_ok());
-        for bad in ["5,5 301,1", "5,5 1,121", "5,5  6,6", "5,5;", "a,b c,d", "05,5 6,6", "-1,5 6,6"] {
-            assert_eq!(Signature::parse(bad), Err(SignatureError::Malformed), "{bad}");
+        for bad in [
+            "5,5 301,1",
+            "5,5 1,121",
+            "5,5  6,6",
+            "5,5;",
+            "a,b c,d",
+            "05,5 6,6",
+            "-1,5 6,6",
+        ] {
+            assert_eq!(
+                Signature::parse(bad),
+                Err(SignatureError::Malformed),
+                "{bad}"
+            );
         }
         let long = vec!["100,100"; 600].join(" ");
         assert_eq!(Signature::parse(&long), Err(SignatureError::TooLong));

@@ -6,7 +6,9 @@ pub mod catalog;
 pub mod cover;
 pub mod form;
 pub mod ledger;
+pub mod report;
 pub mod stock;
+pub mod stocktake;
 
 pub use catalog::{Category, DailyNorm, Hazard, Item, ItemId, Unit, Zone, starter_catalog};
 pub use cover::{Cover, IssueProblem, Overview, check_issue, cover, headcount};
