@@ -12,6 +12,8 @@ mod issue;
 #[cfg(feature = "office")]
 mod item_form;
 #[cfg(feature = "office")]
+mod kits;
+#[cfg(feature = "office")]
 mod labels;
 #[cfg(feature = "office")]
 mod ledger;

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use super::catalog::CatalogList;
 use super::issue::IssueForm;
+use super::kits::KitsPanel;
 use super::ledger::LedgerList;
 use super::movements::MovementsPanel;
 use super::overview::OverviewPanel;
@@ -16,6 +17,7 @@ enum Tab {
     Overview,
     Receive,
     Issue,
+    Kits,
     Stocktake,
     Movements,
     Ledger,
@@ -46,6 +48,7 @@ pub fn Supplies() -> impl IntoView {
                     {move || button(Tab::Overview, crate::i18n::t_string!(i18n, supplies.tab_overview), "tab-overview")}
                     {move || button(Tab::Receive, crate::i18n::t_string!(i18n, supplies.tab_receive), "tab-receive")}
                     {move || button(Tab::Issue, crate::i18n::t_string!(i18n, supplies.tab_issue), "tab-issue")}
+                    {move || button(Tab::Kits, crate::i18n::t_string!(i18n, supplies.tab_kits), "tab-kits")}
                     {move || button(Tab::Stocktake, crate::i18n::t_string!(i18n, supplies.tab_stocktake), "tab-stocktake")}
                     {move || button(Tab::Movements, crate::i18n::t_string!(i18n, supplies.tab_movements), "tab-movements")}
                     {move || button(Tab::Ledger, crate::i18n::t_string!(i18n, supplies.tab_ledger), "tab-ledger")}
@@ -56,6 +59,7 @@ pub fn Supplies() -> impl IntoView {
                     Tab::Overview => view! { <OverviewPanel/> }.into_any(),
                     Tab::Receive => view! { <ReceiveForm/> }.into_any(),
                     Tab::Issue => view! { <IssueForm/> }.into_any(),
+                    Tab::Kits => view! { <KitsPanel/> }.into_any(),
                     Tab::Stocktake => view! { <StocktakePanel/> }.into_any(),
                     Tab::Movements => view! { <MovementsPanel/> }.into_any(),
                     Tab::Ledger => view! { <LedgerList/> }.into_any(),
