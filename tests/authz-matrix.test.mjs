@@ -94,6 +94,16 @@ const WRITES = [
     may: { admin: Y, health: N, logistics: Y, teacher: N },
   },
   {
+    op: 'refill_request for own class (g1c1)', stream: 'supplies',
+    make: () => ({ type: 'refill_request', class: 'g1c1', items: [{ item: 'hand-sanitiser', quantity: 2 }] }),
+    may: { admin: Y, health: N, logistics: Y, teacher: Y },
+  },
+  {
+    op: 'refill_request for another class (g3c2)', stream: 'supplies',
+    make: () => ({ type: 'refill_request', class: 'g3c2', items: [{ item: 'hand-sanitiser', quantity: 2 }] }),
+    may: { admin: Y, health: N, logistics: Y, teacher: N },
+  },
+  {
     op: 'set_field in supplies (a catalog item)', stream: 'supplies',
     make: (role) => ({ type: 'set_field', doc: `${role}-masks`, field: 'unit', value: '盒' }),
     may: { admin: Y, health: N, logistics: Y, teacher: N },
@@ -116,12 +126,15 @@ const WRITES = [
   },
 ];
 
-/** The streams each role may pull (a teacher's health ops are further cut to their classes). */
+/**
+ * The streams each role may pull (a teacher's health ops are further cut to their classes;
+ * her supplies to the catalog and what concerns her classes).
+ */
 const READS = {
   admin: ['health', 'supplies', 'drills', 'notices', 'directory'],
   health: ['health', 'drills', 'notices', 'directory'],
   logistics: ['supplies', 'drills', 'notices', 'directory'],
-  teacher: ['health', 'drills', 'notices', 'directory'],
+  teacher: ['health', 'supplies', 'drills', 'notices', 'directory'],
 };
 const STREAMS = ['health', 'supplies', 'drills', 'notices', 'directory'];
 
@@ -155,6 +168,7 @@ function opLine(stream, device, payload) {
   const what = ['session_check', 'student', 'certificate'].includes(payload.type) ? payload.class
     : payload.type === 'stock_movement' ? payload.lot.item
       : payload.type === 'supply_item' ? payload.id
+        : payload.type === 'refill_request' ? payload.class
       : payload.type === 'staff_health' ? 'self' : payload.doc;
   return `${stream} ${device} ${payload.type} ${what}`;
 }
@@ -287,6 +301,10 @@ describe('authorization matrix', () => {
         // A teacher reads the health stream of their classes only: no other class's records,
         // and no one's staff health report.
         if (role === 'teacher' && stream === 'health') return TEACHER_CLASSES.includes(what);
+        // In supplies, the catalog and her classes' requests; never the office's ledger.
+        if (role === 'teacher' && stream === 'supplies') {
+          return type === 'supply_item' || (type === 'refill_request' && TEACHER_CLASSES.includes(what));
+        }
         return true;
       }).sort();
       assert.deepEqual(seen, expected, `${role} pulled`);

@@ -312,4 +312,49 @@ describe('the store on a phone, in Chinese', () => {
     await store.context.close();
     await office.context.close();
   });
+
+  test('a class teacher asks for her class kit offline; the office declines it with a reason, and she sees why', async () => {
+    const teacher = await phone();
+    await join(teacher.page, 's1');
+    await openStore(teacher.page);
+    const kit = teacher.page.getByTestId('class-kit');
+    await kit.getByText('一年级一班 · 各班标配物资').waitFor();
+    await kit.getByText('额温枪 1 把').waitFor();
+    // Her class was given its masks; the office's own ledger is not on her phone.
+    assert.doesNotMatch(await kit.textContent(), /医用外科口罩/);
+    assert.equal(await teacher.page.getByTestId('tab-receive').count(), 0);
+    await assertPhoneScreen(teacher.page, 'Supplies (class teacher)');
+    await teacher.context.setOffline(true);
+    await kit.getByLabel('备注（可不填）').fill('额温枪坏了');
+    await kit.getByRole('button', { name: '申请补充' }).click();
+    await teacher.page.getByRole('status').getByText('已保存在本机。').waitFor();
+    await teacher.page.getByTestId('refills').getByText('已保存在本机，待同步后送达总务处。').waitFor();
+    await teacher.context.setOffline(false);
+    await teacher.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    await teacher.page.getByTestId('refills').getByText('已申请，等待总务处发放。').waitFor();
+
+    const office = await phone();
+    await join(office.page, 's4');
+    await openStore(office.page);
+    await office.page.getByTestId('tab-kits').click();
+    const waiting = office.page.getByTestId('refill-queue').getByTestId('refill');
+    await waiting.getByText('一年级一班').waitFor();
+    assert.match(await waiting.textContent(), /李红.*额温枪 × 1.*额温枪坏了/);
+    await waiting.getByRole('button', { name: '不予发放' }).click();
+    await waiting.getByLabel('不发放的原因（可不填）').fill('库存不足，已下单');
+    await assertPhoneScreen(office.page, 'Supplies refill queue');
+    await waiting.getByRole('button', { name: '不予发放' }).last().click();
+    await office.page.getByTestId('refill-queue').getByText('没有待处理的补充申请。').waitFor();
+    await office.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+
+    // Her phone learns the answer at its next sync (opening the app).
+    await teacher.page.reload();
+    await teacher.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    await openStore(teacher.page);
+    await teacher.page.getByTestId('refills').getByText(/未发放 · 陈建国 · .* · 库存不足，已下单/).waitFor();
+    // Answered: she may ask again.
+    await teacher.page.getByTestId('class-kit').getByRole('button', { name: '申请补充' }).waitFor();
+    await teacher.context.close();
+    await office.context.close();
+  });
 });

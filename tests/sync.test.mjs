@@ -95,7 +95,7 @@ describe('sync API', () => {
     const body = await res.json();
     assert.equal(body.device, 'phone-lihong');
     assert.equal(body.role, 'teacher');
-    assert.deepEqual(body.streams, ['health', 'drills', 'notices', 'directory']);
+    assert.deepEqual(body.streams, ['health', 'supplies', 'drills', 'notices', 'directory']);
   });
 
   test('unauthenticated, unknown, expired and other-school tokens are refused', async () => {
@@ -259,7 +259,7 @@ describe('sync API', () => {
     assert.equal((await forbidden.json()).error, 'forbidden');
   });
 
-  test('set_field on supplies: logistics and the office write it and read it back, no one else; bad ones are refused', async () => {
+  test('set_field on supplies: logistics and the office write it and read it back, no one else (a class teacher pulls none of it); bad ones are refused', async () => {
     const now = Date.now();
     const set = (doc, field, value, hlc) => ({ hlc: [hlc, 0], payload: { type: 'set_field', doc, field, value } });
     const push = async (grant, seq, ops) => {
@@ -290,11 +290,13 @@ describe('sync API', () => {
     const expected = ['gloves.unit="副"', 'masks.low_at=20', 'masks.note=""', 'masks.unit="盒"'];
     assert.deepEqual(fields(await pullAll(logistics.token, ['supplies'])), expected);
     assert.deepEqual(fields(await pullAll(office.token, ['supplies'])), expected);
-    for (const grant of [doctor, teacher, newTeacher]) {
+    for (const grant of [doctor, newTeacher]) {
       const res = await post('/api/v1/sync/pull', grant.token, { protocol: 1, since: today, streams: { supplies: {} } });
       assert.equal(res.status, 403);
       assert.equal((await res.json()).error, 'forbidden');
     }
+    // A class teacher reads the catalog and her classes' kit, not the office's fields.
+    assert.deepEqual(fields(await pullAll(teacher.token, ['supplies'])), []);
   });
 
   test('a teacher with no classes: no classes in the session, every class check refused, no health to pull', async () => {

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::checkins::{AsCheckin, Record, ReturnCertificate, SessionCheck, StaffHealth, Student};
 use crate::refusals::OpInvalid;
 use crate::school::{ClassId, Role, SchoolTimeZone};
-use crate::supplies::{AsSupply, Item, StockMovement, Supply};
+use crate::supplies::refill::{RefillAnswer, RefillRequest};
+use crate::supplies::{AsSupply, Holder, Item, MovementKind, StockMovement, Supply};
 use crate::sync::document::SetField;
 use crate::sync::op::{Change, WriteRule, check_date};
 use crate::sync::{Stream, replica, segment, server, wire};
@@ -23,6 +24,10 @@ pub enum Payload {
     StockMovement(StockMovement),
     /// An item of the supplies catalog (a later write of the same id replaces it).
     SupplyItem(Item),
+    /// A class teacher's request for her class's kit.
+    RefillRequest(RefillRequest),
+    /// The office's answer to a refill request.
+    RefillAnswer(RefillAnswer),
     SetField(SetField),
     /// A student on a class roster (a later write of the same id replaces it).
     Student(Student),
@@ -53,10 +58,19 @@ impl Payload {
             Payload::SessionCheck(check) => Some(&check.class),
             Payload::Student(student) => Some(&student.class),
             Payload::Certificate(cert) => Some(&cert.class),
-            Payload::StockMovement(_)
-            | Payload::SupplyItem(_)
-            | Payload::SetField(_)
-            | Payload::StaffHealth(_) => None,
+            Payload::RefillRequest(r) => Some(&r.class),
+            Payload::RefillAnswer(a) => Some(&a.class),
+            // What a class was given or gave back is its teacher's to see.
+            Payload::StockMovement(m) => match &m.what {
+                MovementKind::Issue { to: r, .. } | MovementKind::Return { from: r, .. } => {
+                    match &r.holder {
+                        Holder::Class(class) => Some(class),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            },
+            Payload::SupplyItem(_) | Payload::SetField(_) | Payload::StaffHealth(_) => None,
         }
     }
 
@@ -68,6 +82,8 @@ impl Payload {
             Payload::StaffHealth(report) => Some(report.date),
             Payload::StockMovement(_)
             | Payload::SupplyItem(_)
+            | Payload::RefillRequest(_)
+            | Payload::RefillAnswer(_)
             | Payload::SetField(_)
             | Payload::Student(_) => None,
         }
@@ -98,6 +114,8 @@ impl Payload {
             }
             Payload::StockMovement(movement) => movement.validate(stream),
             Payload::SupplyItem(item) => item.validate(stream),
+            Payload::RefillRequest(r) => r.validate(stream),
+            Payload::RefillAnswer(a) => a.validate(stream),
             Payload::SetField(set) => set.validate(stream),
         }
     }
@@ -114,6 +132,8 @@ impl WriteRule for Payload {
             (_, Stream::Health, Payload::StaffHealth(_)) => true,
             (Role::Teacher, Stream::Health, Payload::SessionCheck(check)) => teaches(&check.class),
             (Role::Teacher, Stream::Health, Payload::Student(student)) => teaches(&student.class),
+            // A class teacher asks for her own class's kit; the office answers.
+            (Role::Teacher, Stream::Supplies, Payload::RefillRequest(r)) => teaches(&r.class),
             (
                 Role::Health,
                 Stream::Health,
@@ -141,6 +161,10 @@ impl Change for Payload {
     fn validate_date(&self, tz: SchoolTimeZone, written_ms: u64) -> Result<(), OpInvalid> {
         Payload::validate_date(self, tz, written_ms)
     }
+    fn for_every_reader(&self) -> bool {
+        // The catalog: a teacher reads it to know her class's kit.
+        matches!(self, Payload::SupplyItem(_))
+    }
     fn set_field(&self) -> Option<&SetField> {
         match self {
             Payload::SetField(set) => Some(set),
@@ -156,7 +180,11 @@ impl AsCheckin for Payload {
             Payload::Student(student) => Some(Record::Student(student)),
             Payload::StaffHealth(report) => Some(Record::StaffHealth(report)),
             Payload::Certificate(cert) => Some(Record::Certificate(cert)),
-            Payload::StockMovement(_) | Payload::SupplyItem(_) | Payload::SetField(_) => None,
+            Payload::StockMovement(_)
+            | Payload::SupplyItem(_)
+            | Payload::RefillRequest(_)
+            | Payload::RefillAnswer(_)
+            | Payload::SetField(_) => None,
         }
     }
 }
@@ -166,6 +194,8 @@ impl AsSupply for Payload {
         match self {
             Payload::StockMovement(movement) => Some(Supply::Movement(movement)),
             Payload::SupplyItem(item) => Some(Supply::Item(item)),
+            Payload::RefillRequest(r) => Some(Supply::Request(r)),
+            Payload::RefillAnswer(a) => Some(Supply::Answer(a)),
             _ => None,
         }
     }
@@ -343,16 +373,82 @@ mod tests {
         assert!(!other.may_read_op(&op));
         assert!(grant(Role::Health, &[]).may_read_op(&op));
         assert!(!grant(Role::Logistics, &[]).may_read_op(&op));
-        assert!(teacher.may_read(&Stream::Supplies).is_err());
         assert_eq!(
             teacher.readable_streams(),
             vec![
                 Stream::Health,
+                Stream::Supplies,
                 Stream::Drills,
                 Stream::Notices,
                 Stream::Directory
             ]
         );
+        // In supplies: the catalog, and what concerns her class; not the office's ledger.
+        let supply = |payload: Payload| Op {
+            id: OpId {
+                device: DeviceId::parse("pc-store").unwrap(),
+                stream: Stream::Supplies,
+                seq: Seq::FIRST,
+                k: 0,
+            },
+            hlc: Hlc::default(),
+            by: Name::parse("陈建国").unwrap(),
+            payload,
+        };
+        let catalog = supply(Payload::SupplyItem(
+            crate::supplies::starter_catalog().remove(0),
+        ));
+        let lot = LotRef::new("masks-surgical", "L1", None).unwrap();
+        let receipt = supply(Payload::StockMovement(StockMovement::receipt(
+            lot.clone(),
+            Zone::parse("A").unwrap(),
+            5,
+            Name::parse("某公司").unwrap(),
+        )));
+        let to_class = |class: &str| {
+            supply(Payload::StockMovement(StockMovement {
+                lot: lot.clone(),
+                zone: Zone::parse("A").unwrap(),
+                quantity: 1,
+                what: MovementKind::Issue {
+                    to: crate::supplies::Recipient {
+                        holder: Holder::Class(ClassId::parse(class).unwrap()),
+                        person: Name::parse("李红").unwrap(),
+                    },
+                    signature: crate::supplies::Signature::parse("1,1 2,2").unwrap(),
+                    due: None,
+                },
+            }))
+        };
+        assert!(teacher.may_read_op(&catalog));
+        assert!(!teacher.may_read_op(&receipt));
+        assert!(teacher.may_read_op(&to_class("g1c1")));
+        assert!(!teacher.may_read_op(&to_class("g3c2")));
+        assert!(!grant(Role::Teacher, &[]).may_read_op(&catalog));
+        assert!(!grant(Role::Health, &[]).may_read_op(&catalog));
+        assert!(grant(Role::Logistics, &[]).may_read_op(&receipt));
+        // She asks for her own class's kit, not another's, and does not answer requests.
+        let request = |class: &str| {
+            Payload::RefillRequest(crate::supplies::refill::RefillRequest {
+                class: ClassId::parse(class).unwrap(),
+                items: vec![crate::supplies::refill::RefillLine {
+                    item: crate::supplies::ItemId::parse("hand-sanitiser").unwrap(),
+                    quantity: 1,
+                }],
+                note: None,
+            })
+        };
+        let writes = |g: &DeviceGrant, p: &Payload| {
+            g.may(Operation::Write {
+                stream: &Stream::Supplies,
+                payload: p,
+            })
+            .is_ok()
+        };
+        assert!(writes(&teacher, &request("g1c1")));
+        assert!(!writes(&teacher, &request("g3c2")));
+        assert!(!writes(&teacher, &receipt.payload));
+        assert!(writes(&grant(Role::Logistics, &[]), &request("g3c2")));
         let logistics = grant(Role::Logistics, &[]);
         assert!(logistics.may_read(&Stream::Health).is_err());
         assert!(write(&logistics, &Stream::Health).is_err());

@@ -22,7 +22,11 @@ use guardpost_domain::checkins::{Session, SessionCheck};
 use guardpost_domain::refusals::OpInvalid;
 use guardpost_domain::school::ClassId;
 use guardpost_domain::school::{Role, SchoolId, SchoolTimeZone, StaffId};
-use guardpost_domain::supplies::{LotRef, MovementKind, StockMovement, Variance, Zone, stock_of};
+use guardpost_domain::supplies::refill::{RefillLine, RefillRequest};
+use guardpost_domain::supplies::{
+    Holder, ItemId, LotRef, MovementKind, Recipient, Signature, StockMovement, Variance, Zone,
+    starter_catalog, stock_of,
+};
 use guardpost_domain::sync::auth::{Actor, DeviceGrant};
 use guardpost_domain::sync::document::{SetField, documents};
 use guardpost_domain::sync::replica::VISIBILITY_MARGIN_MS;
@@ -90,13 +94,19 @@ fn offered(role: Role) -> &'static [Kind] {
             Kind::Field,
         ],
         Role::Logistics => &[Kind::Movement, Kind::Field, Kind::StaffHealth],
-        Role::Teacher => &[Kind::Check, Kind::Student, Kind::StaffHealth],
+        // A teacher's "movement" is a refill request for her class's kit.
+        Role::Teacher => &[
+            Kind::Check,
+            Kind::Student,
+            Kind::StaffHealth,
+            Kind::Movement,
+        ],
     }
 }
 
 /// The model of who may see what, written from README's rules rather than taken from
 /// `auth.rs`: the office sees everything; the doctor everything but supplies; logistics
-/// everything but health; a teacher neither supplies nor health, except the records of
+/// everything but health; a teacher no health and no supplies, except the records of
 /// their own classes (checks, students, certificates; not staff reports). A device also
 /// keeps what it wrote itself (its own health report on a stream it does not read).
 fn model_may_see(device: &DeviceId, role: Role, classes: &[ClassId], op: &Op) -> bool {
@@ -108,6 +118,16 @@ fn model_may_see(device: &DeviceId, role: Role, classes: &[ClassId], op: &Op) ->
         (Role::Admin, _, _) => true,
         (Role::Health, Stream::Supplies, _) | (Role::Logistics, Stream::Health, _) => false,
         (Role::Health | Role::Logistics, _, _) => true,
+        // In supplies: the catalog, and what concerns her classes (issues, returns and
+        // refill requests); never the office's ledger.
+        (Role::Teacher, Stream::Supplies, Payload::SupplyItem(_)) => !classes.is_empty(),
+        (Role::Teacher, Stream::Supplies, Payload::RefillRequest(r)) => own_class(&r.class),
+        (Role::Teacher, Stream::Supplies, Payload::StockMovement(m)) => match &m.what {
+            MovementKind::Issue { to, .. } => {
+                matches!(&to.holder, Holder::Class(c) if own_class(c))
+            }
+            _ => false,
+        },
         (Role::Teacher, Stream::Supplies, _) => false,
         (Role::Teacher, Stream::Health, Payload::SessionCheck(c)) => own_class(&c.class),
         (Role::Teacher, Stream::Health, Payload::Student(s)) => own_class(&s.class),
@@ -169,6 +189,11 @@ fn model_refusal(
         },
         (Payload::Certificate(_), _) => matches!(role, Role::Admin | Role::Health),
         (Payload::StaffHealth(_), _) => true,
+        (Payload::RefillRequest(r), Stream::Supplies) => match role {
+            Role::Admin | Role::Logistics => true,
+            Role::Teacher => classes.contains(&r.class),
+            Role::Health => false,
+        },
         (_, Stream::Supplies | Stream::Drills) => matches!(role, Role::Admin | Role::Logistics),
         (_, Stream::Notices) => role != Role::Teacher,
         _ => role == Role::Admin,
@@ -239,11 +264,15 @@ fn model_fields<'a>(ops: impl IntoIterator<Item = &'a Op>) -> Fields {
 fn model_stock<'a>(ops: impl IntoIterator<Item = &'a Op>) -> BTreeMap<String, i64> {
     let mut stock = BTreeMap::new();
     for op in ops {
-        // The simulation writes count adjustments only: found or missing.
-        if let Payload::StockMovement(m) = &op.payload
-            && let MovementKind::Adjustment { gain, .. } = m.what
-        {
-            let delta = i64::from(m.quantity) * if gain { 1 } else { -1 };
+        // The simulation writes count adjustments (found or missing) and issues to classes.
+        if let Payload::StockMovement(m) = &op.payload {
+            let delta = match m.what {
+                MovementKind::Adjustment { gain: true, .. } => i64::from(m.quantity),
+                MovementKind::Adjustment { gain: false, .. } | MovementKind::Issue { .. } => {
+                    -i64::from(m.quantity)
+                }
+                _ => 0,
+            };
             *stock
                 .entry(format!("{}/{}/{}", m.lot.item, m.lot.lot, m.zone))
                 .or_insert(0) += delta;
@@ -489,22 +518,55 @@ impl World {
                     symptoms: vec![],
                 }),
             ),
-            Kind::Movement => (
+            Kind::Movement if role == Role::Teacher => (
                 Stream::Supplies,
-                // Zero is invalid and refused on the device, before the outbox.
-                Payload::StockMovement(StockMovement::adjustment(
-                    LotRef::new(
-                        ["masks", "gloves", "alcohol"][self.rng.below(3) as usize],
-                        "L1",
-                        None,
-                    )
-                    .unwrap(),
-                    Zone::parse(["A", "B"][self.rng.below(2) as usize]).unwrap(),
-                    self.rng.below(100) as u32,
-                    self.rng.below(2) == 0,
-                    Variance::Miscounted,
-                )),
+                Payload::RefillRequest(RefillRequest {
+                    class,
+                    items: vec![RefillLine {
+                        item: ItemId::parse("hand-sanitiser").unwrap(),
+                        quantity: 1 + self.rng.below(3) as u32,
+                    }],
+                    note: None,
+                }),
             ),
+            Kind::Movement => {
+                let lot = LotRef::new(
+                    ["masks", "gloves", "alcohol"][self.rng.below(3) as usize],
+                    "L1",
+                    None,
+                )
+                .unwrap();
+                let zone = Zone::parse(["A", "B"][self.rng.below(2) as usize]).unwrap();
+                let payload = match self.rng.below(4) {
+                    // The catalog, which every reader of the stream receives.
+                    0 => {
+                        Payload::SupplyItem(starter_catalog()[self.rng.below(11) as usize].clone())
+                    }
+                    // An issue to a class, which that class's teacher receives.
+                    1 => Payload::StockMovement(StockMovement {
+                        lot,
+                        zone,
+                        quantity: 1 + self.rng.below(20) as u32,
+                        what: MovementKind::Issue {
+                            to: Recipient {
+                                holder: Holder::Class(class),
+                                person: name("李红"),
+                            },
+                            signature: Signature::parse("1,1 9,9").unwrap(),
+                            due: None,
+                        },
+                    }),
+                    // Zero is invalid and refused on the device, before the outbox.
+                    _ => Payload::StockMovement(StockMovement::adjustment(
+                        lot,
+                        zone,
+                        self.rng.below(100) as u32,
+                        self.rng.below(2) == 0,
+                        Variance::Miscounted,
+                    )),
+                };
+                (Stream::Supplies, payload)
+            }
             Kind::Field => {
                 // The screens offer notices to all but teachers, drills and supplies to
                 // logistics and the office; the directory is edited through its own API.
@@ -771,7 +833,10 @@ impl World {
         for op in truth.values() {
             let kind = match op.payload {
                 Payload::SessionCheck(_) => 0,
-                Payload::StockMovement(_) | Payload::SupplyItem(_) => 1,
+                Payload::StockMovement(_)
+                | Payload::SupplyItem(_)
+                | Payload::RefillRequest(_)
+                | Payload::RefillAnswer(_) => 1,
                 Payload::SetField(_) => 2,
                 Payload::Student(_) => 3,
                 Payload::Certificate(_) => 4,

@@ -118,7 +118,8 @@ fn judged<T>(
 
 /// Decodes `bytes` as the body of `endpoint` and runs the decision the Worker runs on it,
 /// against the demo school with one invite (for [`SAMPLE_CODE`]) and one other device
-/// ([`SAMPLE_DEVICE`]) in KV, the caller being the admin (or, for sync, also a teacher).
+/// ([`SAMPLE_DEVICE`]) in KV, the caller being the admin (a push also a teacher's; a pull the
+/// doctor's).
 fn judge(endpoint: &str, bytes: &[u8]) -> Verdict {
     let school = demo::school();
     let admin = grant(Role::Admin);
@@ -146,8 +147,10 @@ fn judge(endpoint: &str, bytes: &[u8]) -> Verdict {
             endpoint,
             decode_versioned::<PullRequest>(bytes, MAX_BODY_BYTES),
             |req| {
-                // The whole pull over an empty KV: every day listed, nothing found.
-                let mut pager = PullPager::new(&teacher, &req, Day::of_ms(NOW))?;
+                // The whole pull over an empty KV: every day listed, nothing found. The doctor
+                // pulls: supplies are the stream she may not read.
+                let doctor = grant(Role::Health);
+                let mut pager = PullPager::new(&doctor, &req, Day::of_ms(NOW))?;
                 let mut lists = 0;
                 while pager.next_list().is_some() {
                     lists += 1;

@@ -74,3 +74,16 @@ pub(super) async fn save_item(
         record(view, Stream::Supplies, Payload::SupplyItem(item)).await,
     )
 }
+
+/// Each catalog item's name, by id (retired ones too: old lines and requests name them).
+pub(super) fn item_names(
+    view: SyncView,
+) -> std::collections::BTreeMap<guardpost_domain::supplies::ItemId, String> {
+    with_stock(view, |s| {
+        s.items
+            .iter()
+            .map(|(id, item)| ((*id).clone(), item.name.to_string()))
+            .collect()
+    })
+    .unwrap_or_default()
+}

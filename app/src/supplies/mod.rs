@@ -1,12 +1,12 @@
 //! Supplies: the logistics office's store on its installable app (office build). What the
 //! office reads (on hand, cover, orders, expiry, loans, discrepancies) and what a form may
 //! record are decided in `guardpost_domain::supplies`; these modules render and carry it.
-//! A class teacher's phone (class build) shows the page's title and whose screen it is.
+//! A class teacher's phone (class build) shows her class's kit and her refill requests.
 
-#[cfg(feature = "office")]
 mod access;
 #[cfg(feature = "office")]
 mod catalog;
+mod class_kit;
 #[cfg(feature = "office")]
 mod issue;
 #[cfg(feature = "office")]
@@ -42,18 +42,29 @@ pub use class_build::Supplies;
 mod class_build {
     use leptos::prelude::*;
 
+    use guardpost_domain::school::Role;
+
+    use super::class_kit::ClassKitPage;
     use crate::app_build::OfficeOnly;
     use crate::i18n::{t, use_i18n};
+    use crate::sync::engine::use_sync;
 
-    /// The store is the office's: its page in the class build says so under its own title.
+    /// A class teacher sees her class's kit; the store itself is the office's, which this
+    /// page says under its own title to anyone else.
     #[component]
     pub fn Supplies() -> impl IntoView {
         let i18n = use_i18n();
+        let view = use_sync();
+        let teacher = move || view.session.get().is_some_and(|s| s.role == Role::Teacher);
         view! {
-            <section class="area">
-                <h1>{t!(i18n, supplies.title)}</h1>
-                <OfficeOnly/>
-            </section>
+            <Show when=teacher fallback=move || view! {
+                <section class="area">
+                    <h1>{t!(i18n, supplies.title)}</h1>
+                    <OfficeOnly/>
+                </section>
+            }>
+                <ClassKitPage/>
+            </Show>
         }
     }
 }

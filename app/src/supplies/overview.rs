@@ -78,9 +78,19 @@ pub fn OverviewPanel() -> impl IntoView {
                 <tbody>
                     {o.items.iter().map(|r| view! {
                         <tr class:short=r.cover.below_target()>
-                            <td>{r.item.name.to_string()}<br/><span class=labels::mark_class(r.mark)>{labels::mark(i18n, r.mark)}</span></td>
+                            <td>{r.item.name.to_string()}<br/><span class=labels::mark_class(r.mark)>{labels::mark(i18n, r.mark)}</span>
+                                <ul class="lots">
+                                    {r.lots.iter().map(|l| view! {
+                                        <li class=labels::mark_class(l.mark)>{format!("{} {}：{} · {}", t_string!(i18n, supplies.lot), l.lot.lot, l.on_hand, l.zone)}</li>
+                                    }).collect_view()}
+                                </ul>
+                            </td>
                             <td>{format!("{} {}", r.on_hand, r.item.unit)}</td>
-                            <td>{format!("{} / {} {}", labels::days(r.cover.days()), r.cover.target_days, t_string!(i18n, supplies.days))}</td>
+                            <td>{format!("{} / {} {}", labels::days(r.cover.days()), r.cover.target_days, t_string!(i18n, supplies.days))}
+                                {(r.cover.days_by_norm.is_some() && r.cover.days_by_use.is_some()).then(|| view! {
+                                    <br/><span class="muted-text">{format!("{} {} {}", t_string!(i18n, supplies.by_use), labels::days(r.cover.days_by_use), t_string!(i18n, supplies.days))}</span>
+                                })}
+                            </td>
                         </tr>
                     }).collect_view()}
                 </tbody>

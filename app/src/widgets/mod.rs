@@ -57,6 +57,27 @@ pub fn describe(i18n: I18nContext<Locale>, payload: &Payload) -> String {
             m.quantity
         ),
         Payload::SupplyItem(item) => format!("{} · {}", item.name, item.id),
+        Payload::RefillRequest(r) => format!(
+            "{} · {}",
+            r.class,
+            r.items
+                .iter()
+                .map(|l| format!("{} × {}", l.item, l.quantity))
+                .collect::<Vec<_>>()
+                .join("、")
+        ),
+        Payload::RefillAnswer(a) => format!(
+            "{} · {}",
+            a.class,
+            match a.outcome {
+                guardpost_domain::supplies::refill::RefillOutcome::Issued => {
+                    t_string!(i18n, supplies.refill_issued)
+                }
+                guardpost_domain::supplies::refill::RefillOutcome::Declined => {
+                    t_string!(i18n, supplies.refill_declined)
+                }
+            }
+        ),
         Payload::SetField(s) => format!("{} · {}", s.doc, s.field),
         Payload::Student(s) => format!("{} {} · {}", s.number, s.name, s.class),
         Payload::StaffHealth(h) => format!(

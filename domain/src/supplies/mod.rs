@@ -7,6 +7,7 @@ pub mod cover;
 pub mod form;
 pub mod kits;
 pub mod ledger;
+pub mod refill;
 pub mod report;
 pub mod stock;
 pub mod stocktake;
@@ -27,6 +28,8 @@ use crate::text::Name;
 pub enum Supply<'a> {
     Item(&'a Item),
     Movement(&'a StockMovement),
+    Request(&'a refill::RefillRequest),
+    Answer(&'a refill::RefillAnswer),
 }
 
 /// Which changes are this area's: the school's one change type says so for its kinds, so
@@ -45,8 +48,28 @@ pub fn stock_of<'a, P: AsSupply + 'a>(
         match payload.supply() {
             Some(Supply::Item(item)) => items.push((hlc, item)),
             Some(Supply::Movement(movement)) => lines.push(Line { hlc, by, movement }),
-            None => {}
+            Some(Supply::Request(_) | Supply::Answer(_)) | None => {}
         }
     }
     Stock::build(items, lines)
+}
+
+/// The refill requests among changes with their op ids (None: not yet stored), newest first.
+pub fn refills_of<'a, P: AsSupply + 'a>(
+    changes: impl IntoIterator<Item = (Option<&'a crate::sync::OpId>, Hlc, &'a Name, &'a P)>,
+) -> Vec<refill::Refill> {
+    refill::refills(changes.into_iter().filter_map(|(id, hlc, by, p)| {
+        let (request, answer) = match p.supply()? {
+            Supply::Request(r) => (Some(r), None),
+            Supply::Answer(a) => (None, Some(a)),
+            _ => return None,
+        };
+        Some(refill::Held {
+            id,
+            hlc,
+            by,
+            request,
+            answer,
+        })
+    }))
 }

@@ -174,16 +174,17 @@ pub trait Actor {
         }
     }
 
-    /// Whether this actor may receive (some of) the ops of `stream`; within `health`, a
-    /// teacher receives only their classes' ops ([`Self::may_read_op`]).
+    /// Whether this actor may receive (some of) the ops of `stream`; within `health` and
+    /// `supplies`, a teacher receives only their classes' ops and, in supplies, the catalog
+    /// ([`Self::may_read_op`]).
     fn may_read(&self, stream: &Stream) -> Result<(), Denied> {
         let role = self.role();
         let allowed = match (role, stream) {
             (Role::Admin, _) => true,
             (Role::Health, Stream::Supplies) => false,
             (Role::Health, _) => true,
-            (Role::Teacher, Stream::Supplies) => false,
-            (Role::Teacher, Stream::Health) => self.teaches_any(),
+            // Her classes' records, and in supplies her classes' kit and the catalog.
+            (Role::Teacher, Stream::Health | Stream::Supplies) => self.teaches_any(),
             (Role::Logistics, Stream::Health) => false,
             (Role::Teacher | Role::Logistics, _) => true,
         };
@@ -206,6 +207,10 @@ pub trait Actor {
             (Role::Teacher, Some(class)) => self.teaches(class),
             // Other staff's own health reports are for the doctor and the office.
             (Role::Teacher, None) if op.id.stream == Stream::Health => false,
+            // The store's own ledger is the office's; the catalog is everyone's.
+            (Role::Teacher, None) if op.id.stream == Stream::Supplies => {
+                op.payload.for_every_reader() && self.teaches_any()
+            }
             _ => self.may_read(&op.id.stream).is_ok(),
         }
     }

@@ -24,6 +24,12 @@ pub trait Change: WriteRule + Clone + PartialEq + Serialize + DeserializeOwned {
     /// Checks the content and that it belongs in `stream`.
     fn validate(&self, stream: &Stream) -> Result<(), OpInvalid>;
 
+    /// Whether a change without a class in a stream read per class (`supplies`) is for every
+    /// reader of the stream (the catalog) rather than for the office only (the ledger).
+    fn for_every_reader(&self) -> bool {
+        false
+    }
+
     /// The document field this change sets, for the kinds merged as documents.
     fn set_field(&self) -> Option<&super::document::SetField> {
         None

@@ -217,6 +217,19 @@ impl<P: Change> Replica<P> {
             .collect()
     }
 
+    /// Every change with its op id once the Worker holds it (None while it waits here), its
+    /// timestamp and who wrote it: what a change that answers another needs.
+    pub fn changes_with_ids(&self) -> Vec<(Option<&OpId>, Hlc, &Name, &P)> {
+        self.ops
+            .values()
+            .map(|op| (Some(&op.id), op.hlc, &op.by, &op.payload))
+            .chain(
+                self.waiting()
+                    .map(|(_, d)| (None, d.hlc, &self.me, &d.payload)),
+            )
+            .collect()
+    }
+
     /// The changes this device wrote itself: those the Worker holds, then those still
     /// waiting.
     pub fn own_changes(&self) -> Vec<(Hlc, &P)> {
