@@ -87,3 +87,12 @@ pub(super) fn item_names(
     })
     .unwrap_or_default()
 }
+
+/// A class's name from the directory's class list, by id (the id if it is not there).
+pub(super) fn class_name(view: SyncView, id: &str) -> String {
+    view.session
+        .get_untracked()
+        .and_then(|s| s.all_classes.into_iter().find(|c| c.id.as_str() == id))
+        .map(|c| c.name.to_string())
+        .unwrap_or_else(|| id.to_owned())
+}

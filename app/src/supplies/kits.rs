@@ -9,7 +9,7 @@ use guardpost_domain::sync::{OpId, Stream};
 use guardpost_domain::text::Name;
 use leptos::prelude::*;
 
-use super::access::{item_names, save_movement, school_tz, today, with_stock};
+use super::access::{class_name, item_names, save_movement, school_tz, today, with_stock};
 use super::labels;
 use super::signature::{SignaturePad, encode};
 use crate::i18n::{t, t_string, use_i18n};
@@ -87,13 +87,7 @@ pub fn KitsPanel() -> impl IntoView {
             set_message.set(Some(outcome));
         });
     };
-    let class_name = move |id: &ClassId| {
-        classes()
-            .into_iter()
-            .find(|c| &c.id == id)
-            .map(|c| c.name.to_string())
-            .unwrap_or_else(|| id.to_string())
-    };
+    let class_name = move |id: &ClassId| class_name(view, id.as_str());
     let issue = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(target) = open.get_untracked() else {

@@ -2,12 +2,12 @@ use guardpost_domain::supplies::report::{LedgerFilter, csv_text, ledger};
 use guardpost_domain::supplies::{ItemId, MovementKind, Signature};
 use leptos::prelude::*;
 
-use super::access::{catalog, school_tz, today, with_stock};
+use super::access::{catalog, class_name, school_tz, today, with_stock};
 use super::labels;
 use super::signature::SignatureView;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::use_sync;
-use crate::widgets::{TextField, download};
+use crate::widgets::{PrintButton, TextField, download};
 
 /// The most lines a page shows: a term's ledger stays quick to draw on a cheap phone.
 const SHOWN: usize = 200;
@@ -38,13 +38,7 @@ pub fn LedgerList() -> impl IntoView {
     let (from, set_from) = signal(String::new());
     let (to, set_to) = signal(String::new());
     let tz = school_tz();
-    let class_name = move |id: &str| {
-        view.session
-            .get_untracked()
-            .and_then(|s| s.all_classes.into_iter().find(|c| c.id.as_str() == id))
-            .map(|c| c.name.to_string())
-            .unwrap_or_else(|| id.to_owned())
-    };
+    let class_name = move |id: &str| class_name(view, id);
     let rows = move || {
         let date = |raw: String| chrono::NaiveDate::parse_from_str(&raw, "%Y-%m-%d").ok();
         let filter = LedgerFilter {
@@ -169,7 +163,7 @@ pub fn LedgerList() -> impl IntoView {
                 <TextField label=Signal::derive(move || t_string!(i18n, supplies.to)) kind="date" name="to" value=to set=set_to/>
                 <div class="actions">
                     <button type="button" on:click=csv>{t!(i18n, supplies.ledger_csv)}</button>
-                    <button type="button" on:click=move |_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>{t!(i18n, supplies.print)}</button>
+                    <PrintButton/>
                 </div>
             </div>
             {move || {

@@ -5,7 +5,9 @@ use guardpost_domain::supplies::form::{
 };
 use leptos::prelude::*;
 
-use super::access::{catalog, save_movement, school_headcount, school_tz, today, with_stock};
+use super::access::{
+    catalog, class_name, save_movement, school_headcount, school_tz, today, with_stock,
+};
 use super::labels;
 use super::receive::form_problem;
 use super::signature::{SignaturePad, encode};
@@ -49,13 +51,7 @@ pub fn MovementsPanel() -> impl IntoView {
         })
         .unwrap_or_default()
     });
-    let class_name = move |id: &str| {
-        view.session
-            .get_untracked()
-            .and_then(|s| s.all_classes.into_iter().find(|c| c.id.as_str() == id))
-            .map(|c| c.name.to_string())
-            .unwrap_or_else(|| id.to_owned())
-    };
+    let class_name = move |id: &str| class_name(view, id);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let lot = picked.get_untracked().and_then(|i| {

@@ -1,11 +1,11 @@
 use guardpost_domain::supplies::cover::{Overview, order_csv};
 use leptos::prelude::*;
 
-use super::access::{school_headcount, school_tz, today, with_stock};
+use super::access::{class_name, school_headcount, school_tz, today, with_stock};
 use super::{catalog::StarterCatalog, labels};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::use_sync;
-use crate::widgets::{Outcome, download};
+use crate::widgets::{Outcome, PrintButton, download};
 
 /// What the office sees at a glance: discrepancies to count, each item's stock and days of
 /// cover against its target (with a chart), the order list, expiring lots and loans.
@@ -18,13 +18,7 @@ pub fn OverviewPanel() -> impl IntoView {
         let people = school_headcount(view);
         with_stock(view, |s| Overview::build(s, people, school_tz(), today()))
     });
-    let class_name = move |id: &str| {
-        view.session
-            .get_untracked()
-            .and_then(|s| s.all_classes.into_iter().find(|c| c.id.as_str() == id))
-            .map(|c| c.name.to_string())
-            .unwrap_or_else(|| id.to_owned())
-    };
+    let class_name = move |id: &str| class_name(view, id);
     let tz = school_tz();
     move || {
         let Some(o) = overview.get() else {
@@ -47,11 +41,6 @@ pub fn OverviewPanel() -> impl IntoView {
                 &format!("order-{}.csv", today()),
                 &order_csv(&csv_order, header),
             );
-        };
-        let print = move |_| {
-            if let Some(w) = web_sys::window() {
-                let _ = w.print();
-            }
         };
         view! {
             {(!o.discrepancies.is_empty()).then(|| view! {
@@ -108,7 +97,7 @@ pub fn OverviewPanel() -> impl IntoView {
                         </ul>
                         <div class="actions">
                             <button type="button" on:click=download_order>{t!(i18n, supplies.order_csv)}</button>
-                            <button type="button" on:click=print>{t!(i18n, supplies.print)}</button>
+                            <PrintButton/>
                         </div>
                     }.into_any()
                 }}

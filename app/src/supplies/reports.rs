@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use super::access::{school_tz, today, with_stock};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::use_sync;
-use crate::widgets::{TextField, download};
+use crate::widgets::{PrintButton, TextField, download};
 
 /// The daily stock report (日报告): per item, the day's opening stock, what came in and
 /// went out, and the closing stock; as CSV and print.
@@ -59,7 +59,7 @@ pub fn DailyReport() -> impl IntoView {
                 <TextField label=Signal::derive(move || t_string!(i18n, supplies.date)) kind="date" name="report-date" value=date set=set_date/>
                 <div class="actions">
                     <button type="button" on:click=csv>{t!(i18n, supplies.daily_csv)}</button>
-                    <button type="button" on:click=move |_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>{t!(i18n, supplies.print)}</button>
+                    <PrintButton/>
                 </div>
             </div>
             <div class="scroll">

@@ -8,7 +8,7 @@ use super::access::{save_movement, today, with_stock};
 use super::labels;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::use_sync;
-use crate::widgets::{FieldProblem, Outcome, download};
+use crate::widgets::{FieldProblem, Outcome, PrintButton, download};
 
 /// 盘点: pick a zone (or all), start, count each lot; a blind count hides what the ledger
 /// expects. The sheet is fixed when the count starts, so a sync meanwhile can't move lines.
@@ -170,7 +170,7 @@ pub fn StocktakePanel() -> impl IntoView {
                         <FieldProblem problem/>
                         <div class="actions">
                             <button type="button" on:click=csv>{t!(i18n, supplies.sheet_csv)}</button>
-                            <button type="button" on:click=move |_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>{t!(i18n, supplies.print)}</button>
+                            <PrintButton/>
                         </div>
                         <button type="submit" class="primary">{t!(i18n, supplies.count_finish)}</button>
                         <button type="button" on:click=move |_| sheet.set(None)>{t!(i18n, supplies.count_cancel)}</button>

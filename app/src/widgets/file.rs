@@ -22,3 +22,17 @@ pub fn download(name: &str, text: &str) {
     }
     let _ = web_sys::Url::revoke_object_url(&url);
 }
+
+/// Prints the page as it stands: the reports' and lists' print layout comes from the
+/// stylesheet's print rules (no navigation, no buttons).
+#[leptos::component]
+pub fn PrintButton() -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    let i18n = crate::i18n::use_i18n();
+    let print = |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    };
+    view! { <button type="button" on:click=print>{crate::i18n::t!(i18n, widgets.print)}</button> }
+}

@@ -8,7 +8,7 @@ mod notice;
 mod set_aside;
 
 pub use area::EmptyArea;
-pub use file::download;
+pub use file::{PrintButton, download};
 pub use notice::{FieldProblem, Outcome, TextField};
 pub use set_aside::SetAsideList;
 
