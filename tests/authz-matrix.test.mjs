@@ -109,6 +109,25 @@ const WRITES = [
     may: { admin: Y, health: N, logistics: Y, teacher: N },
   },
   {
+    op: 'notice drafted (edit)', stream: 'notices',
+    make: (role) => ({
+      type: 'notice', notice: `n-${role}`,
+      step: { kind: 'edit', content: { title_zh: `通知 ${role}`, body_zh: '请勤洗手。', category: 'prevention', audience: 'public' } },
+    }),
+    may: { admin: Y, health: Y, logistics: Y, teacher: N },
+  },
+  {
+    // Publication is the admins' alone: the Worker refuses anyone else's approval.
+    op: 'notice approved', stream: 'notices',
+    make: (role) => ({ type: 'notice', notice: `n-${role}`, step: { kind: 'approve' } }),
+    may: { admin: Y, health: N, logistics: N, teacher: N },
+  },
+  {
+    op: 'notice withdrawn', stream: 'notices',
+    make: (role) => ({ type: 'notice', notice: `n-${role}`, step: { kind: 'withdraw' } }),
+    may: { admin: Y, health: N, logistics: N, teacher: N },
+  },
+  {
     op: 'set_field in notices', stream: 'notices',
     make: (role) => ({ type: 'set_field', doc: `${role}-notice`, field: 'title', value: `通知 ${role}` }),
     may: { admin: Y, health: Y, logistics: Y, teacher: N },
@@ -169,6 +188,7 @@ function opLine(stream, device, payload) {
     : payload.type === 'stock_movement' ? payload.lot.item
       : payload.type === 'supply_item' ? payload.id
         : payload.type === 'refill_request' ? payload.class
+          : payload.type === 'notice' ? `${payload.notice}/${payload.step.kind}`
       : payload.type === 'staff_health' ? 'self' : payload.doc;
   return `${stream} ${device} ${payload.type} ${what}`;
 }

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::checkins::{AsCheckin, Record, ReturnCertificate, SessionCheck, StaffHealth, Student};
+use crate::notices::workflow::NoticeEvent;
 use crate::refusals::OpInvalid;
 use crate::school::{ClassId, Role, SchoolTimeZone};
 use crate::supplies::refill::{RefillAnswer, RefillRequest};
@@ -28,6 +29,8 @@ pub enum Payload {
     RefillRequest(RefillRequest),
     /// The office's answer to a refill request.
     RefillAnswer(RefillAnswer),
+    /// A step of a notice's approval (edit, submit, return, approve, withdraw).
+    Notice(NoticeEvent),
     SetField(SetField),
     /// A student on a class roster (a later write of the same id replaces it).
     Student(Student),
@@ -70,7 +73,10 @@ impl Payload {
                 }
                 _ => None,
             },
-            Payload::SupplyItem(_) | Payload::SetField(_) | Payload::StaffHealth(_) => None,
+            Payload::SupplyItem(_)
+            | Payload::SetField(_)
+            | Payload::StaffHealth(_)
+            | Payload::Notice(_) => None,
         }
     }
 
@@ -85,6 +91,7 @@ impl Payload {
             | Payload::RefillRequest(_)
             | Payload::RefillAnswer(_)
             | Payload::SetField(_)
+            | Payload::Notice(_)
             | Payload::Student(_) => None,
         }
     }
@@ -116,6 +123,7 @@ impl Payload {
             Payload::SupplyItem(item) => item.validate(stream),
             Payload::RefillRequest(r) => r.validate(stream),
             Payload::RefillAnswer(a) => a.validate(stream),
+            Payload::Notice(event) => event.validate(stream),
             Payload::SetField(set) => set.validate(stream),
         }
     }
@@ -140,9 +148,12 @@ impl WriteRule for Payload {
                 Payload::SessionCheck(_) | Payload::Student(_) | Payload::Certificate(_),
             ) => true,
             (Role::Logistics, Stream::Supplies | Stream::Drills, _) => true,
-            // Drafting notices is open to health and logistics; approval rules come with
-            // the notices work, on top of this.
+            // Drafting notices is open to health and logistics; reviewing them (returning,
+            // approving, withdrawing) is the admins' alone.
             (Role::Health | Role::Logistics, Stream::Notices, Payload::SetField(_)) => true,
+            (Role::Health | Role::Logistics, Stream::Notices, Payload::Notice(event)) => {
+                !event.step.is_review()
+            }
             _ => false,
         }
     }
@@ -184,6 +195,7 @@ impl AsCheckin for Payload {
             | Payload::SupplyItem(_)
             | Payload::RefillRequest(_)
             | Payload::RefillAnswer(_)
+            | Payload::Notice(_)
             | Payload::SetField(_) => None,
         }
     }
@@ -307,6 +319,50 @@ mod tests {
                 .is_err()
         );
         assert!(set("x".into()).validate(&Stream::Health).is_err());
+    }
+
+    #[test]
+    fn only_an_admin_reviews_a_notice() {
+        let event = |step: &str| {
+            serde_json::from_str::<Payload>(&format!(
+                r#"{{"type":"notice","notice":"n-1","step":{step}}}"#
+            ))
+            .unwrap()
+        };
+        let edit = event(
+            r#"{"kind":"edit","content":{"title_zh":"冬季预防","body_zh":"请勤洗手。","category":"prevention","audience":"public"}}"#,
+        );
+        assert_eq!(edit.validate(&Stream::Notices), Ok(()));
+        assert!(edit.validate(&Stream::Drills).is_err());
+        let writes = |role, payload: &Payload| {
+            grant(role, &[])
+                .may(Operation::Write {
+                    stream: &Stream::Notices,
+                    payload,
+                })
+                .is_ok()
+        };
+        for review in [
+            event(r#"{"kind":"approve"}"#),
+            event(r#"{"kind":"withdraw"}"#),
+            event(r#"{"kind":"return","comment":"请补充"}"#),
+        ] {
+            assert!(writes(Role::Admin, &review));
+            assert!(!writes(Role::Logistics, &review));
+            assert!(!writes(Role::Health, &review));
+            assert!(!writes(Role::Teacher, &review));
+        }
+        for draft in [edit, event(r#"{"kind":"submit"}"#)] {
+            assert!(writes(Role::Logistics, &draft));
+            assert!(writes(Role::Health, &draft));
+            assert!(!writes(Role::Teacher, &draft));
+        }
+        assert!(
+            serde_json::from_str::<Payload>(
+                r#"{"type":"notice","notice":"n-1","step":{"kind":"approve","by":"me"}}"#
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ use guardpost_domain::checkins::{
     ReturnCertificate, StaffHealth, Student, StudentId, StudentNumber, Temperature,
 };
 use guardpost_domain::checkins::{Session, SessionCheck};
+use guardpost_domain::notices::workflow::Action;
 use guardpost_domain::refusals::OpInvalid;
 use guardpost_domain::school::ClassId;
 use guardpost_domain::school::{Role, SchoolId, SchoolTimeZone, StaffId};
@@ -195,6 +196,14 @@ fn model_refusal(
             Role::Health => false,
         },
         (_, Stream::Supplies | Stream::Drills) => matches!(role, Role::Admin | Role::Logistics),
+        (Payload::Notice(event), Stream::Notices) => match role {
+            Role::Admin => true,
+            Role::Health | Role::Logistics => !matches!(
+                event.step,
+                Action::Return { .. } | Action::Approve {} | Action::Withdraw {}
+            ),
+            Role::Teacher => false,
+        },
         (_, Stream::Notices) => role != Role::Teacher,
         _ => role == Role::Admin,
     };
@@ -837,6 +846,7 @@ impl World {
                 | Payload::SupplyItem(_)
                 | Payload::RefillRequest(_)
                 | Payload::RefillAnswer(_) => 1,
+                Payload::Notice(_) => 2,
                 Payload::SetField(_) => 2,
                 Payload::Student(_) => 3,
                 Payload::Certificate(_) => 4,

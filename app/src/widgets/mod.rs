@@ -66,6 +66,17 @@ pub fn describe(i18n: I18nContext<Locale>, payload: &Payload) -> String {
                 .collect::<Vec<_>>()
                 .join("、")
         ),
+        Payload::Notice(event) => {
+            use guardpost_domain::notices::workflow::Action;
+            let step = match &event.step {
+                Action::Edit { content } => content.title_zh.to_string(),
+                Action::Submit {} => t_string!(i18n, notices.step_submit).to_owned(),
+                Action::Return { .. } => t_string!(i18n, notices.step_return).to_owned(),
+                Action::Approve {} => t_string!(i18n, notices.step_approve).to_owned(),
+                Action::Withdraw {} => t_string!(i18n, notices.step_withdraw).to_owned(),
+            };
+            format!("{} · {step}", event.notice)
+        }
         Payload::RefillAnswer(a) => format!(
             "{} · {}",
             a.class,

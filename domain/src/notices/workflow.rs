@@ -1,0 +1,421 @@
+//! A notice's approval: draft → submitted → approved (published) or returned with a comment;
+//! a published notice is amended through approval again, or withdrawn; it expires at its
+//! time. Each notice is a log of events (one op each) folded in clock order, so devices that
+//! edited offline agree on the outcome; an event that is not allowed where it lands is kept,
+//! not applied, and shown to whoever made it. The approver is an admin (the Worker's write
+//! rule) and never the person who submitted the version (this fold, on every device and in
+//! the Worker's public snapshot).
+
+use serde::{Deserialize, Serialize};
+
+use super::{NoticeBody, NoticeTitle};
+use crate::refusals::OpInvalid;
+use crate::sync::Hlc;
+use crate::sync::Stream;
+use crate::sync::op::short_id;
+use crate::text::{Name, TextError, bounded};
+
+/// A notice's id (`n-2026-11-30-1`): short and key-safe, chosen when it is first drafted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct NoticeId(String);
+
+impl NoticeId {
+    pub fn parse(raw: &str) -> Result<Self, OpInvalid> {
+        short_id("notice", raw).map(|()| Self(raw.to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+crate::text::validated_string!(NoticeId, OpInvalid);
+
+/// What a notice is about. A drill notice is labelled 演练 / Exercise wherever it appears.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Prevention,
+    Situation,
+    EmergencyGuide,
+    Drill,
+}
+
+/// Who may read it: parents and the public, or staff only (never on the public page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    Public,
+    Staff,
+}
+
+/// A version of a notice: Chinese, and optionally English, edited side by side and approved
+/// as one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Content {
+    pub title_zh: NoticeTitle,
+    pub body_zh: NoticeBody,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<NoticeTitle>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_en: Option<NoticeBody>,
+    pub category: Category,
+    pub audience: Audience,
+    #[serde(default)]
+    pub pinned: bool,
+    /// Unix ms: shown from then (approval before it schedules the notice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish_at_ms: Option<u64>,
+    /// Unix ms: moved to the archive then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expire_at_ms: Option<u64>,
+}
+
+impl Content {
+    /// English is all or nothing: a title without a body (or the reverse) would show half a
+    /// notice to English readers. An expiry comes after the publication time.
+    pub fn validate(&self) -> Result<(), OpInvalid> {
+        if self.title_en.is_some() != self.body_en.is_some() {
+            return Err(OpInvalid::Text {
+                problem: "an English title needs an English body, and the reverse".into(),
+            });
+        }
+        if let (Some(from), Some(to)) = (self.publish_at_ms, self.expire_at_ms)
+            && to <= from
+        {
+            return Err(OpInvalid::OutOfRange {
+                what: "expire_at".into(),
+                max: 0,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A reviewer's comment on a returned version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Comment(String);
+
+impl Comment {
+    pub const MAX: usize = 500;
+    pub fn parse(raw: &str) -> Result<Self, TextError> {
+        bounded("comment", raw, Self::MAX, true).map(Self)
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+crate::text::validated_string!(Comment, TextError);
+
+/// One step of a notice's life.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Action {
+    /// Writes the working version (a new draft, a returned one fixed, or an amendment of the
+    /// published notice).
+    Edit {
+        content: Box<Content>,
+    },
+    Submit {},
+    /// Sends the submitted version back to its author with what to change.
+    Return {
+        comment: Comment,
+    },
+    /// Publishes the submitted version (at its publication time).
+    Approve {},
+    /// Takes the published notice off the public page, into the archive.
+    Withdraw {},
+}
+
+impl Action {
+    /// Approving, returning and withdrawing are the approver's (an admin's).
+    pub fn is_review(&self) -> bool {
+        matches!(
+            self,
+            Action::Return { .. } | Action::Approve {} | Action::Withdraw {}
+        )
+    }
+}
+
+/// A notice event, as an op's payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeEvent {
+    pub notice: NoticeId,
+    pub step: Action,
+}
+
+impl NoticeEvent {
+    pub fn validate(&self, stream: &Stream) -> Result<(), OpInvalid> {
+        if *stream != Stream::Notices {
+            return Err(OpInvalid::WrongStream {
+                stream: stream.key().to_owned(),
+            });
+        }
+        match &self.step {
+            Action::Edit { content } => content.validate(),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Where the working version stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stage {
+    Draft,
+    Submitted {
+        by: Name,
+        at_ms: u64,
+    },
+    Returned {
+        by: Name,
+        at_ms: u64,
+        comment: Comment,
+    },
+}
+
+/// The version being written or reviewed: a new notice, or an amendment of the live one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Working {
+    pub content: Content,
+    /// Who last edited it.
+    pub author: Name,
+    pub stage: Stage,
+}
+
+/// The approved version the public (or staff) sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Live {
+    pub content: Content,
+    pub approved_by: Name,
+    pub approved_at_ms: u64,
+    /// 1 for the first publication, then one more per approved amendment.
+    pub version: u32,
+}
+
+/// What happened, kept with who and when: the notice's audit trail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub at_ms: u64,
+    pub by: Name,
+    pub action: StepKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepKind {
+    Edited,
+    Submitted,
+    Returned(Comment),
+    Approved { version: u32 },
+    Withdrawn,
+}
+
+/// Why an event was not applied where it landed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// Nothing to submit: no working version, or it is already submitted.
+    NothingToSubmit,
+    /// Only a submitted version is approved or returned.
+    NotSubmitted,
+    /// The person who submitted a version may not approve it.
+    OwnSubmission,
+    /// A submitted version waits for review; it is edited after it is returned.
+    AwaitingReview,
+    /// Only a published notice is withdrawn.
+    NotPublished,
+    /// A withdrawn notice is final; write a new one.
+    Withdrawn,
+}
+
+/// An event not applied, for the person who made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedEvent {
+    pub at_ms: u64,
+    pub by: Name,
+    pub why: Refused,
+}
+
+/// A notice as its events make it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub id: NoticeId,
+    pub working: Option<Working>,
+    pub live: Option<Live>,
+    pub withdrawn: Option<(Name, u64)>,
+    /// Every applied step, oldest first.
+    pub steps: Vec<Step>,
+    pub refused: Vec<RefusedEvent>,
+}
+
+/// Where a notice stands at a moment, as lists and badges show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Draft,
+    Submitted,
+    Returned,
+    /// Approved, shown from its publication time.
+    Scheduled,
+    Published,
+    Expired,
+    Withdrawn,
+}
+
+impl Notice {
+    /// Folds a notice's events, in any arrival order: they are applied by clock, then author.
+    pub fn fold<'a>(
+        id: NoticeId,
+        events: impl IntoIterator<Item = (Hlc, &'a Name, &'a Action)>,
+    ) -> Self {
+        let mut events: Vec<(Hlc, &Name, &Action)> = events.into_iter().collect();
+        events.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        let mut notice = Notice {
+            id,
+            working: None,
+            live: None,
+            withdrawn: None,
+            steps: Vec::new(),
+            refused: Vec::new(),
+        };
+        for (hlc, by, action) in events {
+            if let Err(why) = notice.apply(hlc.wall, by, action) {
+                notice.refused.push(RefusedEvent {
+                    at_ms: hlc.wall,
+                    by: by.clone(),
+                    why,
+                });
+            }
+        }
+        notice
+    }
+
+    fn apply(&mut self, at_ms: u64, by: &Name, action: &Action) -> Result<(), Refused> {
+        if self.withdrawn.is_some() {
+            return Err(Refused::Withdrawn);
+        }
+        let step = match action {
+            Action::Edit { content } => {
+                if matches!(
+                    self.working,
+                    Some(Working {
+                        stage: Stage::Submitted { .. },
+                        ..
+                    })
+                ) {
+                    return Err(Refused::AwaitingReview);
+                }
+                self.working = Some(Working {
+                    content: (**content).clone(),
+                    author: by.clone(),
+                    stage: Stage::Draft,
+                });
+                StepKind::Edited
+            }
+            Action::Submit {} => match &mut self.working {
+                Some(w) if !matches!(w.stage, Stage::Submitted { .. }) => {
+                    w.stage = Stage::Submitted {
+                        by: by.clone(),
+                        at_ms,
+                    };
+                    StepKind::Submitted
+                }
+                _ => return Err(Refused::NothingToSubmit),
+            },
+            Action::Return { comment } => match &mut self.working {
+                Some(w) if matches!(w.stage, Stage::Submitted { .. }) => {
+                    w.stage = Stage::Returned {
+                        by: by.clone(),
+                        at_ms,
+                        comment: comment.clone(),
+                    };
+                    StepKind::Returned(comment.clone())
+                }
+                _ => return Err(Refused::NotSubmitted),
+            },
+            Action::Approve {} => {
+                let Some(w) = &self.working else {
+                    return Err(Refused::NotSubmitted);
+                };
+                let Stage::Submitted { by: submitter, .. } = &w.stage else {
+                    return Err(Refused::NotSubmitted);
+                };
+                if submitter == by || &w.author == by {
+                    return Err(Refused::OwnSubmission);
+                }
+                let version = self.live.as_ref().map_or(1, |l| l.version + 1);
+                self.live = Some(Live {
+                    content: w.content.clone(),
+                    approved_by: by.clone(),
+                    approved_at_ms: at_ms,
+                    version,
+                });
+                self.working = None;
+                StepKind::Approved { version }
+            }
+            Action::Withdraw {} => {
+                if self.live.is_none() {
+                    return Err(Refused::NotPublished);
+                }
+                self.withdrawn = Some((by.clone(), at_ms));
+                StepKind::Withdrawn
+            }
+        };
+        self.steps.push(Step {
+            at_ms,
+            by: by.clone(),
+            action: step,
+        });
+        Ok(())
+    }
+
+    /// Where the notice stands at `now_ms` (the live version's, if any; else the working
+    /// version's).
+    pub fn status(&self, now_ms: u64) -> Status {
+        if self.withdrawn.is_some() {
+            return Status::Withdrawn;
+        }
+        if let Some(live) = &self.live {
+            let c = &live.content;
+            if c.expire_at_ms.is_some_and(|t| t <= now_ms) {
+                return Status::Expired;
+            }
+            if c.publish_at_ms.is_some_and(|t| t > now_ms) {
+                return Status::Scheduled;
+            }
+            return Status::Published;
+        }
+        match self.working.as_ref().map(|w| &w.stage) {
+            Some(Stage::Submitted { .. }) => Status::Submitted,
+            Some(Stage::Returned { .. }) => Status::Returned,
+            _ => Status::Draft,
+        }
+    }
+
+    /// The live version, if the public may see it at `now_ms`: public, approved, past its
+    /// publication time, not expired or withdrawn. Nothing else ever reaches the public page.
+    pub fn public(&self, now_ms: u64) -> Option<&Live> {
+        let live = self.live.as_ref()?;
+        (self.status(now_ms) == Status::Published && live.content.audience == Audience::Public)
+            .then_some(live)
+    }
+
+    /// The public update history: when each version after the first was approved, newest
+    /// first.
+    pub fn updates(&self) -> Vec<(u32, u64)> {
+        let mut out: Vec<(u32, u64)> = self
+            .steps
+            .iter()
+            .filter_map(|s| match s.action {
+                StepKind::Approved { version } if version > 1 => Some((version, s.at_ms)),
+                _ => None,
+            })
+            .collect();
+        out.reverse();
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,259 @@
+use proptest::prelude::*;
+
+use super::*;
+
+fn name(s: &str) -> Name {
+    Name::parse(s).unwrap()
+}
+
+fn content(title: &str) -> Content {
+    Content {
+        title_zh: NoticeTitle::parse(title).unwrap(),
+        body_zh: NoticeBody::parse("请家长配合做好晨检。").unwrap(),
+        title_en: None,
+        body_en: None,
+        category: Category::Prevention,
+        audience: Audience::Public,
+        pinned: false,
+        publish_at_ms: None,
+        expire_at_ms: None,
+    }
+}
+
+fn edit(title: &str) -> Action {
+    Action::Edit {
+        content: Box::new(content(title)),
+    }
+}
+
+fn ret() -> Action {
+    Action::Return {
+        comment: Comment::parse("请补充联系电话").unwrap(),
+    }
+}
+
+/// A notice's events: when (ms), who and what.
+type Log<'a> = Vec<(u64, &'a Name, Action)>;
+
+fn fold(events: &[(u64, &Name, Action)]) -> Notice {
+    Notice::fold(
+        NoticeId::parse("n-1").unwrap(),
+        events.iter().map(|(t, by, a)| {
+            (
+                Hlc {
+                    wall: *t,
+                    counter: 0,
+                },
+                *by,
+                a,
+            )
+        }),
+    )
+}
+
+#[test]
+fn drafted_returned_fixed_approved_amended_withdrawn() {
+    let (logistics, principal) = (name("陈建国"), name("周校长"));
+    let mut log = vec![
+        (1, &logistics, edit("冬季传染病预防")),
+        (2, &logistics, Action::Submit {}),
+        (3, &principal, ret()),
+        (4, &logistics, edit("冬季传染病预防提示")),
+        (5, &logistics, Action::Submit {}),
+        (6, &principal, Action::Approve {}),
+    ];
+    let n = fold(&log);
+    assert_eq!(n.status(10), Status::Published);
+    assert_eq!(
+        n.live.as_ref().unwrap().content.title_zh.as_str(),
+        "冬季传染病预防提示"
+    );
+    assert!(n.public(10).is_some());
+    assert!(n.updates().is_empty());
+    // An amendment goes through approval again; the published version stays until then.
+    log.push((7, &logistics, edit("冬季传染病预防提示（更新）")));
+    log.push((8, &logistics, Action::Submit {}));
+    let pending = fold(&log);
+    assert_eq!(pending.live.as_ref().unwrap().version, 1);
+    assert_eq!(pending.status(10), Status::Published);
+    log.push((9, &principal, Action::Approve {}));
+    let amended = fold(&log);
+    assert_eq!(amended.live.as_ref().unwrap().version, 2);
+    assert_eq!(amended.updates(), vec![(2, 9)]);
+    log.push((11, &principal, Action::Withdraw {}));
+    let gone = fold(&log);
+    assert_eq!(gone.status(12), Status::Withdrawn);
+    assert!(gone.public(12).is_none());
+    // Every transition is kept, with who and when.
+    let kinds: Vec<_> = gone
+        .steps
+        .iter()
+        .map(|s| (s.at_ms, s.by.as_str()))
+        .collect();
+    assert_eq!(kinds.len(), 10);
+    assert!(gone.refused.is_empty());
+    // Withdrawn is final.
+    log.push((13, &logistics, edit("再发一次")));
+    assert_eq!(fold(&log).refused[0].why, Refused::Withdrawn);
+}
+
+#[test]
+fn the_author_cannot_approve_and_illegal_steps_are_kept_not_applied() {
+    let (a, b) = (name("周校长"), name("王副校长"));
+    // An admin who drafted and submitted can't approve it herself.
+    let own = fold(&[
+        (1, &a, edit("通知")),
+        (2, &a, Action::Submit {}),
+        (3, &a, Action::Approve {}),
+    ]);
+    assert_eq!(own.refused[0].why, Refused::OwnSubmission);
+    assert!(own.live.is_none());
+    // Nor can an approver who edited the submitted version's text.
+    let edited = fold(&[
+        (1, &a, edit("通知")),
+        (2, &b, edit("通知（改）")),
+        (3, &a, Action::Submit {}),
+        (4, &b, Action::Approve {}),
+    ]);
+    assert_eq!(edited.refused[0].why, Refused::OwnSubmission);
+    // Each action where it is not allowed.
+    let cases: Vec<(Log, Action, Refused)> = vec![
+        (vec![], Action::Submit {}, Refused::NothingToSubmit),
+        (vec![], Action::Approve {}, Refused::NotSubmitted),
+        (vec![], ret(), Refused::NotSubmitted),
+        (vec![], Action::Withdraw {}, Refused::NotPublished),
+        (
+            vec![(1, &a, edit("x"))],
+            Action::Approve {},
+            Refused::NotSubmitted,
+        ),
+        (vec![(1, &a, edit("x"))], ret(), Refused::NotSubmitted),
+        (
+            vec![(1, &a, edit("x"))],
+            Action::Withdraw {},
+            Refused::NotPublished,
+        ),
+        (
+            vec![(1, &a, edit("x")), (2, &a, Action::Submit {})],
+            Action::Submit {},
+            Refused::NothingToSubmit,
+        ),
+        (
+            vec![(1, &a, edit("x")), (2, &a, Action::Submit {})],
+            edit("y"),
+            Refused::AwaitingReview,
+        ),
+        (
+            vec![
+                (1, &a, edit("x")),
+                (2, &a, Action::Submit {}),
+                (3, &b, ret()),
+            ],
+            Action::Approve {},
+            Refused::NotSubmitted,
+        ),
+        (
+            vec![
+                (1, &a, edit("x")),
+                (2, &a, Action::Submit {}),
+                (3, &b, Action::Approve {}),
+            ],
+            Action::Submit {},
+            Refused::NothingToSubmit,
+        ),
+        (
+            vec![
+                (1, &a, edit("x")),
+                (2, &a, Action::Submit {}),
+                (3, &b, Action::Approve {}),
+            ],
+            Action::Approve {},
+            Refused::NotSubmitted,
+        ),
+    ];
+    for (before, action, why) in cases {
+        let mut log = before.clone();
+        log.push((100, &b, action.clone()));
+        let n = fold(&log);
+        assert_eq!(n.refused.len(), 1, "{action:?} after {before:?}");
+        assert_eq!(n.refused[0].why, why, "{action:?} after {before:?}");
+        // Refused changes nothing.
+        let without = fold(&before);
+        assert_eq!(
+            (n.working, n.live, n.steps),
+            (without.working, without.live, without.steps)
+        );
+    }
+}
+
+#[test]
+fn scheduled_staff_only_and_expired_notices_stay_off_the_public_page() {
+    let (a, b) = (name("陈建国"), name("周校长"));
+    let at = |c: Content| Action::Edit {
+        content: Box::new(c),
+    };
+    let mut scheduled = content("演练通知");
+    scheduled.category = Category::Drill;
+    scheduled.publish_at_ms = Some(1_000);
+    scheduled.expire_at_ms = Some(2_000);
+    let n = fold(&[
+        (1, &a, at(scheduled)),
+        (2, &a, Action::Submit {}),
+        (3, &b, Action::Approve {}),
+    ]);
+    assert_eq!(n.status(999), Status::Scheduled);
+    assert!(n.public(999).is_none());
+    assert!(n.public(1_000).is_some());
+    assert_eq!(n.status(2_000), Status::Expired);
+    assert!(n.public(2_000).is_none());
+    let mut staff = content("教职工会议");
+    staff.audience = Audience::Staff;
+    let n = fold(&[
+        (1, &a, at(staff)),
+        (2, &a, Action::Submit {}),
+        (3, &b, Action::Approve {}),
+    ]);
+    assert_eq!(n.status(5), Status::Published);
+    assert!(n.public(5).is_none());
+    // Half an English version, or an expiry before publication, is refused at the door.
+    let mut half = content("x");
+    half.title_en = Some(NoticeTitle::parse("Notice").unwrap());
+    assert!(half.validate().is_err());
+    let mut backwards = content("x");
+    backwards.publish_at_ms = Some(5);
+    backwards.expire_at_ms = Some(5);
+    assert!(backwards.validate().is_err());
+}
+
+fn action() -> impl Strategy<Value = Action> {
+    prop_oneof![
+        (0..3u8).prop_map(|i| edit(["一", "二", "三"][i as usize])),
+        Just(Action::Submit {}),
+        Just(ret()),
+        Just(Action::Approve {}),
+        Just(Action::Withdraw {}),
+    ]
+}
+
+proptest! {
+    /// Devices receive a notice's events in any order; all fold them to the same notice.
+    #[test]
+    fn any_arrival_order_folds_to_the_same_notice(
+        (log, shuffled) in prop::collection::vec((0..3usize, action()), 0..14).prop_flat_map(|events| {
+            let stamped: Vec<(u64, usize, Action)> = events.into_iter().enumerate().map(|(i, (who, a))| (i as u64 + 1, who, a)).collect();
+            (Just(stamped.clone()), Just(stamped).prop_shuffle())
+        }),
+    ) {
+        let people = [name("陈建国"), name("周校长"), name("刘芳")];
+        let as_events = |l: &[(u64, usize, Action)]| l.iter().map(|(t, who, a)| (*t, &people[*who], a.clone())).collect::<Vec<_>>();
+        let (a, b) = (fold(&as_events(&log)), fold(&as_events(&shuffled)));
+        prop_assert_eq!(&a, &b);
+        // Whatever happened, a live version was approved by someone other than its author.
+        for step in &a.steps {
+            if let StepKind::Approved { .. } = step.action {
+                prop_assert!(a.live.is_some());
+            }
+        }
+        prop_assert_eq!(a.steps.len() + a.refused.len(), log.len());
+    }
+}
