@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::checkins::{AsCheckin, Record, ReturnCertificate, SessionCheck, StaffHealth, Student};
-use crate::notices::workflow::NoticeEvent;
+use crate::notices::workflow::{AsNoticeEvent, NoticeEvent};
 use crate::refusals::OpInvalid;
 use crate::school::{ClassId, Role, SchoolTimeZone};
 use crate::supplies::refill::{RefillAnswer, RefillRequest};
@@ -208,6 +208,15 @@ impl AsSupply for Payload {
             Payload::SupplyItem(item) => Some(Supply::Item(item)),
             Payload::RefillRequest(r) => Some(Supply::Request(r)),
             Payload::RefillAnswer(a) => Some(Supply::Answer(a)),
+            _ => None,
+        }
+    }
+}
+
+impl AsNoticeEvent for Payload {
+    fn notice_event(&self) -> Option<&NoticeEvent> {
+        match self {
+            Payload::Notice(event) => Some(event),
             _ => None,
         }
     }

@@ -417,5 +417,104 @@ impl Notice {
     }
 }
 
+/// What a person may do with a notice now, as its screen offers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offer {
+    /// Write the working version (a draft, a returned one, or an amendment).
+    Edit,
+    Submit,
+    /// Approve or return the submitted version.
+    Review,
+    Withdraw,
+}
+
+impl Notice {
+    /// What `me`, of `role`, may do with this notice: drafting is the office's, the doctor's
+    /// and logistics'; reviewing and withdrawing an admin's, never on a version she wrote or
+    /// submitted.
+    pub fn offers(&self, me: &Name, role: crate::school::Role) -> Vec<Offer> {
+        use crate::school::Role;
+        let drafts = matches!(role, Role::Admin | Role::Health | Role::Logistics);
+        if self.withdrawn.is_some() || !drafts {
+            return Vec::new();
+        }
+        let mut offers = Vec::new();
+        let stage = self.working.as_ref().map(|w| &w.stage);
+        if !matches!(stage, Some(Stage::Submitted { .. })) {
+            offers.push(Offer::Edit);
+        }
+        if matches!(stage, Some(Stage::Draft | Stage::Returned { .. })) {
+            offers.push(Offer::Submit);
+        }
+        if let Some(Working {
+            author,
+            stage: Stage::Submitted { by, .. },
+            ..
+        }) = &self.working
+            && role == Role::Admin
+            && author != me
+            && by != me
+        {
+            offers.push(Offer::Review);
+        }
+        if self.live.is_some() && role == Role::Admin {
+            offers.push(Offer::Withdraw);
+        }
+        offers
+    }
+
+    /// The version a screen shows first: the one being worked on, else the live one.
+    pub fn current(&self) -> Option<&Content> {
+        self.working
+            .as_ref()
+            .map(|w| &w.content)
+            .or(self.live.as_ref().map(|l| &l.content))
+    }
+
+    /// When anything last happened to it.
+    pub fn last_at_ms(&self) -> u64 {
+        self.steps.last().map_or(0, |s| s.at_ms)
+    }
+}
+
+/// Which changes are notice events: the school's one change type says so for its kinds.
+pub trait AsNoticeEvent {
+    fn notice_event(&self) -> Option<&NoticeEvent>;
+}
+
+/// Every notice from the changes held, most recently active first.
+pub fn notices<'a, P: AsNoticeEvent + 'a>(
+    changes: impl IntoIterator<Item = (Hlc, &'a Name, &'a P)>,
+) -> Vec<Notice> {
+    let mut by_id: std::collections::BTreeMap<&NoticeId, Vec<(Hlc, &Name, &Action)>> =
+        std::collections::BTreeMap::new();
+    for (hlc, by, payload) in changes {
+        if let Some(event) = payload.notice_event() {
+            by_id
+                .entry(&event.notice)
+                .or_default()
+                .push((hlc, by, &event.step));
+        }
+    }
+    let mut all: Vec<Notice> = by_id
+        .into_iter()
+        .map(|(id, events)| Notice::fold(id.clone(), events))
+        .collect();
+    all.sort_by_key(|n| std::cmp::Reverse(n.last_at_ms()));
+    all
+}
+
+/// A fresh id for a new notice, unlike any in `taken`.
+pub fn new_notice_id(taken: impl Fn(&NoticeId) -> bool, now_ms: u64) -> NoticeId {
+    let mut n = now_ms;
+    loop {
+        let id = NoticeId(format!("n-{}", crate::text::base36(n)));
+        if !taken(&id) {
+            return id;
+        }
+        n = n.wrapping_add(1);
+    }
+}
+
 #[cfg(test)]
 mod tests;

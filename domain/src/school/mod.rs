@@ -108,6 +108,25 @@ impl SchoolTimeZone {
         Some(self.local_minute(at))
     }
 
+    /// The instant (Unix ms) of a local time typed in the school's zone, `YYYY-MM-DDTHH:MM`
+    /// (a `datetime-local` field); None if it is not one, or falls in a clock change's gap.
+    pub fn ms_of_local(self, raw: &str) -> Option<u64> {
+        use chrono::TimeZone;
+        let local = chrono::NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M").ok()?;
+        let at = self.0.from_local_datetime(&local).earliest()?;
+        u64::try_from(at.timestamp_millis()).ok()
+    }
+
+    /// An instant as a `datetime-local` field shows it in the school's zone.
+    pub fn local_field_at_ms(self, ms: u64) -> Option<String> {
+        let at = DateTime::from_timestamp_millis(i64::try_from(ms).ok()?)?;
+        Some(
+            at.with_timezone(&self.0)
+                .format("%Y-%m-%dT%H:%M")
+                .to_string(),
+        )
+    }
+
     /// The school's local calendar date of an instant, `YYYY-MM-DD`.
     pub fn local_date(self, at: DateTime<Utc>) -> String {
         at.with_timezone(&self.0).format("%Y-%m-%d").to_string()

@@ -500,26 +500,12 @@ impl ItemInput {
 pub fn new_item_id(taken: impl Fn(&ItemId) -> bool, now_ms: u64) -> ItemId {
     let mut n = now_ms;
     loop {
-        let id = ItemId(format!("item-{}", base36(n)));
+        let id = ItemId(format!("item-{}", crate::text::base36(n)));
         if !taken(&id) {
             return id;
         }
         n = n.wrapping_add(1);
     }
-}
-
-fn base36(mut n: u64) -> String {
-    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut out = Vec::new();
-    loop {
-        out.push(DIGITS[(n % 36) as usize]);
-        n /= 36;
-        if n == 0 {
-            break;
-        }
-    }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -257,3 +257,44 @@ proptest! {
         prop_assert_eq!(a.steps.len() + a.refused.len(), log.len());
     }
 }
+
+#[test]
+fn each_person_is_offered_what_they_may_do() {
+    use crate::school::Role;
+    let (logistics, principal, deputy) = (name("陈建国"), name("周校长"), name("王副校长"));
+    let drafted = fold(&[(1, &logistics, edit("通知"))]);
+    assert_eq!(
+        drafted.offers(&logistics, Role::Logistics),
+        vec![Offer::Edit, Offer::Submit]
+    );
+    assert!(drafted.offers(&logistics, Role::Teacher).is_empty());
+    let submitted = fold(&[
+        (1, &principal, edit("通知")),
+        (2, &principal, Action::Submit {}),
+    ]);
+    // Her own submission: nothing to review; another admin reviews it.
+    assert!(submitted.offers(&principal, Role::Admin).is_empty());
+    assert_eq!(submitted.offers(&deputy, Role::Admin), vec![Offer::Review]);
+    assert!(submitted.offers(&logistics, Role::Logistics).is_empty());
+    let live = fold(&[
+        (1, &logistics, edit("通知")),
+        (2, &logistics, Action::Submit {}),
+        (3, &principal, Action::Approve {}),
+    ]);
+    assert_eq!(
+        live.offers(&principal, Role::Admin),
+        vec![Offer::Edit, Offer::Withdraw]
+    );
+    assert_eq!(live.offers(&logistics, Role::Logistics), vec![Offer::Edit]);
+    // Times are typed in the school's zone: 08:00 in Shanghai is midnight UTC.
+    let tz = crate::school::SchoolTimeZone::default();
+    let ms = tz.ms_of_local("2026-12-01T08:00").unwrap();
+    assert_eq!(ms, 1_796_083_200_000);
+    assert_eq!(
+        tz.local_field_at_ms(ms).as_deref(),
+        Some("2026-12-01T08:00")
+    );
+    assert_eq!(tz.ms_of_local("2026-12-01 08:00"), None);
+    let id = new_notice_id(|_| false, 1_795_392_000_000);
+    assert!(NoticeId::parse(id.as_str()).is_ok());
+}

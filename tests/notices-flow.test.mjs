@@ -1,0 +1,113 @@
+// A notice's approval on 390 × 844 phones in Chinese, against `wrangler dev`: the logistics
+// officer drafts a notice with no signal and submits it; once it has synced, the principal
+// returns it with a comment; the officer sees the comment, fixes it and submits again; the
+// principal approves it and it is published, its history kept step by step. The principal
+// is never offered to approve a notice she wrote herself. Each screen passes the phone checks.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { serverAndBrowser, phoneContext, assertPhoneScreen } from './browser.mjs';
+
+const ADMIN_TOKEN = 'demo-admin-5-token-for-local-use-only';
+
+describe('notices on a phone, in Chinese', () => {
+  let srv;
+  let browser;
+  serverAndBrowser({}, (started) => ({ srv, browser } = started));
+
+  async function phone() {
+    const context = await phoneContext(browser, 'zh-CN', { width: 390, height: 844 });
+    return { context, page: await context.newPage() };
+  }
+
+  async function join(page, staff) {
+    const res = await fetch(`${srv.url}/api/v1/admin/invites`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ staff, hours: 24 }),
+    });
+    assert.equal(res.status, 201);
+    const { code } = await res.json();
+    await page.goto(`${srv.url}/app/join`);
+    await page.getByLabel('邀请码').fill(code);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
+    await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+  }
+
+  async function openNotices(page) {
+    await page.getByRole('navigation').getByRole('link', { name: '通知' }).click();
+    await page.getByRole('heading', { name: '通知公告', level: 1 }).waitFor();
+  }
+
+  /** Reopens the app (its start syncs) and the notices page. */
+  async function reopen(page) {
+    await page.reload();
+    await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    await openNotices(page);
+  }
+
+  test('drafted offline, returned with a comment, fixed, approved by the principal', async () => {
+    const officer = await phone();
+    await join(officer.page, 's4');
+    await openNotices(officer.page);
+    await officer.context.setOffline(true);
+    await officer.page.getByTestId('new-notice').click();
+    const editor = officer.page.getByTestId('notice-editor');
+    await editor.getByLabel('标题（中文）').fill('冬季传染病预防提示');
+    await editor.getByLabel('正文（中文）').fill('各位家长：\n请每天早晨为孩子测量体温。\n\n- 勤洗手\n- 戴口罩');
+    await assertPhoneScreen(officer.page, 'Notice editor');
+    await editor.getByRole('button', { name: '保存草稿' }).click();
+    const card = officer.page.getByTestId('notice');
+    await card.getByTestId('status').getByText('草稿').waitFor();
+    // The body's list is a list, not text with dashes.
+    assert.equal(await card.locator('.notice-body li').count(), 2);
+    await card.getByRole('button', { name: '提交审核' }).click();
+    await card.getByTestId('status').getByText('待审核').waitFor();
+    await officer.page.getByTestId('sync-status').getByText('待同步： 2').waitFor();
+    await assertPhoneScreen(officer.page, 'Notices, submitted offline');
+    await officer.context.setOffline(false);
+    await officer.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+
+    const principal = await phone();
+    await join(principal.page, 's6');
+    await openNotices(principal.page);
+    const review = principal.page.getByTestId('notice');
+    await review.getByTestId('status').getByText('待审核').waitFor();
+    await review.getByLabel('退回意见').fill('请补充校医室电话');
+    await assertPhoneScreen(principal.page, 'Notices, to review');
+    await review.getByRole('button', { name: '退回修改' }).click();
+    await review.getByTestId('status').getByText('已退回').waitFor();
+    await principal.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+
+    await reopen(officer.page);
+    await card.getByText('退回修改 · 周校长：请补充校医室电话').waitFor();
+    await card.getByRole('button', { name: '修改' }).click();
+    await editor.getByLabel('正文（中文）').fill('各位家长：\n请每天早晨为孩子测量体温。如有发热请联系[校医室](tel:0871-1234567)。\n\n- 勤洗手\n- 戴口罩');
+    await editor.getByRole('button', { name: '保存草稿' }).click();
+    await card.getByRole('button', { name: '提交审核' }).click();
+    await card.getByTestId('status').getByText('待审核').waitFor();
+    await officer.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+
+    await reopen(principal.page);
+    await review.getByRole('link', { name: '校医室' }).waitFor();
+    assert.equal(await review.getByRole('link', { name: '校医室' }).getAttribute('href'), 'tel:0871-1234567');
+    await review.getByRole('button', { name: '审核通过并发布' }).click();
+    await review.getByTestId('status').getByText('已发布').waitFor();
+    await review.locator('summary').click();
+    const history = await review.locator('details li').allTextContents();
+    assert.equal(history.length, 6, history.join('\n'));
+    assert.match(history[0], /周校长 · 审核通过 \(v1\)/);
+    assert.match(history.at(-1), /陈建国 · 编辑/);
+    // Her own draft: she may edit and submit it, never approve it.
+    await principal.page.getByTestId('new-notice').click();
+    await principal.page.getByTestId('notice-editor').getByLabel('标题（中文）').fill('校长的通知');
+    await principal.page.getByTestId('notice-editor').getByLabel('正文（中文）').fill('本周五停课。');
+    await principal.page.getByTestId('notice-editor').getByRole('button', { name: '保存草稿' }).click();
+    const own = principal.page.getByTestId('notice').filter({ hasText: '校长的通知' });
+    await own.getByRole('button', { name: '提交审核' }).click();
+    await own.getByTestId('status').getByText('待审核').waitFor();
+    assert.equal(await own.getByRole('button', { name: '审核通过并发布' }).count(), 0);
+    await officer.context.close();
+    await principal.context.close();
+  });
+});
