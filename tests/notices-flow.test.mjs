@@ -2,7 +2,10 @@
 // officer drafts a notice with no signal and submits it; once it has synced, the principal
 // returns it with a comment; the officer sees the comment, fixes it and submits again; the
 // principal approves it and it is published, its history kept step by step. The principal
-// is never offered to approve a notice she wrote herself. Each screen passes the phone checks.
+// is never offered to approve a notice she wrote herself. A parent's browser with no login and
+// no JavaScript then finds it on the public page, and nothing unapproved; amended and approved
+// again, it shows when it was updated; a drill's notice in both languages is labelled an
+// exercise in either. Each screen passes the phone checks.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser, phoneContext, assertPhoneScreen } from './browser.mjs';
@@ -107,6 +110,78 @@ describe('notices on a phone, in Chinese', () => {
     await own.getByRole('button', { name: '提交审核' }).click();
     await own.getByTestId('status').getByText('待审核').waitFor();
     assert.equal(await own.getByRole('button', { name: '审核通过并发布' }).count(), 0);
+    await principal.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+
+    // A parent's fresh browser, no login, JavaScript off: the approved notice is on the public
+    // page; the submitted one that nobody approved is not.
+    const parent = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN' });
+    const board = await parent.newPage();
+    await board.goto(`${srv.url}/`);
+    await board.getByRole('heading', { name: '冬季传染病预防提示' }).waitFor();
+    assert.doesNotMatch(await board.content(), /校长的通知|本周五停课|请补充校医室电话/);
+
+    // An amendment goes through approval again; the public notice then shows when it was
+    // updated. A drill's notice, in both languages, is labelled as an exercise.
+    await reopen(officer.page);
+    const published = officer.page.getByTestId('notice').filter({ hasText: '冬季传染病预防提示' });
+    await published.getByRole('button', { name: '修改' }).click();
+    await editor.getByLabel('正文（中文）').fill('各位家长：\n请每天早晨为孩子测量体温，并记录。');
+    await editor.getByRole('button', { name: '保存草稿' }).click();
+    await published.getByText('修改待审核').waitFor();
+    await published.getByRole('button', { name: '提交审核' }).click();
+    await officer.page.getByTestId('new-notice').click();
+    await editor.getByLabel('标题（中文）').fill('消防疏散演练通知');
+    await editor.getByLabel('正文（中文）').fill('本周三上午10点进行消防疏散演练，请家长不要惊慌。');
+    await editor.getByLabel('标题（英文，可不填）').fill('Fire evacuation drill');
+    await editor.getByLabel('正文（英文，可不填）').fill('A fire evacuation drill takes place on Wednesday at 10:00. There is no fire.');
+    await editor.locator('select[name="category"]').selectOption({ label: '演练' });
+    await editor.getByRole('button', { name: '保存草稿' }).click();
+    const drill = officer.page.getByTestId('notice').filter({ hasText: '消防疏散演练通知' });
+    await drill.getByText('演练', { exact: true }).first().waitFor();
+    await drill.getByRole('button', { name: '提交审核' }).click();
+    await officer.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    await reopen(principal.page);
+    for (const title of ['冬季传染病预防提示', '消防疏散演练通知']) {
+      const card = principal.page.getByTestId('notice').filter({ hasText: title });
+      await card.getByRole('button', { name: '审核通过并发布' }).click();
+      await card.getByTestId('status').getByText('已发布').waitFor();
+    }
+    await principal.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    const again = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN' });
+    const zh = await again.newPage();
+    await zh.goto(`${srv.url}/`);
+    const winter = zh.locator('article', { hasText: '冬季传染病预防提示' });
+    await winter.getByText('更新于').waitFor();
+    await winter.getByText('并记录').waitFor();
+    await zh.locator('article', { hasText: '消防疏散演练通知' }).locator('.exercise').getByText('演练 / Exercise').waitFor();
+    await zh.goto(`${srv.url}/?lang=en`);
+    const english = zh.locator('article[lang="en"]');
+    await english.getByRole('heading', { name: /Fire evacuation drill/ }).waitFor();
+    await english.locator('.exercise').getByText('Exercise / 演练').waitFor();
+    await english.getByText('There is no fire.').waitFor();
+    await again.close();
+
+    // The Atom feed: an entry per publication and per update; the body's HTML escaped as
+    // Atom's html content is; drills labelled; nothing unapproved.
+    const feed = await fetch(`${srv.url}/feed.xml`, { headers: { 'accept-language': 'zh-CN' } });
+    assert.equal(feed.status, 200);
+    assert.match(feed.headers.get('content-type'), /application\/atom\+xml/);
+    const xml = await feed.text();
+    const titles = [...xml.matchAll(/<entry>[\s\S]*?<title>([^<]*)<\/title>/g)].map((m) => m[1]);
+    assert.ok(titles.includes('冬季传染病预防提示'), titles.join(' | '));
+    assert.ok(titles.includes('[更新于] 冬季传染病预防提示'), titles.join(' | '));
+    assert.ok(titles.includes('[演练 / Exercise] 消防疏散演练通知'), titles.join(' | '));
+    assert.match(xml, /<content type="html">&#60;p&#62;各位家长：&#60;br&#62;/);
+    assert.doesNotMatch(xml, /校长的通知|<p>/);
+    // The publication is dated at its first approval, the update at its own.
+    const entries = xml.split('<entry>').slice(1).map((e) => ({
+      title: e.match(/<title>([^<]*)<\/title>/)[1], updated: e.match(/<updated>([^<]*)<\/updated>/)[1],
+    }));
+    const when = (title) => entries.find((e) => e.title === title).updated;
+    assert.ok(when('冬季传染病预防提示') < when('[更新于] 冬季传染病预防提示'), JSON.stringify(entries));
+    const again304 = await fetch(`${srv.url}/feed.xml`, { headers: { 'accept-language': 'zh-CN', 'if-none-match': feed.headers.get('etag') } });
+    assert.equal(again304.status, 304);
+    await parent.close();
     await officer.context.close();
     await principal.context.close();
   });

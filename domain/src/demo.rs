@@ -101,6 +101,11 @@ pub fn notices() -> Vec<PublishedNotice> {
         body: NoticeBody::parse(body).unwrap_or_else(|e| unreachable!("{e}")),
         published_at: seeded_at(),
         approved_by: name("周校长"),
+        title_en: None,
+        body_en: None,
+        drill: false,
+        pinned: false,
+        updates: Vec::new(),
     }]
 }
 

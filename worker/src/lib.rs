@@ -95,6 +95,7 @@ async fn route(req: Request, env: &Env, path: &str) -> Result<Response> {
     let get = matches!(req.method(), Method::Get | Method::Head);
     match path {
         "/" if get => public_page::show(&req, env).await,
+        "/feed.xml" if get => public_page::feed(&req, env).await,
         "/app" if get => app_assets::redirect_to_slash(&req),
         p if get && p.starts_with("/app/") => app_assets::serve(req, env).await,
         "/" => reply::html_error(&req, 405),

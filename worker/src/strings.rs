@@ -25,6 +25,9 @@ pub struct PublicText {
     pub no_notices: String,
     pub published: String,
     pub approved_by: String,
+    /// The label of a drill's notice, in both languages so no one misses it.
+    pub exercise: String,
+    pub updated_on: String,
     pub contacts: String,
     pub no_contacts: String,
     pub contact_school: String,

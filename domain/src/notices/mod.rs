@@ -4,6 +4,7 @@
 //! the public page may show, so student or health data can't leak into it by construction.
 
 pub mod markup;
+pub mod publish;
 pub mod workflow;
 
 use chrono::{DateTime, Utc};
@@ -69,6 +70,19 @@ pub struct PublishedNotice {
     pub published_at: DateTime<Utc>,
     /// Who approved the release (004 §三: nothing goes out without approval).
     pub approved_by: Name,
+    /// The English version, when the notice has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<NoticeTitle>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_en: Option<NoticeBody>,
+    /// A drill's notice: labelled 演练 / Exercise wherever it appears.
+    #[serde(default)]
+    pub drill: bool,
+    #[serde(default)]
+    pub pinned: bool,
+    /// When each approved amendment was published, newest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub updates: Vec<DateTime<Utc>>,
 }
 
 /// The materialized public view of a school: written whenever a notice is published or a
@@ -87,7 +101,8 @@ pub struct PublicBoard {
 }
 
 impl PublicBoard {
-    /// Builds the board with notices ordered newest first, whatever order they came in.
+    /// Builds the board with pinned notices first, then newest first, whatever order they came
+    /// in.
     pub fn new(
         profile: &crate::school::SchoolProfile,
         revision: u64,
@@ -96,8 +111,9 @@ impl PublicBoard {
         contacts: Vec<EmergencyContact>,
     ) -> Self {
         notices.sort_by(|a, b| {
-            b.published_at
-                .cmp(&a.published_at)
+            b.pinned
+                .cmp(&a.pinned)
+                .then_with(|| b.published_at.cmp(&a.published_at))
                 .then_with(|| a.id.cmp(&b.id))
         });
         Self {
@@ -109,6 +125,45 @@ impl PublicBoard {
             notices,
             contacts,
         }
+    }
+}
+
+/// One entry of the public feed: a notice's publication, or one of its updates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedEntry<'a> {
+    pub notice: &'a PublishedNotice,
+    /// 1 for the publication, then 2, 3… for each update.
+    pub version: usize,
+    pub at: DateTime<Utc>,
+}
+
+impl PublicBoard {
+    /// The feed's entries, one per publication and per update, newest first.
+    pub fn feed(&self) -> Vec<FeedEntry<'_>> {
+        let mut entries: Vec<FeedEntry> = self
+            .notices
+            .iter()
+            .flat_map(|n| {
+                let updates = n
+                    .updates
+                    .iter()
+                    .rev()
+                    .enumerate()
+                    .map(move |(i, at)| FeedEntry {
+                        notice: n,
+                        version: i + 2,
+                        at: *at,
+                    });
+                std::iter::once(FeedEntry {
+                    notice: n,
+                    version: 1,
+                    at: n.published_at,
+                })
+                .chain(updates)
+            })
+            .collect();
+        entries.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.notice.id.cmp(&b.notice.id)));
+        entries
     }
 }
 
@@ -130,6 +185,23 @@ mod tests {
         assert!(NoticeTitle::parse(&"通".repeat(NoticeTitle::MAX)).is_ok());
         assert!(NoticeTitle::parse(&"通".repeat(NoticeTitle::MAX + 1)).is_err());
         assert!(NoticeTitle::parse("two\nlines").is_err());
+    }
+
+    #[test]
+    fn the_feed_has_an_entry_per_publication_and_update() {
+        let mut board = crate::demo::public_board(crate::demo::seeded_at());
+        let first = board.notices[0].published_at;
+        board.notices[0].updates = vec![
+            first + chrono::Duration::days(2),
+            first + chrono::Duration::days(1),
+        ];
+        let feed = board.feed();
+        assert_eq!(feed.len(), 3);
+        assert_eq!(
+            (feed[0].version, feed[1].version, feed[2].version),
+            (3, 2, 1)
+        );
+        assert!(feed.windows(2).all(|w| w[0].at >= w[1].at));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use askama::Template;
 use guardpost_domain::keys;
 use guardpost_domain::lang::Lang;
-use guardpost_domain::notices::PublicBoard;
+use guardpost_domain::notices::{PublicBoard, PublishedNotice, markup};
 use worker::{Env, Request, Response, Result};
 
 use crate::config;
@@ -27,6 +27,115 @@ impl PublicPage<'_> {
     fn local_time(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
         self.board.timezone.local_minute(*at)
     }
+
+    fn notice_lang(&self, n: &PublishedNotice) -> &'static str {
+        if english(self.lang, n) {
+            Lang::En.tag()
+        } else {
+            Lang::ZhCn.tag()
+        }
+    }
+
+    fn title(&self, n: &PublishedNotice) -> String {
+        title(self.lang, n)
+    }
+
+    fn body_html(&self, n: &PublishedNotice) -> String {
+        body_html(self.lang, n)
+    }
+}
+
+/// English readers get the English version where the notice has one.
+fn english(lang: Lang, n: &PublishedNotice) -> bool {
+    lang == Lang::En && n.title_en.is_some() && n.body_en.is_some()
+}
+
+fn title(lang: Lang, n: &PublishedNotice) -> String {
+    match (&n.title_en, english(lang, n)) {
+        (Some(en), true) => en.to_string(),
+        _ => n.title.to_string(),
+    }
+}
+
+/// The body in its safe format as HTML: every character typed is escaped by
+/// `markup::to_html`, which writes only its own few tags.
+fn body_html(lang: Lang, n: &PublishedNotice) -> String {
+    let body = match (&n.body_en, english(lang, n)) {
+        (Some(en), true) => en.as_str(),
+        _ => n.body.as_str(),
+    };
+    markup::to_html(&markup::parse(body))
+}
+
+/// The Atom feed: one entry per publication and per update, for feed readers.
+#[derive(Template)]
+#[template(path = "feed.xml")]
+struct Feed<'a> {
+    lang: Lang,
+    t: &'a PublicText,
+    board: &'a PublicBoard,
+    base: String,
+    entries: Vec<guardpost_domain::notices::FeedEntry<'a>>,
+}
+
+impl Feed<'_> {
+    fn title(&self, n: &PublishedNotice) -> String {
+        title(self.lang, n)
+    }
+
+    fn body_html(&self, n: &PublishedNotice) -> String {
+        body_html(self.lang, n)
+    }
+}
+
+/// `GET /feed.xml`: the board's notices as Atom, from the same one KV read as the page.
+pub async fn feed(req: &Request, env: &Env) -> Result<Response> {
+    let lang = strings::lang_of(req);
+    let t = strings::public(lang);
+    let school = match config::school(env) {
+        Ok(school) => school,
+        Err(message) => return Response::error(message, 500),
+    };
+    let kv = match Kv::of(env) {
+        Ok(kv) => kv,
+        Err(refused) => return Response::error(refused.message, 500),
+    };
+    let board = match kv.json::<PublicBoard>(&keys::public_board(&school)).await {
+        Ok(Some(board)) => board,
+        Ok(None) => return Response::error("not set up", 503),
+        Err(e) => return Response::error(format!("reading the public board: {e}"), 500),
+    };
+    let base = req.url()?.origin().ascii_serialization();
+    let etag = format!(
+        "W/\"feed-{}-{}-{}\"",
+        board.revision,
+        lang.tag(),
+        guardpost_domain::VERSION
+    );
+    let fresh = req
+        .headers()
+        .get("If-None-Match")?
+        .is_some_and(|tags| tags.split(',').any(|tag| tag.trim() == etag));
+    let mut response = if fresh {
+        Response::empty()?.with_status(304)
+    } else {
+        let xml = Feed {
+            lang,
+            t,
+            board: &board,
+            base,
+            entries: board.feed(),
+        }
+        .render()
+        .map_err(|e| worker::Error::RustError(e.to_string()))?;
+        Response::ok(xml)?
+    };
+    let headers = response.headers_mut();
+    headers.set("Content-Type", "application/atom+xml; charset=utf-8")?;
+    headers.set("ETag", &etag)?;
+    headers.set("Cache-Control", "public, max-age=60")?;
+    headers.set("Vary", "Accept-Language, Cookie")?;
+    Ok(response)
 }
 
 #[derive(Template)]

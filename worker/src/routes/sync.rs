@@ -83,8 +83,18 @@ pub async fn push(mut req: Request, env: &Env) -> Answered {
     // A stored copy that can't be read or decoded is treated as absent: the write below
     // then either stores the segment or fails, and the device retries.
     let stored = school.kv.json::<StoredSegment>(&key).await.ok().flatten();
+    let notices = segment.stream == guardpost_domain::sync::Stream::Notices;
     let ack = match server::store_or_ack(segment, stored, school.now_ms) {
-        PushStep::AckStored(ack) => ack,
+        PushStep::AckStored(ack) => {
+            // A retry after a lost ack, or after a failed rebuild of the public board: the
+            // board is rebuilt again from what is stored.
+            if notices
+                && let Some(stored) = school.kv.json::<StoredSegment>(&key).await.ok().flatten()
+            {
+                super::notices::republish(&caller, &stored).await?;
+            }
+            ack
+        }
         PushStep::Store(segment) => {
             school
                 .kv
@@ -96,6 +106,7 @@ pub async fn push(mut req: Request, env: &Env) -> Answered {
                 config::list_cache_seconds(env),
             )
             .await;
+            super::notices::republish(&caller, &segment).await?;
             server::ack(&segment, school.now_ms)
         }
     };
