@@ -159,6 +159,14 @@ describe('notices on a phone, in Chinese', () => {
     await english.getByRole('heading', { name: /Fire evacuation drill/ }).waitFor();
     await english.locator('.exercise').getByText('Exercise / 演练').waitFor();
     await english.getByText('There is no fire.').waitFor();
+    // Each notice at its own URL, to share in a parents' group (back in Chinese: the
+    // English link above set the page's language cookie).
+    await zh.goto(`${srv.url}/?lang=zh-CN`);
+    await zh.getByRole('link', { name: '消防疏散演练通知' }).click();
+    await zh.waitForURL(/\/n\/n-/);
+    const drillPath = new URL(zh.url()).pathname;
+    await zh.getByRole('heading', { name: /消防疏散演练通知/ }).waitFor();
+    assert.doesNotMatch(await zh.content(), /冬季传染病预防提示/);
     await again.close();
 
     // The Atom feed: an entry per publication and per update; the body's HTML escaped as
@@ -181,6 +189,16 @@ describe('notices on a phone, in Chinese', () => {
     assert.ok(when('冬季传染病预防提示') < when('[更新于] 冬季传染病预防提示'), JSON.stringify(entries));
     const again304 = await fetch(`${srv.url}/feed.xml`, { headers: { 'accept-language': 'zh-CN', 'if-none-match': feed.headers.get('etag') } });
     assert.equal(again304.status, 304);
+
+    // Withdrawn: gone from the page, and its own URL is not found.
+    const drillCard = principal.page.getByTestId('notice').filter({ hasText: '消防疏散演练通知' });
+    await drillCard.getByRole('button', { name: '撤回' }).click();
+    await drillCard.getByTestId('status').getByText('已撤回').waitFor();
+    await principal.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    assert.equal((await fetch(`${srv.url}${drillPath}`)).status, 404);
+    const page = await (await fetch(`${srv.url}/`)).text();
+    assert.doesNotMatch(page, /消防疏散演练通知/);
+    assert.match(page, /冬季传染病预防提示/);
     await parent.close();
     await officer.context.close();
     await principal.context.close();

@@ -96,6 +96,7 @@ async fn route(req: Request, env: &Env, path: &str) -> Result<Response> {
     match path {
         "/" if get => public_page::show(&req, env).await,
         "/feed.xml" if get => public_page::feed(&req, env).await,
+        p if get && p.starts_with("/n/") => public_page::notice(&req, env, &p[3..]).await,
         "/app" if get => app_assets::redirect_to_slash(&req),
         p if get && p.starts_with("/app/") => app_assets::serve(req, env).await,
         "/" => reply::html_error(&req, 405),

@@ -28,6 +28,7 @@ pub struct PublicText {
     /// The label of a drill's notice, in both languages so no one misses it.
     pub exercise: String,
     pub updated_on: String,
+    pub all_notices: String,
     pub contacts: String,
     pub no_contacts: String,
     pub contact_school: String,

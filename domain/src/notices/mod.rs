@@ -138,6 +138,13 @@ pub struct FeedEntry<'a> {
 }
 
 impl PublicBoard {
+    /// Whether `other` shows the same as this board (its revision and time aside).
+    pub fn same_content(&self, other: &PublicBoard) -> bool {
+        self.notices == other.notices
+            && self.contacts == other.contacts
+            && self.school_name == other.school_name
+    }
+
     /// The feed's entries, one per publication and per update, newest first.
     pub fn feed(&self) -> Vec<FeedEntry<'_>> {
         let mut entries: Vec<FeedEntry> = self

@@ -222,6 +222,8 @@ mod tests {
         assert_eq!(board.notices.len(), 2);
         assert_eq!(board.contacts, previous.contacts);
         assert_eq!(board.revision, previous.revision + 1);
+        // A rebuild with nothing new shows the same (the Worker then writes nothing).
+        assert!(super::board(&profile, Some(&board), &events, 100).same_content(&board));
         // Withdrawn: gone at the next rebuild.
         events.push(kept(12, 20, "周校长", "n-a", Action::Withdraw {}));
         let after = super::board(&profile, Some(&board), &events, 100);

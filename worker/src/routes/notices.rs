@@ -73,6 +73,11 @@ pub async fn republish(caller: &Caller, segment: &StoredSegment) -> Result<(), R
         .await
         .map_err(|e| internal("reading the public board", e))?;
     let board = publish::board(&caller.directory, previous.as_ref(), &events, school.now_ms);
+    // Drafts, submissions and returns change nothing public: the board is left as it is,
+    // which also keeps its key under KV's one write a second.
+    if previous.as_ref().is_some_and(|p| p.same_content(&board)) {
+        return Ok(());
+    }
     let json =
         serde_json::to_string(&board).map_err(|e| internal("encoding the public board", e))?;
     kv.put(&key, json)

@@ -21,9 +21,21 @@ struct PublicPage<'a> {
     t: &'a PublicText,
     board: &'a PublicBoard,
     style: &'static str,
+    /// One notice's own page (`/n/{id}`), or the whole board.
+    only: Option<&'a str>,
 }
 
 impl PublicPage<'_> {
+    fn shown(&self, n: &PublishedNotice) -> bool {
+        self.only.is_none_or(|id| id == n.id)
+    }
+
+    /// The page's own path, for the language link.
+    fn path(&self) -> String {
+        self.only
+            .map_or_else(|| "/".to_owned(), |id| format!("/n/{id}"))
+    }
+
     fn local_time(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
         self.board.timezone.local_minute(*at)
     }
@@ -148,6 +160,15 @@ struct NotSetUp<'a> {
 
 /// `GET /`.
 pub async fn show(req: &Request, env: &Env) -> Result<Response> {
+    render(req, env, None).await
+}
+
+/// `GET /n/{id}`: one notice at its own URL, to share in a parents' group.
+pub async fn notice(req: &Request, env: &Env, id: &str) -> Result<Response> {
+    render(req, env, Some(id)).await
+}
+
+async fn render(req: &Request, env: &Env, only: Option<&str>) -> Result<Response> {
     let lang = strings::lang_of(req);
     let t = strings::public(lang);
     let school = match config::school(env) {
@@ -173,10 +194,17 @@ pub async fn show(req: &Request, env: &Env) -> Result<Response> {
         Err(e) => return Response::error(format!("reading the public board: {e}"), 500),
     };
 
+    if let Some(id) = only
+        && !board.notices.iter().any(|n| n.id == id)
+    {
+        // Withdrawn, expired or never public: not found, as any unknown page.
+        return crate::reply::html_error(req, 404);
+    }
     let etag = format!(
-        "W/\"{}-{}-{}\"",
+        "W/\"{}-{}-{}-{}\"",
         board.revision,
         lang.tag(),
+        only.unwrap_or(""),
         guardpost_domain::VERSION
     );
     let fresh = req
@@ -196,6 +224,7 @@ pub async fn show(req: &Request, env: &Env) -> Result<Response> {
             t,
             board: &board,
             style: STYLE,
+            only,
         };
         Response::from_html(
             page.render()
