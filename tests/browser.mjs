@@ -133,3 +133,25 @@ export async function assertPhoneScreen(page, screen) {
   assert.ok(overflow <= 0, `${screen}: the page is ${overflow}px wider than the phone`);
   assert.deepEqual(await lowContrast(page), [], `${screen}: text below AA contrast`);
 }
+
+/** The demo's admin device, which makes invites for the browser tests' people. */
+export const DEMO_ADMIN_TOKEN = 'demo-admin-5-token-for-local-use-only';
+
+/**
+ * Joins `page` as the demo's staff member `staff` with an invite the admin makes, typed in on
+ * the Chinese sign-in page; resolves on Today with everything synced.
+ */
+export async function joinWithInvite(srv, page, staff) {
+  const res = await fetch(`${srv.url}/api/v1/admin/invites`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${DEMO_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ staff, hours: 24 }),
+  });
+  assert.equal(res.status, 201);
+  const { code } = await res.json();
+  await page.goto(`${srv.url}/app/join`);
+  await page.getByLabel('邀请码').fill(code);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
+  await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+}

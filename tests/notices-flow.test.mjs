@@ -8,9 +8,8 @@
 // exercise in either. Each screen passes the phone checks.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverAndBrowser, phoneContext, assertPhoneScreen } from './browser.mjs';
+import { serverAndBrowser, phoneContext, assertPhoneScreen, joinWithInvite } from './browser.mjs';
 
-const ADMIN_TOKEN = 'demo-admin-5-token-for-local-use-only';
 
 describe('notices on a phone, in Chinese', () => {
   let srv;
@@ -22,20 +21,8 @@ describe('notices on a phone, in Chinese', () => {
     return { context, page: await context.newPage() };
   }
 
-  async function join(page, staff) {
-    const res = await fetch(`${srv.url}/api/v1/admin/invites`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ staff, hours: 24 }),
-    });
-    assert.equal(res.status, 201);
-    const { code } = await res.json();
-    await page.goto(`${srv.url}/app/join`);
-    await page.getByLabel('邀请码').fill(code);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
-    await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
-  }
+  const join = (page, staff) => joinWithInvite(srv, page, staff);
+
 
   async function openNotices(page) {
     await page.getByRole('navigation').getByRole('link', { name: '通知' }).click();

@@ -6,7 +6,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { deviceGrant } from './harness.mjs';
-import { serverAndBrowser, phoneContext, assertPhoneScreen } from './browser.mjs';
+import { serverAndBrowser, phoneContext, assertPhoneScreen, joinWithInvite } from './browser.mjs';
 
 const ADMIN_TOKEN = 'demo-admin-5-token-for-local-use-only';
 // A teacher the office has not given a class yet (only her place in the directory is used).
@@ -23,19 +23,8 @@ describe('every screen on a phone, in Chinese', () => {
     return { context, page: await context.newPage() };
   }
 
-  /** Joins with an invite the office makes for `staff`, typed on the sign-in page. */
-  async function join(page, staff) {
-    const res = await fetch(`${srv.url}/api/v1/admin/invites`, {
-      method: 'POST', headers: admin, body: JSON.stringify({ staff, hours: 24 }),
-    });
-    assert.equal(res.status, 201);
-    const { code } = await res.json();
-    await page.goto(`${srv.url}/app/join`);
-    await page.getByLabel('邀请码').fill(code);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
-    await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
-  }
+  const join = (page, staff) => joinWithInvite(srv, page, staff);
+
 
   test('signing in, and a class teacher\'s day', async () => {
     const { context, page } = await phone();

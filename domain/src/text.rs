@@ -82,6 +82,19 @@ impl Name {
 
 crate::text::validated_string!(Name, TextError);
 
+/// A fresh key-safe id `{prefix}-{base 36 of now_ms}` that `taken` does not hold: made from
+/// the time, as names are Chinese and ids ASCII.
+pub fn fresh_id(prefix: &str, taken: impl Fn(&str) -> bool, now_ms: u64) -> String {
+    let mut n = now_ms;
+    loop {
+        let id = format!("{prefix}-{}", base36(n));
+        if !taken(&id) {
+            return id;
+        }
+        n = n.wrapping_add(1);
+    }
+}
+
 /// A number in base 36 (0-9, a-z): short key-safe ids made from a time.
 pub fn base36(mut n: u64) -> String {
     const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";

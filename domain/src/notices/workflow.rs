@@ -506,14 +506,11 @@ pub fn notices<'a, P: AsNoticeEvent + 'a>(
 
 /// A fresh id for a new notice, unlike any in `taken`.
 pub fn new_notice_id(taken: impl Fn(&NoticeId) -> bool, now_ms: u64) -> NoticeId {
-    let mut n = now_ms;
-    loop {
-        let id = NoticeId(format!("n-{}", crate::text::base36(n)));
-        if !taken(&id) {
-            return id;
-        }
-        n = n.wrapping_add(1);
-    }
+    NoticeId(crate::text::fresh_id(
+        "n",
+        |id| taken(&NoticeId(id.to_owned())),
+        now_ms,
+    ))
 }
 
 #[cfg(test)]

@@ -498,14 +498,11 @@ impl ItemInput {
 /// A fresh id for a new item, unlike any in `taken`: from the time it was made, as item
 /// names are Chinese and ids are key-safe ASCII.
 pub fn new_item_id(taken: impl Fn(&ItemId) -> bool, now_ms: u64) -> ItemId {
-    let mut n = now_ms;
-    loop {
-        let id = ItemId(format!("item-{}", crate::text::base36(n)));
-        if !taken(&id) {
-            return id;
-        }
-        n = n.wrapping_add(1);
-    }
+    ItemId(crate::text::fresh_id(
+        "item",
+        |id| taken(&ItemId(id.to_owned())),
+        now_ms,
+    ))
 }
 
 #[cfg(test)]

@@ -104,18 +104,10 @@ impl Feed<'_> {
 pub async fn feed(req: &Request, env: &Env) -> Result<Response> {
     let lang = strings::lang_of(req);
     let t = strings::public(lang);
-    let school = match config::school(env) {
-        Ok(school) => school,
-        Err(message) => return Response::error(message, 500),
-    };
-    let kv = match Kv::of(env) {
-        Ok(kv) => kv,
-        Err(refused) => return Response::error(refused.message, 500),
-    };
-    let board = match kv.json::<PublicBoard>(&keys::public_board(&school)).await {
-        Ok(Some(board)) => board,
-        Ok(None) => return Response::error("not set up", 503),
-        Err(e) => return Response::error(format!("reading the public board: {e}"), 500),
+    let board = match load(env).await {
+        Loaded::Board(board) => board,
+        Loaded::NotSetUp => return Response::error("not set up", 503),
+        Loaded::Failed(response) => return response,
     };
     let base = req.url()?.origin().ascii_serialization();
     let etag = format!(
@@ -158,6 +150,34 @@ struct NotSetUp<'a> {
     style: &'static str,
 }
 
+/// What the one KV read of a public request found.
+enum Loaded {
+    Board(PublicBoard),
+    /// No board yet: the school is not set up.
+    NotSetUp,
+    Failed(Result<Response>),
+}
+
+/// The school's public board: the one KV read of every public request.
+async fn load(env: &Env) -> Loaded {
+    let school = match config::school(env) {
+        Ok(school) => school,
+        Err(message) => return Loaded::Failed(Response::error(message, 500)),
+    };
+    let kv = match Kv::of(env) {
+        Ok(kv) => kv,
+        Err(refused) => return Loaded::Failed(Response::error(refused.message, 500)),
+    };
+    match kv.json::<PublicBoard>(&keys::public_board(&school)).await {
+        Ok(Some(board)) => Loaded::Board(board),
+        Ok(None) => Loaded::NotSetUp,
+        Err(e) => Loaded::Failed(Response::error(
+            format!("reading the public board: {e}"),
+            500,
+        )),
+    }
+}
+
 /// `GET /`.
 pub async fn show(req: &Request, env: &Env) -> Result<Response> {
     render(req, env, None).await
@@ -171,17 +191,9 @@ pub async fn notice(req: &Request, env: &Env, id: &str) -> Result<Response> {
 async fn render(req: &Request, env: &Env, only: Option<&str>) -> Result<Response> {
     let lang = strings::lang_of(req);
     let t = strings::public(lang);
-    let school = match config::school(env) {
-        Ok(school) => school,
-        Err(message) => return Response::error(message, 500),
-    };
-    let kv = match Kv::of(env) {
-        Ok(kv) => kv,
-        Err(refused) => return Response::error(refused.message, 500),
-    };
-    let board = match kv.json::<PublicBoard>(&keys::public_board(&school)).await {
-        Ok(Some(board)) => board,
-        Ok(None) => {
+    let board = match load(env).await {
+        Loaded::Board(board) => board,
+        Loaded::NotSetUp => {
             let html = NotSetUp {
                 lang,
                 t,
@@ -191,7 +203,7 @@ async fn render(req: &Request, env: &Env, only: Option<&str>) -> Result<Response
             .map_err(|e| worker::Error::RustError(e.to_string()))?;
             return Ok(Response::from_html(html)?.with_status(503));
         }
-        Err(e) => return Response::error(format!("reading the public board: {e}"), 500),
+        Loaded::Failed(response) => return response,
     };
 
     if let Some(id) = only
