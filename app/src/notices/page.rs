@@ -2,7 +2,7 @@ use guardpost_domain::changes::Payload;
 use guardpost_domain::notices::markup;
 use guardpost_domain::notices::workflow::{
     Action, Category, Comment, Notice, NoticeEvent, NoticeId, Offer, Stage, Status, StepKind,
-    new_notice_id, notices,
+    may_draft, new_notice_id, notices,
 };
 use guardpost_domain::sync::Stream;
 use leptos::prelude::*;
@@ -80,7 +80,7 @@ pub fn Notices() -> impl IntoView {
                     }.into_any()
                 }
                 None => view! {
-                    <Show when=move || me().is_some_and(|(_, role)| !matches!(role, guardpost_domain::school::Role::Teacher))>
+                    <Show when=move || me().is_some_and(|(_, role)| may_draft(role))>
                         <button type="button" class="primary" data-testid="new-notice" on:click=new>{t!(i18n, notices.new)}</button>
                     </Show>
                     <ul class="notice-list">

@@ -96,3 +96,32 @@ pub(super) fn class_name(view: SyncView, id: &str) -> String {
         .map(|c| c.name.to_string())
         .unwrap_or_else(|| id.to_owned())
 }
+
+/// Records the ledger line a form built, or shows what to fix (or that the device is signed
+/// out: `None`); `clear` empties the form's fields once the line is saved.
+#[cfg(feature = "office")]
+pub(super) fn record_built(
+    view: SyncView,
+    i18n: I18nContext<Locale>,
+    built: Option<Result<StockMovement, guardpost_domain::supplies::form::FormProblem>>,
+    set_problem: WriteSignal<Option<String>>,
+    set_message: WriteSignal<Option<(bool, String)>>,
+    clear: impl FnOnce() + 'static,
+) {
+    match built {
+        Some(Ok(m)) => {
+            set_problem.set(None);
+            leptos::task::spawn_local(async move {
+                let outcome = save_movement(view, i18n, m).await;
+                if outcome.0 {
+                    clear();
+                }
+                set_message.set(Some(outcome));
+            });
+        }
+        Some(Err(p)) => set_problem.set(Some(super::labels::form_problem(i18n, &p))),
+        None => set_problem.set(Some(
+            crate::i18n::t_string!(i18n, supplies.signed_out).to_owned(),
+        )),
+    }
+}

@@ -3,9 +3,9 @@ use guardpost_domain::supplies::form::{
 };
 use leptos::prelude::*;
 
-use super::access::{catalog, save_movement, today, with_stock};
+use super::access::record_built;
+use super::access::{catalog, today, with_stock};
 use super::labels;
-use super::receive::form_problem;
 use super::signature::{SignaturePad, encode};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::use_sync;
@@ -61,22 +61,12 @@ pub fn IssueForm() -> impl IntoView {
             due: due.get_untracked(),
             signature: strokes.with_untracked(|s| encode(s)),
         };
-        match with_stock(view, |s| issue(s, &input, today())) {
-            Some(Ok(m)) => {
-                set_problem.set(None);
-                leptos::task::spawn_local(async move {
-                    let outcome = save_movement(view, i18n, m).await;
-                    if outcome.0 {
-                        set_quantity.set(String::new());
-                        set_person.set(String::new());
-                        strokes.set(Vec::new());
-                    }
-                    set_message.set(Some(outcome));
-                });
-            }
-            Some(Err(p)) => set_problem.set(Some(form_problem(i18n, &p))),
-            None => set_problem.set(Some(t_string!(i18n, supplies.signed_out).to_owned())),
-        }
+        let built = with_stock(view, |s| issue(s, &input, today()));
+        record_built(view, i18n, built, set_problem, set_message, move || {
+            set_quantity.set(String::new());
+            set_person.set(String::new());
+            strokes.set(Vec::new());
+        });
     };
     let holder_choice = move |kind: HolderKind, label: &'static str| {
         view! {

@@ -1,6 +1,7 @@
 //! This area's words: categories, hazards and their handling, movements, expiry marks and
 //! why a form can't be recorded, in the person's language.
 
+use guardpost_domain::supplies::form::FormProblem;
 use guardpost_domain::supplies::ledger::SignatureError;
 use guardpost_domain::supplies::{
     Category, ExpiryMark, Hazard, Holder, IssueProblem, MovementKind, Variance,
@@ -123,4 +124,27 @@ pub fn signature_problem(i18n: I18nContext<Locale>, e: SignatureError) -> &'stat
 pub fn days(d: Option<f64>) -> String {
     d.map(|d| format!("{:.0}", d.floor()))
         .unwrap_or_else(|| "—".into())
+}
+
+/// What to fix on a receipt or an issue, in the person's language.
+pub fn form_problem(
+    i18n: leptos_i18n::I18nContext<crate::i18n::Locale>,
+    p: &FormProblem,
+) -> String {
+    match p {
+        FormProblem::Item => t_string!(i18n, supplies.p_item).to_owned(),
+        FormProblem::Lot => t_string!(i18n, supplies.p_lot).to_owned(),
+        FormProblem::ExpiryNeeded => t_string!(i18n, supplies.p_expiry).to_owned(),
+        FormProblem::AlreadyExpired => t_string!(i18n, supplies.p_already_expired).to_owned(),
+        FormProblem::Quantity => t_string!(i18n, supplies.p_quantity).to_owned(),
+        FormProblem::Zone => t_string!(i18n, supplies.p_zone).to_owned(),
+        FormProblem::Supplier => t_string!(i18n, supplies.p_supplier).to_owned(),
+        FormProblem::Person => t_string!(i18n, supplies.p_person).to_owned(),
+        FormProblem::Department => t_string!(i18n, supplies.p_department).to_owned(),
+        FormProblem::Class => t_string!(i18n, supplies.p_class).to_owned(),
+        FormProblem::Signature(e) => signature_problem(i18n, *e).to_owned(),
+        FormProblem::Issue(problem) => issue_problem(i18n, problem),
+        FormProblem::Reason => t_string!(i18n, supplies.p_reason).to_owned(),
+        FormProblem::Note => t_string!(i18n, supplies.p_note).to_owned(),
+    }
 }

@@ -1,15 +1,13 @@
 use guardpost_domain::supplies::DisposalReason;
-use guardpost_domain::supplies::cover::Overview;
+use guardpost_domain::supplies::cover;
 use guardpost_domain::supplies::form::{
     DisposalInput, ReturnInput, TransferInput, disposal, issue_choices, return_of, transfer,
 };
 use leptos::prelude::*;
 
-use super::access::{
-    catalog, class_name, save_movement, school_headcount, school_tz, today, with_stock,
-};
+use super::access::record_built;
+use super::access::{catalog, class_name, today, with_stock};
 use super::labels;
-use super::receive::form_problem;
 use super::signature::{SignaturePad, encode};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::use_sync;
@@ -44,13 +42,8 @@ pub fn MovementsPanel() -> impl IntoView {
         let id = item.get();
         with_stock(view, |s| issue_choices(s, &id, today()).lots).unwrap_or_default()
     });
-    let loans = Memo::new(move |_| {
-        let people = school_headcount(view);
-        with_stock(view, |s| {
-            Overview::build(s, people, school_tz(), today()).held_out
-        })
-        .unwrap_or_default()
-    });
+    let loans =
+        Memo::new(move |_| with_stock(view, |s| cover::loans(s, today())).unwrap_or_default());
     let class_name = move |id: &str| class_name(view, id);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -93,21 +86,10 @@ pub fn MovementsPanel() -> impl IntoView {
                 }
             }
         });
-        match built {
-            Some(Ok(m)) => {
-                set_problem.set(None);
-                leptos::task::spawn_local(async move {
-                    let outcome = save_movement(view, i18n, m).await;
-                    if outcome.0 {
-                        set_quantity.set(String::new());
-                        strokes.set(Vec::new());
-                    }
-                    set_message.set(Some(outcome));
-                });
-            }
-            Some(Err(p)) => set_problem.set(Some(form_problem(i18n, &p))),
-            None => set_problem.set(Some(t_string!(i18n, supplies.signed_out).to_owned())),
-        }
+        record_built(view, i18n, built, set_problem, set_message, move || {
+            set_quantity.set(String::new());
+            strokes.set(Vec::new());
+        });
     };
     let choice = move |k: Kind, label: &'static str| {
         view! {

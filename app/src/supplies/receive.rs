@@ -1,34 +1,10 @@
 use guardpost_domain::supplies::form::{FormProblem, ReceiptInput, receipt};
 use leptos::prelude::*;
 
-use super::access::{catalog, save_movement, today, with_stock};
-use super::labels;
+use super::access::{catalog, record_built, today, with_stock};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::use_sync;
 use crate::widgets::{FieldProblem, Outcome, TextField};
-
-/// What to fix on a receipt or an issue, in the person's language.
-pub fn form_problem(
-    i18n: leptos_i18n::I18nContext<crate::i18n::Locale>,
-    p: &FormProblem,
-) -> String {
-    match p {
-        FormProblem::Item => t_string!(i18n, supplies.p_item).to_owned(),
-        FormProblem::Lot => t_string!(i18n, supplies.p_lot).to_owned(),
-        FormProblem::ExpiryNeeded => t_string!(i18n, supplies.p_expiry).to_owned(),
-        FormProblem::AlreadyExpired => t_string!(i18n, supplies.p_already_expired).to_owned(),
-        FormProblem::Quantity => t_string!(i18n, supplies.p_quantity).to_owned(),
-        FormProblem::Zone => t_string!(i18n, supplies.p_zone).to_owned(),
-        FormProblem::Supplier => t_string!(i18n, supplies.p_supplier).to_owned(),
-        FormProblem::Person => t_string!(i18n, supplies.p_person).to_owned(),
-        FormProblem::Department => t_string!(i18n, supplies.p_department).to_owned(),
-        FormProblem::Class => t_string!(i18n, supplies.p_class).to_owned(),
-        FormProblem::Signature(e) => labels::signature_problem(i18n, *e).to_owned(),
-        FormProblem::Issue(problem) => labels::issue_problem(i18n, problem),
-        FormProblem::Reason => t_string!(i18n, supplies.p_reason).to_owned(),
-        FormProblem::Note => t_string!(i18n, supplies.p_note).to_owned(),
-    }
-}
 
 /// 入库: a lot from a supplier, with its expiry, into a zone (the item's by default).
 #[component]
@@ -56,21 +32,18 @@ pub fn ReceiveForm() -> impl IntoView {
         };
         let built =
             with_stock(view, |s| receipt(s, &input, today())).unwrap_or(Err(FormProblem::Item));
-        match built {
-            Err(p) => set_problem.set(Some(form_problem(i18n, &p))),
-            Ok(m) => {
-                set_problem.set(None);
-                leptos::task::spawn_local(async move {
-                    let outcome = save_movement(view, i18n, m).await;
-                    if outcome.0 {
-                        set_lot.set(String::new());
-                        set_quantity.set(String::new());
-                        set_expires.set(String::new());
-                    }
-                    set_message.set(Some(outcome));
-                });
-            }
-        }
+        record_built(
+            view,
+            i18n,
+            Some(built),
+            set_problem,
+            set_message,
+            move || {
+                set_lot.set(String::new());
+                set_quantity.set(String::new());
+                set_expires.set(String::new());
+            },
+        );
     };
     view! {
         <form class="card form" on:submit=submit data-testid="receive">

@@ -3,6 +3,7 @@
 //! Only an approved, public notice ever reaches the board; the board is the whole of what
 //! the public page may show, so student or health data can't leak into it by construction.
 
+pub mod event;
 pub mod markup;
 pub mod publish;
 pub mod workflow;

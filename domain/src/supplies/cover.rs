@@ -235,20 +235,7 @@ impl Overview {
                     .collect(),
             })
             .collect();
-        let held_out = stock
-            .held_out(today)
-            .into_iter()
-            .filter_map(|h| {
-                Some(Loan {
-                    item: (*stock.items.get(h.item)?).clone(),
-                    holder: h.holder.clone(),
-                    person: h.person.clone(),
-                    quantity: h.quantity,
-                    due: h.due,
-                    overdue: h.overdue,
-                })
-            })
-            .collect();
+        let held_out = loans(stock, today);
         Self {
             headcount,
             items,
@@ -258,6 +245,25 @@ impl Overview {
             held_out,
         }
     }
+}
+
+/// Reusable items out on loan on `today`, overdue first: what the overview lists and a
+/// return is chosen from.
+pub fn loans(stock: &Stock, today: NaiveDate) -> Vec<Loan> {
+    stock
+        .held_out(today)
+        .into_iter()
+        .filter_map(|h| {
+            Some(Loan {
+                item: (*stock.items.get(h.item)?).clone(),
+                holder: h.holder.clone(),
+                person: h.person.clone(),
+                quantity: h.quantity,
+                due: h.due,
+                overdue: h.overdue,
+            })
+        })
+        .collect()
 }
 
 /// Why an issue can't be recorded as it stands.

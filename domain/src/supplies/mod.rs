@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod cover;
 pub mod form;
+pub mod item_input;
 pub mod kits;
 pub mod ledger;
 pub mod refill;

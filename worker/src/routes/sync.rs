@@ -83,15 +83,17 @@ pub async fn push(mut req: Request, env: &Env) -> Answered {
     // A stored copy that can't be read or decoded is treated as absent: the write below
     // then either stores the segment or fails, and the device retries.
     let stored = school.kv.json::<StoredSegment>(&key).await.ok().flatten();
-    let notices = segment.stream == guardpost_domain::sync::Stream::Notices;
+    // A notices retry rebuilds the public board from the copy already read.
+    let stored_notices = stored
+        .as_ref()
+        .filter(|_| segment.stream == guardpost_domain::sync::Stream::Notices)
+        .cloned();
     let ack = match server::store_or_ack(segment, stored, school.now_ms) {
         PushStep::AckStored(ack) => {
             // A retry after a lost ack, or after a failed rebuild of the public board: the
             // board is rebuilt again from what is stored.
-            if notices
-                && let Some(stored) = school.kv.json::<StoredSegment>(&key).await.ok().flatten()
-            {
-                super::notices::republish(&caller, &stored).await?;
+            if let Some(stored) = &stored_notices {
+                super::notices::republish(&caller, stored).await?;
             }
             ack
         }

@@ -1,6 +1,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::notices::{NoticeBody, NoticeTitle};
 
 fn name(s: &str) -> Name {
     Name::parse(s).unwrap()
