@@ -29,5 +29,6 @@ $(printf '%s\n' "$tokens" | sed 's/^/    /')
 
 MSG
 # The setup code is a secret in a real deployment (`wrangler secret put SETUP_CODE`).
-exec wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$PERSIST" --show-interactive-dev-session=false \
+# --test-scheduled: wrangler dev runs no crons by itself; GET /__scheduled runs the minute's.
+exec wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$PERSIST" --show-interactive-dev-session=false --test-scheduled \
   --var SETUP_CODE:demo-setup-code-for-local-use-only

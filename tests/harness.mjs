@@ -119,6 +119,8 @@ export async function startWorker({
   const port = await freePort();
   const child = spawn(WRANGLER, ['dev', '--ip', '127.0.0.1', '--port', String(port),
     '--persist-to', persistDir, '--show-interactive-dev-session=false', '--log-level', 'warn',
+    // The Cron Trigger runs when a test asks for it: GET /__scheduled.
+    '--test-scheduled',
     // Local KV is strongly consistent; the list cache is off unless a test is about it.
     '--var', `LIST_CACHE_SECONDS:${listCacheSeconds}`,
     ...(setupCode ? ['--var', `SETUP_CODE:${setupCode}`] : []), ...devArgs],

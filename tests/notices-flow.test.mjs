@@ -154,7 +154,6 @@ describe('notices on a phone, in Chinese', () => {
     const drillPath = new URL(zh.url()).pathname;
     await zh.getByRole('heading', { name: /消防疏散演练通知/ }).waitFor();
     assert.doesNotMatch(await zh.content(), /冬季传染病预防提示/);
-    await again.close();
 
     // The Atom feed: an entry per publication and per update; the body's HTML escaped as
     // Atom's html content is; drills labelled; nothing unapproved.
@@ -177,15 +176,88 @@ describe('notices on a phone, in Chinese', () => {
     const again304 = await fetch(`${srv.url}/feed.xml`, { headers: { 'accept-language': 'zh-CN', 'if-none-match': feed.headers.get('etag') } });
     assert.equal(again304.status, 304);
 
-    // Withdrawn: gone from the page, and its own URL is not found.
+    // Withdrawn: gone from the page, into the archive; its own URL says it no longer
+    // applies; the feed marks the withdrawal.
     const drillCard = principal.page.getByTestId('notice').filter({ hasText: '消防疏散演练通知' });
     await drillCard.getByRole('button', { name: '撤回' }).click();
     await drillCard.getByTestId('status').getByText('已撤回').waitFor();
     await principal.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
-    assert.equal((await fetch(`${srv.url}${drillPath}`)).status, 404);
-    const page = await (await fetch(`${srv.url}/`)).text();
-    assert.doesNotMatch(page, /消防疏散演练通知/);
-    assert.match(page, /冬季传染病预防提示/);
+    await zh.goto(`${srv.url}/`);
+    assert.doesNotMatch(await zh.content(), /消防疏散演练通知/);
+    await zh.getByRole('heading', { name: '冬季传染病预防提示' }).waitFor();
+    await zh.getByRole('link', { name: '往期通知（已过期或已撤回）' }).click();
+    const archived = zh.locator('article', { hasText: '消防疏散演练通知' });
+    await archived.getByText('已撤回').waitFor();
+    await archived.getByRole('link', { name: '消防疏散演练通知' }).click();
+    await zh.waitForURL((url) => url.pathname === drillPath);
+    // Read a minute ago, the page may come from the browser's cache (max-age=60): a reload
+    // revalidates it.
+    await zh.reload();
+    await zh.getByText('此通知已不再有效，仅供查阅。').waitFor();
+    const withdrawnFeed = await (await fetch(`${srv.url}/feed.xml`, { headers: { 'accept-language': 'zh-CN' } })).text();
+    assert.match(withdrawnFeed, /<title>\[演练 \/ Exercise\] \[已撤回\] 消防疏散演练通知<\/title>/);
+    await again.close();
+    await parent.close();
+    await officer.context.close();
+    await principal.context.close();
+  });
+
+  test('contacts with today\'s duty, and a notice scheduled for later, reach the public page', async () => {
+    const officer = await phone();
+    await join(officer.page, 's4');
+    await openNotices(officer.page);
+    // The clinic moved: logistics changes its number and names today's duty, offline.
+    await officer.context.setOffline(true);
+    const clinic = officer.page.getByTestId('contact').filter({ hasText: '城关镇卫生院' });
+    await clinic.getByRole('button', { name: '修改' }).click();
+    const form = officer.page.getByTestId('contact-form');
+    await form.getByLabel('电话', { exact: true }).fill('打这个号');
+    await form.getByRole('button', { name: '保存' }).click();
+    await form.getByRole('alert').getByText('电话为3到20位数字').waitFor();
+    await form.getByLabel('电话', { exact: true }).fill('0571-8800 0999');
+    // Monday is the first row; today in Shanghai picks the row.
+    const weekday = (new Date(Date.now() + 8 * 3_600_000).getUTCDay() + 6) % 7;
+    await form.locator(`input[name="duty-who-${weekday}"]`).fill('值班医生 孙');
+    await form.locator(`input[name="duty-phone-${weekday}"]`).fill('138 0000 0001');
+    await assertPhoneScreen(officer.page, 'Contact form');
+    await form.getByRole('button', { name: '保存' }).click();
+    await clinic.getByTestId('on-duty').getByText('今日值班：值班医生 孙 138 0000 0001').waitFor();
+    await officer.context.setOffline(false);
+    await officer.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+
+    // A notice to appear at the next whole minute at least 25 s away.
+    const at = Math.ceil((Date.now() + 25_000) / 60_000) * 60_000;
+    const local = new Date(at + 8 * 3_600_000).toISOString().slice(0, 16);
+    await officer.page.getByTestId('new-notice').click();
+    const editor = officer.page.getByTestId('notice-editor');
+    await editor.getByLabel('标题（中文）').fill('定时：周一升旗仪式取消');
+    await editor.getByLabel('正文（中文）').fill('因天气原因，周一升旗仪式取消。');
+    await editor.getByLabel('发布时间（可不填，审核后立即发布）').fill(local);
+    await editor.getByRole('button', { name: '保存草稿' }).click();
+    const card = officer.page.getByTestId('notice').filter({ hasText: '定时：周一升旗仪式取消' });
+    await card.getByRole('button', { name: '提交审核' }).click();
+    await officer.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    const principal = await phone();
+    await join(principal.page, 's6');
+    await openNotices(principal.page);
+    const review = principal.page.getByTestId('notice').filter({ hasText: '定时：周一升旗仪式取消' });
+    await review.getByRole('button', { name: '审核通过并发布' }).click();
+    await review.getByTestId('status').getByText('定时发布').waitFor();
+    await principal.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    assert.ok(Date.now() < at, 'approved before its time');
+
+    const parent = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN' });
+    const board = await parent.newPage();
+    await board.goto(`${srv.url}/`);
+    const row = board.locator('li', { hasText: '城关镇卫生院' });
+    await row.getByText('今日值班：值班医生 孙').waitFor();
+    assert.equal(await row.getByRole('link', { name: '0571-8800 0999' }).getAttribute('href'), 'tel:057188000999');
+    assert.doesNotMatch(await board.content(), /定时：周一升旗仪式取消/);
+    await new Promise((resolve) => { setTimeout(resolve, Math.max(0, at - Date.now()) + 500); });
+    // The minute's Cron Trigger rebuilds the board once the time has passed.
+    assert.equal((await fetch(`${srv.url}/__scheduled?cron=*+*+*+*+*`)).status, 200);
+    await board.reload();
+    await board.getByRole('heading', { name: '定时：周一升旗仪式取消' }).waitFor();
     await parent.close();
     await officer.context.close();
     await principal.context.close();

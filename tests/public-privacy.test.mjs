@@ -65,7 +65,8 @@ describe('nothing private reaches the public page, feed or public JSON', () => {
   });
 
   test('every public response is searched: only the approved public notice is there', async () => {
-    const paths = ['/', '/?lang=en', '/feed.xml', '/?lang=en&x=1', '/api/v1/school', '/api/v1/health', '/app/', '/no-such-page', '/feed.xml?lang=en'];
+    const paths = ['/', '/?lang=en', '/feed.xml', '/?lang=en&x=1', '/api/v1/school', '/api/v1/health', '/app/', '/no-such-page', '/feed.xml?lang=en',
+      '/archive', '/poster', '/n/n-public', '/n/n-public/cap.xml', '/n/n-staff', '/n/n-staff/cap.xml', '/n/n-draft', '/n/n-returned/cap.xml', '/n/n-self'];
     let control = 0;
     for (const path of paths) {
       for (const lang of ['zh-CN', 'en']) {
@@ -77,7 +78,8 @@ describe('nothing private reaches the public page, feed or public JSON', () => {
         if (text.includes('PUBLIC-CONTROL-1A')) control += 1;
       }
     }
-    // The page (both languages) and the feeds show the published notice.
-    assert.ok(control >= 4, `the published notice appeared ${control} times`);
+    // The page (both languages), the feeds, its own page and its alert show the published
+    // notice.
+    assert.ok(control >= 8, `the published notice appeared ${control} times`);
   });
 });

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::checkins::{AsCheckin, Record, ReturnCertificate, SessionCheck, StaffHealth, Student};
+use crate::notices::contacts::EmergencyContact;
 use crate::notices::workflow::{AsNoticeEvent, NoticeEvent};
 use crate::refusals::OpInvalid;
 use crate::school::{ClassId, Role, SchoolTimeZone};
@@ -31,6 +32,8 @@ pub enum Payload {
     RefillAnswer(RefillAnswer),
     /// A step of a notice's approval (edit, submit, return, approve, withdraw).
     Notice(NoticeEvent),
+    /// An emergency contact (a later write of the same id replaces it).
+    Contact(EmergencyContact),
     SetField(SetField),
     /// A student on a class roster (a later write of the same id replaces it).
     Student(Student),
@@ -76,7 +79,8 @@ impl Payload {
             Payload::SupplyItem(_)
             | Payload::SetField(_)
             | Payload::StaffHealth(_)
-            | Payload::Notice(_) => None,
+            | Payload::Notice(_)
+            | Payload::Contact(_) => None,
         }
     }
 
@@ -92,6 +96,7 @@ impl Payload {
             | Payload::RefillAnswer(_)
             | Payload::SetField(_)
             | Payload::Notice(_)
+            | Payload::Contact(_)
             | Payload::Student(_) => None,
         }
     }
@@ -124,6 +129,7 @@ impl Payload {
             Payload::RefillRequest(r) => r.validate(stream),
             Payload::RefillAnswer(a) => a.validate(stream),
             Payload::Notice(event) => event.validate(stream),
+            Payload::Contact(contact) => contact.validate(stream),
             Payload::SetField(set) => set.validate(stream),
         }
     }
@@ -154,6 +160,8 @@ impl WriteRule for Payload {
             (Role::Health | Role::Logistics, Stream::Notices, Payload::Notice(event)) => {
                 !event.step.is_review()
             }
+            // The public page's emergency contacts are logistics' (and the admins').
+            (Role::Logistics, Stream::Notices, Payload::Contact(_)) => true,
             _ => false,
         }
     }
@@ -196,6 +204,7 @@ impl AsCheckin for Payload {
             | Payload::RefillRequest(_)
             | Payload::RefillAnswer(_)
             | Payload::Notice(_)
+            | Payload::Contact(_)
             | Payload::SetField(_) => None,
         }
     }
@@ -217,6 +226,12 @@ impl AsNoticeEvent for Payload {
     fn notice_event(&self) -> Option<&NoticeEvent> {
         match self {
             Payload::Notice(event) => Some(event),
+            _ => None,
+        }
+    }
+    fn contact(&self) -> Option<&EmergencyContact> {
+        match self {
+            Payload::Contact(contact) => Some(contact),
             _ => None,
         }
     }

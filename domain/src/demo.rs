@@ -4,7 +4,8 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::contacts::{ContactKind, EmergencyContact, Phone};
+use crate::notices::contacts::{ContactKind, Day, EmergencyContact, Hours, OnDuty};
+use crate::notices::event::Category;
 use crate::notices::{NoticeBody, NoticeTitle, PublicBoard, PublishedNotice};
 use crate::school::ClassId;
 use crate::school::{
@@ -71,19 +72,57 @@ pub fn school() -> SchoolProfile {
 }
 
 pub fn contacts() -> Vec<EmergencyContact> {
-    let contact = |kind, n: &str, phone: &str| EmergencyContact {
-        kind,
-        name: name(n),
-        phone: Phone::parse(phone).unwrap_or_else(|e| unreachable!("{phone}: {e}")),
+    let contact = |id: &str, kind, n: &str, phone: &str, hours: &str| {
+        let mut c = EmergencyContact::new(id, kind, n, phone)
+            .unwrap_or_else(|e| unreachable!("{phone}: {e}"));
+        c.hours = Some(Hours::parse(hours).unwrap_or_else(|e| unreachable!("{e}")));
+        c
     };
+    let mut school = contact(
+        "c-school",
+        ContactKind::School,
+        "学校防控办公室",
+        "0571-8800 0001",
+        "上课日 7:00–18:00",
+    );
+    // The duty rota names duty posts, as schools publish them, not staff accounts.
+    for (day, who) in [
+        (Day::Mon, "值班 · 校医室"),
+        (Day::Tue, "值班 · 后勤处"),
+        (Day::Wed, "值班 · 校医室"),
+        (Day::Thu, "值班 · 后勤处"),
+        (Day::Fri, "值班 · 校长办公室"),
+    ] {
+        school.rota.insert(
+            day,
+            OnDuty {
+                who: name(who),
+                phone: None,
+            },
+        );
+    }
     vec![
-        contact(ContactKind::School, "学校防控办公室", "0571-8800 0001"),
-        contact(ContactKind::Clinic, "城关镇卫生院", "0571-8800 0120"),
-        contact(ContactKind::Police, "城关派出所", "0571-8800 0110"),
+        school,
         contact(
+            "c-clinic",
+            ContactKind::Clinic,
+            "城关镇卫生院",
+            "0571-8800 0120",
+            "24小时",
+        ),
+        contact(
+            "c-police",
+            ContactKind::Police,
+            "城关派出所",
+            "0571-8800 0110",
+            "24小时",
+        ),
+        contact(
+            "c-duty",
             ContactKind::GovernmentDuty,
             "镇政府值班电话（夜间及节假日）",
             "0571-8800 0000",
+            "夜间及节假日",
         ),
     ]
 }
@@ -103,9 +142,11 @@ pub fn notices() -> Vec<PublishedNotice> {
         approved_by: name("周校长"),
         title_en: None,
         body_en: None,
-        drill: false,
+        category: Category::Prevention,
         pinned: false,
         updates: Vec::new(),
+        expires_at: None,
+        ended: None,
     }]
 }
 

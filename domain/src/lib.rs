@@ -7,7 +7,6 @@ pub mod accounts;
 pub mod api;
 pub mod changes;
 pub mod checkins;
-pub mod contacts;
 pub mod demo;
 pub mod keys;
 pub mod lang;

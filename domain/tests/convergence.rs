@@ -204,6 +204,7 @@ fn model_refusal(
             ),
             Role::Teacher => false,
         },
+        (Payload::Contact(_), Stream::Notices) => matches!(role, Role::Admin | Role::Logistics),
         (_, Stream::Notices) => role != Role::Teacher,
         _ => role == Role::Admin,
     };
@@ -846,7 +847,7 @@ impl World {
                 | Payload::SupplyItem(_)
                 | Payload::RefillRequest(_)
                 | Payload::RefillAnswer(_) => 1,
-                Payload::Notice(_) => 2,
+                Payload::Notice(_) | Payload::Contact(_) => 2,
                 Payload::SetField(_) => 2,
                 Payload::Student(_) => 3,
                 Payload::Certificate(_) => 4,

@@ -62,27 +62,69 @@ pub fn demo_devices() -> Vec<DemoDevice> {
         .collect()
 }
 
-/// The demo classes' student lists, as the office would have imported them on the seed day:
-/// one segment of the admin's device in the `health` stream, exactly as the Worker would
-/// have stored it.
-pub fn demo_roster() -> Result<KvEntry, String> {
-    use guardpost_domain::changes::{OpDraft, Payload, PushRequest, SegmentMeta};
-    use guardpost_domain::checkins::{Student, StudentNumber};
+/// A segment of the demo admin's device on the seed day, exactly as the Worker would have
+/// stored it.
+fn demo_segment(
+    stream: guardpost_domain::sync::Stream,
+    payloads: Vec<guardpost_domain::changes::Payload>,
+) -> Result<(KvEntry, guardpost_domain::changes::StoredSegment), String> {
+    use guardpost_domain::changes::{OpDraft, PushRequest, SegmentMeta};
     use guardpost_domain::sync::segment::{self, Day};
     use guardpost_domain::sync::server::accept_push;
-    use guardpost_domain::sync::{Hlc, Seq, Stream};
+    use guardpost_domain::sync::{Hlc, Seq};
 
-    const GIVEN: [&str; 8] = [
-        "小明", "小红", "子涵", "浩然", "欣怡", "梓轩", "雨桐", "宇航",
-    ];
-    const FAMILY: [&str; 6] = ["张", "李", "王", "刘", "陈", "杨"];
     let school = demo::school();
     let admin = demo_devices()
         .into_iter()
         .find(|d| d.grant.role == Role::Admin)
         .ok_or("the demo has no admin")?;
     let at = u64::try_from(demo::seeded_at().timestamp_millis()).map_err(|e| e.to_string())?;
-    let mut drafts = Vec::new();
+    let ops = payloads
+        .into_iter()
+        .enumerate()
+        .map(|(i, payload)| {
+            Ok(OpDraft {
+                hlc: Hlc {
+                    wall: at,
+                    counter: u32::try_from(i).map_err(|e| e.to_string())?,
+                },
+                payload,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let request = PushRequest {
+        protocol: guardpost_domain::api::PROTOCOL_VERSION,
+        stream,
+        seq: Seq::FIRST,
+        ops,
+    };
+    let stored = accept_push(&admin.grant, request, school.timezone, at).map_err(|r| r.message)?;
+    let entry = KvEntry {
+        key: segment::key(
+            &school.id,
+            Day::of_ms(at),
+            stream,
+            &admin.grant.device,
+            Seq::FIRST,
+        ),
+        value: serde_json::to_string(&stored).map_err(|e| e.to_string())?,
+        metadata: Some(serde_json::to_value(SegmentMeta::of(&stored)).map_err(|e| e.to_string())?),
+    };
+    Ok((entry, stored))
+}
+
+/// The demo classes' student lists, as the office would have imported them on the seed day:
+/// one segment of the admin's device in the `health` stream.
+pub fn demo_roster() -> Result<KvEntry, String> {
+    use guardpost_domain::changes::Payload;
+    use guardpost_domain::checkins::{Student, StudentNumber};
+
+    const GIVEN: [&str; 8] = [
+        "小明", "小红", "子涵", "浩然", "欣怡", "梓轩", "雨桐", "宇航",
+    ];
+    const FAMILY: [&str; 6] = ["张", "李", "王", "刘", "陈", "杨"];
+    let school = demo::school();
+    let mut students = Vec::new();
     for (c, class) in school.classes.iter().enumerate() {
         for i in 0..8usize {
             let name = format!(
@@ -97,33 +139,41 @@ pub fn demo_roster() -> Result<KvEntry, String> {
                 StudentNumber::parse(&number).map_err(|e| e.to_string())?,
                 class.boarding,
             );
-            drafts.push(OpDraft {
-                hlc: Hlc {
-                    wall: at,
-                    counter: u32::try_from(drafts.len()).map_err(|e| e.to_string())?,
-                },
-                payload: Payload::Student(student),
+            students.push(Payload::Student(student));
+        }
+    }
+    demo_segment(guardpost_domain::sync::Stream::Health, students).map(|(entry, _)| entry)
+}
+
+/// The demo's emergency contacts as the office entered them on the seed day: a segment of
+/// the notices stream (so the app lists them to edit), and the copies the Worker keeps for
+/// the public board.
+pub fn demo_contacts() -> Result<Vec<KvEntry>, String> {
+    use guardpost_domain::changes::Payload;
+    use guardpost_domain::notices::publish::{self, Kept, KeptEvent};
+
+    let school = demo::school();
+    let (segment, stored) = demo_segment(
+        guardpost_domain::sync::Stream::Notices,
+        demo::contacts().into_iter().map(Payload::Contact).collect(),
+    )?;
+    let mut entries = vec![segment];
+    for op in stored.ops {
+        if let Payload::Contact(contact) = op.payload {
+            let kept = KeptEvent {
+                id: op.id,
+                hlc: op.hlc,
+                by: op.by,
+                event: Kept::Contact(contact),
+            };
+            entries.push(KvEntry {
+                key: publish::event_key(&school.id, &kept),
+                value: serde_json::to_string(&kept).map_err(|e| e.to_string())?,
+                metadata: None,
             });
         }
     }
-    let request = PushRequest {
-        protocol: guardpost_domain::api::PROTOCOL_VERSION,
-        stream: Stream::Health,
-        seq: Seq::FIRST,
-        ops: drafts,
-    };
-    let stored = accept_push(&admin.grant, request, school.timezone, at).map_err(|r| r.message)?;
-    Ok(KvEntry {
-        key: segment::key(
-            &school.id,
-            Day::of_ms(at),
-            Stream::Health,
-            &admin.grant.device,
-            Seq::FIRST,
-        ),
-        value: serde_json::to_string(&stored).map_err(|e| e.to_string())?,
-        metadata: Some(serde_json::to_value(SegmentMeta::of(&stored)).map_err(|e| e.to_string())?),
-    })
+    Ok(entries)
 }
 
 /// The demo school's KV entries: its profile, its public board and the demo devices' grants.
@@ -156,6 +206,7 @@ pub fn demo_seed() -> Result<Vec<KvEntry>, serde_json::Error> {
         });
     }
     entries.push(demo_roster().map_err(serde_json::Error::custom)?);
+    entries.extend(demo_contacts().map_err(serde_json::Error::custom)?);
     Ok(entries)
 }
 

@@ -6,6 +6,7 @@ mod body;
 mod config;
 mod identity;
 mod kv;
+mod qr;
 mod random;
 mod reply;
 mod routes;
@@ -17,10 +18,12 @@ use std::future::Future;
 use std::pin::Pin;
 
 use guardpost_domain::api::{ErrorCode, Refused};
-use worker::{Context, Env, Method, Request, Response, Result, event};
+use worker::{
+    Context, Env, Method, Request, Response, Result, ScheduleContext, ScheduledEvent, event,
+};
 
 use crate::reply::Answered;
-use crate::routes::{accounts, app_assets, public_page, school, sync};
+use crate::routes::{accounts, app_assets, notices, school, sync};
 
 /// The methods the API tells apart; `HEAD` is answered like `GET`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +88,16 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     security::harden(route(req, &env, &path).await, kind)
 }
 
+/// The Cron Trigger (every minute): the public board is rebuilt when a notice's publication
+/// or expiry time has passed, so a scheduled notice appears without anyone pushing.
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    console_error_panic_hook::set_once();
+    if let Err(refused) = notices::on_schedule(&env).await {
+        worker::console_error!("rebuilding the public board: {}", refused.message);
+    }
+}
+
 /// Routes by method and path: the API through [`API`], and the pages. Not `worker::Router`,
 /// so that a wrong method on an API path gets the API's JSON 405 and `HEAD` is answered like
 /// `GET`.
@@ -94,9 +107,14 @@ async fn route(req: Request, env: &Env, path: &str) -> Result<Response> {
     }
     let get = matches!(req.method(), Method::Get | Method::Head);
     match path {
-        "/" if get => public_page::show(&req, env).await,
-        "/feed.xml" if get => public_page::feed(&req, env).await,
-        p if get && p.starts_with("/n/") => public_page::notice(&req, env, &p[3..]).await,
+        "/" if get => notices::page::show(&req, env).await,
+        "/archive" if get => notices::page::archive(&req, env).await,
+        "/feed.xml" if get => notices::feeds::feed(&req, env).await,
+        "/poster" if get => notices::poster::show(&req, env).await,
+        p if get && p.starts_with("/n/") => match p[3..].strip_suffix("/cap.xml") {
+            Some(id) => notices::feeds::cap(&req, env, id).await,
+            None => notices::page::notice(&req, env, &p[3..]).await,
+        },
         "/app" if get => app_assets::redirect_to_slash(&req),
         p if get && p.starts_with("/app/") => app_assets::serve(req, env).await,
         "/" => reply::html_error(&req, 405),

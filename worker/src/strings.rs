@@ -3,8 +3,10 @@
 
 use std::sync::OnceLock;
 
-use guardpost_domain::contacts::ContactKind;
 use guardpost_domain::lang::Lang;
+use guardpost_domain::notices::EndReason;
+use guardpost_domain::notices::contacts::ContactKind;
+use guardpost_domain::notices::event::Category;
 use serde::Deserialize;
 use worker::Request;
 
@@ -44,6 +46,24 @@ pub struct PublicText {
     pub back_home: String,
     /// Shown by the app's page until its code has loaded (a slow first visit).
     pub opening: String,
+    pub archive: String,
+    pub archive_link: String,
+    pub no_archive: String,
+    pub withdrawn_on: String,
+    pub expired_on: String,
+    pub no_longer_valid: String,
+    pub hours: String,
+    pub on_duty_today: String,
+    pub feed: String,
+    pub cap: String,
+    pub poster: String,
+    pub poster_title: String,
+    pub poster_hint: String,
+    pub poster_notices: String,
+    pub category_prevention: String,
+    pub category_situation: String,
+    pub category_emergency_guide: String,
+    pub category_drill: String,
 }
 
 impl PublicText {
@@ -53,6 +73,23 @@ impl PublicText {
             ContactKind::Clinic => &self.contact_clinic,
             ContactKind::Police => &self.contact_police,
             ContactKind::GovernmentDuty => &self.contact_government_duty,
+        }
+    }
+
+    pub fn category(&self, category: &Category) -> &str {
+        match *category {
+            Category::Prevention => &self.category_prevention,
+            Category::Situation => &self.category_situation,
+            Category::EmergencyGuide => &self.category_emergency_guide,
+            Category::Drill => &self.category_drill,
+        }
+    }
+
+    /// Why an archived notice left the page, and when.
+    pub fn ended(&self, why: &EndReason) -> &str {
+        match *why {
+            EndReason::Withdrawn => &self.withdrawn_on,
+            EndReason::Expired => &self.expired_on,
         }
     }
 }

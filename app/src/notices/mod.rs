@@ -3,6 +3,8 @@
 //! `guardpost_domain::notices::workflow`. A class teacher's phone links to the public page.
 
 #[cfg(feature = "office")]
+mod contacts;
+#[cfg(feature = "office")]
 mod editor;
 #[cfg(feature = "office")]
 mod page;

@@ -92,6 +92,7 @@ pub fn Notices() -> impl IntoView {
                     </ul>
                 }.into_any(),
             }}
+            <super::contacts::Contacts/>
         </section>
     }
 }

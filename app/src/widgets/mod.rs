@@ -57,6 +57,7 @@ pub fn describe(i18n: I18nContext<Locale>, payload: &Payload) -> String {
             m.quantity
         ),
         Payload::SupplyItem(item) => format!("{} · {}", item.name, item.id),
+        Payload::Contact(c) => format!("{} · {}", c.name, c.phone),
         Payload::RefillRequest(r) => format!(
             "{} · {}",
             r.class,

@@ -27,9 +27,12 @@ impl NoticeId {
 crate::text::validated_string!(NoticeId, OpInvalid);
 
 /// What a notice is about. A drill notice is labelled 演练 / Exercise wherever it appears.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
+    #[default]
     Prevention,
     Situation,
     EmergencyGuide,

@@ -3,6 +3,8 @@
 //! Only an approved, public notice ever reaches the board; the board is the whole of what
 //! the public page may show, so student or health data can't leak into it by construction.
 
+pub mod cap;
+pub mod contacts;
 pub mod event;
 pub mod markup;
 pub mod publish;
@@ -12,7 +14,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::contacts::EmergencyContact;
+use crate::notices::contacts::EmergencyContact;
+use crate::notices::event::Category;
 use crate::school::{SchoolId, SchoolTimeZone};
 use crate::text::{Name, TextError, bounded};
 
@@ -76,14 +79,44 @@ pub struct PublishedNotice {
     pub title_en: Option<NoticeTitle>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_en: Option<NoticeBody>,
-    /// A drill's notice: labelled 演练 / Exercise wherever it appears.
+    /// A drill's notice is labelled 演练 / Exercise wherever it appears.
     #[serde(default)]
-    pub drill: bool,
+    pub category: Category,
     #[serde(default)]
     pub pinned: bool,
     /// When each approved amendment was published, newest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub updates: Vec<DateTime<Utc>>,
+    /// When it leaves the page for the archive, if it was given an expiry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Set once it is withdrawn or expired: it is then in the board's archive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended: Option<Ended>,
+}
+
+impl PublishedNotice {
+    pub fn is_drill(&self) -> bool {
+        self.category == Category::Drill
+    }
+
+    pub fn is_withdrawn(&self) -> bool {
+        self.ended.is_some_and(|e| e.why == EndReason::Withdrawn)
+    }
+}
+
+/// When and why a published notice left the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ended {
+    pub at: DateTime<Utc>,
+    pub why: EndReason,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndReason {
+    Withdrawn,
+    Expired,
 }
 
 /// The materialized public view of a school: written whenever a notice is published or a
@@ -96,9 +129,17 @@ pub struct PublicBoard {
     /// Increases with every rewrite; the public page's ETag is derived from it.
     pub revision: u64,
     pub updated_at: DateTime<Utc>,
-    /// Newest first.
+    /// Pinned first, then newest first.
     pub notices: Vec<PublishedNotice>,
     pub contacts: Vec<EmergencyContact>,
+    /// Notices that were public and have been withdrawn or have expired, most recently
+    /// ended first (at most [`PublicBoard::ARCHIVE_MAX`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub archive: Vec<PublishedNotice>,
+    /// The next time a notice is due to appear or expire: the scheduled rebuild reads only
+    /// this board and rebuilds when it has passed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_change_at: Option<DateTime<Utc>>,
 }
 
 impl PublicBoard {
@@ -125,17 +166,34 @@ impl PublicBoard {
             updated_at,
             notices,
             contacts,
+            archive: Vec::new(),
+            next_change_at: None,
         }
+    }
+
+    /// The archive keeps the latest this many, so the one board read stays small all year.
+    pub const ARCHIVE_MAX: usize = 100;
+    /// The feed carries the latest this many entries.
+    pub const FEED_MAX: usize = 50;
+
+    /// A notice by id, current or archived.
+    pub fn find(&self, id: &str) -> Option<&PublishedNotice> {
+        self.notices
+            .iter()
+            .chain(&self.archive)
+            .find(|n| n.id == id)
     }
 }
 
-/// One entry of the public feed: a notice's publication, or one of its updates.
+/// One entry of the public feed: a notice's publication, one of its updates, or its
+/// withdrawal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedEntry<'a> {
     pub notice: &'a PublishedNotice,
-    /// 1 for the publication, then 2, 3… for each update.
+    /// 1 for the publication, then 2, 3… for each update; the withdrawal carries the last.
     pub version: usize,
     pub at: DateTime<Utc>,
+    pub withdrawn: bool,
 }
 
 impl PublicBoard {
@@ -143,14 +201,18 @@ impl PublicBoard {
     pub fn same_content(&self, other: &PublicBoard) -> bool {
         self.notices == other.notices
             && self.contacts == other.contacts
+            && self.archive == other.archive
+            && self.next_change_at == other.next_change_at
             && self.school_name == other.school_name
     }
 
-    /// The feed's entries, one per publication and per update, newest first.
+    /// The feed's entries, one per publication, per update and per withdrawal, newest first
+    /// (the latest [`PublicBoard::FEED_MAX`]).
     pub fn feed(&self) -> Vec<FeedEntry<'_>> {
         let mut entries: Vec<FeedEntry> = self
             .notices
             .iter()
+            .chain(&self.archive)
             .flat_map(|n| {
                 let updates = n
                     .updates
@@ -161,16 +223,33 @@ impl PublicBoard {
                         notice: n,
                         version: i + 2,
                         at: *at,
+                        withdrawn: false,
                     });
+                let withdrawal =
+                    n.ended
+                        .filter(|e| e.why == EndReason::Withdrawn)
+                        .map(|e| FeedEntry {
+                            notice: n,
+                            version: n.updates.len() + 1,
+                            at: e.at,
+                            withdrawn: true,
+                        });
                 std::iter::once(FeedEntry {
                     notice: n,
                     version: 1,
                     at: n.published_at,
+                    withdrawn: false,
                 })
                 .chain(updates)
+                .chain(withdrawal)
             })
             .collect();
-        entries.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.notice.id.cmp(&b.notice.id)));
+        entries.sort_by(|a, b| {
+            b.at.cmp(&a.at)
+                .then_with(|| a.notice.id.cmp(&b.notice.id))
+                .then_with(|| b.withdrawn.cmp(&a.withdrawn))
+        });
+        entries.truncate(Self::FEED_MAX);
         entries
     }
 }

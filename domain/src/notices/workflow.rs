@@ -334,6 +334,8 @@ pub fn may_draft(role: crate::school::Role) -> bool {
 /// Which changes are notice events: the school's one change type says so for its kinds.
 pub trait AsNoticeEvent {
     fn notice_event(&self) -> Option<&NoticeEvent>;
+    /// An emergency contact's write (they travel in the notices stream).
+    fn contact(&self) -> Option<&super::contacts::EmergencyContact>;
 }
 
 /// Every notice from the changes held, most recently active first.

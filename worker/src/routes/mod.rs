@@ -4,6 +4,5 @@
 pub mod accounts;
 pub mod app_assets;
 pub mod notices;
-pub mod public_page;
 pub mod school;
 pub mod sync;

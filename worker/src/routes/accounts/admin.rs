@@ -128,13 +128,7 @@ pub async fn create_invite(mut req: Request, env: &Env) -> Answered {
 }
 
 fn qr_svg(text: &str) -> Result<String, Refused> {
-    let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M)
-        .map_err(|e| internal("drawing the QR code", e))?;
-    Ok(code
-        .render::<qrcode::render::svg::Color<'_>>()
-        .min_dimensions(200, 200)
-        .quiet_zone(true)
-        .build())
+    crate::qr::svg(text, 200).map_err(|e| internal("drawing the QR code", e))
 }
 
 /// `POST /api/v1/admin/invites/cancel`.
