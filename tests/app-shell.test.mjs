@@ -98,7 +98,7 @@ describe('app shell', () => {
     }
     await page.goto(`${srv.url}/app/drills`);
     await page.getByRole('heading', { name: 'Drills', level: 1 }).waitFor();
-    await page.getByText('This is being built').waitFor();
+    await page.getByText('Drills are planned, run and reviewed by the office').waitFor();
     await page.goto(`${srv.url}/app/no-such-page`);
     await page.getByRole('heading', { name: 'Page not found' }).waitFor();
     await context.close();

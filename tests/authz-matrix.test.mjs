@@ -138,6 +138,37 @@ const WRITES = [
     may: { admin: Y, health: N, logistics: Y, teacher: N },
   },
   {
+    op: 'contact (emergency contact) in notices', stream: 'notices',
+    make: (role) => ({ type: 'contact', id: `c-${role}`, kind: 'clinic', name: `卫生院 ${role}`, phone: '0571-8800 0120' }),
+    may: { admin: Y, health: N, logistics: Y, teacher: N },
+  },
+  {
+    op: 'drill_plan', stream: 'drills',
+    make: () => ({ type: 'drill_plan', scenario: 'meals', steps: [{ zh: '开始就餐', owner: 'leader', target_s: 0 }] }),
+    may: { admin: Y, health: N, logistics: Y, teacher: N },
+  },
+  {
+    op: 'drill_term', stream: 'drills',
+    make: () => ({ type: 'drill_term', term: { year: 2026, half: 'autumn' }, required: { meals: null } }),
+    may: { admin: Y, health: N, logistics: Y, teacher: N },
+  },
+  {
+    op: 'drill started', stream: 'drills',
+    make: (role) => ({ type: 'drill', run: `d-${role}`, act: { kind: 'start', expected: 3, plan: { scenario: 'meals', steps: [{ zh: '开始就餐', owner: 'leader', target_s: 0 }] } } }),
+    may: { admin: Y, health: N, logistics: Y, teacher: N },
+  },
+  {
+    // The doctor's phone runs her part of a drill: taps, notes and head counts.
+    op: 'drill step tapped', stream: 'drills',
+    make: (role) => ({ type: 'drill', run: `d-${role}`, act: { kind: 'step', step: 1 } }),
+    may: { admin: Y, health: Y, logistics: Y, teacher: N },
+  },
+  {
+    op: 'drill finished', stream: 'drills',
+    make: (role) => ({ type: 'drill', run: `d-${role}`, act: { kind: 'finish' } }),
+    may: { admin: Y, health: N, logistics: Y, teacher: N },
+  },
+  {
     op: 'set_field in directory', stream: 'directory',
     make: (role) => ({ type: 'set_field', doc: `${role}-staff`, field: 'name', value: '改名' }),
     // No one writes the directory stream: the directory goes through the admin API.
@@ -189,6 +220,10 @@ function opLine(stream, device, payload) {
       : payload.type === 'supply_item' ? payload.id
         : payload.type === 'refill_request' ? payload.class
           : payload.type === 'notice' ? `${payload.notice}/${payload.step.kind}`
+            : payload.type === 'contact' ? payload.id
+              : payload.type === 'drill_plan' ? payload.scenario
+                : payload.type === 'drill_term' ? `${payload.term.year}${payload.term.half}`
+                  : payload.type === 'drill' ? `${payload.run}/${payload.act.kind}`
       : payload.type === 'staff_health' ? 'self' : payload.doc;
   return `${stream} ${device} ${payload.type} ${what}`;
 }

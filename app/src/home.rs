@@ -7,6 +7,8 @@ use crate::app_build::OfficeOnly as SchoolToday;
 #[cfg(feature = "office")]
 use crate::checkins::SchoolToday;
 use crate::checkins::{QuickCheck, SelfReport, sees_whole_school};
+#[cfg(feature = "office")]
+use crate::drills::OverdueDrills as OverdueDrillsHere;
 use crate::i18n::{t, use_i18n};
 use crate::sync::engine::use_sync;
 
@@ -39,6 +41,7 @@ pub fn Home() -> impl IntoView {
             <Show when=whole_school>
                 <SchoolToday/>
             </Show>
+            <OverdueDrillsHere/>
             <Show when=signed_in>
                 <SelfReport/>
             </Show>
@@ -54,3 +57,8 @@ pub fn Home() -> impl IntoView {
         </section>
     }
 }
+
+/// The class build has no drills screens: nothing to raise on a teacher's start page.
+#[cfg(not(feature = "office"))]
+#[component]
+fn OverdueDrillsHere() -> impl IntoView {}

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::checkins::{AsCheckin, Record, ReturnCertificate, SessionCheck, StaffHealth, Student};
+use crate::drills::{AsDrill, DrillChange, DrillEvent, Plan, TermPlan};
 use crate::notices::contacts::EmergencyContact;
 use crate::notices::workflow::{AsNoticeEvent, NoticeEvent};
 use crate::refusals::OpInvalid;
@@ -34,6 +35,12 @@ pub enum Payload {
     Notice(NoticeEvent),
     /// An emergency contact (a later write of the same id replaces it).
     Contact(EmergencyContact),
+    /// A scenario's drill plan (a later write for the same scenario replaces it).
+    DrillPlan(Plan),
+    /// The drills a term requires (a later write for the same term replaces it).
+    DrillTerm(TermPlan),
+    /// A step of a drill's run or review.
+    Drill(DrillEvent),
     SetField(SetField),
     /// A student on a class roster (a later write of the same id replaces it).
     Student(Student),
@@ -80,7 +87,10 @@ impl Payload {
             | Payload::SetField(_)
             | Payload::StaffHealth(_)
             | Payload::Notice(_)
-            | Payload::Contact(_) => None,
+            | Payload::Contact(_)
+            | Payload::DrillPlan(_)
+            | Payload::DrillTerm(_)
+            | Payload::Drill(_) => None,
         }
     }
 
@@ -97,6 +107,9 @@ impl Payload {
             | Payload::SetField(_)
             | Payload::Notice(_)
             | Payload::Contact(_)
+            | Payload::DrillPlan(_)
+            | Payload::DrillTerm(_)
+            | Payload::Drill(_)
             | Payload::Student(_) => None,
         }
     }
@@ -130,6 +143,9 @@ impl Payload {
             Payload::RefillAnswer(a) => a.validate(stream),
             Payload::Notice(event) => event.validate(stream),
             Payload::Contact(contact) => contact.validate(stream),
+            Payload::DrillPlan(plan) => plan.validate(stream),
+            Payload::DrillTerm(term) => term.validate(stream),
+            Payload::Drill(event) => event.validate(stream),
             Payload::SetField(set) => set.validate(stream),
         }
     }
@@ -160,6 +176,8 @@ impl WriteRule for Payload {
             (Role::Health | Role::Logistics, Stream::Notices, Payload::Notice(event)) => {
                 !event.step.is_review()
             }
+            // The doctor runs her part of a drill on her phone: taps, notes, head counts.
+            (Role::Health, Stream::Drills, Payload::Drill(event)) => event.act.is_tap(),
             // The public page's emergency contacts are logistics' (and the admins').
             (Role::Logistics, Stream::Notices, Payload::Contact(_)) => true,
             _ => false,
@@ -205,7 +223,21 @@ impl AsCheckin for Payload {
             | Payload::RefillAnswer(_)
             | Payload::Notice(_)
             | Payload::Contact(_)
+            | Payload::DrillPlan(_)
+            | Payload::DrillTerm(_)
+            | Payload::Drill(_)
             | Payload::SetField(_) => None,
+        }
+    }
+}
+
+impl AsDrill for Payload {
+    fn drill(&self) -> Option<DrillChange<'_>> {
+        match self {
+            Payload::DrillPlan(plan) => Some(DrillChange::Plan(plan)),
+            Payload::DrillTerm(term) => Some(DrillChange::Term(term)),
+            Payload::Drill(event) => Some(DrillChange::Event(event)),
+            _ => None,
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod api;
 pub mod changes;
 pub mod checkins;
 pub mod demo;
+pub mod drills;
 pub mod keys;
 pub mod lang;
 pub mod notices;

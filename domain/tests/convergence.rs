@@ -195,6 +195,7 @@ fn model_refusal(
             Role::Teacher => classes.contains(&r.class),
             Role::Health => false,
         },
+        (Payload::Drill(event), Stream::Drills) if role == Role::Health => event.act.is_tap(),
         (_, Stream::Supplies | Stream::Drills) => matches!(role, Role::Admin | Role::Logistics),
         (Payload::Notice(event), Stream::Notices) => match role {
             Role::Admin => true,
@@ -848,6 +849,7 @@ impl World {
                 | Payload::RefillRequest(_)
                 | Payload::RefillAnswer(_) => 1,
                 Payload::Notice(_) | Payload::Contact(_) => 2,
+                Payload::DrillPlan(_) | Payload::DrillTerm(_) | Payload::Drill(_) => 2,
                 Payload::SetField(_) => 2,
                 Payload::Student(_) => 3,
                 Payload::Certificate(_) => 4,

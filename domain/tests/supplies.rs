@@ -321,10 +321,29 @@ fn two_offline_issues_overdrawing_a_lot_show_until_a_count() {
     let stock = Stock::build([(hlc(0), &catalog[0])], counted);
     assert!(stock.discrepancies().is_empty());
     assert_eq!(stock.on_hand(&lot.item), 3);
-    let overview = Overview::build(&stock, 100, SchoolTimeZone::default(), day(1));
+    let mut overview = Overview::build(&stock, 100, SchoolTimeZone::default(), day(1));
     // 100 people × 2 a day × 15 days = 3,000 masks; 2,997 short is 60 boxes of 50.
     assert_eq!(overview.order[0].packs, 60);
     assert_eq!(overview.order[0].item.id.as_str(), "masks-surgical");
+    // A drill's corrective action that needs 120 masks adds 3 boxes on a line of its own;
+    // an item the catalog doesn't know adds nothing.
+    let masks = overview.order[0].item.id.clone();
+    let unknown = guardpost_domain::supplies::ItemId::parse("no-such-item").unwrap();
+    overview.add_needs([
+        (&masks, 120, "演练：备用口罩".to_owned()),
+        (&unknown, 5, "x".to_owned()),
+    ]);
+    assert_eq!(overview.order.len(), 2);
+    assert_eq!((overview.order[1].packs, overview.order[1].units), (3, 150));
+    assert_eq!(overview.order[1].note.as_deref(), Some("演练：备用口罩"));
+    let csv = guardpost_domain::supplies::cover::order_csv(
+        &overview.order,
+        ["item", "unit", "pack", "packs", "units", "short", "note"],
+    );
+    assert!(
+        csv.lines().nth(2).unwrap().ends_with(",演练：备用口罩"),
+        "{csv}"
+    );
 }
 
 #[test]

@@ -119,7 +119,7 @@ pub(super) fn record_built(
                 set_message.set(Some(outcome));
             });
         }
-        Some(Err(p)) => set_problem.set(Some(super::labels::form_problem(i18n, &p))),
+        Some(Err(p)) => set_problem.set(Some(crate::widgets::form_problem(i18n, &p))),
         None => set_problem.set(Some(
             crate::i18n::t_string!(i18n, supplies.signed_out).to_owned(),
         )),

@@ -6,10 +6,10 @@ use leptos::prelude::*;
 use super::access::record_built;
 use super::access::{catalog, today, with_stock};
 use super::labels;
-use super::signature::{SignaturePad, encode};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::use_sync;
 use crate::widgets::{FieldProblem, Outcome, TextField};
+use crate::widgets::{SignaturePad, encode};
 
 /// 出库: the lot that expires first is proposed; another may be picked, never an expired
 /// one; the recipient signs on this device, which works offline.

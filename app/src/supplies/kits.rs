@@ -10,11 +10,10 @@ use guardpost_domain::text::Name;
 use leptos::prelude::*;
 
 use super::access::{class_name, item_names, save_movement, school_tz, today, with_stock};
-use super::labels;
-use super::signature::{SignaturePad, encode};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::{record, use_sync, with_replica};
 use crate::widgets::{FieldProblem, Outcome, TextField, record_outcome};
+use crate::widgets::{SignaturePad, encode};
 
 /// What the signed form issues: a class's kit gaps, or a teacher's request.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,7 +110,7 @@ pub fn KitsPanel() -> impl IntoView {
         let signature = match Signature::parse(&strokes.with_untracked(|s| encode(s))) {
             Ok(s) => s,
             Err(e) => {
-                set_problem.set(Some(labels::signature_problem(i18n, e).to_owned()));
+                set_problem.set(Some(crate::widgets::signature_problem(i18n, e).to_owned()));
                 return;
             }
         };

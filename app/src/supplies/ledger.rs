@@ -4,9 +4,9 @@ use leptos::prelude::*;
 
 use super::access::{catalog, class_name, school_tz, today, with_stock};
 use super::labels;
-use super::signature::SignatureView;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::use_sync;
+use crate::widgets::SignatureView;
 use crate::widgets::{PrintButton, TextField, download};
 
 /// The most lines a page shows: a term's ledger stays quick to draw on a cheap phone.

@@ -28,8 +28,6 @@ mod receive;
 #[cfg(feature = "office")]
 mod reports;
 #[cfg(feature = "office")]
-mod signature;
-#[cfg(feature = "office")]
 mod stocktake;
 
 #[cfg(feature = "office")]

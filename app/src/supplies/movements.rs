@@ -8,10 +8,10 @@ use leptos::prelude::*;
 use super::access::record_built;
 use super::access::{catalog, class_name, today, with_stock};
 use super::labels;
-use super::signature::{SignaturePad, encode};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::use_sync;
 use crate::widgets::{FieldProblem, Outcome, TextField};
+use crate::widgets::{SignaturePad, encode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {

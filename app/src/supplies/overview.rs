@@ -1,10 +1,11 @@
+use guardpost_domain::drills::DrillBook;
 use guardpost_domain::supplies::cover::{Overview, order_csv};
 use leptos::prelude::*;
 
 use super::access::{class_name, school_headcount, school_tz, today, with_stock};
 use super::{catalog::StarterCatalog, labels};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::sync::engine::use_sync;
+use crate::sync::engine::{use_sync, with_replica};
 use crate::widgets::{Outcome, PrintButton, download};
 
 /// What the office sees at a glance: discrepancies to count, each item's stock and days of
@@ -14,10 +15,26 @@ pub fn OverviewPanel() -> impl IntoView {
     let i18n = use_i18n();
     let view = use_sync();
     let (message, set_message) = signal(None::<(bool, String)>);
-    let overview = Memo::new(move |_| {
-        let people = school_headcount(view);
-        with_stock(view, |s| Overview::build(s, people, school_tz(), today()))
-    });
+    let overview =
+        Memo::new(move |_| {
+            let people = school_headcount(view);
+            let mut overview =
+                with_stock(view, |s| Overview::build(s, people, school_tz(), today()))?;
+            // What open corrective actions of drills need goes on the order list too.
+            with_replica(|r| {
+                let book = DrillBook::of(r.changes_by());
+                overview.add_needs(book.drills.equipment_needs().into_iter().map(
+                    |(need, text)| {
+                        (
+                            &need.item,
+                            need.quantity,
+                            format!("{}：{text}", t_string!(i18n, drills.title)),
+                        )
+                    },
+                ));
+            });
+            Some(overview)
+        });
     let class_name = move |id: &str| class_name(view, id);
     let tz = school_tz();
     move || {
@@ -36,6 +53,7 @@ pub fn OverviewPanel() -> impl IntoView {
                 t_string!(i18n, supplies.packs),
                 t_string!(i18n, supplies.units),
                 t_string!(i18n, supplies.shortfall),
+                t_string!(i18n, drills.note),
             ];
             download(
                 &format!("order-{}.csv", today()),
@@ -92,7 +110,8 @@ pub fn OverviewPanel() -> impl IntoView {
                     view! {
                         <ul>
                             {o.order.iter().map(|l| view! {
-                                <li>{format!("{} · {} × {} {} ({} {})", l.item.name, l.packs, l.item.pack_size, l.item.unit, t_string!(i18n, supplies.shortfall), l.shortfall)}</li>
+                                <li>{format!("{} · {} × {} {} ({} {})", l.item.name, l.packs, l.item.pack_size, l.item.unit, t_string!(i18n, supplies.shortfall), l.shortfall)}
+                                    {l.note.clone().map(|n| view! { <br/><span class="muted-text">{n}</span> })}</li>
                             }).collect_view()}
                         </ul>
                         <div class="actions">

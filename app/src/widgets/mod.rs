@@ -2,15 +2,27 @@
 //! language, why a change was refused, how a recorded change went, and the components that
 //! show those.
 
+// Only the class build still has areas it leaves to the office.
+#[cfg(not(feature = "office"))]
 mod area;
 mod file;
 mod notice;
 mod set_aside;
+// A signature is asked for wherever stock leaves the store: the store's forms and a drill's.
+#[cfg(feature = "office")]
+mod signature;
+#[cfg(feature = "office")]
+mod stock_form;
 
+#[cfg(not(feature = "office"))]
 pub use area::EmptyArea;
 pub use file::{PrintButton, download};
 pub use notice::{FieldProblem, Outcome, TextField};
 pub use set_aside::SetAsideList;
+#[cfg(feature = "office")]
+pub use signature::{SignaturePad, SignatureView, encode};
+#[cfg(feature = "office")]
+pub use stock_form::{form_problem, signature_problem};
 
 use guardpost_domain::changes::Payload;
 use guardpost_domain::checkins::Session;
@@ -58,6 +70,9 @@ pub fn describe(i18n: I18nContext<Locale>, payload: &Payload) -> String {
         ),
         Payload::SupplyItem(item) => format!("{} · {}", item.name, item.id),
         Payload::Contact(c) => format!("{} · {}", c.name, c.phone),
+        Payload::DrillPlan(p) => format!("{:?} · {}", p.scenario, p.steps.len()),
+        Payload::DrillTerm(t) => t.term.code(),
+        Payload::Drill(e) => e.run.to_string(),
         Payload::RefillRequest(r) => format!(
             "{} · {}",
             r.class,

@@ -122,6 +122,29 @@ pub struct OrderLine {
     pub packs: u64,
     /// Units the packs hold.
     pub units: u64,
+    /// Why it is ordered when not for the reserve: the drill's corrective action.
+    pub note: Option<String>,
+}
+
+impl Overview {
+    /// Adds what open corrective actions of drills need (whole packs of each item the
+    /// catalog knows), each as its own line naming the action, after the reserve's lines.
+    pub fn add_needs<'n>(&mut self, needs: impl IntoIterator<Item = (&'n ItemId, u32, String)>) {
+        for (id, quantity, note) in needs {
+            let Some(row) = self.items.iter().find(|r| &r.item.id == id) else {
+                continue;
+            };
+            let pack = u64::from(row.item.pack_size.max(1));
+            let packs = u64::from(quantity).div_ceil(pack);
+            self.order.push(OrderLine {
+                item: row.item.clone(),
+                shortfall: u64::from(quantity),
+                packs,
+                units: packs * pack,
+                note: Some(note),
+            });
+        }
+    }
 }
 
 /// A line that took stock out of a lot that went below zero.
@@ -203,6 +226,7 @@ impl Overview {
                 shortfall: r.cover.shortfall,
                 packs: r.cover.packs,
                 units: r.cover.packs * u64::from(r.item.pack_size),
+                note: None,
             })
             .collect();
         let mut expiring: Vec<LotRow> = stock
@@ -329,8 +353,8 @@ pub fn id_free(stock: &Stock, id: &ItemId) -> bool {
 }
 
 /// The order list as CSV, with the caller's column names (item, unit, pack size, packs,
-/// units, shortfall): what the office sends to an approved supplier.
-pub fn order_csv(order: &[OrderLine], header: [&str; 6]) -> String {
+/// units, shortfall, note): what the office sends to an approved supplier.
+pub fn order_csv(order: &[OrderLine], header: [&str; 7]) -> String {
     super::report::csv_text(
         header,
         order.iter().map(|line| {
@@ -341,6 +365,7 @@ pub fn order_csv(order: &[OrderLine], header: [&str; 6]) -> String {
                 line.packs.to_string(),
                 line.units.to_string(),
                 line.shortfall.to_string(),
+                line.note.clone().unwrap_or_default(),
             ]
         }),
     )

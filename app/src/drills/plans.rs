@@ -1,0 +1,129 @@
+//! The school's plan for each scenario: its steps in order, who owns each and its target
+//! time from the start. A scenario left as it is runs the template that ships with the app.
+
+use guardpost_domain::changes::Payload;
+use guardpost_domain::drills::{DrillBook, Plan, PlanStep, Scenario, StepText};
+use guardpost_domain::sync::Stream;
+use leptos::prelude::*;
+
+use super::labels::{self, OWNERS};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::sync::engine::{record, use_sync};
+use crate::widgets::{FieldProblem, Outcome, record_outcome};
+
+/// A step as typed: its text, owner and target in minutes.
+#[derive(Debug, Clone, PartialEq)]
+struct Row {
+    zh: String,
+    en: Option<StepText>,
+    owner: usize,
+    minutes: String,
+}
+
+fn rows(plan: &Plan) -> Vec<Row> {
+    plan.steps
+        .iter()
+        .map(|s| Row {
+            zh: s.zh.to_string(),
+            en: s.en.clone(),
+            owner: OWNERS.iter().position(|o| *o == s.owner).unwrap_or(0),
+            minutes: format!("{}", f64::from(s.target_s) / 60.0),
+        })
+        .collect()
+}
+
+#[component]
+pub fn PlansPanel(book: Memo<DrillBook>) -> impl IntoView {
+    let i18n = use_i18n();
+    let view = use_sync();
+    let scenario = RwSignal::new(Scenario::SuspectedAtGate);
+    let form = RwSignal::new(book.with_untracked(|b| rows(&b.plan(Scenario::SuspectedAtGate))));
+    let (problem, set_problem) = signal(None::<String>);
+    let (message, set_message) = signal(None::<(bool, String)>);
+    let save = move |_| {
+        let steps: Option<Vec<PlanStep>> = form
+            .get_untracked()
+            .into_iter()
+            .map(|r| {
+                let minutes: f64 = r
+                    .minutes
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|m: &f64| m.is_finite() && *m >= 0.0)?;
+                Some(PlanStep {
+                    zh: StepText::parse(&r.zh).ok()?,
+                    // An English text written for the old wording no longer says the same.
+                    en: r.en.clone(),
+                    owner: OWNERS.get(r.owner).copied()?,
+                    target_s: (minutes * 60.0).round() as u32,
+                })
+            })
+            .collect();
+        let plan = steps.map(|steps| Plan {
+            scenario: scenario.get_untracked(),
+            steps,
+        });
+        match plan.filter(|p| p.validate(&Stream::Drills).is_ok()) {
+            None => set_problem.set(Some(t_string!(i18n, drills.p_plan).to_owned())),
+            Some(plan) => {
+                set_problem.set(None);
+                leptos::task::spawn_local(async move {
+                    let mut outcome = record_outcome(
+                        i18n,
+                        record(view, Stream::Drills, Payload::DrillPlan(plan)).await,
+                    );
+                    if outcome.0 {
+                        outcome.1 = t_string!(i18n, drills.plan_saved).to_owned();
+                    }
+                    set_message.set(Some(outcome));
+                });
+            }
+        }
+    };
+    view! {
+        <section class="card form" data-testid="plans">
+            <p class="muted-text">{t!(i18n, drills.template_note)}</p>
+            <label><span>{t!(i18n, drills.scenario)}</span>
+                <select name="plan-scenario" on:change=move |ev| {
+                    if let Some(s) = event_target_value(&ev).parse::<usize>().ok().and_then(|i| Scenario::ALL.get(i).copied()) {
+                        scenario.set(s);
+                        form.set(book.with_untracked(|b| rows(&b.plan(s))));
+                    }
+                }>
+                    {Scenario::ALL.into_iter().enumerate().map(|(i, s)| view! {
+                        <option value=i.to_string() selected=scenario.get_untracked() == s>{labels::scenario(i18n, s)}</option>
+                    }).collect_view()}
+                </select></label>
+            <ol class="plan-steps">
+                {move || (0..form.with(Vec::len)).map(|i| {
+                    let get = move |f: fn(&Row) -> String| move || form.with(|rows| rows.get(i).map(f).unwrap_or_default());
+                    view! {
+                        <li class="plan-step">
+                            <label><span>{t!(i18n, drills.step_text)}</span>
+                                <input type="text" name=format!("step-{i}") prop:value=get(|r| r.zh.clone())
+                                    on:change=move |ev| form.update(|rows| if let Some(r) = rows.get_mut(i) { r.zh = event_target_value(&ev); r.en = None; })/></label>
+                            <label><span>{t!(i18n, drills.owner)}</span>
+                                <select name=format!("owner-{i}") on:change=move |ev| form.update(|rows| if let (Some(r), Ok(k)) = (rows.get_mut(i), event_target_value(&ev).parse()) { r.owner = k; })>
+                                    {OWNERS.into_iter().enumerate().map(|(k, o)| view! {
+                                        <option value=k.to_string() selected=form.with_untracked(|rows| rows.get(i).is_some_and(|r| r.owner == k))>{labels::owner(i18n, o)}</option>
+                                    }).collect_view()}
+                                </select></label>
+                            <label><span>{t!(i18n, drills.target_min)}</span>
+                                <input type="number" min="0" step="0.5" name=format!("minutes-{i}") prop:value=get(|r| r.minutes.clone())
+                                    on:change=move |ev| form.update(|rows| if let Some(r) = rows.get_mut(i) { r.minutes = event_target_value(&ev); })/></label>
+                            <button type="button" on:click=move |_| form.update(|rows| { if i < rows.len() { rows.remove(i); } })>{t!(i18n, drills.remove_step)}</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+            <button type="button" on:click=move |_| form.update(|rows| {
+                let minutes = rows.last().map(|r| r.minutes.clone()).unwrap_or_else(|| "0".into());
+                rows.push(Row { zh: String::new(), en: None, owner: 0, minutes });
+            })>{t!(i18n, drills.add_step)}</button>
+            <FieldProblem problem/>
+            <button type="button" class="primary" on:click=save>{t!(i18n, drills.save_plan)}</button>
+            <Outcome message/>
+        </section>
+    }
+}

@@ -1,0 +1,130 @@
+//! Drills (应急演练): plans per scenario, the term's required drills and their compliance, run
+//! mode with step timing, the review with its corrective actions, and the reports. At least
+//! one drill per term, and each must leave the school better prepared (000 ch.6).
+
+pub mod plan;
+pub mod report;
+pub mod run;
+pub mod templates;
+pub mod term;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+pub use plan::{Owner, Plan, PlanStep, Scenario, StepText};
+pub use run::{
+    Action, ActionId, ActionStatus, DrillAction, DrillEvent, Drills, Need, Note, Rating, Run, RunId,
+};
+pub use term::{Half, Standing, Term, TermPlan, compliance};
+
+use crate::school::{Role, SchoolTimeZone};
+use crate::sync::Hlc;
+use crate::text::Name;
+
+/// A drills change, as the school's one change type carries it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DrillChange<'a> {
+    Plan(&'a Plan),
+    Term(&'a TermPlan),
+    Event(&'a DrillEvent),
+}
+
+/// Which changes are the drills': the school's one change type says so for its kinds.
+pub trait AsDrill {
+    fn drill(&self) -> Option<DrillChange<'_>>;
+}
+
+/// Everything about the school's drills, from the changes held.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DrillBook {
+    /// The school's own plans (a scenario without one uses its template).
+    pub plans: BTreeMap<Scenario, Plan>,
+    pub terms: BTreeMap<Term, TermPlan>,
+    pub drills: Drills,
+}
+
+impl DrillBook {
+    /// Folds the changes: a later plan for a scenario, or a later term plan, replaces the
+    /// earlier (by clock, then author, on every device alike).
+    pub fn of<'a, P: AsDrill + 'a>(
+        changes: impl IntoIterator<Item = (Hlc, &'a Name, &'a P)>,
+    ) -> Self {
+        let mut plans: BTreeMap<Scenario, (Hlc, &Name, &Plan)> = BTreeMap::new();
+        let mut terms: BTreeMap<Term, (Hlc, &Name, &TermPlan)> = BTreeMap::new();
+        let mut events = Vec::new();
+        for (hlc, by, change) in changes {
+            match change.drill() {
+                Some(DrillChange::Plan(p))
+                    if plans
+                        .get(&p.scenario)
+                        .is_none_or(|(h, b, _)| (hlc, by) > (*h, *b)) =>
+                {
+                    plans.insert(p.scenario, (hlc, by, p));
+                }
+                Some(DrillChange::Term(t))
+                    if terms
+                        .get(&t.term)
+                        .is_none_or(|(h, b, _)| (hlc, by) > (*h, *b)) =>
+                {
+                    terms.insert(t.term, (hlc, by, t));
+                }
+                Some(DrillChange::Event(e)) => events.push((hlc, by, e)),
+                _ => {}
+            }
+        }
+        DrillBook {
+            plans: plans
+                .into_iter()
+                .map(|(s, (_, _, p))| (s, p.clone()))
+                .collect(),
+            terms: terms
+                .into_iter()
+                .map(|(t, (_, _, p))| (t, p.clone()))
+                .collect(),
+            drills: Drills::fold(events),
+        }
+    }
+
+    /// The plan a drill of `scenario` runs: the school's, else the template.
+    pub fn plan(&self, scenario: Scenario) -> Plan {
+        self.plans
+            .get(&scenario)
+            .cloned()
+            .unwrap_or_else(|| templates::template(scenario))
+    }
+
+    /// The term's required drills and where each stands on `today` (none if the term has no
+    /// plan yet).
+    pub fn standing(&self, tz: SchoolTimeZone, today: NaiveDate) -> Vec<(Scenario, Standing)> {
+        self.terms
+            .get(&Term::of(today))
+            .map(|plan| compliance(plan, &self.drills.runs, tz, today))
+            .unwrap_or_default()
+    }
+
+    /// What the start screen of an admin or logistics raises: this term's overdue drills.
+    pub fn overdue(&self, tz: SchoolTimeZone, today: NaiveDate) -> Vec<(Scenario, NaiveDate)> {
+        self.standing(tz, today)
+            .into_iter()
+            .filter_map(|(s, st)| match st {
+                Standing::Overdue { since } => Some((s, since)),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// Who plans drills, sets the term's and reviews them: logistics and the office.
+pub fn may_manage(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::Logistics)
+}
+
+/// Who may tap steps, add notes and count heads on a running drill: also the doctor, whose
+/// phone runs her part.
+pub fn may_tap(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::Logistics | Role::Health)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,558 @@
+//! A drill as it is run and reviewed: each tap, note, head count and review entry is one op,
+//! and a run is folded from its events in clock order on every device, so two phones running
+//! parts of one drill merge (a step done on either is done at its first tap). Corrective
+//! actions raised in a review live on past their drill: done with evidence, then verified
+//! at the next drill of the same scenario, whose review asks whether each was re-tested. An
+//! event that is not allowed where it lands is kept, not applied, for whoever made it.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::plan::{Plan, Scenario};
+use crate::refusals::OpInvalid;
+use crate::supplies::ItemId;
+use crate::sync::op::short_id;
+use crate::sync::{Hlc, Stream};
+use crate::text::{Name, TextError, bounded};
+
+/// A run's id (`d-mf3k2a`), chosen when it starts.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct RunId(String);
+
+impl RunId {
+    pub fn parse(raw: &str) -> Result<Self, OpInvalid> {
+        short_id("drill", raw).map(|()| Self(raw.to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+crate::text::validated_string!(RunId, OpInvalid);
+
+/// A corrective action's id (`a-mf3k2a`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ActionId(String);
+
+impl ActionId {
+    pub fn parse(raw: &str) -> Result<Self, OpInvalid> {
+        short_id("action", raw).map(|()| Self(raw.to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+crate::text::validated_string!(ActionId, OpInvalid);
+
+/// A note, a strength, an area to improve or evidence: at most 500 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Note(String);
+
+impl Note {
+    pub const MAX: usize = 500;
+    pub fn parse(raw: &str) -> Result<Self, TextError> {
+        bounded("note", raw, Self::MAX, true).map(Self)
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+crate::text::validated_string!(Note, TextError);
+
+/// How a step or capability was performed, in the words exercise programmes use (HSEEP's
+/// P / S / M / U).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rating {
+    Performed,
+    SomeChallenges,
+    MajorChallenges,
+    Unable,
+}
+
+impl Rating {
+    pub const ALL: [Rating; 4] = [
+        Rating::Performed,
+        Rating::SomeChallenges,
+        Rating::MajorChallenges,
+        Rating::Unable,
+    ];
+}
+
+/// One event of a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum DrillAction {
+    /// Starts the drill with the plan as it stands (later edits of the plan don't change a
+    /// run) and the number of people to account for.
+    Start {
+        plan: Box<Plan>,
+        expected: u16,
+    },
+    /// Step `step` (from 1) is done, at the op's time.
+    Step {
+        step: u8,
+    },
+    Note {
+        step: u8,
+        note: Note,
+    },
+    /// How many are accounted for, at the op's time.
+    Headcount {
+        accounted: u16,
+    },
+    Finish {},
+    Rate {
+        step: u8,
+        rating: Rating,
+    },
+    Strength {
+        text: Note,
+    },
+    /// An area to improve, with its corrective action (and the equipment it needs, which
+    /// goes on the store's order list while the action is open).
+    Improve {
+        action: ActionId,
+        text: Note,
+        owner: Name,
+        due: NaiveDate,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        needs: Option<Need>,
+    },
+    /// The action's owner reports it done.
+    Done {
+        action: ActionId,
+        evidence: Note,
+    },
+    /// This drill's review: was the earlier action re-tested, and did it hold?
+    Retest {
+        action: ActionId,
+        held: bool,
+    },
+}
+
+impl DrillAction {
+    /// Taps on a running drill, which any participant's phone may send.
+    pub fn is_tap(&self) -> bool {
+        matches!(
+            self,
+            DrillAction::Step { .. } | DrillAction::Note { .. } | DrillAction::Headcount { .. }
+        )
+    }
+}
+
+/// Equipment a corrective action needs: an item of the store's catalog and how many units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Need {
+    pub item: ItemId,
+    pub quantity: u32,
+}
+
+impl Need {
+    pub const MAX: u32 = 100_000;
+}
+
+/// A drill event, as an op's payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrillEvent {
+    pub run: RunId,
+    pub act: DrillAction,
+}
+
+impl DrillEvent {
+    pub fn validate(&self, stream: &Stream) -> Result<(), OpInvalid> {
+        if *stream != Stream::Drills {
+            return Err(OpInvalid::WrongStream {
+                stream: stream.key().to_owned(),
+            });
+        }
+        match &self.act {
+            DrillAction::Start { plan, .. } => plan.validate(stream),
+            DrillAction::Improve {
+                needs: Some(need), ..
+            } if need.quantity == 0 || need.quantity > Need::MAX => Err(OpInvalid::OutOfRange {
+                what: "needs.quantity".into(),
+                max: Need::MAX,
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Why an event was not applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// Before the drill's start (or of a drill never started).
+    NotStarted,
+    /// Started twice.
+    AlreadyStarted,
+    /// A tap after the drill finished.
+    Finished,
+    /// Reviewing (rating, strengths, actions) waits for the drill to finish.
+    NotFinished,
+    /// No such step in the plan.
+    NoSuchStep,
+    /// No such corrective action, or one raised twice.
+    NoSuchAction,
+    /// Re-tested in a drill of another scenario, or not after the one that raised it.
+    WrongDrill,
+    /// A verified action is closed.
+    Closed,
+}
+
+/// An event not applied, for the person who made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedEvent {
+    pub run: RunId,
+    pub at_ms: u64,
+    pub by: Name,
+    pub why: Refused,
+}
+
+/// One step as run.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StepRun {
+    /// When it was first tapped done, and by whom.
+    pub done: Option<(u64, Name)>,
+    pub notes: Vec<(Name, Note)>,
+    pub rating: Option<Rating>,
+}
+
+/// A drill as its events make it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    pub id: RunId,
+    pub plan: Plan,
+    pub expected: u16,
+    pub started_ms: u64,
+    pub started_by: Name,
+    pub steps: Vec<StepRun>,
+    /// Head counts in time order.
+    pub headcounts: Vec<(u64, u16)>,
+    pub finished_ms: Option<u64>,
+    pub strengths: Vec<Note>,
+    /// Corrective actions raised in this drill's review (their state is in [`Drills`]).
+    pub raised: Vec<ActionId>,
+    /// Earlier actions this drill's review re-tested, and whether they held.
+    pub retested: Vec<(ActionId, bool)>,
+}
+
+impl Run {
+    pub fn scenario(&self) -> Scenario {
+        self.plan.scenario
+    }
+
+    /// When everyone expected was accounted for, as milliseconds after the start.
+    pub fn accountability_ms(&self) -> Option<u64> {
+        self.headcounts
+            .iter()
+            .find(|(_, n)| *n >= self.expected)
+            .map(|(at, _)| at.saturating_sub(self.started_ms))
+    }
+
+    /// The last head count.
+    pub fn accounted(&self) -> Option<u16> {
+        self.headcounts.last().map(|(_, n)| *n)
+    }
+
+    /// A step's actual time after the start, in seconds.
+    pub fn actual_s(&self, index: usize) -> Option<u64> {
+        self.steps
+            .get(index)?
+            .done
+            .as_ref()
+            .map(|(at, _)| at.saturating_sub(self.started_ms) / 1000)
+    }
+}
+
+/// Where a corrective action stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionStatus {
+    Open,
+    Done {
+        evidence: Note,
+        by: Name,
+        at_ms: u64,
+    },
+    /// Re-tested at a later drill of the scenario and it held.
+    Verified {
+        evidence: Note,
+        in_run: RunId,
+        at_ms: u64,
+    },
+}
+
+/// A corrective action: what to improve, who owns it, by when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    pub id: ActionId,
+    pub raised_in: RunId,
+    pub scenario: Scenario,
+    pub text: Note,
+    pub owner: Name,
+    pub due: NaiveDate,
+    pub needs: Option<Need>,
+    pub status: ActionStatus,
+}
+
+impl Action {
+    pub fn is_closed(&self) -> bool {
+        matches!(self.status, ActionStatus::Verified { .. })
+    }
+}
+
+/// Every run and corrective action of the school, folded from its drill events.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Drills {
+    /// Newest start first.
+    pub runs: Vec<Run>,
+    pub actions: Vec<Action>,
+    pub refused: Vec<RefusedEvent>,
+}
+
+impl Drills {
+    /// Folds every drill event, in any arrival order: applied by clock, then author.
+    pub fn fold<'a>(events: impl IntoIterator<Item = (Hlc, &'a Name, &'a DrillEvent)>) -> Self {
+        let mut events: Vec<(Hlc, &Name, &DrillEvent)> = events.into_iter().collect();
+        events.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        let mut runs: BTreeMap<RunId, Run> = BTreeMap::new();
+        let mut actions: BTreeMap<ActionId, Action> = BTreeMap::new();
+        let mut refused = Vec::new();
+        for (hlc, by, event) in events {
+            if let Err(why) = apply(&mut runs, &mut actions, hlc.wall, by, event) {
+                refused.push(RefusedEvent {
+                    run: event.run.clone(),
+                    at_ms: hlc.wall,
+                    by: by.clone(),
+                    why,
+                });
+            }
+        }
+        let mut runs: Vec<Run> = runs.into_values().collect();
+        runs.sort_by(|a, b| b.started_ms.cmp(&a.started_ms).then(a.id.cmp(&b.id)));
+        let mut actions: Vec<Action> = actions.into_values().collect();
+        actions.sort_by(|a, b| (a.due, &a.id).cmp(&(b.due, &b.id)));
+        Drills {
+            runs,
+            actions,
+            refused,
+        }
+    }
+
+    pub fn run(&self, id: &RunId) -> Option<&Run> {
+        self.runs.iter().find(|r| &r.id == id)
+    }
+
+    /// The actions a drill of `scenario` starting now should re-test: raised in earlier
+    /// drills of the scenario and not yet verified.
+    pub fn to_retest(&self, scenario: Scenario) -> Vec<&Action> {
+        self.actions
+            .iter()
+            .filter(|a| a.scenario == scenario && !a.is_closed())
+            .collect()
+    }
+
+    /// The equipment open corrective actions need, for the store's order list: each with
+    /// the action's text. An action reported done no longer asks for it.
+    pub fn equipment_needs(&self) -> Vec<(&Need, &Note)> {
+        self.actions
+            .iter()
+            .filter(|a| a.status == ActionStatus::Open)
+            .filter_map(|a| a.needs.as_ref().map(|n| (n, &a.text)))
+            .collect()
+    }
+
+    /// Actions not yet verified, the overdue first (by due date).
+    pub fn open_actions(&self) -> Vec<&Action> {
+        self.actions.iter().filter(|a| !a.is_closed()).collect()
+    }
+}
+
+fn apply(
+    runs: &mut BTreeMap<RunId, Run>,
+    actions: &mut BTreeMap<ActionId, Action>,
+    at_ms: u64,
+    by: &Name,
+    event: &DrillEvent,
+) -> Result<(), Refused> {
+    if let DrillAction::Start { plan, expected } = &event.act {
+        if runs.contains_key(&event.run) {
+            return Err(Refused::AlreadyStarted);
+        }
+        runs.insert(
+            event.run.clone(),
+            Run {
+                id: event.run.clone(),
+                plan: (**plan).clone(),
+                expected: *expected,
+                started_ms: at_ms,
+                started_by: by.clone(),
+                steps: vec![StepRun::default(); plan.steps.len()],
+                headcounts: Vec::new(),
+                finished_ms: None,
+                strengths: Vec::new(),
+                raised: Vec::new(),
+                retested: Vec::new(),
+            },
+        );
+        return Ok(());
+    }
+    let run = runs.get_mut(&event.run).ok_or(Refused::NotStarted)?;
+    let finished = run.finished_ms.is_some();
+    let step_of = |run: &mut Run, step: u8| -> Result<usize, Refused> {
+        let i = usize::from(step)
+            .checked_sub(1)
+            .ok_or(Refused::NoSuchStep)?;
+        if i < run.steps.len() {
+            Ok(i)
+        } else {
+            Err(Refused::NoSuchStep)
+        }
+    };
+    match &event.act {
+        DrillAction::Start { .. } => unreachable!("handled above"),
+        DrillAction::Step { step } => {
+            if finished {
+                return Err(Refused::Finished);
+            }
+            let i = step_of(run, *step)?;
+            // Both phones may tap it: the first tap is when it was done.
+            if run.steps[i].done.is_none() {
+                run.steps[i].done = Some((at_ms, by.clone()));
+            }
+        }
+        DrillAction::Note { step, note } => {
+            let i = step_of(run, *step)?;
+            run.steps[i].notes.push((by.clone(), note.clone()));
+        }
+        DrillAction::Headcount { accounted } => {
+            if finished {
+                return Err(Refused::Finished);
+            }
+            run.headcounts.push((at_ms, *accounted));
+        }
+        DrillAction::Finish {} => {
+            if finished {
+                return Err(Refused::Finished);
+            }
+            run.finished_ms = Some(at_ms);
+        }
+        DrillAction::Rate { step, rating } => {
+            if !finished {
+                return Err(Refused::NotFinished);
+            }
+            let i = step_of(run, *step)?;
+            run.steps[i].rating = Some(*rating);
+        }
+        DrillAction::Strength { text } => {
+            if !finished {
+                return Err(Refused::NotFinished);
+            }
+            run.strengths.push(text.clone());
+        }
+        DrillAction::Improve {
+            action,
+            text,
+            owner,
+            due,
+            needs,
+        } => {
+            if !finished {
+                return Err(Refused::NotFinished);
+            }
+            if actions.contains_key(action) {
+                return Err(Refused::NoSuchAction);
+            }
+            run.raised.push(action.clone());
+            actions.insert(
+                action.clone(),
+                Action {
+                    id: action.clone(),
+                    raised_in: run.id.clone(),
+                    scenario: run.scenario(),
+                    text: text.clone(),
+                    owner: owner.clone(),
+                    due: *due,
+                    needs: needs.clone(),
+                    status: ActionStatus::Open,
+                },
+            );
+        }
+        DrillAction::Done { action, evidence } => {
+            let a = actions.get_mut(action).ok_or(Refused::NoSuchAction)?;
+            if a.is_closed() {
+                return Err(Refused::Closed);
+            }
+            // Reported done again: the newer evidence replaces the older.
+            a.status = ActionStatus::Done {
+                evidence: evidence.clone(),
+                by: by.clone(),
+                at_ms,
+            };
+        }
+        DrillAction::Retest { action, held } => {
+            let scenario = run.scenario();
+            let started = run.started_ms;
+            let run_id = run.id.clone();
+            let a = actions.get_mut(action).ok_or(Refused::NoSuchAction)?;
+            let raised_at = runs_started(runs, &a.raised_in);
+            if a.scenario != scenario || raised_at.is_none_or(|t| t >= started) {
+                return Err(Refused::WrongDrill);
+            }
+            match (&a.status, held) {
+                (ActionStatus::Verified { .. }, _) => return Err(Refused::Closed),
+                (ActionStatus::Done { evidence, .. }, true) => {
+                    a.status = ActionStatus::Verified {
+                        evidence: evidence.clone(),
+                        in_run: run_id.clone(),
+                        at_ms,
+                    };
+                }
+                // Not done yet, or it did not hold: it stays open for the next drill.
+                (_, _) => {
+                    if let ActionStatus::Done { .. } = a.status {
+                        a.status = ActionStatus::Open;
+                    }
+                }
+            }
+            if let Some(run) = runs.get_mut(&run_id) {
+                run.retested.push((action.clone(), *held));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn runs_started(runs: &BTreeMap<RunId, Run>, id: &RunId) -> Option<u64> {
+    runs.get(id).map(|r| r.started_ms)
+}
+
+/// A fresh run id unlike any in `taken`.
+pub fn new_run_id(taken: impl Fn(&RunId) -> bool, now_ms: u64) -> RunId {
+    RunId(crate::text::fresh_id(
+        "d",
+        |id| taken(&RunId(id.to_owned())),
+        now_ms,
+    ))
+}
+
+/// A fresh action id unlike any in `taken`.
+pub fn new_action_id(taken: impl Fn(&ActionId) -> bool, now_ms: u64) -> ActionId {
+    ActionId(crate::text::fresh_id(
+        "a",
+        |id| taken(&ActionId(id.to_owned())),
+        now_ms,
+    ))
+}
+
+#[cfg(test)]
+mod tests;
