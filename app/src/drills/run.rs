@@ -271,7 +271,7 @@ pub fn RunScreen(
                                     .map(|(by, n)| view! { <li>{format!("{by}：{n}")}</li> }).collect_view()))}</ul>
                                 <Show when=move || role().is_some_and(may_tap)>
                                     <div class="inline-form">
-                                        <input type="text" name=format!("note-{number}") aria-label=t_string!(i18n, drills.note) prop:value=note on:input=move |ev| set_note.set(event_target_value(&ev))/>
+                                        <input type="text" name=format!("note-{number}") aria-label=t_string!(i18n, drills.note) placeholder=t_string!(i18n, drills.note) prop:value=note on:input=move |ev| set_note.set(event_target_value(&ev))/>
                                         <button type="button" on:click={
                                             let note_id = note_id.clone();
                                             move |_| match Note::parse(&note.get_untracked()) {
@@ -441,7 +441,7 @@ fn Review(
                     let current = r.steps[i].rating;
                     let id = rid.clone();
                     view! {
-                        <li><label><span>{step.zh.to_string()}</span>
+                        <li><label><span>{match (&step.en, i18n.get_locale() == Locale::en) { (Some(en), true) => en.to_string(), _ => step.zh.to_string() }}</span>
                             <select name=format!("rate-{number}") on:change=move |ev| {
                                 if let Some(rating) = event_target_value(&ev).parse::<usize>().ok().and_then(|k| Rating::ALL.get(k).copied()) {
                                     send_event(id.clone(), DrillAction::Rate { step: number, rating }, set_message);
