@@ -46,7 +46,7 @@ count_node() { # log file: node's test runner summary
 "$ROOT/scripts/bootstrap.sh" --browser
 
 check fmt cargo fmt --all -- --check
-check clippy-native cargo clippy -p guardpost-domain -p guardpost-tools --all-targets -- -D warnings
+check clippy-native cargo clippy -p guardpost-domain -p guardpost-tools -p guardpost-backup --all-targets -- -D warnings
 check clippy-wasm32 cargo clippy --target wasm32-unknown-unknown -p guardpost-domain -p guardpost-app -p guardpost-worker -- -D warnings
 check clippy-office cargo clippy --target wasm32-unknown-unknown -p guardpost-app --features office -- -D warnings
 
@@ -60,6 +60,7 @@ grep -E '^test result: FAILED|^---- ' "$out/cargo-test.log" >&2 || true
 
 check build "$ROOT/scripts/build.sh"
 check seed-tool cargo build -p guardpost-tools --bin seed
+check backup-tool cargo build -p guardpost-backup
 check deploy-dry-run wrangler deploy --dry-run --outdir "$ROOT/target/dry-run"
 
 log "worker and browser tests (node --test)"

@@ -3,6 +3,11 @@
 
 use crate::school::SchoolId;
 
+/// Every key of the school (a backup lists them all).
+pub fn school_prefix(school: &SchoolId) -> String {
+    format!("v1/{school}/")
+}
+
 /// The school's profile: name, time zone, classes and staff.
 pub fn profile(school: &SchoolId) -> String {
     format!("v1/{school}/profile")

@@ -179,8 +179,23 @@ impl Kv {
 
     /// One page (up to 1,000 keys with their metadata) of KV's listing of `prefix`.
     pub async fn list(&self, prefix: &str, cursor: Option<String>) -> Result<ListPage, KvFailure> {
+        self.list_limited(prefix, cursor, 1_000).await
+    }
+
+    /// [`Kv::list`] with pages of at most `limit` keys (a request that reads every key it
+    /// lists keeps within a Worker's limits).
+    pub async fn list_limited(
+        &self,
+        prefix: &str,
+        cursor: Option<String>,
+        limit: usize,
+    ) -> Result<ListPage, KvFailure> {
         self.count(|c| c.lists += 1);
-        let mut list = self.store.list().prefix(prefix.to_owned()).limit(1_000);
+        let mut list = self
+            .store
+            .list()
+            .prefix(prefix.to_owned())
+            .limit(u64::try_from(limit).unwrap_or(1_000));
         if let Some(cursor) = cursor {
             list = list.cursor(cursor);
         }

@@ -72,6 +72,8 @@ const API: &[(&str, Verb, Handler)] = &[
     ("/api/v1/admin/invites/cancel", Verb::Post, to!(accounts::admin::cancel_invite)),
     ("/api/v1/admin/devices",        Verb::Get,  to!(accounts::admin::list_devices)),
     ("/api/v1/admin/devices/revoke", Verb::Post, to!(accounts::admin::revoke_device)),
+    ("/api/v1/admin/backup",         Verb::Get,  to!(accounts::backup::backup)),
+    ("/api/v1/admin/restore",        Verb::Post, to!(accounts::backup::restore)),
 ];
 
 #[event(fetch)]

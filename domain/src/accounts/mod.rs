@@ -5,6 +5,7 @@
 //! Pure functions of what the Worker read from KV, the time and the random bytes it drew;
 //! the Worker does the I/O ([`crate::sync::auth`] holds what a grant permits).
 
+pub mod backup;
 pub mod directory;
 pub mod invites;
 pub mod throttle;

@@ -3,6 +3,7 @@
 //! goes to the Worker at once (it changes who may see what), so this page needs a network;
 //! a refused change is shown with the reason and nothing is applied.
 
+mod backup;
 mod classes;
 mod invites;
 mod staff;
@@ -21,6 +22,7 @@ use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::school::use_school;
 use crate::sync::api::{self, CallError};
 use crate::sync::engine::{token, use_sync};
+use backup::BackupSection;
 use classes::{ClassSection, DeadlineSection};
 use invites::{CreatedInvite, DeviceSection, InviteSection};
 use staff::StaffSection;
@@ -182,6 +184,7 @@ fn AdminBody() -> impl IntoView {
             <DeadlineSection admin/>
             <InviteSection admin/>
             <DeviceSection admin/>
+            <BackupSection admin/>
         </Show>
     }
 }

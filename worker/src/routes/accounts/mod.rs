@@ -4,6 +4,7 @@
 //! and writes. What both need to store lives here.
 
 pub mod admin;
+pub mod backup;
 pub mod join;
 
 use guardpost_domain::accounts::{DeviceIndex, DeviceSummary};
