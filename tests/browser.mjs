@@ -155,3 +155,16 @@ export async function joinWithInvite(srv, page, staff) {
   await page.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
   await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
 }
+
+/** Signs on the page's signature pad with a finger: touch pointer events, as a phone sends. */
+export async function signOnPad(page) {
+  const pad = page.getByTestId('signature-pad');
+  const box = await pad.boundingBox();
+  const at = (i) => ({
+    pointerId: 7, pointerType: 'touch', isPrimary: true, bubbles: true,
+    clientX: box.x + 20 + i * 20, clientY: box.y + 60 + (i % 2 ? -25 : 25),
+  });
+  await pad.dispatchEvent('pointerdown', at(0));
+  for (let i = 1; i <= 12; i++) await pad.dispatchEvent('pointermove', at(i));
+  await pad.dispatchEvent('pointerup', at(12));
+}

@@ -8,7 +8,7 @@
 // review re-tests it and it is verified. The raw API refuses what the roles may not write.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverAndBrowser, phoneContext, assertPhoneScreen, joinWithInvite } from './browser.mjs';
+import { serverAndBrowser, phoneContext, assertPhoneScreen, joinWithInvite, signOnPad as sign } from './browser.mjs';
 
 const DAY = 86_400_000;
 const schoolDate = (ms) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -33,18 +33,6 @@ describe('drills on a phone, in Chinese', () => {
     await page.getByRole('heading', { name: '应急演练', level: 1 }).waitFor();
   }
   const synced = (page) => page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
-  /** Signs on the pad with a finger: touch pointer events, as a phone sends them. */
-  async function sign(page) {
-    const pad = page.getByTestId('signature-pad');
-    const box = await pad.boundingBox();
-    const at = (i) => ({
-      pointerId: 7, pointerType: 'touch', isPrimary: true, bubbles: true,
-      clientX: box.x + 20 + i * 20, clientY: box.y + 60 + (i % 2 ? -25 : 25),
-    });
-    await pad.dispatchEvent('pointerdown', at(0));
-    for (let i = 1; i <= 12; i++) await pad.dispatchEvent('pointermove', at(i));
-    await pad.dispatchEvent('pointerup', at(12));
-  }
   /** The store holds masks in two lots, one expiring in 20 days (the office's PC put them in). */
   async function stockMasks() {
     const now = Date.now();

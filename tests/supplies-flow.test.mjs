@@ -8,7 +8,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { deviceGrant } from './harness.mjs';
-import { serverAndBrowser, phoneContext, assertPhoneScreen, joinWithInvite } from './browser.mjs';
+import { serverAndBrowser, phoneContext, assertPhoneScreen, joinWithInvite, signOnPad as sign } from './browser.mjs';
 
 // The logistics office's PC, used to put an expired lot into the store through the raw API
 // (a receipt of an expired lot is recorded; only issuing it is refused).
@@ -42,18 +42,6 @@ describe('the store on a phone, in Chinese', () => {
     await page.getByRole('heading', { name: '防疫物资', level: 1 }).waitFor();
   }
 
-  /** Signs on the pad with a finger: touch pointer events, as a phone sends them. */
-  async function sign(page) {
-    const pad = page.getByTestId('signature-pad');
-    const box = await pad.boundingBox();
-    const at = (i) => ({
-      pointerId: 7, pointerType: 'touch', isPrimary: true, bubbles: true,
-      clientX: box.x + 20 + i * 20, clientY: box.y + 60 + (i % 2 ? -25 : 25),
-    });
-    await pad.dispatchEvent('pointerdown', at(0));
-    for (let i = 1; i <= 12; i++) await pad.dispatchEvent('pointermove', at(i));
-    await pad.dispatchEvent('pointerup', at(12));
-  }
 
   async function issue(page, { lot, quantity, className, person }) {
     await page.getByTestId('tab-issue').click();

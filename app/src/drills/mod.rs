@@ -12,6 +12,10 @@ mod page;
 #[cfg(feature = "office")]
 mod plans;
 #[cfg(feature = "office")]
+mod report;
+#[cfg(feature = "office")]
+mod review;
+#[cfg(feature = "office")]
 mod run;
 #[cfg(feature = "office")]
 mod supplies;

@@ -11,10 +11,24 @@ use leptos::prelude::*;
 
 use super::page::today;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::sync::SyncView;
 use crate::sync::engine::{record, use_sync, with_replica};
 use crate::widgets::{
     FieldProblem, Outcome, SignaturePad, TextField, encode, form_problem, record_outcome,
 };
+
+/// The store's catalog as choices: (item id, "name (unit)"), tracking the ledger.
+pub fn catalog_options(view: SyncView) -> Vec<(String, String)> {
+    view.revision.track();
+    with_replica(|r| {
+        let stock = stock_of(r.changes_by());
+        catalog_choices(&stock)
+            .into_iter()
+            .map(|i| (i.id.to_string(), format!("{} ({})", i.name, i.unit)))
+            .collect::<Vec<_>>()
+    })
+    .unwrap_or_default()
+}
 
 /// `department`: the name the ledger gives this drill's issues.
 #[component]
@@ -33,17 +47,7 @@ pub fn DrillSupplies(department: String) -> impl IntoView {
     let strokes = RwSignal::new(Vec::<Vec<(u16, u16)>>::new());
     let (problem, set_problem) = signal(None::<String>);
     let (message, set_message) = signal(None::<(bool, String)>);
-    let items = move || {
-        view.revision.track();
-        with_replica(|r| {
-            let stock = stock_of(r.changes_by());
-            catalog_choices(&stock)
-                .into_iter()
-                .map(|i| (i.id.to_string(), format!("{} ({})", i.name, i.unit)))
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default()
-    };
+    let items = move || catalog_options(view);
     // The lot proposed: first to expire, never an expired one.
     let proposal = move || {
         view.revision.track();

@@ -2,6 +2,7 @@
 //! mode with step timing, the review with its corrective actions, and the reports. At least
 //! one drill per term, and each must leave the school better prepared (000 ch.6).
 
+pub mod event;
 pub mod plan;
 pub mod report;
 pub mod run;

@@ -229,6 +229,15 @@ fn an_action_is_done_then_verified_at_the_next_drill_of_its_scenario() {
     events.push((13, "周校长", retest("d-4", true)));
     let d = fold(&events);
     assert!(d.equipment_needs().is_empty(), "done: no longer ordered");
+    // The fourth drill's review asks about it, answered; the first drill's asks nothing.
+    let fourth = d.run(&RunId::parse("d-4").unwrap()).unwrap();
+    let asks = d.retest_asks(fourth);
+    assert_eq!(asks.len(), 1);
+    assert_eq!(asks[0].1, Some(true));
+    assert!(
+        d.retest_asks(d.run(&RunId::parse("d-1").unwrap()).unwrap())
+            .is_empty()
+    );
     assert!(matches!(
         &d.actions[0].status,
         ActionStatus::Verified { in_run, .. } if in_run.as_str() == "d-4"
