@@ -12,6 +12,14 @@ pub fn use_school() -> ReadSignal<Option<SchoolSummary>> {
     use_context::<ReadSignal<Option<SchoolSummary>>>().unwrap_or_else(|| signal(None).0)
 }
 
+/// The school's time zone as last learned (the cached summary), for work done outside the
+/// screens; the default zone before the school is known.
+pub fn cached_timezone() -> guardpost_domain::school::SchoolTimeZone {
+    LocalStorage::get::<SchoolSummary>(CACHE_KEY)
+        .map(|s| s.timezone)
+        .unwrap_or_default()
+}
+
 /// The school's summary: the cached copy at once, replaced by the Worker's answer when it
 /// arrives. `None` until one of the two is known.
 pub fn school_signal() -> ReadSignal<Option<SchoolSummary>> {

@@ -202,6 +202,10 @@ impl Change for Payload {
         // The catalog: a teacher reads it to know her class's kit.
         matches!(self, Payload::SupplyItem(_))
     }
+    fn is_daily(&self) -> bool {
+        // Certificates close cases and students are the class list: both are kept.
+        matches!(self, Payload::SessionCheck(_) | Payload::StaffHealth(_))
+    }
     fn set_field(&self) -> Option<&SetField> {
         match self {
             Payload::SetField(set) => Some(set),
@@ -290,6 +294,67 @@ mod tests {
             absences: vec![],
             readings: vec![],
         })
+    }
+
+    #[test]
+    fn a_teachers_phone_drops_old_daily_checks_and_keeps_the_class_list() {
+        use crate::checkins::{Student, StudentNumber, keeps_daily_from};
+        use crate::sync::segment::Day;
+        let dated = |day: u32| {
+            let mut p = check("g1c1", 40, 0);
+            if let Payload::SessionCheck(c) = &mut p {
+                c.date = NaiveDate::from_ymd_opt(2026, 9, day).unwrap();
+            }
+            p
+        };
+        let student = Payload::Student(Student::new(
+            ClassId::parse("g1c1").unwrap(),
+            Name::parse("张小明").unwrap(),
+            StudentNumber::parse("2026101").unwrap(),
+            false,
+        ));
+        let mut replica = Replica::new(
+            DeviceId::parse("phone-0001").unwrap(),
+            Name::parse("李红").unwrap(),
+            &[Stream::Health],
+            Day::try_from(20260801).unwrap(),
+        );
+        for (k, payload) in [dated(1), dated(28), student].into_iter().enumerate() {
+            let id = OpId {
+                device: DeviceId::parse("phone-0002").unwrap(),
+                stream: Stream::Health,
+                seq: Seq::FIRST,
+                k: k as u16,
+            };
+            replica.ops.insert(
+                id.clone(),
+                crate::sync::Op {
+                    id,
+                    hlc: Hlc {
+                        wall: 1,
+                        counter: 0,
+                    },
+                    by: Name::parse("李红").unwrap(),
+                    payload,
+                },
+            );
+        }
+        let today = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+        let keep_from = keeps_daily_from(Role::Teacher, today).unwrap();
+        assert_eq!(keep_from, NaiveDate::from_ymd_opt(2026, 9, 1).unwrap());
+        assert_eq!(keeps_daily_from(Role::Health, today), None);
+        // 1 September is kept (the first day kept); nothing is older here.
+        assert!(replica.drop_daily_before(keep_from).is_empty());
+        let later = keeps_daily_from(Role::Teacher, today + chrono::Duration::days(10)).unwrap();
+        let dropped = replica.drop_daily_before(later);
+        assert_eq!(dropped.len(), 1, "the 1 September check");
+        assert_eq!(replica.ops.len(), 2, "the later check and the student stay");
+        assert!(
+            replica
+                .ops
+                .values()
+                .any(|o| matches!(o.payload, Payload::Student(_)))
+        );
     }
 
     #[test]

@@ -45,7 +45,10 @@ pub async fn open() -> Result<Database, StoreError> {
 }
 
 fn op_key(op: &Op) -> String {
-    let id = &op.id;
+    key_of(&op.id)
+}
+
+fn key_of(id: &guardpost_domain::sync::OpId) -> String {
     format!(
         "{}/{}/{:010}/{:05}",
         id.stream,
@@ -85,6 +88,8 @@ pub async fn load(db: &Database) -> Result<Option<Replica>, StoreError> {
 pub struct Write {
     state: String,
     ops: Vec<(String, String)>,
+    /// Ops the replica let go of (old daily checks the server holds).
+    deleted: Vec<String>,
 }
 
 impl Write {
@@ -99,7 +104,14 @@ impl Write {
         Ok(Self {
             state: serde_json::to_string(replica)?,
             ops,
+            deleted: Vec::new(),
         })
+    }
+
+    /// The same write, also deleting the ops `dropped` from the device.
+    pub fn deleting(mut self, dropped: &[guardpost_domain::sync::OpId]) -> Self {
+        self.deleted = dropped.iter().map(key_of).collect();
+        self
     }
 }
 
@@ -108,11 +120,15 @@ pub async fn save(db: &Database, write: Write) -> Result<(), StoreError> {
     let Write {
         state,
         ops: new_ops,
+        deleted,
     } = write;
     let tx = db.transaction(&[OPS, STATE], TransactionMode::ReadWrite)?;
     let ops = tx.object_store(OPS)?;
     for (key, json) in &new_ops {
         ops.put(&JsValue::from_str(json), Some(&JsValue::from_str(key)))?;
+    }
+    for key in &deleted {
+        ops.delete(JsValue::from_str(key))?;
     }
     tx.object_store(STATE)?.put(
         &JsValue::from_str(&state),

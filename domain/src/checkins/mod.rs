@@ -124,3 +124,18 @@ pub struct ReturnCertificate {
 
 /// The most absences or readings one session check carries.
 pub const MAX_ENTRIES: usize = 300;
+
+/// How many days of daily checks a class teacher's phone keeps: her screens show today,
+/// the missed checks and the recent trend; the doctor and the office keep the whole year for
+/// cases and reports.
+pub const TEACHER_KEEPS_DAYS: i64 = 60;
+
+/// From which school day a device of `role` keeps daily checks, once the server holds them
+/// (none: it keeps them all).
+pub fn keeps_daily_from(
+    role: crate::school::Role,
+    today: chrono::NaiveDate,
+) -> Option<chrono::NaiveDate> {
+    (role == crate::school::Role::Teacher)
+        .then(|| today - chrono::Duration::days(TEACHER_KEEPS_DAYS))
+}

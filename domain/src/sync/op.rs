@@ -30,6 +30,12 @@ pub trait Change: WriteRule + Clone + PartialEq + Serialize + DeserializeOwned {
         false
     }
 
+    /// Whether it is a daily record (a class's check, a staff member's report) that a
+    /// phone which keeps only recent days may drop once the server holds it.
+    fn is_daily(&self) -> bool {
+        false
+    }
+
     /// The document field this change sets, for the kinds merged as documents.
     fn set_field(&self) -> Option<&super::document::SetField> {
         None

@@ -206,6 +206,26 @@ async fn pull_all(view: SyncView, db: &Database, token: &str) -> Result<(), Fail
         if let Some(write) = unsaved {
             store::save(db, write).await?;
         }
+        // A class teacher's phone keeps only recent days of checks: older ones the server
+        // holds leave the device (the cursors still cover them, so they never come back).
+        let role = view.session.get_untracked().map(|s| s.role);
+        let keep_from = role.and_then(|role| {
+            let tz = crate::school::cached_timezone();
+            guardpost_domain::checkins::keeps_daily_from(
+                role,
+                tz.date_at_ms(super::school_now_ms()),
+            )
+        });
+        if let Some(keep_from) = keep_from {
+            let prepared = with_engine(|e| {
+                let dropped = e.replica.drop_daily_before(keep_from);
+                (!dropped.is_empty())
+                    .then(|| Write::prepare(&e.replica, []).map(|w| w.deleting(&dropped)))
+            });
+            if let Some(Some(write)) = prepared {
+                store::save(db, write?).await?;
+            }
+        }
         Ok(())
     }
     .await;

@@ -129,6 +129,23 @@ impl<P: Change> Replica<P> {
         }
     }
 
+    /// Drops the daily records (see [`Change::is_daily`]) dated before `keep_from` that the
+    /// server holds, and returns their ids for the device's store to delete. The cursors
+    /// still cover their segments, so they are never pulled again; what waits in the outbox
+    /// is never dropped.
+    pub fn drop_daily_before(&mut self, keep_from: chrono::NaiveDate) -> Vec<OpId> {
+        let old: Vec<OpId> = self
+            .ops
+            .values()
+            .filter(|op| op.payload.is_daily() && op.payload.date().is_some_and(|d| d < keep_from))
+            .map(|op| op.id.clone())
+            .collect();
+        for id in &old {
+            self.ops.remove(id);
+        }
+        old
+    }
+
     /// Whether this replica must pull before it pushes: one that has never pulled learns its
     /// own device's stored segments first, so its seqs continue after them (the same device
     /// code signed in on another browser).
