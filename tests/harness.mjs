@@ -163,3 +163,27 @@ export async function startWorker({
   }
   return { url, port, persistDir, stop, output: () => output, pid: child.pid };
 }
+
+/**
+ * Pushes ops to the server at `url` through the raw sync API, as a device with `grant`'s
+ * token would, counting each device's segments; resolves with the ack (a 200 is asserted).
+ * `push.seqs` holds the last seq used per token.
+ */
+export function rawPusher(url) {
+  const seqs = new Map();
+  const push = async (grant, stream, payloads) => {
+    const seq = (seqs.get(grant.token) ?? 0) + 1;
+    seqs.set(grant.token, seq);
+    const now = Date.now();
+    const res = await fetch(`${url}/api/v1/sync/push`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${grant.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ protocol: 1, stream, seq, ops: payloads.map((payload, k) => ({ hlc: [now + k, 0], payload })) }),
+    });
+    const ack = await res.json();
+    if (res.status !== 200) throw new Error(`push answered ${res.status}: ${JSON.stringify(ack)}`);
+    return ack;
+  };
+  push.seqs = seqs;
+  return push;
+}

@@ -5,7 +5,7 @@
 // doctor or a teacher) and show who is on duty today; the poster carries the page's QR code.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorker, deviceGrant } from './harness.mjs';
+import { startWorker, deviceGrant, rawPusher } from './harness.mjs';
 
 const office = deviceGrant({ device: 'pc-office-pub', name: '周校长', role: 'admin' });
 const officer = deviceGrant({ device: 'pc-store-pub', name: '陈建国', role: 'logistics' });
@@ -15,23 +15,13 @@ const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
 describe('the public page over time: schedule, expiry, withdrawal, contacts, poster', () => {
   let srv;
-  before(async () => { srv = await startWorker({ grants: [office, officer, doctor, teacher] }); });
+  let push;
+  before(async () => {
+    srv = await startWorker({ grants: [office, officer, doctor, teacher] });
+    push = rawPusher(srv.url);
+  });
   after(async () => { await srv?.stop(); });
 
-  const seqs = new Map();
-  async function push(grant, stream, payloads) {
-    const seq = (seqs.get(grant.token) ?? 0) + 1;
-    seqs.set(grant.token, seq);
-    const now = Date.now();
-    const res = await fetch(`${srv.url}/api/v1/sync/push`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${grant.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ protocol: 1, stream, seq, ops: payloads.map((payload, k) => ({ hlc: [now + k, 0], payload })) }),
-    });
-    const ack = await res.json();
-    assert.equal(res.status, 200, JSON.stringify(ack));
-    return ack;
-  }
   const get = async (path, lang = 'zh-CN', headers = {}) => {
     const res = await fetch(`${srv.url}${path}`, { headers: { 'accept-language': lang, ...headers } });
     return { res, text: await res.text() };
@@ -146,7 +136,7 @@ describe('the public page over time: schedule, expiry, withdrawal, contacts, pos
     const bad = await fetch(`${srv.url}/api/v1/sync/push`, {
       method: 'POST',
       headers: { authorization: `Bearer ${officer.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ protocol: 1, stream: 'notices', seq: seqs.get(officer.token) + 1, ops: [{ hlc: [Date.now(), 0], payload: { ...contact, phone: 'call me' } }] }),
+      body: JSON.stringify({ protocol: 1, stream: 'notices', seq: push.seqs.get(officer.token) + 1, ops: [{ hlc: [Date.now(), 0], payload: { ...contact, phone: 'call me' } }] }),
     });
     assert.equal(bad.status, 400);
     assert.match(await bad.text(), /phone number/);

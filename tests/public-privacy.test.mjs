@@ -7,7 +7,7 @@
 // staff's and students' names.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorker, deviceGrant } from './harness.mjs';
+import { startWorker, deviceGrant, rawPusher } from './harness.mjs';
 
 const office = deviceGrant({ device: 'pc-office-priv', name: '周校长', role: 'admin' });
 const officer = deviceGrant({ device: 'pc-store-priv', name: '陈建国', role: 'logistics' });
@@ -18,21 +18,16 @@ const MARKERS = ['STAFFONLY-7Q2', 'DRAFT-8W3', 'RETURNED-9E4', 'SELFAPPROVED-5R6
 
 describe('nothing private reaches the public page, feed or public JSON', () => {
   let srv;
-  before(async () => { srv = await startWorker({ grants: [office, officer, teacher] }); });
+  let pushRaw;
+  before(async () => {
+    srv = await startWorker({ grants: [office, officer, teacher] });
+    pushRaw = rawPusher(srv.url);
+  });
   after(async () => { await srv?.stop(); });
 
-  const seqs = new Map();
+  /** Pushes and checks that every op was accepted. */
   async function push(grant, stream, payloads) {
-    const seq = (seqs.get(grant.token) ?? 0) + 1;
-    seqs.set(grant.token, seq);
-    const now = Date.now();
-    const res = await fetch(`${srv.url}/api/v1/sync/push`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${grant.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ protocol: 1, stream, seq, ops: payloads.map((payload, k) => ({ hlc: [now + k, 0], payload })) }),
-    });
-    const ack = await res.json();
-    assert.equal(res.status, 200, JSON.stringify(ack));
+    const ack = await pushRaw(grant, stream, payloads);
     assert.equal(ack.accepted, payloads.length, JSON.stringify(ack));
   }
 

@@ -12,6 +12,19 @@ pub fn use_school() -> ReadSignal<Option<SchoolSummary>> {
     use_context::<ReadSignal<Option<SchoolSummary>>>().unwrap_or_else(|| signal(None).0)
 }
 
+/// The school's time zone, as the Worker reported it (the default zone before that).
+pub fn school_tz() -> guardpost_domain::school::SchoolTimeZone {
+    use_school()
+        .get_untracked()
+        .map(|s| s.timezone)
+        .unwrap_or_default()
+}
+
+/// The school's calendar day now, in its time zone, on the server-corrected clock.
+pub fn school_today() -> chrono::NaiveDate {
+    school_tz().date_at_ms(crate::sync::engine::school_now_ms())
+}
+
 /// The school's time zone as last learned (the cached summary), for work done outside the
 /// screens; the default zone before the school is known.
 pub fn cached_timezone() -> guardpost_domain::school::SchoolTimeZone {

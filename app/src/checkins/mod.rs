@@ -31,7 +31,6 @@ use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
 use crate::i18n::{Locale, t_string};
-use crate::school::use_school;
 use crate::sync::engine::{SyncView, record, school_now_ms, use_sync, with_replica};
 use crate::widgets::record_outcome;
 
@@ -42,13 +41,7 @@ pub use roster::Roster;
 pub use school_today::SchoolToday;
 pub use self_report::SelfReport;
 
-/// The school's time zone, as the Worker reported it.
-pub fn school_tz() -> SchoolTimeZone {
-    use_school()
-        .get_untracked()
-        .map(|s| s.timezone)
-        .unwrap_or_default()
-}
+pub use crate::school::school_tz;
 
 /// A class's day as the device's data has it, for its teacher's card and form.
 fn class_view(

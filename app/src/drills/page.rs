@@ -9,7 +9,7 @@ use super::run::{RunScreen, RunsPanel};
 use super::term::TermPanel;
 use crate::app::href;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::sync::engine::{school_now_ms, use_sync, with_replica};
+use crate::sync::engine::{use_sync, with_replica};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -28,13 +28,9 @@ pub fn use_book() -> Memo<DrillBook> {
     })
 }
 
-/// The school's day in its time zone, and its zone.
+/// The school's zone, and its day now.
 pub fn today() -> (guardpost_domain::school::SchoolTimeZone, chrono::NaiveDate) {
-    let tz = crate::school::use_school()
-        .get_untracked()
-        .map(|s| s.timezone)
-        .unwrap_or_default();
-    (tz, tz.date_at_ms(school_now_ms()))
+    (crate::school::school_tz(), crate::school::school_today())
 }
 
 /// The drills area: the term's drills, the drills run (and run mode), corrective actions and

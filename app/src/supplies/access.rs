@@ -1,7 +1,6 @@
 //! How this area reads and writes the device's ledger: the stock from the replica, the
 //! school's day and head count, and recording a line or a catalog entry.
 
-use chrono::NaiveDate;
 use guardpost_domain::changes::Payload;
 use guardpost_domain::supplies::{Item, Stock, StockMovement, headcount, stock_of};
 use guardpost_domain::sync::Stream;
@@ -9,22 +8,11 @@ use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
 use crate::i18n::Locale;
-use crate::school::use_school;
 use crate::sync::SyncView;
-use crate::sync::engine::{record, school_now_ms, with_replica};
+use crate::sync::engine::{record, with_replica};
 use crate::widgets::record_outcome;
 
-/// The school's calendar day now, in its time zone.
-pub(super) fn today() -> NaiveDate {
-    school_tz().date_at_ms(school_now_ms())
-}
-
-pub(super) fn school_tz() -> guardpost_domain::school::SchoolTimeZone {
-    use_school()
-        .get_untracked()
-        .map(|s| s.timezone)
-        .unwrap_or_default()
-}
+pub(super) use crate::school::{school_today as today, school_tz};
 
 /// Reads the stock from the device's ledger (tracking the replica's revision).
 pub(super) fn with_stock<T>(view: SyncView, f: impl FnOnce(&Stock) -> T) -> Option<T> {

@@ -62,10 +62,14 @@ struct CapAlert<'a> {
     /// The words of each info block's language.
     zh: &'a PublicText,
     en: &'a PublicText,
-    drill: bool,
 }
 
 impl CapAlert<'_> {
+    /// A drill's alert is an exercise, and its event and headline say so in words too.
+    fn drill(&self) -> bool {
+        self.alert.status == cap::Status::Exercise
+    }
+
     fn t(&self, info: &cap::Info) -> &PublicText {
         match info.lang {
             Lang::ZhCn => self.zh,
@@ -93,7 +97,6 @@ pub async fn cap(req: &Request, env: &Env, id: &str) -> Result<Response> {
         alert: cap::alert(&board, notice, &host, &base),
         zh: strings::public(Lang::ZhCn),
         en: strings::public(Lang::En),
-        drill: notice.is_drill(),
     };
     let mut response = board::fresh_or(req, &etag, || page.render(), false)?;
     let headers = response.headers_mut();
