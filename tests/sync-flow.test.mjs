@@ -224,6 +224,25 @@ describe('offline-first check-ins', () => {
     await context.close();
   });
 
+  test('a check saved while a slow sync is under way goes as soon as that sync ends', async () => {
+    const { context, page } = await phoneWithClock(teacher.token);
+    const status = page.getByTestId('sync-status');
+    // The signal returns and a sync starts, but its pull crawls: the push is already done.
+    let release;
+    const stalled = new Promise((resolve) => { release = resolve; });
+    await page.route('**/api/v1/sync/pull', async (route) => { await stalled; await route.continue(); }, { times: 1 });
+    const pulling = page.waitForRequest((r) => /\/api\/v1\/sync\/pull$/.test(r.url()));
+    await context.setOffline(true);
+    await context.setOffline(false);
+    await pulling;
+    await saveCheck(page);
+    await status.getByText('Syncing…').waitFor();
+    release();
+    // The clock is paused: only a round that follows the slow one can send it.
+    await status.getByText('All changes synced').waitFor({ timeout: 10_000 });
+    await context.close();
+  });
+
   test('when the app is looked at again, it syncs by itself', async () => {
     const { context, page } = await phoneWithClock(teacher.token);
     const status = page.getByTestId('sync-status');

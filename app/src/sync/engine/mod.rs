@@ -50,6 +50,9 @@ struct Engine {
 thread_local! {
     static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
     static SYNCING: Cell<bool> = const { Cell::new(false) };
+    /// A change was recorded (or the network returned) while a sync ran, possibly after its
+    /// push: another round follows at once, rather than leaving the change for the minute's.
+    static AGAIN: Cell<bool> = const { Cell::new(false) };
     static BACKOFF_MS: Cell<u64> = const { Cell::new(0) };
     /// The one retry waiting after a failed sync. While it waits, the minute's sync skips:
     /// the retry is the next try, so failures space tries out up to `MAX_BACKOFF_MS`.

@@ -3,13 +3,19 @@
 
 use super::*;
 
-/// Starts a sync unless one is running. A revoked device stops trying: its token will never
-/// work again, and repeated failures would count against the school's network address.
+/// Starts a sync, or asks the running one to go round again. A revoked device stops trying:
+/// its token will never work again, and repeated failures would count against the school's
+/// network address.
 pub fn sync_now(view: SyncView) {
     let revoked = view.phase.get_untracked() == Phase::Revoked;
-    if revoked || SYNCING.get() || with_replica(|_| ()).is_none() {
+    if revoked || with_replica(|_| ()).is_none() {
         return;
     }
+    if SYNCING.get() {
+        AGAIN.set(true);
+        return;
+    }
+    AGAIN.set(false);
     SYNCING.set(true);
     view.phase.set(Phase::Syncing);
     leptos::task::spawn_local(async move {
@@ -46,6 +52,12 @@ pub fn sync_now(view: SyncView) {
             }
         };
         view.refresh();
+        // After a failure the retry below is the next round; after a success, a change
+        // recorded during the round goes now.
+        if AGAIN.take() && !retry && view.phase.get_untracked() == Phase::Idle {
+            sync_now(view);
+            return;
+        }
         // One retry at a time: a sync that fails while one waits (the network came back for
         // a moment, the app was looked at) leaves it be rather than starting another chain.
         if retry && RETRY.get().is_none() {
