@@ -59,7 +59,7 @@ count_cargo "$out/cargo-test.log"
 grep -E '^test result: FAILED|^---- ' "$out/cargo-test.log" >&2 || true
 
 check build "$ROOT/scripts/build.sh"
-check seed-tool cargo build -p guardpost-tools --bin seed
+check seed-tool cargo build -p guardpost-tools --bins
 check backup-tool cargo build -p guardpost-backup
 check deploy-dry-run wrangler deploy --dry-run --outdir "$ROOT/target/dry-run"
 

@@ -39,7 +39,7 @@ use proptest::test_runner::TestRunner;
 
 mod sim;
 
-use sim::{Failure, Kv, Rng, pull, push};
+use sim::{Failure, Kv, Rng, compact_plan, compact_write, pull_paged, push};
 
 const CLASSES: [&str; 4] = ["g1c1", "g3c2", "g5c1", "g6c1"];
 /// The fields devices edit concurrently, per stream: few, so that edits collide.
@@ -316,6 +316,17 @@ struct Device {
     recorded: usize,
     /// The listing horizon after the last finished pull: it never moves back.
     since: Day,
+    /// For a device that joined late: daily records dated before this are not its to get.
+    horizon: Option<NaiveDate>,
+}
+
+/// The school day a daily record (a class's check, a staff member's report) is about.
+fn model_daily_date(payload: &Payload) -> Option<NaiveDate> {
+    match payload {
+        Payload::SessionCheck(c) => Some(c.date),
+        Payload::StaffHealth(h) => Some(h.date),
+        _ => None,
+    }
 }
 
 /// What a run exercised, summed over runs to show the proof covers what it claims.
@@ -344,6 +355,15 @@ struct Tally {
     /// Field writes that resolved a conflict or replaced a value, naming what they replace.
     resolutions: u64,
     kinds: [u64; 6],
+    /// Compaction runs that wrote their head; that died partway; that ran two at once;
+    /// that landed between two pages of a pull.
+    compactions: u64,
+    compactions_crashed: u64,
+    compactions_doubled: u64,
+    compactions_mid_pull: u64,
+    /// Devices that joined late, and the daily records their horizon kept from them.
+    joined: u64,
+    beyond_horizon: u64,
 }
 
 struct World {
@@ -357,6 +377,10 @@ struct World {
     /// a crash between the KV write and the ack).
     loss: u64,
     tally: Tally,
+    /// Whether the Worker compacts settled days now and then.
+    compacting: bool,
+    /// Where the Worker cuts a pull page.
+    page_ops: usize,
 }
 
 impl World {
@@ -396,6 +420,7 @@ impl World {
                 online: true,
                 recorded: 0,
                 since,
+                horizon: None,
             });
         }
         Self {
@@ -412,6 +437,8 @@ impl World {
             rng,
             loss: 15,
             tally: Tally::default(),
+            compacting: false,
+            page_ops: guardpost_domain::sync::wire::PULL_PAGE_OPS,
         }
     }
 
@@ -440,6 +467,99 @@ impl World {
             people.push((role, classes.into_iter().collect()));
         }
         Self::new(seed, &people, start_ms)
+    }
+
+    /// A device signs in today: it gets every long-lived record, however old, and the daily
+    /// ones from yesterday on.
+    fn join(&mut self, role: Role, classes: Vec<ClassId>) {
+        let i = self.devices.len();
+        let grant = DeviceGrant {
+            school: self.school.clone(),
+            device: DeviceId::parse(&format!("device-{i:04}")).unwrap(),
+            staff: StaffId::parse(&format!("s{i}")).unwrap(),
+            name: name(&format!("staff {i}")),
+            role,
+            classes,
+            label: None,
+            created_at_ms: 0,
+            expires_at_ms: u64::MAX,
+            revoked_at_ms: None,
+        };
+        let horizon = Day::of_ms(self.now).prev();
+        let replica = Replica::joining(
+            grant.device.clone(),
+            grant.name.clone(),
+            &grant.readable_streams(),
+            horizon,
+        );
+        self.devices.push(Device {
+            replica,
+            grant,
+            skew_ms: 0,
+            online: true,
+            recorded: 0,
+            since: Day::FIRST,
+            horizon: horizon.date(),
+        });
+        self.tally.joined += 1;
+    }
+
+    /// The Worker compacts: mostly one run, now and then one that dies partway, or two at
+    /// once from the same head.
+    fn compact(&mut self) {
+        match self.rng.below(5) {
+            0 => {
+                if let Some(built) = compact_plan(&mut self.kv, &self.school, self.now) {
+                    let writes = built.chunks.len() + 2;
+                    let crash = self.rng.below(writes as u64) as usize;
+                    let _ = compact_write(
+                        &mut self.kv,
+                        &self.school,
+                        &built,
+                        self.now,
+                        &mut self.rng,
+                        Some(crash),
+                    );
+                    self.tally.compactions_crashed += 1;
+                }
+            }
+            1 => {
+                let a = compact_plan(&mut self.kv, &self.school, self.now);
+                self.now += self.rng.below(3_000);
+                let b = compact_plan(&mut self.kv, &self.school, self.now);
+                for built in [a, b].into_iter().flatten() {
+                    self.now += self.rng.below(1_500);
+                    if compact_write(
+                        &mut self.kv,
+                        &self.school,
+                        &built,
+                        self.now,
+                        &mut self.rng,
+                        None,
+                    )
+                    .is_ok()
+                    {
+                        self.tally.compactions += 1;
+                    }
+                    self.tally.compactions_doubled += 1;
+                }
+            }
+            _ => {
+                if let Some(built) = compact_plan(&mut self.kv, &self.school, self.now)
+                    && compact_write(
+                        &mut self.kv,
+                        &self.school,
+                        &built,
+                        self.now,
+                        &mut self.rng,
+                        None,
+                    )
+                    .is_ok()
+                {
+                    self.tally.compactions += 1;
+                }
+            }
+        }
     }
 
     fn device_now(&self, d: usize) -> u64 {
@@ -686,8 +806,21 @@ impl World {
                 return false;
             }
             let req = self.devices[d].replica.pull_request();
-            let mut response = pull(&mut self.kv, &self.devices[d].grant, &req, self.now)
-                .unwrap_or_else(|f| panic!("pull failed: {f:?}"));
+            if self.compacting && req.resume.is_some() && self.rng.chance(20) {
+                self.compact();
+                self.tally.compactions_mid_pull += 1;
+            }
+            let grant = &self.devices[d].grant;
+            let mut response = match pull_paged(&mut self.kv, grant, &req, self.now, self.page_ops)
+            {
+                Ok(response) => response,
+                // A snapshot part not yet visible: the device tries again later.
+                Err(Failure::Status(429)) => {
+                    self.tally.lost += 1;
+                    return false;
+                }
+                Err(f) => panic!("pull failed: {f:?}"),
+            };
             self.now += self.latency();
             // Segments arrive in any order.
             let listed: Vec<_> = response
@@ -776,6 +909,7 @@ impl World {
                         self.now += self.rng.below(500);
                     }
                 }
+                _ if self.compacting && self.rng.chance(15) => self.compact(),
                 _ => self.devices[d].online = !self.devices[d].online,
             }
         }
@@ -867,11 +1001,23 @@ impl World {
                 "{}: outbox not drained",
                 dev.grant.device
             );
+            let beyond_horizon = |op: &Op| {
+                op.id.device != dev.grant.device
+                    && dev
+                        .horizon
+                        .is_some_and(|h| model_daily_date(&op.payload).is_some_and(|date| date < h))
+            };
             let expected: BTreeSet<&OpId> = truth
                 .values()
                 .filter(|op| model_may_see(&dev.grant.device, role, classes, op))
+                .filter(|op| !beyond_horizon(op))
                 .map(|op| &op.id)
                 .collect();
+            self.tally.beyond_horizon += truth
+                .values()
+                .filter(|op| model_may_see(&dev.grant.device, role, classes, op))
+                .filter(|op| beyond_horizon(op))
+                .count() as u64;
             let held: BTreeSet<&OpId> = r.ops.keys().collect();
             let lost: Vec<_> = expected.difference(&held).collect();
             let extra: Vec<_> = held.difference(&expected).collect();
@@ -1203,4 +1349,69 @@ fn a_gap_across_midnight_keeps_the_earlier_day_listed() {
         midnight + 5 * 3_600_000,
         Day::of_ms(midnight - 1),
     );
+}
+
+/// Five school days with the Worker compacting settled days now and then — runs that die
+/// partway, two at once, one landing between two pages of a device's pull — and a device
+/// joining each day after the first: every device still converges to exactly what it may
+/// see (a joining one: every long-lived record, however old, and the daily ones from its
+/// horizon on), nothing lost or doubled, and the snapshot ends up covering the settled days.
+#[test]
+fn compaction_loses_and_doubles_nothing() {
+    let total = RefCell::new(Tally::default());
+    let mut runner = TestRunner::new(ProptestConfig {
+        cases: 12,
+        ..config()
+    });
+    runner
+        .run(&any::<u64>(), |seed| {
+            let mut world = World::random(seed, START_MS);
+            world.compacting = true;
+            // Small pages, so that pulls are paged often, and compactions and nights fall
+            // between their pages.
+            world.page_ops = 40;
+            for day in 0..5 {
+                world.run(150);
+                if day > 0 {
+                    let role = [Role::Admin, Role::Health, Role::Logistics, Role::Teacher]
+                        [world.rng.below(4) as usize];
+                    let classes = if role == Role::Teacher {
+                        vec![class(CLASSES[world.rng.below(4) as usize])]
+                    } else {
+                        vec![]
+                    };
+                    world.join(role, classes);
+                }
+                world.now += 20 * 3_600_000;
+            }
+            world.compact();
+            world.heal_and_sync(2);
+            world.check();
+            let head = world
+                .kv
+                .get(
+                    &guardpost_domain::sync::snapshot::head_key(&world.school),
+                    world.now,
+                )
+                .map(|v| serde_json::from_str::<guardpost_domain::sync::snapshot::Manifest>(&v))
+                .transpose()
+                .unwrap();
+            prop_assert!(head.is_some_and(|h| h.cut > Day::of_ms(START_MS).next()));
+            let mut total = total.borrow_mut();
+            let t = world.tally;
+            total.runs += t.runs;
+            total.compactions += t.compactions;
+            total.compactions_crashed += t.compactions_crashed;
+            total.compactions_doubled += t.compactions_doubled;
+            total.compactions_mid_pull += t.compactions_mid_pull;
+            total.joined += t.joined;
+            total.beyond_horizon += t.beyond_horizon;
+            Ok(())
+        })
+        .unwrap();
+    let total = total.into_inner();
+    println!("{total:#?}");
+    assert!(total.compactions > 20 && total.compactions_crashed > 5);
+    assert!(total.compactions_doubled > 5 && total.compactions_mid_pull > 5);
+    assert!(total.joined >= 48 && total.beyond_horizon > 20);
 }

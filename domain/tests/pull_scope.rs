@@ -71,6 +71,7 @@ fn health_pull() -> PullRequest {
     PullRequest {
         protocol: 1,
         since: Day::of_ms(NOW),
+        horizon: None,
         resume: None,
         streams: [(Stream::Health, StreamCursor::default())]
             .into_iter()

@@ -9,6 +9,8 @@ use guardpost_domain::{demo, keys};
 use serde::Serialize;
 use serde::de::Error as _;
 
+pub mod term;
+
 /// One entry of `wrangler kv bulk put`'s input file.
 #[derive(Debug, Serialize, PartialEq, Eq)]
 pub struct KvEntry {

@@ -74,6 +74,7 @@ const API: &[(&str, Verb, Handler)] = &[
     ("/api/v1/admin/devices/revoke", Verb::Post, to!(accounts::admin::revoke_device)),
     ("/api/v1/admin/backup",         Verb::Get,  to!(accounts::backup::backup)),
     ("/api/v1/admin/restore",        Verb::Post, to!(accounts::backup::restore)),
+    ("/api/v1/admin/compact",        Verb::Post, to!(sync::compact::now)),
 ];
 
 #[event(fetch)]
@@ -91,12 +92,16 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 }
 
 /// The Cron Trigger (every minute): the public board is rebuilt when a notice's publication
-/// or expiry time has passed, so a scheduled notice appears without anyone pushing.
+/// or expiry time has passed, so a scheduled notice appears without anyone pushing; and
+/// settled days are compacted into the school's snapshot.
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     console_error_panic_hook::set_once();
     if let Err(refused) = notices::on_schedule(&env).await {
         worker::console_error!("rebuilding the public board: {}", refused.message);
+    }
+    if let Err(refused) = sync::compact::on_schedule(&env).await {
+        worker::console_error!("compacting settled days: {}", refused.message);
     }
 }
 

@@ -178,9 +178,11 @@ pub fn check(school: &SchoolId, entry: &Entry) -> Result<(), Problem> {
 }
 
 /// Whether a key goes into a backup: everything of the school's but invites, which are
-/// single-use codes for a day or two (after a restore the office makes new ones).
+/// single-use codes for a day or two (after a restore the office makes new ones), and the
+/// sync snapshot, which the next compaction rebuilds from the segments.
 pub fn kept(school: &SchoolId, key: &str) -> bool {
     !matches!(kind(school, key), Ok(Kind::Invite))
+        && !key.starts_with(&crate::sync::snapshot::prefix(school))
 }
 
 /// Decides a restore request: the setup code is the configured one, the namespace has no
@@ -325,6 +327,7 @@ mod tests {
         assert!(matches!(check(&s, &big), Err(Problem::TooLarge { .. })));
         assert!(!kept(&s, "v1/demo/invite/abc"));
         assert!(kept(&s, "v1/demo/profile"));
+        assert!(!kept(&s, "v1/demo/snap/head"));
         // The profile goes last.
         let ordered = restore_order(&s, vec![profile.clone(), board.clone()]);
         assert!(is_profile(&s, &ordered[1]));

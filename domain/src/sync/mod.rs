@@ -20,6 +20,7 @@ pub mod refusal;
 pub mod replica;
 pub mod segment;
 pub mod server;
+pub mod snapshot;
 pub mod wire;
 
 #[cfg(test)]

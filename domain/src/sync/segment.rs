@@ -22,6 +22,10 @@ pub struct Day(u32);
 const MS_PER_DAY: u64 = 86_400_000;
 
 impl Day {
+    /// The earliest day a key may name: a joining device lists "from the start", which the
+    /// school's snapshot answers.
+    pub const FIRST: Day = Day(20_000_101);
+
     /// The UTC day of a Unix-milliseconds instant.
     pub fn of_ms(ms: u64) -> Day {
         let days = i64::try_from(ms / MS_PER_DAY).unwrap_or(i64::MAX);
@@ -37,7 +41,8 @@ impl Day {
         Day(y * 10_000 + date.month() * 100 + date.day())
     }
 
-    fn date(self) -> Option<chrono::NaiveDate> {
+    /// The calendar day, read as a school date (a joining device's horizon is one).
+    pub fn date(self) -> Option<chrono::NaiveDate> {
         let y = i32::try_from(self.0 / 10_000).ok()?;
         chrono::NaiveDate::from_ymd_opt(y, (self.0 / 100) % 100, self.0 % 100)
     }

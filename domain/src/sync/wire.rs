@@ -67,6 +67,17 @@ pub struct Resume {
     pub cursor: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
+    /// Set while the pull is reading the snapshot's chunks (then `day` is its cut).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snap: Option<SnapResume>,
+}
+
+/// The snapshot manifest a paged pull is reading, and its next chunk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapResume {
+    pub manifest: String,
+    pub next: u32,
 }
 
 /// What the caller already has of one stream.
@@ -104,6 +115,9 @@ pub struct PullRequest {
     pub protocol: u32,
     /// The oldest receive day the caller still needs listed.
     pub since: Day,
+    /// A joining device's horizon: daily records dated before it are not wanted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub horizon: Option<Day>,
     /// Set to continue a page that was cut.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume: Option<Resume>,

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use guardpost_domain::changes::Payload;
 use guardpost_domain::changes::{
     Listed, PullPager, PullResponse, PushRequest, SegmentMeta, StoredSegment,
 };
@@ -12,6 +13,7 @@ use guardpost_domain::school::{SchoolId, SchoolTimeZone};
 use guardpost_domain::sync::auth::DeviceGrant;
 use guardpost_domain::sync::segment::{self, Day};
 use guardpost_domain::sync::server;
+use guardpost_domain::sync::snapshot::{self, Built, Manifest, Start};
 use guardpost_domain::sync::wire::{PullRequest, PushAck};
 
 /// SplitMix64: small, seedable, and the same on every machine.
@@ -203,14 +205,18 @@ impl Kv {
 
     /// Every stored segment's key, whatever its visibility.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.entries.keys().map(String::as_str)
+        self.entries
+            .keys()
+            .map(String::as_str)
+            .filter(|k| k.contains("/seg/"))
     }
 
     /// Every stored segment, whatever its visibility: the truth the devices must converge to.
     pub fn all_segments(&self) -> Vec<StoredSegment> {
         self.entries
-            .values()
-            .filter_map(|e| serde_json::from_str(&e.value).ok())
+            .iter()
+            .filter(|(k, _)| k.contains("/seg/"))
+            .filter_map(|(_, e)| serde_json::from_str(&e.value).ok())
             .collect()
     }
 }
@@ -271,14 +277,120 @@ pub fn pull(
     req: &PullRequest,
     now: u64,
 ) -> Result<PullResponse, Failure> {
+    pull_paged(
+        kv,
+        grant,
+        req,
+        now,
+        guardpost_domain::sync::wire::PULL_PAGE_OPS,
+    )
+}
+
+/// [`pull`] with pages of about `page_ops` ops.
+pub fn pull_paged(
+    kv: &mut Kv,
+    grant: &DeviceGrant,
+    req: &PullRequest,
+    now: u64,
+    page_ops: usize,
+) -> Result<PullResponse, Failure> {
+    let refused = |r: server::Refused| Failure::Status(r.code.status());
     let mut pager = PullPager::new(grant, req, Day::of_ms(now))
-        .map_err(|r| Failure::Status(r.code.status()))?;
+        .map_err(refused)?
+        .with_page_ops(page_ops);
+    if let Some(key) = pager.snapshot_key().map(str::to_owned) {
+        let value = kv.get(&key, now);
+        pager.on_snapshot(value.as_deref()).map_err(refused)?;
+    }
+    while let Some(key) = pager.next_chunk() {
+        let value = kv.get(&key, now);
+        pager.on_chunk(value.as_deref()).map_err(refused)?;
+    }
     while let Some((prefix, cursor)) = pager.next_list() {
-        let (keys, next) = kv.list(&prefix, cursor.as_deref(), now);
+        let (mut keys, next) = kv.list(&prefix, cursor.as_deref(), now);
+        if let Some(limit) = pager.list_limit() {
+            keys.truncate(limit);
+        }
         for key in pager.on_list(keys, next) {
             let value = kv.get(&key, now);
             pager.on_read(value.as_deref());
         }
     }
     Ok(pager.finish(now))
+}
+
+/// A compaction run's reads and lists, as the Worker performs them: what it would write, or
+/// `None` when there is nothing to do or something could not be read yet.
+pub fn compact_plan(kv: &mut Kv, school: &SchoolId, now: u64) -> Option<Built<Payload>> {
+    let today = Day::of_ms(now);
+    let head = kv
+        .get(&snapshot::head_key(school), now)
+        .and_then(|v| serde_json::from_str::<Manifest>(&v).ok());
+    let start = match snapshot::start(head.as_ref(), today) {
+        Start::FindFirstDay => {
+            let (keys, _) = kv.list(&snapshot::segments_prefix(school), None, now);
+            snapshot::start_at_first(school, keys.first().map(|l| l.key.as_str()), today)
+        }
+        start => start,
+    };
+    let Start::Days { from, absorb } = start else {
+        return None;
+    };
+    let absorbed = match absorb {
+        Some(chunk) => {
+            let value = kv.get(&snapshot::chunk_key(school, &chunk.name()), now)?;
+            Some((chunk, serde_json::from_str(&value).ok()?))
+        }
+        None => None,
+    };
+    let mut gather = snapshot::Gather::new(school, from, today);
+    while let Some((prefix, cursor)) = gather.next_list() {
+        let (keys, next) = kv.list(&prefix, cursor.as_deref(), now);
+        for key in gather.on_list(keys, next) {
+            let value = kv.get(&key, now);
+            gather.on_read(&key, value.as_deref()).ok()?;
+        }
+    }
+    Some(snapshot::build(
+        head.as_ref(),
+        absorbed,
+        gather.finish(),
+        snapshot::target_cut(today),
+        now,
+    ))
+}
+
+/// Writes what a run built, in the Worker's order: the chunks, the manifest, the head. With
+/// `crash_after`, the run dies after that many writes.
+pub fn compact_write(
+    kv: &mut Kv,
+    school: &SchoolId,
+    built: &Built<Payload>,
+    now: u64,
+    rng: &mut Rng,
+    crash_after: Option<usize>,
+) -> Result<(), u16> {
+    let manifest = serde_json::to_string(&built.manifest).map_err(|_| 500u16)?;
+    let mut writes: Vec<(String, String)> = Vec::new();
+    for (chunk, content) in &built.chunks {
+        let value = serde_json::to_string(content).map_err(|_| 500u16)?;
+        writes.push((snapshot::chunk_key(school, &chunk.name()), value));
+    }
+    writes.push((
+        snapshot::gen_key(school, &built.manifest.id),
+        manifest.clone(),
+    ));
+    writes.push((snapshot::head_key(school), manifest));
+    let no_meta = SegmentMeta {
+        n: 0,
+        seg: None,
+        scope: None,
+    };
+    for (i, (key, value)) in writes.into_iter().enumerate() {
+        if crash_after.is_some_and(|n| i >= n) {
+            return Err(500);
+        }
+        kv.put(&key, value, no_meta.clone(), now, rng)?;
+    }
+    Ok(())
 }

@@ -36,7 +36,8 @@ const TOKEN_KEY: &str = "guardpost.token";
 const SESSION_KEY: &str = "guardpost.session";
 /// Changes a signed-out device had not synced: kept, and said so, never silently deleted.
 const SET_ASIDE_KEY: &str = "guardpost.set_aside";
-/// How far back a new device lists on its first sync: a school term.
+/// How far back a new device gets daily records (checks, staff reports) on its first sync: a
+/// school term. Long-lived records come whatever their age, from the school's snapshot.
 const HORIZON_DAYS: u64 = 150;
 const PERIOD: Duration = Duration::from_secs(60);
 const MAX_BACKOFF_MS: u64 = 5 * 60 * 1000;

@@ -88,12 +88,13 @@ pub(super) async fn open_replica(
     let replica = match store::load(&db).await? {
         Some(replica) if replica.device == session.device => replica,
         _ => {
-            let since = Day::of_ms(now_ms().saturating_sub(HORIZON_DAYS * 86_400_000));
-            let replica = Replica::new(
+            // Every long-lived record comes, however old; daily ones from the horizon on.
+            let horizon = Day::of_ms(now_ms().saturating_sub(HORIZON_DAYS * 86_400_000));
+            let replica = Replica::joining(
                 session.device.clone(),
                 session.name.clone(),
                 &session.streams,
-                since,
+                horizon,
             );
             store::save(&db, Write::prepare(&replica, [])?).await?;
             replica

@@ -92,7 +92,15 @@ pub struct Replica<P> {
     /// not move beyond the oldest.
     pub held_days: BTreeMap<Stream, BTreeMap<DeviceId, BTreeMap<u32, Day>>>,
     pub since: Day,
+    /// A joining device's horizon: daily records dated before it are not sent to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub horizon: Option<Day>,
     pub resume: Option<Resume>,
+    /// Server time of the first page of a pull still under way. Days it listed before a
+    /// later page are only as complete as they were then: a pull resumed hours later (the
+    /// phone lost its signal) must not take a write that became visible meanwhile as listed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pull_started_ms: Option<u64>,
     pub outbox: BTreeMap<Stream, Outbox<P>>,
     /// The next seq to seal per stream.
     pub next_seq: BTreeMap<Stream, Seq>,
@@ -120,12 +128,23 @@ impl<P: Change> Replica<P> {
                 .collect(),
             held_days: BTreeMap::new(),
             since,
+            horizon: None,
             resume: None,
+            pull_started_ms: None,
             outbox: BTreeMap::new(),
             next_seq: BTreeMap::new(),
             refused: Vec::new(),
             last_pull_ms: None,
             clock_offset_ms: 0,
+        }
+    }
+
+    /// A device joining the school: it receives every long-lived record it may read, however
+    /// old (the school's snapshot holds them), and the daily ones received from `horizon` on.
+    pub fn joining(device: DeviceId, me: Name, streams: &[Stream], horizon: Day) -> Self {
+        Self {
+            horizon: Some(horizon),
+            ..Self::new(device, me, streams, Day::FIRST)
         }
     }
 
@@ -568,6 +587,34 @@ mod tests {
     }
 
     #[test]
+    fn a_pull_resumed_hours_later_lists_again_from_its_first_page() {
+        let mut r = notices_replica();
+        let page = |server_ms, resume| PullResponse {
+            protocol: 1,
+            server_ms,
+            segments: vec![],
+            resume,
+        };
+        // 2026-11-23 23:59 UTC: the first page lists the 23rd and is cut.
+        let first_ms = 1_795_478_340_000;
+        let resume = Some(Resume {
+            day: Day::try_from(20261124).unwrap(),
+            cursor: None,
+            after: None,
+            snap: None,
+        });
+        r.on_pull(page(first_ms, resume), 0);
+        // The signal comes back the next evening: the last page answers then.
+        r.on_pull(page(first_ms + 20 * 3_600_000, None), 0);
+        // A write on the 23rd not yet visible to the first page is listed next time.
+        assert_eq!(r.since, Day::try_from(20261123).unwrap());
+        assert_eq!(r.pull_started_ms, None);
+        // The next pull, in one page, moves on.
+        r.on_pull(page(first_ms + 21 * 3_600_000, None), 0);
+        assert_eq!(r.since, Day::try_from(20261124).unwrap());
+    }
+
+    #[test]
     fn state_round_trips_through_json_without_ops() {
         let mut r = notices_replica();
         r.record(Stream::Notices, set("n-1", "A", vec![]), 1_000)
@@ -630,6 +677,7 @@ mod tests {
             day: Day::try_from(20261102).unwrap(),
             cursor: None,
             after: None,
+            snap: None,
         });
         let applied = r.on_pull(page(vec![seg(1), seg(2)], resume), 0);
         assert_eq!(

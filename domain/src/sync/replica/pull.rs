@@ -9,6 +9,7 @@ impl<P: Change> Replica<P> {
         PullRequest {
             protocol: PROTOCOL_VERSION,
             since: self.since,
+            horizon: self.horizon,
             resume: self.resume.clone(),
             streams: self.cursors.clone(),
         }
@@ -23,8 +24,11 @@ impl<P: Change> Replica<P> {
             self.apply_segment(segment, now_ms, &mut applied.stored);
         }
         self.resume = response.resume;
+        let started_ms = *self.pull_started_ms.get_or_insert(response.server_ms);
         if self.resume.is_none() {
-            let settled = Day::of_ms(response.server_ms.saturating_sub(VISIBILITY_MARGIN_MS));
+            self.pull_started_ms = None;
+            let started_ms = started_ms.min(response.server_ms);
+            let settled = Day::of_ms(started_ms.saturating_sub(VISIBILITY_MARGIN_MS));
             let oldest_held = self
                 .held_days
                 .values()

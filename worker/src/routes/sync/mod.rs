@@ -17,6 +17,8 @@ use crate::identity::{self, Caller};
 use crate::reply::{Answer, Answered, internal};
 use crate::{body, config};
 
+pub mod compact;
+
 /// The caller and its JSON body.
 async fn authenticated_body<T: DeserializeOwned>(
     req: &mut Request,
@@ -122,12 +124,28 @@ pub async fn pull(mut req: Request, env: &Env) -> Answered {
     let (caller, body) = authenticated_body::<PullRequest>(&mut req, env).await?;
     let kv = &caller.school.kv;
     let mut pager = PullPager::new(&caller.grant, &body, Day::of_ms(caller.school.now_ms))?;
+    // A device that has not listed for days reads the school's snapshot first.
+    if let Some(key) = pager.snapshot_key().map(str::to_owned) {
+        let manifest = kv
+            .text(&key)
+            .await
+            .map_err(|e| internal("reading the snapshot", e))?;
+        pager.on_snapshot(manifest.as_deref())?;
+    }
+    while let Some(key) = pager.next_chunk() {
+        let chunk = kv
+            .text(&key)
+            .await
+            .map_err(|e| internal("reading a snapshot chunk", e))?;
+        pager.on_chunk(chunk.as_deref())?;
+    }
     let cache_seconds = config::list_cache_seconds(env);
     while let Some((prefix, cursor)) = pager.next_list() {
-        let page = kv
-            .list_cached(&prefix, cursor, cache_seconds)
-            .await
-            .map_err(|e| internal("listing segments", e))?;
+        let page = match pager.list_limit() {
+            Some(limit) => kv.list_limited(&prefix, cursor, limit).await,
+            None => kv.list_cached(&prefix, cursor, cache_seconds).await,
+        }
+        .map_err(|e| internal("listing segments", e))?;
         let keys = page
             .keys
             .into_iter()

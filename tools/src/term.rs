@@ -1,0 +1,162 @@
+//! A term gone by, as the Worker would have stored it, for the tests and benches of a school
+//! that has been running for months: its segments sit under the days they were received,
+//! which a live server can't produce (it stamps today).
+
+use chrono::{Datelike, NaiveDate, TimeZone, Utc, Weekday};
+use guardpost_domain::api::PROTOCOL_VERSION;
+use guardpost_domain::changes::{OpDraft, Payload, PushRequest, SegmentMeta};
+use guardpost_domain::checkins::{Session, SessionCheck, Student, StudentNumber};
+use guardpost_domain::demo;
+use guardpost_domain::school::{ClassId, Role};
+use guardpost_domain::sync::auth::DeviceGrant;
+use guardpost_domain::sync::segment::{self, Day};
+use guardpost_domain::sync::server::accept_push;
+use guardpost_domain::sync::{DeviceId, Hlc, Seq, Stream};
+use guardpost_domain::text::Name;
+
+use crate::KvEntry;
+
+/// The names the term's class lists give: distinct from the demo's own roster, so a test can
+/// tell they came from the term's first day.
+pub const GIVEN: [&str; 4] = ["秋实", "秋雨", "秋阳", "秋月"];
+
+/// The demo school's term from `first` to `last` (school dates): on the first day the office
+/// imported each class's list (four students a class) and logistics received two lots of
+/// masks; every weekday after, each class's teacher filed the morning check. Each writer is
+/// a device of its own, numbering its segments from 1.
+pub fn demo_term(first: NaiveDate, last: NaiveDate) -> Result<Vec<KvEntry>, String> {
+    let school = demo::school();
+    let device = |id: &str, role: Role, classes: Vec<ClassId>| -> Result<DeviceGrant, String> {
+        let staff = school
+            .staff
+            .iter()
+            .find(|s| s.role == role && s.classes == classes)
+            .ok_or_else(|| format!("the demo has no {role:?} for {classes:?}"))?;
+        Ok(DeviceGrant {
+            school: school.id.clone(),
+            device: DeviceId::parse(id).map_err(|e| e.to_string())?,
+            staff: staff.id.clone(),
+            name: staff.name.clone(),
+            role,
+            classes,
+            label: None,
+            created_at_ms: 0,
+            expires_at_ms: u64::MAX,
+            revoked_at_ms: None,
+        })
+    };
+    let mut entries = Vec::new();
+    let mut segment =
+        |grant: &DeviceGrant, stream, seq, date: NaiveDate, payloads: Vec<Payload>| {
+            // 08:00 at the school (UTC+8).
+            let at = Utc
+                .from_utc_datetime(&date.and_hms_opt(0, 0, 0).unwrap_or_default())
+                .timestamp_millis();
+            let at = u64::try_from(at).map_err(|e| e.to_string())?;
+            segment_entry(grant, stream, seq, at, payloads).map(|e| entries.push(e))
+        };
+
+    let admin = device("term-admin", Role::Admin, vec![])?;
+    let mut students = Vec::new();
+    for (c, class) in school.classes.iter().enumerate() {
+        for (i, given) in GIVEN.iter().enumerate() {
+            let name = Name::parse(&format!("{}{given}", ["周", "吴", "郑", "孙"][c % 4]))
+                .map_err(|e| e.to_string())?;
+            let number = StudentNumber::parse(&format!("2027{}{:02}", c + 1, i + 1))
+                .map_err(|e| e.to_string())?;
+            students.push(Payload::Student(Student::new(
+                class.id.clone(),
+                name,
+                number,
+                class.boarding,
+            )));
+        }
+    }
+    segment(&admin, Stream::Health, 1, first, students)?;
+
+    let logistics = device("term-logistics", Role::Logistics, vec![])?;
+    let expires = first + chrono::Duration::days(400);
+    let supplies = serde_json::json!([
+        { "type": "supply_item", "id": "masks", "name": "医用口罩", "category": "masks", "unit": "只",
+          "pack_size": 50, "hazard": "none", "zone": "A区", "reusable": false, "reserve_days": 7 },
+        { "type": "stock_movement", "lot": { "item": "masks", "lot": "L-AUTUMN-1", "expires": expires },
+          "zone": "A区", "quantity": 500, "what": { "kind": "receipt", "supplier": "县医药公司" } },
+        { "type": "stock_movement", "lot": { "item": "masks", "lot": "L-AUTUMN-2", "expires": expires },
+          "zone": "A区", "quantity": 300, "what": { "kind": "receipt", "supplier": "县医药公司" } },
+    ]);
+    let supplies: Vec<Payload> = serde_json::from_value(supplies).map_err(|e| e.to_string())?;
+    segment(&logistics, Stream::Supplies, 1, first, supplies)?;
+
+    for (c, class) in school.classes.iter().enumerate() {
+        let teacher = device(
+            &format!("term-teacher-{c}"),
+            Role::Teacher,
+            school
+                .staff
+                .iter()
+                .find(|s| s.classes.contains(&class.id))
+                .map(|s| s.classes.clone())
+                .unwrap_or_default(),
+        )?;
+        let mut seq = 0;
+        let mut date = first;
+        while date <= last {
+            if !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
+                seq += 1;
+                let check = Payload::SessionCheck(SessionCheck {
+                    class: class.id.clone(),
+                    date,
+                    session: Session::Morning,
+                    present: class.students.saturating_sub(1),
+                    absent: 1,
+                    fever: 0,
+                    absences: vec![],
+                    readings: vec![],
+                });
+                segment(&teacher, Stream::Health, seq, date, vec![check])?;
+            }
+            date = date.succ_opt().ok_or("the calendar ended")?;
+        }
+    }
+    Ok(entries)
+}
+
+/// One segment of `grant`'s device received at `at_ms`, exactly as the Worker stores it.
+fn segment_entry(
+    grant: &DeviceGrant,
+    stream: Stream,
+    seq: u32,
+    at_ms: u64,
+    payloads: Vec<Payload>,
+) -> Result<KvEntry, String> {
+    let school = demo::school();
+    let ops = payloads
+        .into_iter()
+        .enumerate()
+        .map(|(i, payload)| {
+            Ok(OpDraft {
+                hlc: Hlc {
+                    wall: at_ms,
+                    counter: u32::try_from(i).map_err(|e| e.to_string())?,
+                },
+                payload,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let seq = Seq::new(seq).map_err(|e| e.to_string())?;
+    let request = PushRequest {
+        protocol: PROTOCOL_VERSION,
+        stream,
+        seq,
+        ops,
+    };
+    let stored = accept_push(grant, request, school.timezone, at_ms).map_err(|r| r.message)?;
+    if !stored.rejected.is_empty() {
+        return Err(format!("{stream} refused: {:?}", stored.rejected));
+    }
+    Ok(KvEntry {
+        key: segment::key(&school.id, Day::of_ms(at_ms), stream, &grant.device, seq),
+        value: serde_json::to_string(&stored).map_err(|e| e.to_string())?,
+        metadata: Some(serde_json::to_value(SegmentMeta::of(&stored)).map_err(|e| e.to_string())?),
+    })
+}
