@@ -244,3 +244,206 @@ fn without_the_list_cache_the_lists_pass_the_budget() {
     );
     assert_eq!(doctor_health_ops, 100);
 }
+
+/// A school of 1,000 students in 30 classes, a year in: 180 school days of three checks a
+/// class (one segment each, as teachers push them), 5,000 stock movements, the class lists
+/// imported on the first day. The Worker compacts once a day (its every-minute cron costs one
+/// read the other 1,439 times); then every one of 60 devices joins anew on one day. Both fit
+/// the free plan on top of a school day's own traffic.
+#[test]
+fn a_year_old_school_compacts_and_joins_within_the_budget() {
+    use guardpost_domain::checkins::{Student, StudentNumber};
+    use guardpost_domain::sync::snapshot;
+    use sim::{compact_plan, compact_write};
+
+    let school = SchoolId::parse("budget").unwrap();
+    let mut kv = Kv::new(60_000, 1_000).with_list_cache(LIST_CACHE_MS);
+    let mut rng = Rng(7);
+    let mut teachers: Vec<Staff> = (0..30)
+        .map(|c| {
+            let class = ClassId::parse(&format!("c{c:02}")).unwrap();
+            staff(c, Role::Teacher, Some(class), vec![])
+        })
+        .collect();
+    let mut office = staff(30, Role::Logistics, None, vec![]);
+    let mut admin = staff(31, Role::Admin, None, vec![]);
+    let send = |person: &mut Staff, kv: &mut Kv, at: u64, rng: &mut Rng| {
+        while let Some(stream) = person.replica.streams_to_push().into_iter().next() {
+            let req = person.replica.next_push(stream).unwrap();
+            let ack = push(kv, &school, &person.grant, req, at, rng).unwrap();
+            person.replica.on_ack(&ack, at);
+        }
+    };
+    // 2026-09-01 08:00 at the school.
+    let first_ms = 1_788_220_800_000;
+    let first = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+    for c in 0..30 {
+        for i in 0..34 {
+            let student = Student::new(
+                ClassId::parse(&format!("c{c:02}")).unwrap(),
+                Name::parse(&format!("学生{c}-{i}")).unwrap(),
+                StudentNumber::parse(&format!("2026{c:02}{i:02}")).unwrap(),
+                false,
+            );
+            admin
+                .replica
+                .record(Stream::Health, Payload::Student(student), first_ms)
+                .unwrap();
+        }
+    }
+    send(&mut admin, &mut kv, first_ms, &mut rng);
+
+    let mut compaction = sim::KvCounts::default();
+    let mut worst_run = sim::KvCounts::default();
+    let mut school_days = 0;
+    let mut day_ms = first_ms;
+    let mut date = first;
+    while school_days < 180 {
+        if !matches!(
+            chrono::Datelike::weekday(&date),
+            chrono::Weekday::Sat | chrono::Weekday::Sun
+        ) {
+            school_days += 1;
+            for (s, session) in [Session::Morning, Session::Noon, Session::Evening]
+                .into_iter()
+                .enumerate()
+            {
+                let at = day_ms + s as u64 * 4 * 60 * MINUTE;
+                for teacher in &mut teachers {
+                    let check = SessionCheck {
+                        class: teacher.class.clone().unwrap(),
+                        date,
+                        session,
+                        present: 33,
+                        absent: 1,
+                        fever: 0,
+                        absences: vec![],
+                        readings: vec![],
+                    };
+                    teacher
+                        .replica
+                        .record(Stream::Health, Payload::SessionCheck(check), at)
+                        .unwrap();
+                    send(teacher, &mut kv, at, &mut rng);
+                }
+            }
+            for i in 0..28 {
+                let movement = StockMovement::adjustment(
+                    LotRef::new("masks", "L1", None).unwrap(),
+                    Zone::parse("A").unwrap(),
+                    i + 1,
+                    false,
+                    Variance::Miscounted,
+                );
+                office
+                    .replica
+                    .record(Stream::Supplies, Payload::StockMovement(movement), day_ms)
+                    .unwrap();
+            }
+            send(&mut office, &mut kv, day_ms + 60 * MINUTE, &mut rng);
+        }
+        // The cron's one working run of the day, at 23:00 at the school.
+        let at = day_ms + 15 * 60 * MINUTE;
+        let before = kv.counts;
+        if let Some(built) = compact_plan(&mut kv, &school, at) {
+            compact_write(&mut kv, &school, &built, at, &mut rng, None).unwrap();
+        }
+        let run = since(kv.counts, before);
+        compaction = add(compaction, run);
+        worst_run.writes = worst_run.writes.max(run.writes);
+        worst_run.lists = worst_run.lists.max(run.lists);
+        worst_run.reads = worst_run.reads.max(run.reads);
+        day_ms += 24 * 60 * MINUTE;
+        date = date.succ_opt().unwrap();
+    }
+    let today = Day::of_ms(day_ms);
+    let head = kv
+        .get(&snapshot::head_key(&school), day_ms)
+        .map(|v| serde_json::from_str::<snapshot::Manifest>(&v).unwrap())
+        .unwrap();
+    assert_eq!(head.cut, snapshot::target_cut(today.prev()));
+    let stored: usize = kv.all_segments().iter().map(|s| s.ops.len()).sum();
+    assert_eq!(stored, 30 * 34 + 180 * (90 + 28));
+
+    // Sixty devices join on one day: thirty class teachers, thirty office staff.
+    let before = kv.counts;
+    let mut pages = 0;
+    let horizon = Day::of_ms(day_ms - 150 * 24 * 60 * MINUTE);
+    for i in 0..60 {
+        let (role, class) = if i < 30 {
+            (
+                Role::Teacher,
+                Some(ClassId::parse(&format!("c{i:02}")).unwrap()),
+            )
+        } else {
+            (Role::Admin, None)
+        };
+        let person = staff(100 + i, role, class, vec![]);
+        let mut replica = Replica::joining(
+            person.grant.device.clone(),
+            person.grant.name.clone(),
+            &person.grant.readable_streams(),
+            horizon,
+        );
+        let at = day_ms + i as u64 * MINUTE;
+        loop {
+            pages += 1;
+            let response = pull(&mut kv, &person.grant, &replica.pull_request(), at).unwrap();
+            if !replica.on_pull(response, at).more {
+                break;
+            }
+        }
+        let students = replica
+            .ops
+            .values()
+            .filter(|op| matches!(op.payload, Payload::Student(_)))
+            .count();
+        assert_eq!(students, if i < 30 { 34 } else { 30 * 34 });
+    }
+    let joins = since(kv.counts, before);
+    // The cron's other 1,439 runs of a day read the head and stop.
+    let idle_reads = 1_439;
+    let SchoolDay { counts: day, .. } = school_day(Some(LIST_CACHE_MS));
+    println!(
+        "a year: {} ops in {} chunks; compaction over 180 school days: {} writes, {} lists, {} reads \
+         (worst day {} writes, {} lists, {} reads); 60 devices joining: {} lists, {} reads in {pages} pages",
+        head.ops(),
+        head.chunks.len(),
+        compaction.writes,
+        compaction.lists,
+        compaction.reads,
+        worst_run.writes,
+        worst_run.lists,
+        worst_run.reads,
+        joins.lists,
+        joins.reads
+    );
+    println!(
+        "the busiest day: {} writes, {} lists, {} reads (free plan: 1,000, 1,000, 100,000)",
+        day.writes + worst_run.writes,
+        day.lists + worst_run.lists + joins.lists,
+        day.reads + worst_run.reads + idle_reads + joins.reads
+    );
+    assert!(joins.lists <= 60 * 4, "{} lists", joins.lists);
+    assert!(day.writes + worst_run.writes <= 1_000);
+    assert!(day.lists + worst_run.lists + joins.lists <= 1_000);
+    assert!(day.reads + worst_run.reads + idle_reads + joins.reads <= 100_000);
+}
+
+fn since(now: sim::KvCounts, before: sim::KvCounts) -> sim::KvCounts {
+    sim::KvCounts {
+        writes: now.writes - before.writes,
+        lists: now.lists - before.lists,
+        reads: now.reads - before.reads,
+        throttled: now.throttled - before.throttled,
+    }
+}
+
+fn add(a: sim::KvCounts, b: sim::KvCounts) -> sim::KvCounts {
+    sim::KvCounts {
+        writes: a.writes + b.writes,
+        lists: a.lists + b.lists,
+        reads: a.reads + b.reads,
+        throttled: a.throttled + b.throttled,
+    }
+}
