@@ -10,12 +10,12 @@ use super::wire::{MAX_OPS_PER_SEGMENT, PushAck, PushRequest};
 use crate::api::{ErrorCode, PROTOCOL_VERSION};
 use crate::school::{SchoolProfile, SchoolTimeZone};
 
+mod meta;
 mod pull;
 
 pub use crate::api::Refused;
-pub use pull::{
-    Listed, PullPager, SegmentMeta, SegmentScope, check_pull, days_to_list, visible_part, wanted,
-};
+pub use meta::{SegmentMeta, SegmentScope};
+pub use pull::{Listed, PullPager, check_pull, days_to_list, visible_part, wanted};
 
 fn check_protocol(protocol: u32) -> Result<(), Refused> {
     if protocol == PROTOCOL_VERSION {

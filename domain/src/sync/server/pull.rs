@@ -2,11 +2,11 @@
 //! and where to cut a page.
 
 use super::check_protocol;
+use super::meta::{SegmentMeta, SegmentScope};
 use crate::api::{ErrorCode, PROTOCOL_VERSION, Refused};
-use crate::school::ClassId;
 use crate::sync::auth::{Actor, DeviceGrant};
 use crate::sync::op::Change;
-use crate::sync::segment::{Day, INLINE_LIMIT, StoredSegment, day_prefix, parse_key};
+use crate::sync::segment::{Day, StoredSegment, day_prefix, parse_key};
 use crate::sync::snapshot::{
     self, Chunk, ChunkRef, Manifest, chunk_key, gen_key, head_key, is_manifest_id,
 };
@@ -14,7 +14,6 @@ use crate::sync::wire::{
     MAX_DAYS_PER_PULL, MAX_VECTOR_DEVICES, PULL_PAGE_OPS, PullRequest, PullResponse, Resume,
     SnapResume,
 };
-use serde::{Deserialize, Serialize};
 
 /// Checks a pull's shape and that the device may read every stream it asks for.
 pub fn check_pull(grant: &DeviceGrant, req: &PullRequest) -> Result<(), Refused> {
@@ -95,69 +94,6 @@ pub fn visible_part<P: Change>(
         .retain(|op| grant.may_read_op(op) && !before_horizon(op));
     segment.rejected.clear();
     segment
-}
-
-/// KV metadata of a segment key: the op count always, and the whole segment when it is small
-/// enough ([`INLINE_LIMIT`]), so a pull needs no read for it; otherwise its scope, so a pull
-/// needs no read for a segment with nothing the reader may see.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(bound = "P: Change")]
-pub struct SegmentMeta<P> {
-    pub n: usize,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seg: Option<StoredSegment<P>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<SegmentScope>,
-}
-
-/// Which classes a segment's ops concern, whether some concern none, and when it was
-/// received: enough to answer a teacher's pull with the segment emptied, as reading it would
-/// (a teacher's phone reads the health stream of its own classes only, and every class
-/// teacher's morning push is in that stream).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SegmentScope {
-    pub classes: Vec<ClassId>,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub unclassed: bool,
-    pub received_ms: u64,
-}
-
-/// A segment touching more classes than this is read, keeping the metadata within KV's
-/// 1,024 bytes (class ids are at most 16 bytes).
-const MAX_SCOPE_CLASSES: usize = 8;
-
-impl SegmentScope {
-    fn of<P: Change>(segment: &StoredSegment<P>) -> Option<Self> {
-        let mut classes: Vec<ClassId> = Vec::new();
-        let mut unclassed = false;
-        for op in &segment.ops {
-            match op.payload.class() {
-                Some(class) if !classes.contains(class) => classes.push(class.clone()),
-                Some(_) => {}
-                None => unclassed = true,
-            }
-        }
-        (classes.len() <= MAX_SCOPE_CLASSES).then_some(Self {
-            classes,
-            unclassed,
-            received_ms: segment.received_ms,
-        })
-    }
-}
-
-impl<P: Change> SegmentMeta<P> {
-    pub fn of(segment: &StoredSegment<P>) -> Self {
-        let inline = serde_json::to_string(segment).is_ok_and(|json| json.len() <= INLINE_LIMIT);
-        Self {
-            n: segment.ops.len(),
-            seg: inline.then(|| segment.clone()),
-            scope: if inline {
-                None
-            } else {
-                SegmentScope::of(segment)
-            },
-        }
-    }
 }
 
 /// One key of a KV list page, with its metadata as listed.
