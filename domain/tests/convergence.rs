@@ -507,57 +507,29 @@ impl World {
     /// The Worker compacts: mostly one run, now and then one that dies partway, or two at
     /// once from the same head.
     fn compact(&mut self) {
-        match self.rng.below(5) {
-            0 => {
-                if let Some(built) = compact_plan(&mut self.kv, &self.school, self.now) {
-                    let writes = built.chunks.len() + 2;
-                    let crash = self.rng.below(writes as u64) as usize;
-                    let _ = compact_write(
-                        &mut self.kv,
-                        &self.school,
-                        &built,
-                        self.now,
-                        &mut self.rng,
-                        Some(crash),
-                    );
-                    self.tally.compactions_crashed += 1;
-                }
-            }
-            1 => {
-                let a = compact_plan(&mut self.kv, &self.school, self.now);
-                self.now += self.rng.below(3_000);
-                let b = compact_plan(&mut self.kv, &self.school, self.now);
-                for built in [a, b].into_iter().flatten() {
-                    self.now += self.rng.below(1_500);
-                    if compact_write(
-                        &mut self.kv,
-                        &self.school,
-                        &built,
-                        self.now,
-                        &mut self.rng,
-                        None,
-                    )
-                    .is_ok()
-                    {
-                        self.tally.compactions += 1;
-                    }
-                    self.tally.compactions_doubled += 1;
-                }
-            }
-            _ => {
-                if let Some(built) = compact_plan(&mut self.kv, &self.school, self.now)
-                    && compact_write(
-                        &mut self.kv,
-                        &self.school,
-                        &built,
-                        self.now,
-                        &mut self.rng,
-                        None,
-                    )
-                    .is_ok()
-                {
-                    self.tally.compactions += 1;
-                }
+        let mode = self.rng.below(5);
+        let mut plans = vec![compact_plan(&mut self.kv, &self.school, self.now)];
+        if mode == 1 {
+            self.now += self.rng.below(3_000);
+            plans.push(compact_plan(&mut self.kv, &self.school, self.now));
+            self.tally.compactions_doubled += 1;
+        }
+        for built in plans.into_iter().flatten() {
+            self.now += self.rng.below(1_500);
+            let writes = built.chunks.len() as u64 + 2;
+            let crash = (mode == 0).then(|| self.rng.below(writes) as usize);
+            let written = compact_write(
+                &mut self.kv,
+                &self.school,
+                &built,
+                self.now,
+                &mut self.rng,
+                crash,
+            );
+            match (crash, written) {
+                (Some(_), _) => self.tally.compactions_crashed += 1,
+                (None, Ok(())) => self.tally.compactions += 1,
+                (None, Err(_)) => {}
             }
         }
     }

@@ -70,45 +70,55 @@ fn demo_segment(
     stream: guardpost_domain::sync::Stream,
     payloads: Vec<guardpost_domain::changes::Payload>,
 ) -> Result<(KvEntry, guardpost_domain::changes::StoredSegment), String> {
+    let admin = demo_devices()
+        .into_iter()
+        .find(|d| d.grant.role == Role::Admin)
+        .ok_or("the demo has no admin")?;
+    let at = u64::try_from(demo::seeded_at().timestamp_millis()).map_err(|e| e.to_string())?;
+    segment_entry(&admin.grant, stream, 1, at, payloads)
+}
+
+/// One segment of `grant`'s device received at `at_ms`, exactly as the Worker stores it
+/// (every op accepted, or an error naming the refusal).
+pub(crate) fn segment_entry(
+    grant: &DeviceGrant,
+    stream: guardpost_domain::sync::Stream,
+    seq: u32,
+    at_ms: u64,
+    payloads: Vec<guardpost_domain::changes::Payload>,
+) -> Result<(KvEntry, guardpost_domain::changes::StoredSegment), String> {
     use guardpost_domain::changes::{OpDraft, PushRequest, SegmentMeta};
     use guardpost_domain::sync::segment::{self, Day};
     use guardpost_domain::sync::server::accept_push;
     use guardpost_domain::sync::{Hlc, Seq};
 
     let school = demo::school();
-    let admin = demo_devices()
-        .into_iter()
-        .find(|d| d.grant.role == Role::Admin)
-        .ok_or("the demo has no admin")?;
-    let at = u64::try_from(demo::seeded_at().timestamp_millis()).map_err(|e| e.to_string())?;
     let ops = payloads
         .into_iter()
         .enumerate()
         .map(|(i, payload)| {
             Ok(OpDraft {
                 hlc: Hlc {
-                    wall: at,
+                    wall: at_ms,
                     counter: u32::try_from(i).map_err(|e| e.to_string())?,
                 },
                 payload,
             })
         })
         .collect::<Result<Vec<_>, String>>()?;
+    let seq = Seq::new(seq).map_err(|e| e.to_string())?;
     let request = PushRequest {
         protocol: guardpost_domain::api::PROTOCOL_VERSION,
         stream,
-        seq: Seq::FIRST,
+        seq,
         ops,
     };
-    let stored = accept_push(&admin.grant, request, school.timezone, at).map_err(|r| r.message)?;
+    let stored = accept_push(grant, request, school.timezone, at_ms).map_err(|r| r.message)?;
+    if !stored.rejected.is_empty() {
+        return Err(format!("{stream} refused: {:?}", stored.rejected));
+    }
     let entry = KvEntry {
-        key: segment::key(
-            &school.id,
-            Day::of_ms(at),
-            stream,
-            &admin.grant.device,
-            Seq::FIRST,
-        ),
+        key: segment::key(&school.id, Day::of_ms(at_ms), stream, &grant.device, seq),
         value: serde_json::to_string(&stored).map_err(|e| e.to_string())?,
         metadata: Some(serde_json::to_value(SegmentMeta::of(&stored)).map_err(|e| e.to_string())?),
     };

@@ -3,18 +3,15 @@
 //! which a live server can't produce (it stamps today).
 
 use chrono::{Datelike, NaiveDate, TimeZone, Utc, Weekday};
-use guardpost_domain::api::PROTOCOL_VERSION;
-use guardpost_domain::changes::{OpDraft, Payload, PushRequest, SegmentMeta};
+use guardpost_domain::changes::Payload;
 use guardpost_domain::checkins::{Session, SessionCheck, Student, StudentNumber};
 use guardpost_domain::demo;
 use guardpost_domain::school::{ClassId, Role};
 use guardpost_domain::sync::auth::DeviceGrant;
-use guardpost_domain::sync::segment::{self, Day};
-use guardpost_domain::sync::server::accept_push;
-use guardpost_domain::sync::{DeviceId, Hlc, Seq, Stream};
+use guardpost_domain::sync::{DeviceId, Stream};
 use guardpost_domain::text::Name;
 
-use crate::KvEntry;
+use crate::{KvEntry, segment_entry};
 
 /// The names the term's class lists give: distinct from the demo's own roster, so a test can
 /// tell they came from the term's first day.
@@ -53,7 +50,7 @@ pub fn demo_term(first: NaiveDate, last: NaiveDate) -> Result<Vec<KvEntry>, Stri
                 .from_utc_datetime(&date.and_hms_opt(0, 0, 0).unwrap_or_default())
                 .timestamp_millis();
             let at = u64::try_from(at).map_err(|e| e.to_string())?;
-            segment_entry(grant, stream, seq, at, payloads).map(|e| entries.push(e))
+            segment_entry(grant, stream, seq, at, payloads).map(|(e, _)| entries.push(e))
         };
 
     let admin = device("term-admin", Role::Admin, vec![])?;
@@ -119,44 +116,4 @@ pub fn demo_term(first: NaiveDate, last: NaiveDate) -> Result<Vec<KvEntry>, Stri
         }
     }
     Ok(entries)
-}
-
-/// One segment of `grant`'s device received at `at_ms`, exactly as the Worker stores it.
-fn segment_entry(
-    grant: &DeviceGrant,
-    stream: Stream,
-    seq: u32,
-    at_ms: u64,
-    payloads: Vec<Payload>,
-) -> Result<KvEntry, String> {
-    let school = demo::school();
-    let ops = payloads
-        .into_iter()
-        .enumerate()
-        .map(|(i, payload)| {
-            Ok(OpDraft {
-                hlc: Hlc {
-                    wall: at_ms,
-                    counter: u32::try_from(i).map_err(|e| e.to_string())?,
-                },
-                payload,
-            })
-        })
-        .collect::<Result<Vec<_>, String>>()?;
-    let seq = Seq::new(seq).map_err(|e| e.to_string())?;
-    let request = PushRequest {
-        protocol: PROTOCOL_VERSION,
-        stream,
-        seq,
-        ops,
-    };
-    let stored = accept_push(grant, request, school.timezone, at_ms).map_err(|r| r.message)?;
-    if !stored.rejected.is_empty() {
-        return Err(format!("{stream} refused: {:?}", stored.rejected));
-    }
-    Ok(KvEntry {
-        key: segment::key(&school.id, Day::of_ms(at_ms), stream, &grant.device, seq),
-        value: serde_json::to_string(&stored).map_err(|e| e.to_string())?,
-        metadata: Some(serde_json::to_value(SegmentMeta::of(&stored)).map_err(|e| e.to_string())?),
-    })
 }

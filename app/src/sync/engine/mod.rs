@@ -15,7 +15,7 @@ use guardpost_domain::api::ErrorCode;
 use guardpost_domain::changes::{OpDraft, Payload, PullResponse, RefusedChange, Replica};
 use guardpost_domain::refusals::OpInvalid;
 use guardpost_domain::sync::Stream;
-use guardpost_domain::sync::segment::{Day, Rejection};
+use guardpost_domain::sync::segment::Rejection;
 use guardpost_domain::sync::wire::{PushAck, SessionInfo};
 use idb::Database;
 use leptos::prelude::*;
@@ -36,9 +36,6 @@ const TOKEN_KEY: &str = "guardpost.token";
 const SESSION_KEY: &str = "guardpost.session";
 /// Changes a signed-out device had not synced: kept, and said so, never silently deleted.
 const SET_ASIDE_KEY: &str = "guardpost.set_aside";
-/// How far back a new device gets daily records (checks, staff reports) on its first sync: a
-/// school term. Long-lived records come whatever their age, from the school's snapshot.
-const HORIZON_DAYS: u64 = 150;
 const PERIOD: Duration = Duration::from_secs(60);
 const MAX_BACKOFF_MS: u64 = 5 * 60 * 1000;
 

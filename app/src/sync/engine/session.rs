@@ -89,7 +89,7 @@ pub(super) async fn open_replica(
         Some(replica) if replica.device == session.device => replica,
         _ => {
             // Every long-lived record comes, however old; daily ones from the horizon on.
-            let horizon = Day::of_ms(now_ms().saturating_sub(HORIZON_DAYS * 86_400_000));
+            let horizon = guardpost_domain::sync::replica::join_horizon(now_ms());
             let replica = Replica::joining(
                 session.device.clone(),
                 session.name.clone(),

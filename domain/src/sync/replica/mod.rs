@@ -24,6 +24,15 @@ use crate::text::Name;
 /// segment is found. Cloudflare says "60 s or more"; an hour costs one extra list a day.
 pub const VISIBILITY_MARGIN_MS: u64 = 60 * 60 * 1000;
 
+/// How far back a joining device gets daily records (checks, staff reports): a school term.
+/// Long-lived records come whatever their age, from the school's snapshot.
+pub const JOIN_HORIZON_DAYS: u64 = 150;
+
+/// The horizon of a device joining at `now_ms`.
+pub fn join_horizon(now_ms: u64) -> Day {
+    Day::of_ms(now_ms.saturating_sub(JOIN_HORIZON_DAYS * 86_400_000))
+}
+
 /// A change this device made that the Worker refused, kept until the person has seen it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(bound = "P: Change")]

@@ -206,10 +206,7 @@ impl<'a, P: Change> PullPager<'a, P> {
                 self.find_first = true;
             }
             (None, Some(m)) if m.cut > self.req.since => {
-                self.days = m.cut.through(self.today, MAX_DAYS_PER_PULL);
-                self.day_index = 0;
-                self.cursor = None;
-                self.finished = self.days.is_empty();
+                self.list_from(m.cut);
                 self.snap = Some(SnapRead {
                     id: m.id,
                     chunks: m.chunks,
@@ -219,6 +216,14 @@ impl<'a, P: Change> PullPager<'a, P> {
             (None, _) => {}
         }
         Ok(())
+    }
+
+    /// Lists from `first` (through today, up to the day cap) instead of the request's days.
+    fn list_from(&mut self, first: Day) {
+        self.days = first.through(self.today, MAX_DAYS_PER_PULL);
+        self.day_index = 0;
+        self.cursor = None;
+        self.finished = self.days.is_empty();
     }
 
     /// The snapshot chunk to read next with [`Self::on_chunk`], before any list.
@@ -290,12 +295,7 @@ impl<'a, P: Change> PullPager<'a, P> {
                 .first()
                 .and_then(|l| snapshot::day_of_key(school, &l.key))
             {
-                self.days = first
-                    .max(self.req.since)
-                    .through(self.today, MAX_DAYS_PER_PULL);
-                self.day_index = 0;
-                self.cursor = None;
-                self.finished = self.days.is_empty();
+                self.list_from(first.max(self.req.since));
             }
             return Vec::new();
         }

@@ -4,7 +4,7 @@
 //! then the manifest, then the head, so a run that dies partway changes nothing a pull reads.
 
 use guardpost_domain::api::{ErrorCode, Refused};
-use guardpost_domain::changes::{Listed, Payload, SegmentMeta};
+use guardpost_domain::changes::Payload;
 use guardpost_domain::sync::auth::Operation;
 use guardpost_domain::sync::segment::Day;
 use guardpost_domain::sync::snapshot::{self, Chunk, Gather, Interrupted, Manifest, Start};
@@ -76,15 +76,7 @@ async fn run(school: &School) -> Result<Ran, Refused> {
             .list(&prefix, cursor)
             .await
             .map_err(|e| internal("listing segments", e))?;
-        let keys = page
-            .keys
-            .into_iter()
-            .map(|(key, meta)| Listed {
-                meta: meta.and_then(|m| serde_json::from_value::<SegmentMeta>(m).ok()),
-                key,
-            })
-            .collect();
-        for key in gather.on_list(keys, page.next) {
+        for key in gather.on_list(super::listed(page.keys), page.next) {
             let value = kv
                 .text(&key)
                 .await

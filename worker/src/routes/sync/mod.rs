@@ -146,15 +146,7 @@ pub async fn pull(mut req: Request, env: &Env) -> Answered {
             None => kv.list_cached(&prefix, cursor, cache_seconds).await,
         }
         .map_err(|e| internal("listing segments", e))?;
-        let keys = page
-            .keys
-            .into_iter()
-            .map(|(key, meta)| Listed {
-                meta: meta.and_then(|m| serde_json::from_value::<SegmentMeta>(m).ok()),
-                key,
-            })
-            .collect();
-        for key in pager.on_list(keys, page.next) {
+        for key in pager.on_list(listed(page.keys), page.next) {
             let value = kv
                 .text(&key)
                 .await
@@ -164,6 +156,17 @@ pub async fn pull(mut req: Request, env: &Env) -> Answered {
     }
     let answer = Answer::json(&pager.finish(caller.school.now_ms))?.costing(caller.work_cost());
     Ok(if gzip { answer.gzipped() } else { answer })
+}
+
+/// A list page's keys with their segment metadata decoded (metadata that doesn't decode is
+/// treated as absent: the segment is read instead).
+fn listed(keys: Vec<(String, Option<serde_json::Value>)>) -> Vec<Listed> {
+    keys.into_iter()
+        .map(|(key, meta)| Listed {
+            meta: meta.and_then(|m| serde_json::from_value::<SegmentMeta>(m).ok()),
+            key,
+        })
+        .collect()
 }
 
 fn accepts_gzip(req: &Request) -> bool {
