@@ -6,5 +6,5 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 "$ROOT/scripts/bootstrap.sh" --browser
 "$ROOT/scripts/build.sh" >/dev/null 2>&1 || "$ROOT/scripts/build.sh"
-cargo build --quiet -p guardpost-tools --bin seed
+cargo build --quiet -p guardpost-tools --bins
 node bench/table.mjs

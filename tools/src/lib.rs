@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde::de::Error as _;
 
 pub mod term;
+pub mod year;
 
 /// One entry of `wrangler kv bulk put`'s input file.
 #[derive(Debug, Serialize, PartialEq, Eq)]

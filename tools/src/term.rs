@@ -45,12 +45,8 @@ pub fn demo_term(first: NaiveDate, last: NaiveDate) -> Result<Vec<KvEntry>, Stri
     let mut entries = Vec::new();
     let mut segment =
         |grant: &DeviceGrant, stream, seq, date: NaiveDate, payloads: Vec<Payload>| {
-            // 08:00 at the school (UTC+8).
-            let at = Utc
-                .from_utc_datetime(&date.and_hms_opt(0, 0, 0).unwrap_or_default())
-                .timestamp_millis();
-            let at = u64::try_from(at).map_err(|e| e.to_string())?;
-            segment_entry(grant, stream, seq, at, payloads).map(|(e, _)| entries.push(e))
+            segment_entry(grant, stream, seq, morning_ms(date)?, payloads)
+                .map(|(e, _)| entries.push(e))
         };
 
     let admin = device("term-admin", Role::Admin, vec![])?;
@@ -116,4 +112,12 @@ pub fn demo_term(first: NaiveDate, last: NaiveDate) -> Result<Vec<KvEntry>, Stri
         }
     }
     Ok(entries)
+}
+
+/// 08:00 at the school (UTC+8) on `date`, as Unix milliseconds.
+pub(crate) fn morning_ms(date: NaiveDate) -> Result<u64, String> {
+    let at = Utc
+        .from_utc_datetime(&date.and_hms_opt(0, 0, 0).unwrap_or_default())
+        .timestamp_millis();
+    u64::try_from(at).map_err(|e| e.to_string())
 }
