@@ -161,6 +161,10 @@ mod tests {
         // 1,020 students in 3 segments, 5,000 movements in 179, 30 × 180 × 3 checks.
         assert_eq!(entries.len(), 3 + 179 + CLASSES * SCHOOL_DAYS * 3);
         assert!(entries[0].key.starts_with("v1/demo/seg/2026"));
-        assert!(entries.iter().any(|e| e.key.starts_with("v1/demo/seg/20261127/")));
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.key.starts_with("v1/demo/seg/20261127/"))
+        );
     }
 }
