@@ -8,14 +8,22 @@ import { startWorker } from './harness.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
 /** Chromium, headless; `options` are more of playwright's launch options. */
 export function launchBrowser(options = {}) {
-  return chromium.launch({
-    ...options,
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  return chromium.launch({ ...options, executablePath: CHROMIUM, headless: true, args: ARGS });
+}
+
+/**
+ * Chromium with a profile kept in `userDataDir` (not incognito, as every `newContext` is):
+ * what a browser restart and an installed app need. `options` are playwright's context
+ * options.
+ */
+export function launchPersistent(userDataDir, options = {}) {
+  return chromium.launchPersistentContext(userDataDir, {
+    ...options, executablePath: CHROMIUM, headless: true, args: ARGS,
   });
 }
 

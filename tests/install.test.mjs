@@ -1,0 +1,68 @@
+// Installing Guardpost, as logistics staff do on a phone or the office PC: the web app
+// manifest is served as one, names the app in both languages, starts and stays under /app/,
+// has PNG icons of the sizes it says (a maskable one among them) and shortcuts to Today and
+// Supplies; and Chromium, asked through the DevTools protocol, finds no reason the app
+// could not be installed once its service worker runs.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serverAndBrowser, launchPersistent } from './browser.mjs';
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(bytes) {
+  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  assert.deepEqual([...bytes.subarray(0, 8)], signature, 'not a PNG');
+  const view = new DataView(bytes.buffer, bytes.byteOffset);
+  return `${view.getUint32(16)}x${view.getUint32(20)}`;
+}
+
+describe('installing the app', () => {
+  let srv;
+  serverAndBrowser({}, (started) => ({ srv } = started));
+
+  test('the manifest is served as one and says what an installed app needs', async () => {
+    const res = await fetch(`${srv.url}/app/public/manifest.webmanifest`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type'), /^application\/manifest\+json/);
+    const manifest = await res.json();
+    assert.equal(manifest.start_url, '/app/');
+    assert.equal(manifest.scope, '/app/');
+    assert.equal(manifest.display, 'standalone');
+    assert.match(manifest.theme_color, /^#[0-9a-f]{6}$/);
+    // Both languages: the description in Chinese and in English.
+    assert.match(manifest.description, /[\u4e00-\u9fff]/);
+    assert.match(manifest.description, /[A-Za-z]{4,}/);
+    const png = manifest.icons.filter((i) => i.type === 'image/png');
+    assert.deepEqual(png.map((i) => `${i.sizes} ${i.purpose}`).sort(), ['192x192 any', '512x512 any', '512x512 maskable']);
+    for (const icon of png) {
+      const got = await fetch(srv.url + icon.src);
+      assert.equal(got.status, 200, icon.src);
+      assert.equal(got.headers.get('content-type'), 'image/png');
+      assert.equal(pngSize(new Uint8Array(await got.arrayBuffer())), icon.sizes, icon.src);
+    }
+    assert.deepEqual(manifest.shortcuts.map((s) => s.url), ['/app/', '/app/supplies']);
+    for (const s of manifest.shortcuts) {
+      assert.match(s.name, /[\u4e00-\u9fff].*·.*[A-Za-z]/);
+      assert.equal((await fetch(srv.url + s.url)).status, 200, s.url);
+    }
+  });
+
+  test('Chromium finds no installability error once the service worker runs', async () => {
+    // A profile of its own: Chromium installs nothing from an incognito context.
+    const profile = await mkdtemp(join(tmpdir(), 'guardpost-profile-'));
+    const context = await launchPersistent(profile, { locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = context.pages()[0] ?? await context.newPage();
+    await page.goto(`${srv.url}/app/`);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    const cdp = await context.newCDPSession(page);
+    const manifest = await cdp.send('Page.getAppManifest');
+    assert.deepEqual(manifest.errors, []);
+    assert.match(manifest.url, /\/app\/public\/manifest\.webmanifest$/);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    assert.deepEqual(installabilityErrors, []);
+    await context.close();
+    await rm(profile, { recursive: true, force: true });
+  });
+});
