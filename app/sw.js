@@ -16,11 +16,12 @@ self.addEventListener('install', (event) => {
   // All or nothing: a build kept in part starts as a white page offline, and a failed install
   // leaves the previous worker and its complete cache in charge. 'no-cache' revalidates, so
   // the HTTP cache can't hand over an older page, while the hashed files the page has just
-  // loaded cost a 304 rather than a second download.
+  // loaded cost a 304 rather than a second download. A new release then waits: the open app
+  // keeps its own release's files (its office build among them) until the person taps
+  // "reload" (app/src/install.rs), never mid-entry.
   event.waitUntil(
     caches.open(CACHE)
-      .then((cache) => cache.addAll(BUILD.files.map((url) => new Request(url, { cache: 'no-cache' }))))
-      .then(() => self.skipWaiting()),
+      .then((cache) => cache.addAll(BUILD.files.map((url) => new Request(url, { cache: 'no-cache' })))),
   );
 });
 
@@ -41,6 +42,8 @@ const keepOffice = () => caches.open(CACHE).then((cache) => Promise.all(BUILD.of
 
 self.addEventListener('message', (event) => {
   if (event.data === 'keep-office') event.waitUntil(keepOffice());
+  // The person tapped "reload" on the new release's offer.
+  if (event.data === 'skip-waiting') self.skipWaiting();
 });
 
 self.addEventListener('fetch', (event) => {

@@ -5,10 +5,11 @@
 // could not be installed once its service worker runs.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serverAndBrowser, launchPersistent } from './browser.mjs';
+import { ROOT } from './harness.mjs';
+import { serverAndBrowser, launchPersistent, phoneContext, joinWithInvite, assertPhoneScreen } from './browser.mjs';
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(bytes) {
@@ -64,5 +65,60 @@ describe('installing the app', () => {
     assert.deepEqual(installabilityErrors, []);
     await context.close();
     await rm(profile, { recursive: true, force: true });
+  });
+});
+
+describe('a new release while the app is open', () => {
+  let srv;
+  let browser;
+  serverAndBrowser({}, (started) => ({ srv, browser } = started));
+
+  test('it waits for the person to reload, and nothing typed or unsynced is lost', async () => {
+    const sw = join(ROOT, 'dist', 'app', 'sw.js');
+    const released = await readFile(sw, 'utf8');
+    const context = await phoneContext(browser, 'zh-CN', { width: 390, height: 844 });
+    try {
+      const page = await context.newPage();
+      await joinWithInvite(srv, page, 's1');
+      await page.getByTestId('sync-status').getByText('全部已同步').waitFor();
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+      // A check saved while the sync API fails: it waits on the phone.
+      await page.route('**/api/v1/sync/**', (route) => route.abort('internetdisconnected'));
+      await page.getByRole('navigation').getByRole('link', { name: '晨午晚检' }).click();
+      await page.locator('li[data-student="张小明"]').getByRole('button', { name: '缺勤' }).click();
+      await page.getByRole('button', { name: '保存检查结果' }).click();
+      await page.getByTestId('sync-status').getByText('待同步： 1').waitFor();
+
+      // The next release is deployed (here: the same files under a new version).
+      const build = JSON.parse(released.match(/^const BUILD = (.*);$/m)[1]);
+      const next = { ...build, version: 'f'.repeat(16) };
+      await writeFile(sw, released.replace(/^const BUILD = .*;$/m, `const BUILD = ${JSON.stringify(next)};`));
+      // She is typing when the browser finds it.
+      await page.evaluate(() => { window.sameDocument = true; });
+      await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
+      const offer = page.getByTestId('update-ready');
+      await offer.getByText('防疫哨有新版本。').waitFor();
+      await assertPhoneScreen(page, 'the new release offered');
+      // Nothing reloads by itself, and the old release's files stay beside the new ones.
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(await page.evaluate(() => window.sameDocument), true);
+      assert.deepEqual((await page.evaluate(() => caches.keys())).sort(),
+        [`guardpost-app-${build.version}`, `guardpost-app-${next.version}`]);
+
+      await offer.getByRole('button', { name: '重新加载' }).click();
+      await page.waitForFunction(() => window.sameDocument === undefined);
+      await page.getByTestId('sync-status').getByText('待同步： 1').waitFor();
+      assert.deepEqual(await page.evaluate(() => caches.keys()), [`guardpost-app-${next.version}`]);
+      assert.equal(await offer.count(), 0);
+      // The waiting check goes once the API answers again.
+      await page.unroute('**/api/v1/sync/**');
+      await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 15_000 });
+      // The sync page says what the device stores, and whether the browser may clear it.
+      await page.goto(`${srv.url}/app/sync`);
+      await page.getByTestId('storage').getByText(/^\d+\.\d MB · /).waitFor();
+    } finally {
+      await writeFile(sw, released);
+      await context.close();
+    }
   });
 });

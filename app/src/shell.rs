@@ -40,6 +40,7 @@ pub fn Header() -> impl IntoView {
             </div>
             <SyncStatus/>
             <LanguageSwitch/>
+            <UpdateOffer/>
         </header>
     }
 }
@@ -131,6 +132,25 @@ fn keep_language(i18n: leptos_i18n::I18nContext<Locale>) {
             let _ = doc.set_cookie(&cookie);
         }
     });
+}
+
+/// A new release waits until the person chooses to reload: never under their feet.
+#[component]
+fn UpdateOffer() -> impl IntoView {
+    let i18n = use_i18n();
+    let waiting = crate::install::waiting_release();
+    view! {
+        <Show when=move || waiting.with(Option::is_some)>
+            <div class="update-offer" role="status" data-testid="update-ready">
+                <span>{t!(i18n, install.update_ready)}</span>
+                <button type="button" on:click=move |_| {
+                    if let Some(worker) = waiting.get() {
+                        crate::install::take_release(&worker);
+                    }
+                }>{t!(i18n, install.reload)}</button>
+            </div>
+        </Show>
+    }
 }
 
 #[component]

@@ -24,6 +24,7 @@ pub fn SyncPage() -> impl IntoView {
             .and_then(|ms| tz.local_minute_at_ms(ms))
     };
     let signed_in = move || !matches!(view.phase.get(), Phase::SignedOut);
+    let storage = LocalResource::new(crate::install::persist_and_measure);
     view! {
         <section class="area">
             <h1>{t!(i18n, sync_page.title)}</h1>
@@ -45,6 +46,8 @@ pub fn SyncPage() -> impl IntoView {
                     }}</dd>
                     <dt>{t!(i18n, sync_page.last_sync)}</dt>
                     <dd data-testid="last-sync">{move || last_sync().unwrap_or_else(|| t_string!(i18n, sync_page.never).to_owned())}</dd>
+                    <dt>{t!(i18n, install.stored)}</dt>
+                    <dd data-testid="storage">{move || storage_text(i18n, storage.get().flatten())}</dd>
                 </dl>
                 <button type="button" class="primary" on:click=move |_| sync_now(view)>{t!(i18n, sync_page.sync_now)}</button>
                 <SetAsideList/>
@@ -89,4 +92,17 @@ fn advice_text(i18n: I18nContext<Locale>, advice: Advice) -> &'static str {
         Advice::AskTheOffice => t_string!(i18n, sync_page.todo_forbidden),
         Advice::CorrectAndRecordAgain => t_string!(i18n, sync_page.todo_invalid),
     }
+}
+
+/// "3.2 MB · the browser keeps it", or what the browser would not say.
+fn storage_text(i18n: I18nContext<Locale>, storage: Option<crate::install::Storage>) -> String {
+    let Some(storage) = storage else {
+        return t_string!(i18n, install.unknown).to_owned();
+    };
+    let kept = if storage.persisted {
+        t_string!(i18n, install.persisted)
+    } else {
+        t_string!(i18n, install.evictable)
+    };
+    format!("{:.1} MB · {kept}", storage.used_bytes / 1_000_000.0)
 }
