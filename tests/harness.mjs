@@ -117,51 +117,61 @@ export async function startWorker({
     ...directoryWith(seeded, grants.map((g) => g.person), editProfile)];
   if (more.length) await kvBulkPut(persistDir, more);
   const port = await freePort();
-  const child = spawn(WRANGLER, ['dev', '--ip', '127.0.0.1', '--port', String(port),
-    '--persist-to', persistDir, '--show-interactive-dev-session=false', '--log-level', 'warn',
-    // The Cron Trigger runs when a test asks for it: GET /__scheduled.
-    '--test-scheduled',
-    // Local KV is strongly consistent; the list cache is off unless a test is about it.
-    '--var', `LIST_CACHE_SECONDS:${listCacheSeconds}`,
-    ...(setupCode ? ['--var', `SETUP_CODE:${setupCode}`] : []), ...devArgs],
-  { cwd: ROOT, env: quietEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let output = '';
-  child.stdout.on('data', (d) => { output += d; });
-  child.stderr.on('data', (d) => { output += d; });
   const url = `http://127.0.0.1:${port}`;
+  let child;
+  let output = '';
 
+  // Ends `wrangler dev` and the workerd it started (its whole process group); the KV on
+  // disk stays.
+  const halt = async () => {
+    if (!child || child.exitCode !== null) return;
+    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
+    await new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+        resolve();
+      }, 5000);
+      child.once('exit', () => { clearTimeout(timer); resolve(); });
+    });
+  };
   const stop = async () => {
-    if (child.exitCode === null) {
-      // wrangler starts workerd as a child: end the whole process group.
-      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
-      await new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
-          resolve();
-        }, 5000);
-        child.once('exit', () => { clearTimeout(timer); resolve(); });
-      });
-    }
+    await halt();
     await rm(persistDir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`wrangler dev exited early:\n${output}`);
+  // Starts `wrangler dev` on the port and KV directory, and waits until it answers.
+  const launch = async () => {
+    child = spawn(WRANGLER, ['dev', '--ip', '127.0.0.1', '--port', String(port),
+      '--persist-to', persistDir, '--show-interactive-dev-session=false', '--log-level', 'warn',
+      // The Cron Trigger runs when a test asks for it: GET /__scheduled.
+      '--test-scheduled',
+      // Local KV is strongly consistent; the list cache is off unless a test is about it.
+      '--var', `LIST_CACHE_SECONDS:${listCacheSeconds}`,
+      ...(setupCode ? ['--var', `SETUP_CODE:${setupCode}`] : []), ...devArgs],
+    { cwd: ROOT, env: quietEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    child.stdout.on('data', (d) => { output += d; });
+    child.stderr.on('data', (d) => { output += d; });
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
+      try {
+        const res = await fetch(`${url}/api/v1/health`);
+        if (res.status === 200 || res.status === 503) return;
+      } catch { /* not listening yet */ }
+      if (Date.now() > deadline) throw new Error(`wrangler dev did not answer within 60 s:\n${output}`);
+      await new Promise((r) => setTimeout(r, 200));
     }
-    try {
-      const res = await fetch(`${url}/api/v1/health`);
-      if (res.status === 200 || res.status === 503) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`wrangler dev did not answer within 60 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
+  };
+
+  try {
+    await launch();
+  } catch (e) {
+    await stop();
+    throw e;
   }
-  return { url, port, persistDir, stop, output: () => output, pid: child.pid };
+  // `halt` and `resume` stop and start the same server on the same KV, as a Worker
+  // restarted mid-sync.
+  return { url, port, persistDir, stop, halt, resume: launch, output: () => output, get pid() { return child.pid; } };
 }
 
 /**

@@ -16,6 +16,7 @@ use crate::sync::engine::use_sync;
 /// school's day for the office and the doctor, everyone's own health report, and the areas.
 #[component]
 pub fn Home() -> impl IntoView {
+    crate::install::keep_in_scope();
     let i18n = use_i18n();
     let view = use_sync();
     let classes = move || view.session.get().map(|s| s.classes).unwrap_or_default();

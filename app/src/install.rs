@@ -56,6 +56,24 @@ fn keep_office_build(container: &ServiceWorkerContainer) {
     });
 }
 
+/// Today's address is `/app/`. The router writes its base without the slash (`/app`, after
+/// signing in), which is outside the service worker's scope: reloading there with no
+/// network would fail. The address is corrected in place; the router's path is `/` either way.
+pub fn keep_in_scope() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if window.location().pathname().ok().as_deref() == Some(crate::app::BASE)
+        && let Ok(history) = window.history()
+    {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(crate::app::href::HOME),
+        );
+    }
+}
+
 /// A new release, installed and waiting for the person's "reload", once there is one.
 pub fn waiting_release() -> ReadSignal<Option<ServiceWorker>, LocalStorage> {
     let (waiting, set_waiting) = signal_local(None::<ServiceWorker>);

@@ -1,0 +1,175 @@
+// End to end across devices and bad networks, on 390 × 844 phones in Chinese against
+// `wrangler dev`, read back through the raw API as the principal's office PC would:
+// - a class teacher's phone in a persistent browser profile: one visit online, then no
+//   network; the app reloads from its service worker, a check saved offline survives a
+//   reload and a browser restart, and syncs once when the signal returns;
+// - a flaky network (requests failing, hanging, or answered after the server acted but
+//   never delivered) while a boarding class's three checks and a correction are saved:
+//   every one arrives once, none lost, and the phone ends with nothing waiting;
+// - the Worker stopped while a phone's push is in flight and started again on the same KV:
+//   the phone recovers by itself, and the check is stored once.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startWorker } from './harness.mjs';
+import { launchBrowser, launchPersistent, phoneContext, joinWithInvite } from './browser.mjs';
+
+const ADMIN = 'demo-admin-5-token-for-local-use-only';
+const PHONE = { locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+const synced = (page, timeout = 30_000) => page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout });
+
+/** Every check of `cls` the server holds, as the principal's pull reads them (every page). */
+async function checksOf(srv, cls) {
+  const checks = [];
+  let resume;
+  do {
+    const res = await fetch(`${srv.url}/api/v1/sync/pull`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ protocol: 1, since: 20000101, resume, streams: { health: {} } }),
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    const page = await res.json();
+    for (const seg of page.segments) {
+      for (const op of seg.ops) {
+        if (op.payload.type === 'session_check' && op.payload.class === cls) {
+          checks.push({ id: `${seg.device}/${seg.seq}/${op.k}`, ...op.payload });
+        }
+      }
+    }
+    resume = page.resume;
+  } while (resume);
+  return checks;
+}
+
+async function openCheckins(page) {
+  await page.getByRole('navigation').getByRole('link', { name: '晨午晚检' }).click();
+  await page.getByRole('heading', { name: '晨午晚检', level: 1 }).waitFor();
+}
+
+async function saveCheck(page, session, absent) {
+  await page.getByRole('button', { name: session, exact: true }).click();
+  const row = page.locator(`li[data-student="${absent}"]`);
+  await row.getByRole('button', { name: '缺勤' }).click();
+  await page.getByRole('button', { name: '保存检查结果' }).click();
+  await page.getByText('已保存在本机。').waitFor();
+}
+
+describe('devices on bad networks', () => {
+  let srv;
+  let browser;
+  before(async () => {
+    srv = await startWorker();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await srv?.stop();
+  });
+
+  test('a check saved offline survives a reload and a browser restart, and syncs once', async () => {
+    const profile = await mkdtemp(join(tmpdir(), 'guardpost-profile-'));
+    let context = await launchPersistent(profile, PHONE);
+    try {
+      let page = context.pages()[0] ?? await context.newPage();
+      await joinWithInvite(srv, page, 's1');
+      await synced(page);
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+
+      await context.setOffline(true);
+      await page.reload();
+      await openCheckins(page);
+      await saveCheck(page, '晨检', '张小明');
+      await page.reload();
+      await page.getByTestId('sync-status').getByText('待同步： 1').waitFor();
+
+      // The browser is closed and opened again, still with no network.
+      await context.close();
+      context = await launchPersistent(profile, PHONE);
+      await context.setOffline(true);
+      page = context.pages()[0] ?? await context.newPage();
+      await page.goto(`${srv.url}/app/checkins`);
+      await page.getByTestId('sync-status').getByText('待同步： 1').waitFor();
+      await page.getByRole('button', { name: '晨检', exact: true }).click();
+      await page.getByTestId('reported').getByText('未同步').waitFor();
+
+      await context.setOffline(false);
+      await synced(page);
+      await page.getByTestId('reported').getByText('已同步').waitFor();
+      const checks = await checksOf(srv, 'g1c1');
+      assert.equal(checks.length, 1, JSON.stringify(checks));
+      assert.equal(checks[0].absent, 1);
+    } finally {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    }
+  });
+
+  test('on a flaky network every check arrives once, and nothing waits in the end', async (t) => {
+    const context = await phoneContext(browser, 'zh-CN', { width: 390, height: 844 });
+    const page = await context.newPage();
+    await joinWithInvite(srv, page, 's3');
+    await synced(page);
+    // A fixed sequence of what the network does to each sync request.
+    let n = 0;
+    const fates = { failed: 0, hung: 0, lost: 0, fine: 0 };
+    await page.route('**/api/v1/sync/**', async (route) => {
+      const fate = ['failed', 'hung', 'lost', 'fine', 'failed', 'lost', 'fine'][n++ % 7];
+      fates[fate] += 1;
+      if (fate === 'failed') return route.abort('connectionreset');
+      if (fate === 'hung') await new Promise((r) => setTimeout(r, 4_000));
+      // The server acts, but its answer never reaches the phone.
+      if (fate === 'lost') { await route.fetch(); return route.abort('connectionreset'); }
+      return route.continue();
+    });
+    await openCheckins(page);
+    const students = await page.locator('li[data-student]').evaluateAll((rows) => rows.map((r) => r.dataset.student));
+    await saveCheck(page, '晨检', students[0]);
+    await saveCheck(page, '午检', students[1]);
+    await saveCheck(page, '晚检', students[2]);
+    // A correction of the morning: a second child was away too.
+    await saveCheck(page, '晨检', students[3]);
+    // The network stays bad for a while, then steadies; the phone gets there by itself.
+    await new Promise((r) => setTimeout(r, 8_000));
+    await page.unroute('**/api/v1/sync/**');
+    await synced(page, 60_000);
+    t.diagnostic(`requests: ${JSON.stringify(fates)}`);
+    assert.ok(fates.lost > 0 && fates.failed > 0, JSON.stringify(fates));
+    const checks = await checksOf(srv, 'g6c1');
+    assert.equal(new Set(checks.map((c) => c.id)).size, checks.length, 'an op stored twice');
+    assert.deepEqual(checks.map((c) => c.session).sort(), ['evening', 'morning', 'morning', 'noon']);
+    await page.goto(`${srv.url}/app/sync`);
+    assert.equal(await page.getByTestId('pending-count').textContent(), '0');
+    await context.close();
+  });
+
+  test('the Worker restarted mid-sync: the phone recovers by itself, and the check is stored once', async () => {
+    const context = await phoneContext(browser, 'zh-CN', { width: 390, height: 844 });
+    const page = await context.newPage();
+    await joinWithInvite(srv, page, 's2');
+    await synced(page);
+    await openCheckins(page);
+    // The push is on its way when the Worker goes down.
+    let held;
+    const reached = new Promise((resolve) => { held = resolve; });
+    await page.route('**/api/v1/sync/push', async (route) => {
+      held();
+      await new Promise((r) => setTimeout(r, 500));
+      await route.continue().catch(() => {});
+    }, { times: 1 });
+    const students = await page.locator('li[data-student]').evaluateAll((rows) => rows.map((r) => r.dataset.student));
+    await saveCheck(page, '晨检', students[0]);
+    await reached;
+    await srv.halt();
+    await page.getByTestId('sync-status').getByText(/待同步： 1/).waitFor({ timeout: 15_000 });
+    await srv.resume();
+    // No tap, no reload: the retry finds the Worker back.
+    await synced(page, 60_000);
+    const classes = await page.evaluate(() => JSON.parse(localStorage.getItem('guardpost.session')).classes.map((c) => c.id));
+    const checks = (await Promise.all(classes.map((c) => checksOf(srv, c)))).flat();
+    assert.equal(checks.length, 1, JSON.stringify(checks));
+    await context.close();
+  });
+});
