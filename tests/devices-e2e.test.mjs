@@ -7,14 +7,17 @@
 //   never delivered) while a boarding class's three checks and a correction are saved:
 //   every one arrives once, none lost, and the phone ends with nothing waiting;
 // - the Worker stopped while a phone's push is in flight and started again on the same KV:
-//   the phone recovers by itself, and the check is stored once.
+//   the phone recovers by itself, and the check is stored once;
+// - one emergency contact changed on the logistics phone and the principal's PC, both
+//   offline: once both are back, both show the later version and, beside it, the edit that
+//   was not kept, until someone saves it again having seen both.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWorker } from './harness.mjs';
-import { launchBrowser, launchPersistent, phoneContext, joinWithInvite } from './browser.mjs';
+import { launchBrowser, launchPersistent, phoneContext, joinWithInvite, assertPhoneScreen } from './browser.mjs';
 
 const ADMIN = 'demo-admin-5-token-for-local-use-only';
 const PHONE = { locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
@@ -171,5 +174,54 @@ describe('devices on bad networks', () => {
     const checks = (await Promise.all(classes.map((c) => checksOf(srv, c)))).flat();
     assert.equal(checks.length, 1, JSON.stringify(checks));
     await context.close();
+  });
+
+  test('one contact changed on two devices offline: both show the kept version and the other one, until saved again', async () => {
+    const device = async (staff) => {
+      const context = await phoneContext(browser, 'zh-CN', { width: 390, height: 844 });
+      const page = await context.newPage();
+      await joinWithInvite(srv, page, staff);
+      await synced(page);
+      await page.getByRole('navigation').getByRole('link', { name: '通知' }).click();
+      await page.getByRole('heading', { name: '通知公告', level: 1 }).waitFor();
+      return { context, page, clinic: page.getByTestId('contact').filter({ hasText: '城关镇卫生院' }) };
+    };
+    const setPhone = async ({ clinic, page }, phone) => {
+      await clinic.getByRole('button', { name: '修改' }).click();
+      const form = page.getByTestId('contact-form');
+      await form.getByLabel('电话', { exact: true }).fill(phone);
+      await form.getByRole('button', { name: '保存' }).click();
+      await clinic.getByText(phone).waitFor();
+    };
+    const officer = await device('s4');
+    const principal = await device('s6');
+    await officer.context.setOffline(true);
+    await principal.context.setOffline(true);
+    await setPhone(officer, '0571-8800 0111');
+    await setPhone(principal, '0571-8800 0222');
+    // The logistics phone comes back first, then the principal's PC.
+    await officer.context.setOffline(false);
+    await synced(officer.page);
+    await principal.context.setOffline(false);
+    await synced(principal.page);
+    await officer.page.reload();
+    await synced(officer.page);
+    for (const { clinic, page } of [officer, principal]) {
+      await clinic.getByText('0571-8800 0222').waitFor();
+      await clinic.getByTestId('contact-conflict').getByText('陈建国：城关镇卫生院 0571-8800 0111').waitFor();
+      await assertPhoneScreen(page, 'A contact with an edit not kept');
+    }
+    // The principal checks, and keeps the logistics officer's number.
+    await setPhone(principal, '0571-8800 0111');
+    await synced(principal.page);
+    await officer.page.reload();
+    await synced(officer.page);
+    for (const { clinic, page, context } of [officer, principal]) {
+      await clinic.getByText('0571-8800 0111').waitFor();
+      assert.equal(await clinic.getByTestId('contact-conflict').count(), 0);
+      await page.goto(`${srv.url}/app/sync`);
+      assert.equal(await page.getByTestId('pending-count').textContent(), '0');
+      await context.close();
+    }
   });
 });

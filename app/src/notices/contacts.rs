@@ -4,7 +4,7 @@
 
 use guardpost_domain::changes::Payload;
 use guardpost_domain::notices::contacts::{
-    self, ContactId, ContactInput, ContactKind, ContactProblem, Day, EmergencyContact,
+    self, ContactId, ContactInput, ContactKind, ContactProblem, ContactView, Day, EmergencyContact,
     new_contact_id,
 };
 use guardpost_domain::notices::workflow::AsNoticeEvent;
@@ -58,10 +58,10 @@ fn problem_label(i18n: I18nContext<Locale>, p: ContactProblem) -> String {
     }
 }
 
-/// The contacts as the school's devices hold them.
-fn current() -> Vec<EmergencyContact> {
+/// The contacts as the school's devices hold them, each with the edits it would lose.
+fn current() -> Vec<ContactView> {
     with_replica(|r| {
-        contacts::current(
+        contacts::views(
             r.changes_by()
                 .into_iter()
                 .filter_map(|(hlc, by, p)| p.contact().map(|c| (hlc, by, c))),
@@ -83,8 +83,8 @@ pub fn Contacts() -> impl IntoView {
             .get()
             .is_some_and(|s| contacts::may_edit(s.role))
     };
-    // The contact being edited: its id and its form.
-    let editing = RwSignal::new(None::<(ContactId, ContactInput)>);
+    // The contact being edited: its id, its form, and the version it edits (none when new).
+    let editing = RwSignal::new(None::<(ContactId, ContactInput, Option<ContactView>)>);
     let (message, set_message) = signal(None::<(bool, String)>);
     let save = move |contact: EmergencyContact| {
         leptos::task::spawn_local(async move {
@@ -100,9 +100,12 @@ pub fn Contacts() -> impl IntoView {
     };
     let add = move |_| {
         let taken = list();
-        let id = new_contact_id(|id| taken.iter().any(|c| &c.id == id), school_now_ms());
+        let id = new_contact_id(
+            |id| taken.iter().any(|v| &v.contact.id == id),
+            school_now_ms(),
+        );
         set_message.set(None);
-        editing.set(Some((id, ContactInput::default())));
+        editing.set(Some((id, ContactInput::default(), None)));
     };
     let today = move || {
         crate::school::use_school()
@@ -117,17 +120,28 @@ pub fn Contacts() -> impl IntoView {
             <p class="muted-text">{t!(i18n, notices.contacts_hint)}</p>
             <Outcome message/>
             {move || match editing.get() {
-                Some((id, start)) => view! { <ContactForm id start save cancel=move || editing.set(None)/> }.into_any(),
+                Some((id, start, over)) => {
+                    let over = StoredValue::new(over);
+                    let save = move |contact: EmergencyContact| save(over.with_value(|over| match over {
+                        Some(view) => view.over(contact),
+                        None => contact,
+                    }));
+                    view! { <ContactForm id start save cancel=move || editing.set(None)/> }.into_any()
+                }
                 None => view! {
                     <ul class="contact-list">
                         {move || {
                             let today = today();
-                            list().into_iter().map(|c| {
+                            list().into_iter().map(|v| {
+                                let c = v.contact.clone();
+                                let unseen = v.unseen.iter().map(|u| format!("{}：{} {}", u.by, u.contact.name,
+                                    u.contact.phone)).collect::<Vec<_>>();
                                 let duty = c.on_duty(today).map(|d| format!("{}：{}{}", t_string!(i18n, notices.on_duty_today), d.who,
                                     d.phone.as_ref().map(|p| format!(" {p}")).unwrap_or_default()));
-                                let edit_form = (c.id.clone(), ContactInput::of(&c));
+                                let edit_form = (c.id.clone(), ContactInput::of(&c), Some(v.clone()));
                                 let mut removed = c.clone();
                                 removed.removed = true;
+                                let removed = v.over(removed);
                                 view! {
                                     <li class="card" data-testid="contact" data-contact=c.id.to_string()>
                                         <p><strong>{c.name.to_string()}</strong>
@@ -135,6 +149,12 @@ pub fn Contacts() -> impl IntoView {
                                         <p><a href=format!("tel:{}", c.phone.dial())>{c.phone.to_string()}</a>
                                             {c.hours.as_ref().map(|h| format!(" · {h}"))}</p>
                                         {duty.map(|d| view! { <p data-testid="on-duty">{d}</p> })}
+                                        {(!unseen.is_empty()).then(|| view! {
+                                            <div class="conflict" role="alert" data-testid="contact-conflict">
+                                                <p>{t!(i18n, notices.contact_unseen)}</p>
+                                                <ul>{unseen.into_iter().map(|u| view! { <li>{u}</li> }).collect_view()}</ul>
+                                            </div>
+                                        })}
                                         <Show when=may_edit>
                                             <div class="actions">
                                                 <button type="button" on:click={

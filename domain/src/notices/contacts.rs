@@ -13,6 +13,9 @@ use crate::sync::op::short_id;
 use crate::sync::{Hlc, Stream};
 use crate::text::{Name, TextError, bounded};
 
+mod versions;
+pub use versions::{ContactView, UnseenEdit, current, views};
+
 /// Why a phone number was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum PhoneError {
@@ -166,6 +169,10 @@ pub struct EmergencyContact {
     /// Taken off the list (kept as a write so that it wins over older edits).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub removed: bool,
+    /// The versions (by their clock) this write was made over: the one shown when the edit
+    /// began, and any other version shown beside it as not kept. See [`versions`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaces: Vec<Hlc>,
 }
 
 impl EmergencyContact {
@@ -178,6 +185,7 @@ impl EmergencyContact {
             hours: None,
             rota: BTreeMap::new(),
             removed: false,
+            replaces: Vec::new(),
         })
     }
 
@@ -197,32 +205,6 @@ impl EmergencyContact {
             })
         }
     }
-}
-
-/// The contacts as the latest write of each id makes them (by clock, then author, as
-/// notices are folded, so every device and the Worker agree), removed ones left out, in the
-/// order the page lists them: the school first, then clinic, police, government duty; by
-/// name within a kind.
-pub fn current<'a>(
-    writes: impl IntoIterator<Item = (Hlc, &'a Name, &'a EmergencyContact)>,
-) -> Vec<EmergencyContact> {
-    let mut latest: BTreeMap<&ContactId, (Hlc, &Name, &EmergencyContact)> = BTreeMap::new();
-    for (hlc, by, contact) in writes {
-        let newer = latest
-            .get(&contact.id)
-            .is_none_or(|(h, b, _)| (hlc, by) > (*h, *b));
-        if newer {
-            latest.insert(&contact.id, (hlc, by, contact));
-        }
-    }
-    let mut out: Vec<EmergencyContact> = latest
-        .into_values()
-        .map(|(_, _, c)| c)
-        .filter(|c| !c.removed)
-        .cloned()
-        .collect();
-    out.sort_by(|a, b| (a.kind, &a.name).cmp(&(b.kind, &b.name)));
-    out
 }
 
 /// A contact's form as typed: every field text, the rota one (who, phone) per weekday,
@@ -301,6 +283,7 @@ impl ContactInput {
             hours,
             rota,
             removed: false,
+            replaces: Vec::new(),
         })
     }
 }

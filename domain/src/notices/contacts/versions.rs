@@ -1,0 +1,178 @@
+//! Which version of each contact the school sees, and the edits it would lose without
+//! saying so: two phones that change one contact offline both write a whole contact, and
+//! the later write wins (by clock, then author, as notices are folded, so every device and
+//! the Worker agree). Each write names the versions it was made over (`replaces`), so an
+//! edit made alongside the winner, which the winner's writer never saw, is shown beside it
+//! until someone saves the contact again having seen both.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{ContactId, EmergencyContact};
+use crate::sync::Hlc;
+use crate::text::Name;
+
+/// An edit of a contact that the current version's writer never saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnseenEdit {
+    pub at: Hlc,
+    pub by: Name,
+    pub contact: EmergencyContact,
+}
+
+/// A contact as the list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactView {
+    pub contact: EmergencyContact,
+    /// The current version's clock, which an edit of it replaces.
+    pub version: Hlc,
+    /// Edits made alongside it and not kept, newest first.
+    pub unseen: Vec<UnseenEdit>,
+}
+
+impl ContactView {
+    /// `edited` as written over what this view shows: it replaces the current version and
+    /// every edit shown as not kept, which then stop being shown.
+    pub fn over(&self, mut edited: EmergencyContact) -> EmergencyContact {
+        edited.replaces = std::iter::once(self.version)
+            .chain(self.unseen.iter().map(|u| u.at))
+            .collect();
+        edited
+    }
+}
+
+/// The contacts the school lists, each with the edits its current version never saw;
+/// removed ones left out, in the order the page lists them: the school first, then
+/// clinic, police, government duty; by name within a kind.
+pub fn views<'a>(
+    writes: impl IntoIterator<Item = (Hlc, &'a Name, &'a EmergencyContact)>,
+) -> Vec<ContactView> {
+    let mut by_id: BTreeMap<&ContactId, Vec<(Hlc, &Name, &EmergencyContact)>> = BTreeMap::new();
+    for (hlc, by, contact) in writes {
+        by_id
+            .entry(&contact.id)
+            .or_default()
+            .push((hlc, by, contact));
+    }
+    let mut out: Vec<ContactView> = by_id
+        .into_values()
+        .filter_map(|mut writes| {
+            writes.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+            let (version, _, winner) = *writes.last()?;
+            if winner.removed {
+                return None;
+            }
+            // Every version the winner's writer had seen, through the versions it replaced.
+            let replaced: BTreeMap<Hlc, &Vec<Hlc>> =
+                writes.iter().map(|(h, _, c)| (*h, &c.replaces)).collect();
+            let mut known: BTreeSet<Hlc> = BTreeSet::from([version]);
+            let mut next: Vec<Hlc> = winner.replaces.clone();
+            while let Some(h) = next.pop() {
+                if known.insert(h) {
+                    next.extend(replaced.get(&h).into_iter().flat_map(|r| r.iter().copied()));
+                }
+            }
+            // An edit after the start of that history and not in it was made alongside.
+            let oldest = known.first().copied().unwrap_or(version);
+            let unseen = writes
+                .iter()
+                .rev()
+                .filter(|(h, _, _)| *h > oldest && !known.contains(h))
+                .map(|(at, by, contact)| UnseenEdit {
+                    at: *at,
+                    by: (*by).clone(),
+                    contact: (*contact).clone(),
+                })
+                .collect();
+            Some(ContactView {
+                contact: winner.clone(),
+                version,
+                unseen,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (a.contact.kind, &a.contact.name).cmp(&(b.contact.kind, &b.contact.name)));
+    out
+}
+
+/// The contacts as the public page shows them: each one's current version.
+pub fn current<'a>(
+    writes: impl IntoIterator<Item = (Hlc, &'a Name, &'a EmergencyContact)>,
+) -> Vec<EmergencyContact> {
+    views(writes).into_iter().map(|v| v.contact).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::notices::contacts::{ContactKind, Phone};
+
+    fn clock(wall: u64) -> Hlc {
+        Hlc { wall, counter: 0 }
+    }
+
+    fn clinic(phone: &str, replaces: &[u64]) -> EmergencyContact {
+        let mut c =
+            EmergencyContact::new("c-clinic", ContactKind::Clinic, "卫生院", "120").unwrap();
+        c.phone = Phone::parse(phone).unwrap();
+        c.replaces = replaces.iter().map(|w| clock(*w)).collect();
+        c
+    }
+
+    fn view(writes: &[(u64, &str, EmergencyContact)]) -> ContactView {
+        let names: Vec<(Hlc, Name, &EmergencyContact)> = writes
+            .iter()
+            .map(|(w, by, c)| (clock(*w), Name::parse(by).unwrap(), c))
+            .collect();
+        let mut views = views(names.iter().map(|(h, n, c)| (*h, n, *c)));
+        assert_eq!(views.len(), 1);
+        views.remove(0)
+    }
+
+    #[test]
+    fn an_edit_made_alongside_the_kept_one_is_shown_until_saved_over() {
+        let first = (1, "周校长", clinic("0571-1", &[]));
+        let a = (5, "陈建国", clinic("0571-5", &[1]));
+        let b = (10, "周校长", clinic("0571-10", &[1]));
+        let v = view(&[first.clone(), a.clone(), b.clone()]);
+        assert_eq!(v.contact.phone.to_string(), "0571-10");
+        assert_eq!(v.unseen.len(), 1);
+        assert_eq!(
+            (v.unseen[0].at, v.unseen[0].by.to_string()),
+            (clock(5), "陈建国".into())
+        );
+        // In any order the same.
+        assert_eq!(view(&[b.clone(), first.clone(), a.clone()]), v);
+        // Someone who saw both saves it: nothing is shown as not kept.
+        let resolved = v.over(clinic("0571-5", &[]));
+        assert_eq!(resolved.replaces, vec![clock(10), clock(5)]);
+        let after = view(&[
+            first.clone(),
+            a.clone(),
+            b.clone(),
+            (12, "陈建国", resolved),
+        ]);
+        assert!(after.unseen.is_empty());
+        assert_eq!(after.contact.phone.to_string(), "0571-5");
+        // An edit over the kept version alone leaves the unseen one shown.
+        let over_b = (12, "王磊", clinic("0571-12", &[10]));
+        assert_eq!(view(&[first, a, b, over_b]).unseen.len(), 1);
+    }
+
+    #[test]
+    fn edits_one_after_another_and_writes_older_than_replaces_are_no_conflict() {
+        let chain = [
+            (1, "周校长", clinic("0571-1", &[])),
+            (2, "陈建国", clinic("0571-2", &[1])),
+            (3, "周校长", clinic("0571-3", &[2])),
+        ];
+        assert!(view(&chain).unseen.is_empty());
+        // Writes made before contacts named what they replaced are taken as seen.
+        let legacy = [
+            (1, "周校长", clinic("0571-1", &[])),
+            (2, "陈建国", clinic("0571-2", &[])),
+        ];
+        assert!(view(&legacy).unseen.is_empty());
+    }
+}
