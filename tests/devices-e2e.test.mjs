@@ -199,6 +199,8 @@ describe('devices on bad networks', () => {
     await principal.context.setOffline(true);
     await setPhone(officer, '0571-8800 0111');
     await setPhone(principal, '0571-8800 0222');
+    // Each row changed offline says so.
+    for (const { clinic } of [officer, principal]) await clinic.getByTestId('sync-mark').getByText('未同步').waitFor();
     // The logistics phone comes back first, then the principal's PC.
     await officer.context.setOffline(false);
     await synced(officer.page);
@@ -208,6 +210,7 @@ describe('devices on bad networks', () => {
     await synced(officer.page);
     for (const { clinic, page } of [officer, principal]) {
       await clinic.getByText('0571-8800 0222').waitFor();
+      assert.equal(await clinic.getByTestId('sync-mark').count(), 0);
       await clinic.getByTestId('contact-conflict').getByText('陈建国：城关镇卫生院 0571-8800 0111').waitFor();
       await assertPhoneScreen(page, 'A contact with an edit not kept');
     }

@@ -148,6 +148,9 @@ describe('the store on a phone, in Chinese', () => {
     const ledger = page.getByTestId('ledger');
     await ledger.getByText('→ 一年级一班 李红').waitFor();
     assert.equal(await ledger.locator('svg.signed polyline').count(), 1);
+    // Only the issue made offline is marked as not yet on the server.
+    await ledger.locator('li').filter({ hasText: '→ 一年级一班 李红' }).getByTestId('sync-mark').getByText('未同步').waitFor();
+    assert.equal(await ledger.getByTestId('sync-mark').count(), 1);
     await assertPhoneScreen(page, 'Supplies ledger');
     // Filtered by lot, and as CSV (台账).
     await ledger.getByLabel('批号').fill('OLD-LOT');
@@ -166,6 +169,7 @@ describe('the store on a phone, in Chinese', () => {
 
     await context.setOffline(false);
     await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    await ledger.getByTestId('sync-mark').waitFor({ state: 'detached' });
 
     // The order list: students and staff from the directory × 2 masks a day × 15 days,
     // less the 400 usable (the expired lot does not count), in boxes of 50.

@@ -14,7 +14,7 @@ use leptos_i18n::I18nContext;
 
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::sync::engine::{record, school_now_ms, use_sync, with_replica};
-use crate::widgets::{FieldProblem, Outcome, record_outcome};
+use crate::widgets::{FieldProblem, Mark, Outcome, SyncMark, record_outcome};
 
 const KINDS: [ContactKind; 4] = [
     ContactKind::School,
@@ -132,8 +132,16 @@ pub fn Contacts() -> impl IntoView {
                     <ul class="contact-list">
                         {move || {
                             let today = today();
+                            let unsynced = with_replica(|r| r.unsynced_marks());
+                            let refused = view.refused.get();
                             list().into_iter().map(|v| {
                                 let c = v.contact.clone();
+                                let refused = refused.iter().any(|r| r.payload.contact().is_some_and(|r| r.id == c.id));
+                                let mark = if unsynced.as_ref().is_some_and(|u| u.holds(v.version, &v.by)) {
+                                    Some(Mark::Waiting)
+                                } else {
+                                    refused.then_some(Mark::Refused)
+                                };
                                 let unseen = v.unseen.iter().map(|u| format!("{}：{} {}", u.by, u.contact.name,
                                     u.contact.phone)).collect::<Vec<_>>();
                                 let duty = c.on_duty(today).map(|d| format!("{}：{}{}", t_string!(i18n, notices.on_duty_today), d.who,
@@ -145,7 +153,8 @@ pub fn Contacts() -> impl IntoView {
                                 view! {
                                     <li class="card" data-testid="contact" data-contact=c.id.to_string()>
                                         <p><strong>{c.name.to_string()}</strong>
-                                            <span class="muted-text">{format!(" · {}", kind_label(i18n, c.kind))}</span></p>
+                                            <span class="muted-text">{format!(" · {}", kind_label(i18n, c.kind))}</span>
+                                            " "<SyncMark mark/></p>
                                         <p><a href=format!("tel:{}", c.phone.dial())>{c.phone.to_string()}</a>
                                             {c.hours.as_ref().map(|h| format!(" · {h}"))}</p>
                                         {duty.map(|d| view! { <p data-testid="on-duty">{d}</p> })}

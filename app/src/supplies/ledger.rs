@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use super::access::{catalog, class_name, school_tz, today, with_stock};
 use super::labels;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::sync::engine::use_sync;
-use crate::widgets::SignatureView;
+use crate::sync::engine::{use_sync, with_replica};
+use crate::widgets::{Mark, SignatureView, SyncMark};
 use crate::widgets::{PrintButton, TextField, download};
 
 /// The most lines a page shows: a term's ledger stays quick to draw on a cheap phone.
@@ -25,6 +25,8 @@ struct Row {
     detail: String,
     by: String,
     signature: Option<Signature>,
+    /// Recorded on this device and not yet on the server.
+    waiting: bool,
 }
 
 /// The ledger (台账), newest first, filtered by item, lot and dates; who and when on every
@@ -47,6 +49,7 @@ pub fn LedgerList() -> impl IntoView {
             from: date(from.get()),
             to: date(to.get()),
         };
+        let unsynced = with_replica(|r| r.unsynced_marks());
         with_stock(view, |s| {
             ledger(s, tz, &filter)
                 .into_iter()
@@ -106,6 +109,7 @@ pub fn LedgerList() -> impl IntoView {
                         detail,
                         by: l.by.to_string(),
                         signature,
+                        waiting: unsynced.as_ref().is_some_and(|u| u.holds(l.hlc, l.by)),
                     }
                 })
                 .collect::<Vec<_>>()
@@ -178,6 +182,7 @@ pub fn LedgerList() -> impl IntoView {
                         {rows.into_iter().take(SHOWN).map(|r| view! {
                             <li>
                                 <span class="muted">{r.when}</span>" "<strong>{r.kind}</strong>
+                                " "<SyncMark mark=r.waiting.then_some(Mark::Waiting)/>
                                 <p>{format!("{} · {} {} · {} · {}", r.item, t_string!(i18n, supplies.lot), r.lot, r.quantity, r.zone)}</p>
                                 <p class="muted">{format!("{} · {} {}", r.detail, t_string!(i18n, supplies.by), r.by)}</p>
                                 {r.signature.map(|s| view! { <SignatureView signature=s/> })}

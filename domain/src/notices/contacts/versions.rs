@@ -23,8 +23,9 @@ pub struct UnseenEdit {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactView {
     pub contact: EmergencyContact,
-    /// The current version's clock, which an edit of it replaces.
+    /// The current version's clock, which an edit of it replaces, and its writer.
     pub version: Hlc,
+    pub by: Name,
     /// Edits made alongside it and not kept, newest first.
     pub unseen: Vec<UnseenEdit>,
 }
@@ -57,7 +58,7 @@ pub fn views<'a>(
         .into_values()
         .filter_map(|mut writes| {
             writes.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-            let (version, _, winner) = *writes.last()?;
+            let (version, by, winner) = *writes.last()?;
             if winner.removed {
                 return None;
             }
@@ -86,6 +87,7 @@ pub fn views<'a>(
             Some(ContactView {
                 contact: winner.clone(),
                 version,
+                by: by.clone(),
                 unseen,
             })
         })

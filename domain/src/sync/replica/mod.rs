@@ -123,6 +123,20 @@ pub struct Replica<P> {
     pub clock_offset_ms: i64,
 }
 
+/// Which changes still wait on this device ([`Replica::unsynced_marks`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsynced {
+    me: Name,
+    clocks: std::collections::BTreeSet<Hlc>,
+}
+
+impl Unsynced {
+    /// Whether the change written at `hlc` by `by` still waits here.
+    pub fn holds(&self, hlc: Hlc, by: &Name) -> bool {
+        by == &self.me && self.clocks.contains(&hlc)
+    }
+}
+
 impl<P: Change> Replica<P> {
     /// A new device reading `streams`, listing from `since` (the start of its horizon).
     pub fn new(device: DeviceId, me: Name, streams: &[Stream], since: Day) -> Self {
@@ -240,6 +254,15 @@ impl<P: Change> Replica<P> {
                 .chain(o.pending.iter())
                 .map(|d| (*stream, d))
         })
+    }
+
+    /// This device's changes the server does not hold yet: a list row whose latest change is
+    /// one of them shows that it has not synced.
+    pub fn unsynced_marks(&self) -> Unsynced {
+        Unsynced {
+            me: self.me.clone(),
+            clocks: self.waiting().map(|(_, d)| d.hlc).collect(),
+        }
     }
 
     /// Every change this device knows, with its timestamp: the ops held, then those still
@@ -621,6 +644,31 @@ mod tests {
         // The next pull, in one page, moves on.
         r.on_pull(page(first_ms + 21 * 3_600_000, None), 0);
         assert_eq!(r.since, Day::try_from(20261124).unwrap());
+    }
+
+    #[test]
+    fn a_change_is_marked_unsynced_until_acked() {
+        let mut r = notices_replica();
+        r.record(Stream::Notices, set("n-1", "A", vec![]), 1_000)
+            .unwrap();
+        let hlc = r.changes_by()[0].0;
+        let me = r.me.clone();
+        assert!(r.unsynced_marks().holds(hlc, &me));
+        assert!(
+            !r.unsynced_marks()
+                .holds(hlc, &Name::parse("周校长").unwrap())
+        );
+        let push = r.next_push(Stream::Notices).unwrap();
+        let ack = PushAck {
+            protocol: PROTOCOL_VERSION,
+            stream: Stream::Notices,
+            seq: push.seq,
+            accepted: 1,
+            rejected: vec![],
+            server_ms: 1_795_400_000_000,
+        };
+        r.on_ack(&ack, 1_795_400_000_000);
+        assert!(!r.unsynced_marks().holds(hlc, &me));
     }
 
     #[test]
