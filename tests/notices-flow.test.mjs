@@ -54,9 +54,11 @@ describe('notices on a phone, in Chinese', () => {
     await card.getByRole('button', { name: '提交审核' }).click();
     await card.getByTestId('status').getByText('待审核').waitFor();
     await officer.page.getByTestId('sync-status').getByText('待同步： 2').waitFor();
+    await card.getByTestId('sync-mark').getByText('未同步').waitFor();
     await assertPhoneScreen(officer.page, 'Notices, submitted offline');
     await officer.context.setOffline(false);
     await officer.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    await card.getByTestId('sync-mark').waitFor({ state: 'detached' });
 
     const principal = await phone();
     await join(principal.page, 's6');

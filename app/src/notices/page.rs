@@ -1,8 +1,8 @@
 use guardpost_domain::changes::Payload;
 use guardpost_domain::notices::markup;
 use guardpost_domain::notices::workflow::{
-    Action, Category, Comment, Notice, NoticeEvent, NoticeId, Offer, Stage, Status, StepKind,
-    may_draft, new_notice_id, notices,
+    Action, AsNoticeEvent, Category, Comment, Notice, NoticeEvent, NoticeId, Offer, Stage, Status,
+    StepKind, may_draft, new_notice_id, notices,
 };
 use guardpost_domain::sync::Stream;
 use leptos::prelude::*;
@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use super::editor::{NoticeEditor, category_label};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::{record, school_now_ms, use_sync, with_replica};
-use crate::widgets::{Outcome, TextField, record_outcome};
+use crate::widgets::{Mark, Outcome, SyncMark, TextField, record_outcome};
 
 fn status_label(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, s: Status) -> &'static str {
     match s {
@@ -122,6 +122,22 @@ fn NoticeCard(
         return ().into_any();
     };
     let pending = notice.live.is_some() && notice.working.is_some();
+    // Its latest step not yet on the server, or one the server refused.
+    let mark = {
+        let waiting = notice.steps.last().is_some_and(|s| {
+            with_replica(|r| r.unsynced_marks().holds_at(s.at_ms, &s.by)).unwrap_or(false)
+        });
+        let refused = use_sync().refused.get_untracked().iter().any(|r| {
+            r.payload
+                .notice_event()
+                .is_some_and(|e| e.notice == notice.id)
+        });
+        if waiting {
+            Some(Mark::Waiting)
+        } else {
+            refused.then_some(Mark::Refused)
+        }
+    };
     let returned = notice.working.as_ref().and_then(|w| match &w.stage {
         Stage::Returned { by, comment, .. } => Some(format!(
             "{} · {by}：{}",
@@ -184,6 +200,7 @@ fn NoticeCard(
                 <span class="badge" data-testid="status">{status_label(i18n, status)}</span>
                 {pending.then(|| view! { " " <span class="badge">{t!(i18n, notices.amendment_pending)}</span> })}
                 {(content.category == Category::Drill).then(|| view! { " " <span class="badge drill">{t!(i18n, notices.exercise)}</span> })}
+                " "<SyncMark mark/>
                 <span class="muted-text">{format!(" {} · {}", category_label(i18n, content.category),
                     if content.audience == guardpost_domain::notices::workflow::Audience::Public { t_string!(i18n, notices.public) } else { t_string!(i18n, notices.staff_only) })}</span>
             </p>

@@ -135,6 +135,12 @@ impl Unsynced {
     pub fn holds(&self, hlc: Hlc, by: &Name) -> bool {
         by == &self.me && self.clocks.contains(&hlc)
     }
+
+    /// Whether a change written at `wall_ms` (its clock's wall time) by `by` still waits here,
+    /// for records that keep only when a step was taken.
+    pub fn holds_at(&self, wall_ms: u64, by: &Name) -> bool {
+        by == &self.me && self.clocks.iter().any(|h| h.wall == wall_ms)
+    }
 }
 
 impl<P: Change> Replica<P> {
