@@ -137,11 +137,8 @@ pub fn Contacts() -> impl IntoView {
                             list().into_iter().map(|v| {
                                 let c = v.contact.clone();
                                 let refused = refused.iter().any(|r| r.payload.contact().is_some_and(|r| r.id == c.id));
-                                let mark = if unsynced.as_ref().is_some_and(|u| u.holds(v.version, &v.by)) {
-                                    Some(Mark::Waiting)
-                                } else {
-                                    refused.then_some(Mark::Refused)
-                                };
+                                let waiting = unsynced.as_ref().is_some_and(|u| u.holds(v.version, &v.by));
+                                let mark = Mark::of(waiting, refused);
                                 let unseen = v.unseen.iter().map(|u| format!("{}：{} {}", u.by, u.contact.name,
                                     u.contact.phone)).collect::<Vec<_>>();
                                 let duty = c.on_duty(today).map(|d| format!("{}：{}{}", t_string!(i18n, notices.on_duty_today), d.who,

@@ -132,11 +132,7 @@ fn NoticeCard(
                 .notice_event()
                 .is_some_and(|e| e.notice == notice.id)
         });
-        if waiting {
-            Some(Mark::Waiting)
-        } else {
-            refused.then_some(Mark::Refused)
-        }
+        Mark::of(waiting, refused)
     };
     let returned = notice.working.as_ref().and_then(|w| match &w.stage {
         Stage::Returned { by, comment, .. } => Some(format!(

@@ -14,6 +14,17 @@ pub enum Mark {
     Refused,
 }
 
+impl Mark {
+    /// A waiting change outranks an older refusal: the person is already redoing it.
+    pub fn of(waiting: bool, refused: bool) -> Option<Mark> {
+        if waiting {
+            Some(Mark::Waiting)
+        } else {
+            refused.then_some(Mark::Refused)
+        }
+    }
+}
+
 #[component]
 pub fn SyncMark(mark: Option<Mark>) -> impl IntoView {
     let i18n = use_i18n();
