@@ -9,8 +9,11 @@
 // - the Worker stopped while a phone's push is in flight and started again on the same KV:
 //   the phone recovers by itself, and the check is stored once;
 // - one emergency contact changed on the logistics phone and the principal's PC, both
-//   offline: once both are back, both show the later version and, beside it, the edit that
-//   was not kept, until someone saves it again having seen both.
+//   offline: once both are back, in either order, both show the later version and, beside
+//   it, the edit that was not kept, until someone saves it again having seen both;
+// - a student added offline carries a 未同步 mark on the class list until it syncs;
+// - a contact edit the server refuses because her role changed while she was offline: the
+//   row says so and links to the sync page, which keeps the edit with why and what to do.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -60,9 +63,38 @@ async function saveCheck(page, session, absent) {
   await page.getByText('已保存在本机。').waitFor();
 }
 
+async function contactsDevice(staff) {
+  const context = await phoneContext(browser, 'zh-CN', { width: 390, height: 844 });
+  const page = await context.newPage();
+  await joinWithInvite(srv, page, staff);
+  await synced(page);
+  await page.getByRole('navigation').getByRole('link', { name: '通知' }).click();
+  await page.getByRole('heading', { name: '通知公告', level: 1 }).waitFor();
+  return { context, page, clinic: page.getByTestId('contact').filter({ hasText: '城关镇卫生院' }) };
+}
+
+async function setPhone({ clinic, page }, phone) {
+  await clinic.getByRole('button', { name: '修改' }).click();
+  const form = page.getByTestId('contact-form');
+  await form.getByLabel('电话', { exact: true }).fill(phone);
+  await form.getByRole('button', { name: '保存' }).click();
+  await clinic.getByText(phone).waitFor();
+}
+
+/** The principal's directory edit, as the admin page sends it. */
+async function setRole(staff, role) {
+  const headers = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
+  const dir = await (await fetch(`${srv.url}/api/v1/admin/directory`, { headers })).json();
+  const update = { revision: dir.revision, name: dir.name, classes: dir.classes, staff: dir.staff };
+  update.staff.find((m) => m.id === staff).role = role;
+  const res = await fetch(`${srv.url}/api/v1/admin/directory`, { method: 'PUT', headers, body: JSON.stringify(update) });
+  assert.equal(res.status, 200, await res.text());
+}
+
+let srv;
+let browser;
+
 describe('devices on bad networks', () => {
-  let srv;
-  let browser;
   before(async () => {
     srv = await startWorker();
     browser = await launchBrowser();
@@ -176,55 +208,104 @@ describe('devices on bad networks', () => {
     await context.close();
   });
 
-  test('one contact changed on two devices offline: both show the kept version and the other one, until saved again', async () => {
-    const device = async (staff) => {
-      const context = await phoneContext(browser, 'zh-CN', { width: 390, height: 844 });
-      const page = await context.newPage();
-      await joinWithInvite(srv, page, staff);
-      await synced(page);
-      await page.getByRole('navigation').getByRole('link', { name: '通知' }).click();
-      await page.getByRole('heading', { name: '通知公告', level: 1 }).waitFor();
-      return { context, page, clinic: page.getByTestId('contact').filter({ hasText: '城关镇卫生院' }) };
-    };
-    const setPhone = async ({ clinic, page }, phone) => {
-      await clinic.getByRole('button', { name: '修改' }).click();
-      const form = page.getByTestId('contact-form');
-      await form.getByLabel('电话', { exact: true }).fill(phone);
-      await form.getByRole('button', { name: '保存' }).click();
-      await clinic.getByText(phone).waitFor();
-    };
-    const officer = await device('s4');
-    const principal = await device('s6');
+  test('a student added to the class list offline is marked on its row until it syncs', async () => {
+    const context = await phoneContext(browser, 'zh-CN', { width: 390, height: 844 });
+    const page = await context.newPage();
+    await joinWithInvite(srv, page, 's2');
+    await synced(page);
+    await page.getByRole('navigation').getByRole('link', { name: '今日' }).click();
+    await page.getByRole('link', { name: /^学生名单/ }).click();
+    const students = page.getByTestId('students');
+    await students.locator('li').first().waitFor();
+    assert.equal(await students.getByTestId('sync-mark').count(), 0);
+    await context.setOffline(true);
+    await page.getByLabel('姓名', { exact: true }).fill('钱七七');
+    await page.getByLabel('学号', { exact: true }).fill('2026199');
+    await page.getByRole('button', { name: '添加学生' }).click();
+    const row = students.locator('li').filter({ hasText: '钱七七' });
+    await row.getByTestId('sync-mark').getByText('未同步').waitFor();
+    // Only the new row: the rest of the class is on the server already.
+    assert.equal(await students.getByTestId('sync-mark').count(), 1);
+    await assertPhoneScreen(page, 'A class list with a student not yet synced');
+    await context.setOffline(false);
+    await synced(page);
+    await row.getByTestId('sync-mark').waitFor({ state: 'detached' });
+    await context.close();
+  });
+
+  // Either device may come back first: the later edit is kept all the same, and the other
+  // shown beside it. The second pass starts from the first one's end.
+  for (const [first, phones] of [['officer', ['0571-8800 0111', '0571-8800 0222']], ['principal', ['0571-8800 0333', '0571-8800 0444']]]) {
+    test(`one contact changed on two devices offline, the ${first} back first: both show the kept version and the other one, until saved again`, async () => {
+      const officer = await contactsDevice('s4');
+      const principal = await contactsDevice('s6');
+      const [officerPhone, principalPhone] = phones;
+      await officer.context.setOffline(true);
+      await principal.context.setOffline(true);
+      await setPhone(officer, officerPhone);
+      await setPhone(principal, principalPhone);
+      // Each row changed offline says so.
+      for (const { clinic } of [officer, principal]) await clinic.getByTestId('sync-mark').getByText('未同步').waitFor();
+      const order = first === 'officer' ? [officer, principal] : [principal, officer];
+      for (const d of order) {
+        await d.context.setOffline(false);
+        await synced(d.page);
+      }
+      // The one back first learns of the other's edit at its next sync.
+      await order[0].page.reload();
+      await synced(order[0].page);
+      for (const { clinic, page } of [officer, principal]) {
+        await clinic.getByText(principalPhone).waitFor();
+        assert.equal(await clinic.getByTestId('sync-mark').count(), 0);
+        await clinic.getByTestId('contact-conflict').getByText(`陈建国：城关镇卫生院 ${officerPhone}`).waitFor();
+        await assertPhoneScreen(page, 'A contact with an edit not kept');
+      }
+      // The principal checks, and keeps the logistics officer's number.
+      await setPhone(principal, officerPhone);
+      await synced(principal.page);
+      await officer.page.reload();
+      await synced(officer.page);
+      for (const { clinic, page, context } of [officer, principal]) {
+        await clinic.getByText(officerPhone).waitFor();
+        assert.equal(await clinic.getByTestId('contact-conflict').count(), 0);
+        await page.goto(`${srv.url}/app/sync`);
+        assert.equal(await page.getByTestId('pending-count').textContent(), '0');
+        await context.close();
+      }
+    });
+  }
+
+  test('a contact edit the server refuses (her role changed while she was offline) links from its row to why, and nothing is lost', async () => {
+    const officer = await contactsDevice('s4');
+    const before = (await officer.clinic.locator('a[href^="tel:"]').textContent()).trim();
     await officer.context.setOffline(true);
-    await principal.context.setOffline(true);
-    await setPhone(officer, '0571-8800 0111');
-    await setPhone(principal, '0571-8800 0222');
-    // Each row changed offline says so.
-    for (const { clinic } of [officer, principal]) await clinic.getByTestId('sync-mark').getByText('未同步').waitFor();
-    // The logistics phone comes back first, then the principal's PC.
-    await officer.context.setOffline(false);
-    await synced(officer.page);
-    await principal.context.setOffline(false);
-    await synced(principal.page);
-    await officer.page.reload();
-    await synced(officer.page);
-    for (const { clinic, page } of [officer, principal]) {
-      await clinic.getByText('0571-8800 0222').waitFor();
-      assert.equal(await clinic.getByTestId('sync-mark').count(), 0);
-      await clinic.getByTestId('contact-conflict').getByText('陈建国：城关镇卫生院 0571-8800 0111').waitFor();
-      await assertPhoneScreen(page, 'A contact with an edit not kept');
-    }
-    // The principal checks, and keeps the logistics officer's number.
-    await setPhone(principal, '0571-8800 0111');
-    await synced(principal.page);
-    await officer.page.reload();
-    await synced(officer.page);
-    for (const { clinic, page, context } of [officer, principal]) {
-      await clinic.getByText('0571-8800 0111').waitFor();
-      assert.equal(await clinic.getByTestId('contact-conflict').count(), 0);
-      await page.goto(`${srv.url}/app/sync`);
-      assert.equal(await page.getByTestId('pending-count').textContent(), '0');
-      await context.close();
+    await setPhone(officer, '0571-8800 0555');
+    await officer.clinic.getByTestId('sync-mark').getByText('未同步').waitFor();
+    // Meanwhile the principal makes her the school doctor, who may not edit contacts.
+    await setRole('s4', 'health');
+    try {
+      await officer.context.setOffline(false);
+      // The row shows what the server holds, and says her edit was refused.
+      const refused = officer.clinic.getByTestId('sync-mark');
+      await refused.getByText('被拒绝 · 查看原因').waitFor();
+      await officer.clinic.getByText(before).waitFor();
+      await assertPhoneScreen(officer.page, 'A contact whose edit was refused');
+      // The mark links to the sync page, which keeps her edit and says why and what to do.
+      await refused.click();
+      const list = officer.page.getByTestId('refused-list');
+      await list.getByText('城关镇卫生院 · 0571-8800 0555').waitFor();
+      await list.getByText('您的账号无权做这项修改（角色或班级不符）。').waitFor();
+      await list.getByText('如果您应当有这个权限，请联系防控办公室检查您的设备授权。').waitFor();
+      assert.equal(await officer.page.getByTestId('pending-count').textContent(), '0');
+      // Seen and dismissed: the row is plain again.
+      await list.getByRole('button', { name: '知道了' }).click();
+      await officer.page.getByText('没有被拒绝的记录').waitFor();
+      await officer.page.getByRole('navigation').getByRole('link', { name: '通知' }).click();
+      await officer.clinic.getByText(before).waitFor();
+      assert.equal(await officer.clinic.getByTestId('sync-mark').count(), 0);
+    } finally {
+      await setRole('s4', 'logistics');
+      await officer.context.close();
     }
   });
 });

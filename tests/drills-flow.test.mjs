@@ -108,8 +108,13 @@ describe('drills on a phone, in Chinese', () => {
     await sign(officer.page);
     await used.getByRole('button', { name: '记录出库' }).click();
     await used.getByText('masks · 批号 L-SOON · 10').waitFor();
+    // The list of drills says this one has not reached the server yet.
+    await run.getByRole('button', { name: '返回列表' }).click();
+    const listed = officer.page.getByTestId('run').filter({ hasText: '转送留观室' });
+    await listed.getByTestId('sync-mark').getByText('未同步').waitFor();
     await officer.context.setOffline(false);
     await synced(officer.page);
+    await listed.getByTestId('sync-mark').waitFor({ state: 'detached' });
 
     // The doctor's phone runs her part: taps step 3 and adds a note.
     const doctor = await phone();

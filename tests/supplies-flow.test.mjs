@@ -84,6 +84,9 @@ describe('the store on a phone, in Chinese', () => {
     await page.getByTestId('item-form').getByLabel('储备天数（默认7天）').fill('10');
     await page.getByTestId('item-form').getByRole('button', { name: '保存物资' }).click();
     await cap.getByText('储备 10 天').waitFor();
+    // Saved while online: it syncs at once, and the row carries no mark once it has.
+    await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    assert.equal(await cap.getByTestId('sync-mark').count(), 0);
     await page.getByTestId('tab-overview').click();
 
     // Receiving: a lot that has already expired is refused on the form, a good one is kept.
@@ -308,9 +311,11 @@ describe('the store on a phone, in Chinese', () => {
     await kit.getByRole('button', { name: '申请补充' }).click();
     await teacher.page.getByRole('status').getByText('已保存在本机。').waitFor();
     await teacher.page.getByTestId('refills').getByText('已保存在本机，待同步后送达总务处。').waitFor();
+    await teacher.page.getByTestId('refills').getByTestId('sync-mark').getByText('未同步').waitFor();
     await teacher.context.setOffline(false);
     await teacher.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
     await teacher.page.getByTestId('refills').getByText('已申请，等待总务处发放。').waitFor();
+    assert.equal(await teacher.page.getByTestId('refills').getByTestId('sync-mark').count(), 0);
 
     const office = await phone();
     await join(office.page, 's4');

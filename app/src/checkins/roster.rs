@@ -14,6 +14,7 @@ use wasm_bindgen::JsCast;
 
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::sync::engine::{RecordError, record, use_sync, with_replica};
+use crate::widgets::SyncMark;
 
 /// The classes whose roster this person keeps.
 fn keepable(view: crate::sync::SyncView) -> Vec<ClassRef> {
@@ -63,11 +64,21 @@ pub fn Roster() -> impl IntoView {
         let Some(class) = class() else {
             return Vec::new();
         };
-        with_replica(|r| roster(r.entries()))
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|s| s.class == class.id)
-            .collect::<Vec<_>>()
+        with_replica(|r| {
+            let marks = r.row_marks(|p| match p {
+                Payload::Student(s) => Some(s.id.clone()),
+                _ => None,
+            });
+            roster(r.entries())
+                .into_iter()
+                .filter(|s| s.class == class.id)
+                .map(|s| {
+                    let mark = marks.get(&s.id).copied();
+                    (s, mark)
+                })
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
     };
     let (name, set_name) = signal(String::new());
     let (number, set_number) = signal(String::new());
@@ -173,7 +184,7 @@ pub fn Roster() -> impl IntoView {
                 </div>
             })}
             <ul class="rows card" data-testid="students">
-                {move || students().into_iter().map(|s| {
+                {move || students().into_iter().map(|(s, mark)| {
                     let mut gone = s.clone();
                     gone.left = true;
                     let question = format!("{} {}", t_string!(i18n, roster.confirm_left), s.name);
@@ -182,6 +193,7 @@ pub fn Roster() -> impl IntoView {
                             <span class="row-main"><strong>{s.name.to_string()}</strong>
                                 <span class="muted-text">{s.number.to_string()}</span>
                                 {s.boarder.then(|| view! { <span class="tag">{t!(i18n, roster.boarder)}</span> })}
+                                " "<SyncMark mark/>
                             </span>
                             <button type="button" class="danger" on:click=move |_| {
                                 let sure = web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false);

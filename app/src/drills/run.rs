@@ -17,8 +17,8 @@ use super::report::Report;
 use super::review::Review;
 use super::supplies::DrillSupplies;
 use crate::i18n::{Locale, t, t_string, use_i18n};
-use crate::sync::engine::{record, school_now_ms, use_sync};
-use crate::widgets::{FieldProblem, Outcome, record_outcome};
+use crate::sync::engine::{record, school_now_ms, use_sync, with_replica};
+use crate::widgets::{FieldProblem, Outcome, SyncMark, record_outcome};
 
 /// Records one drill event and says how it went.
 pub fn send_event(run: RunId, act: DrillAction, set_message: WriteSignal<Option<(bool, String)>>) {
@@ -118,6 +118,12 @@ pub fn RunsPanel(book: Memo<DrillBook>, open: RwSignal<Option<RunId>>) -> impl I
         <Outcome message/>
         {move || {
             let runs = book.with(|b| b.drills.runs.clone());
+            // An ack changes no record, so the book stays equal: the marks follow the revision.
+            view.revision.track();
+            let marks = with_replica(|r| r.row_marks(|p| match p {
+                Payload::Drill(e) => Some(e.run.clone()),
+                _ => None,
+            })).unwrap_or_default();
             if runs.is_empty() {
                 return view! { <p class="empty-state">{t!(i18n, drills.no_runs)}</p> }.into_any();
             }
@@ -125,10 +131,12 @@ pub fn RunsPanel(book: Memo<DrillBook>, open: RwSignal<Option<RunId>>) -> impl I
                 <ul class="card-list">
                     {runs.into_iter().map(|r| {
                         let id = r.id.clone();
+                        let mark = marks.get(&r.id).copied();
                         let state = if r.finished_ms.is_some() { t_string!(i18n, drills.finished) } else { t_string!(i18n, drills.running) };
                         view! {
                             <li class="card" data-testid="run">
                                 <strong>{labels::scenario(i18n, r.scenario())}</strong>
+                                " "<SyncMark mark/>
                                 <p class="muted-text">{format!("{} {} · {state}", t_string!(i18n, drills.started),
                                     tz.local_minute_at_ms(r.started_ms).unwrap_or_default())}</p>
                                 <button type="button" on:click=move |_| open.set(Some(id.clone()))>{t!(i18n, drills.open)}</button>

@@ -1,3 +1,4 @@
+use guardpost_domain::changes::Payload;
 use guardpost_domain::supplies::{Item, starter_catalog};
 use leptos::prelude::*;
 
@@ -5,8 +6,8 @@ use super::access::{catalog, save_item};
 use super::item_form::ItemForm;
 use super::labels;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::sync::engine::use_sync;
-use crate::widgets::Outcome;
+use crate::sync::engine::{use_sync, with_replica};
+use crate::widgets::{Outcome, SyncMark};
 
 /// The catalog, and the starter catalog for a store that has none yet; items are added and
 /// edited (or retired) here.
@@ -16,6 +17,16 @@ pub fn CatalogList() -> impl IntoView {
     let view = use_sync();
     let (message, set_message) = signal(None::<(bool, String)>);
     let items = move || catalog(view);
+    let marks = move || {
+        view.revision.track();
+        with_replica(|r| {
+            r.row_marks(|p| match p {
+                Payload::SupplyItem(i) => Some(i.id.clone()),
+                _ => None,
+            })
+        })
+        .unwrap_or_default()
+    };
     // None: the list; Some(None): a new item; Some(Some(item)): editing it.
     let editing = RwSignal::new(None::<Option<Item>>);
     let done = Callback::new(move |outcome: (bool, String)| {
@@ -39,13 +50,15 @@ pub fn CatalogList() -> impl IntoView {
             }.into_any(),
         }}
         <ul class="list catalog" data-testid="catalog">
-            {move || items().into_iter().map(|item| {
+            {move || { let marks = marks(); items().into_iter().map(|item| {
                 let edit_item = item.clone();
+                let mark = marks.get(&item.id).copied();
                 let norm = item.norm.map(|n| format!("{} {} / {} {} · {}", n.units, item.unit, n.per_people, t_string!(i18n, supplies.people), t_string!(i18n, supplies.a_day)));
                 view! {
                     <li class="card">
                         <strong>{item.name.to_string()}</strong>
                         <span class="muted">{format!(" · {} · {} · {} {}/{}", labels::category(i18n, item.category), item.zone, item.pack_size, item.unit, t_string!(i18n, supplies.pack))}</span>
+                        " "<SyncMark mark/>
                         <p>{format!("{} {} {} · {} {}", t_string!(i18n, supplies.reserve), item.reserve_days, t_string!(i18n, supplies.days), t_string!(i18n, supplies.norm), norm.unwrap_or_else(|| "—".into()))}</p>
                         {item.reusable.then(|| view! { <p class="muted">{t!(i18n, supplies.reusable)}</p> })}
                         {labels::handling(i18n, item.hazard).map(|h| view! { <p class="notice error">{h}</p> })}
@@ -54,7 +67,7 @@ pub fn CatalogList() -> impl IntoView {
                         </button>
                     </li>
                 }
-            }).collect_view()}
+            }).collect_view() }}
         </ul>
     }
 }

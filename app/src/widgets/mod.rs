@@ -13,7 +13,6 @@ mod set_aside;
 mod signature;
 #[cfg(feature = "office")]
 mod stock_form;
-#[cfg(feature = "office")]
 mod sync_mark;
 
 #[cfg(not(feature = "office"))]
@@ -25,7 +24,6 @@ pub use set_aside::SetAsideList;
 pub use signature::{SignaturePad, SignatureView, encode};
 #[cfg(feature = "office")]
 pub use stock_form::{form_problem, signature_problem};
-#[cfg(feature = "office")]
 pub use sync_mark::{Mark, SyncMark};
 
 use guardpost_domain::changes::Payload;

@@ -7,23 +7,8 @@ use leptos_router::components::A;
 use crate::app::href;
 use crate::i18n::{t, use_i18n};
 
-/// Where a row's latest change stands, when it is not simply synced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mark {
-    Waiting,
-    Refused,
-}
-
-impl Mark {
-    /// A waiting change outranks an older refusal: the person is already redoing it.
-    pub fn of(waiting: bool, refused: bool) -> Option<Mark> {
-        if waiting {
-            Some(Mark::Waiting)
-        } else {
-            refused.then_some(Mark::Refused)
-        }
-    }
-}
+/// The rule of which mark a row shows is the domain's.
+pub use guardpost_domain::sync::replica::RowMark as Mark;
 
 #[component]
 pub fn SyncMark(mark: Option<Mark>) -> impl IntoView {

@@ -143,6 +143,25 @@ impl Unsynced {
     }
 }
 
+/// Where a list row stands when it is not simply synced: it holds a change still only on
+/// this device, or one the server refused (whose reason the sync page gives).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowMark {
+    Waiting,
+    Refused,
+}
+
+impl RowMark {
+    /// A waiting change outranks an older refusal: the person is already redoing it.
+    pub fn of(waiting: bool, refused: bool) -> Option<Self> {
+        if waiting {
+            Some(Self::Waiting)
+        } else {
+            refused.then_some(Self::Refused)
+        }
+    }
+}
+
 impl<P: Change> Replica<P> {
     /// A new device reading `streams`, listing from `since` (the start of its horizon).
     pub fn new(device: DeviceId, me: Name, streams: &[Stream], since: Day) -> Self {
@@ -269,6 +288,23 @@ impl<P: Change> Replica<P> {
             me: self.me.clone(),
             clocks: self.waiting().map(|(_, d)| d.hlc).collect(),
         }
+    }
+
+    /// The mark of each record (as `key` names a change's record) that holds a change still
+    /// waiting here or refused by the server; a record absent from the map is synced.
+    pub fn row_marks<K: Ord>(&self, key: impl Fn(&P) -> Option<K>) -> BTreeMap<K, RowMark> {
+        let mut marks = BTreeMap::new();
+        for r in &self.refused {
+            if let Some(k) = key(&r.payload) {
+                marks.insert(k, RowMark::Refused);
+            }
+        }
+        for (_, d) in self.waiting() {
+            if let Some(k) = key(&d.payload) {
+                marks.insert(k, RowMark::Waiting);
+            }
+        }
+        marks
     }
 
     /// Every change this device knows, with its timestamp: the ops held, then those still
@@ -675,6 +711,47 @@ mod tests {
         };
         r.on_ack(&ack, 1_795_400_000_000);
         assert!(!r.unsynced_marks().holds(hlc, &me));
+    }
+
+    #[test]
+    fn a_row_is_marked_while_its_change_waits_or_after_a_refusal() {
+        let mut r = notices_replica();
+        let doc = |p: &Payload| match p {
+            Payload::SetField(s) => Some(s.doc.clone()),
+        };
+        r.record(Stream::Notices, set("n-1", "A", vec![]), 1_000)
+            .unwrap();
+        r.record(Stream::Notices, set("n-2", "B", vec![]), 1_001)
+            .unwrap();
+        let marks = r.row_marks(doc);
+        assert_eq!(marks.get("n-1"), Some(&RowMark::Waiting));
+        assert_eq!(marks.get("n-2"), Some(&RowMark::Waiting));
+        r.next_push(Stream::Notices).unwrap();
+        r.on_ack(&ack_refusing_second(Seq::FIRST), 1_795_400_000_000);
+        let marks = r.row_marks(doc);
+        // n-1 is on the server; n-2 was refused, until it is saved again.
+        assert_eq!(marks.get("n-1"), None);
+        assert_eq!(marks.get("n-2"), Some(&RowMark::Refused));
+        r.record(Stream::Notices, set("n-2", "B2", vec![]), 1_795_400_000_100)
+            .unwrap();
+        assert_eq!(r.row_marks(doc).get("n-2"), Some(&RowMark::Waiting));
+        r.dismiss_refused(0);
+        r.next_push(Stream::Notices).unwrap();
+        r.on_ack(
+            &PushAck {
+                protocol: PROTOCOL_VERSION,
+                stream: Stream::Notices,
+                seq: Seq::new(2).unwrap(),
+                accepted: 1,
+                rejected: vec![],
+                server_ms: 1_795_400_001_000,
+            },
+            1_795_400_001_000,
+        );
+        assert!(r.row_marks(doc).is_empty());
+        assert_eq!(RowMark::of(true, true), Some(RowMark::Waiting));
+        assert_eq!(RowMark::of(false, true), Some(RowMark::Refused));
+        assert_eq!(RowMark::of(false, false), None);
     }
 
     #[test]
