@@ -42,7 +42,7 @@ pub fn sync_now(view: SyncView) {
                 view.phase.set(Phase::Idle);
                 true
             }
-            Err(Failure::Other(message)) => {
+            Err(Failure::Other(message) | Failure::Forbidden(message)) => {
                 view.phase.set(Phase::Failed(message));
                 true
             }
@@ -79,6 +79,8 @@ enum Failure {
     Unreachable,
     Revoked,
     Busy,
+    /// A whole request refused: the person may no longer do or read what it asks.
+    Forbidden(String),
     Other(String),
     Storage(String),
 }
@@ -94,6 +96,9 @@ fn failure(e: CallError) -> Failure {
         CallError::Unreachable => Failure::Unreachable,
         CallError::Refused { status: 401, .. } => Failure::Revoked,
         CallError::Refused { status: 429, .. } => Failure::Busy,
+        CallError::Refused { status: 403, body } => {
+            Failure::Forbidden(body.map_or_else(|| "HTTP 403".to_owned(), |b| b.message))
+        }
         CallError::Refused { status, body } => {
             Failure::Other(body.map_or_else(|| format!("HTTP {status}"), |b| b.message))
         }
@@ -104,8 +109,9 @@ async fn sync_once(view: SyncView) -> Result<(), Failure> {
     let Some((db, token)) = with_engine(|e| (e.db.clone(), e.token.clone())) else {
         return Ok(());
     };
+    rescope(view, &db).await?;
     if with_replica(Replica::must_pull_before_push) == Some(true) {
-        pull_all(view, &db, &token).await?;
+        pull(view, &db, &token).await?;
     }
     let mut restamps = 0;
     // Push: one sealed segment at a time per stream, until the outbox is empty. The seal is
@@ -169,7 +175,39 @@ async fn sync_once(view: SyncView) -> Result<(), Failure> {
         }
         view.refresh();
     }
-    pull_all(view, &db, &token).await
+    pull(view, &db, &token).await
+}
+
+/// Takes in the person's role and classes as the session last said (`Replica::rescope`),
+/// between rounds so no pull's answer lands on cursors it was not asked with.
+async fn rescope(view: SyncView, db: &Database) -> Result<(), Failure> {
+    let Some(session) = view.session.get_untracked() else {
+        return Ok(());
+    };
+    let write = with_engine(|e| {
+        let gone = e.replica.rescope(&session, now_ms())?;
+        Some(Write::prepare(&e.replica, []).map(|w| w.deleting(&gone)))
+    })
+    .flatten();
+    if let Some(write) = write {
+        store::save(db, write?).await?;
+        view.refresh();
+    }
+    Ok(())
+}
+
+/// A pull the Worker refuses whole asks for a stream the person may no longer read: an
+/// admin changed their role since the device last asked who it is. It asks, takes the
+/// answer in, and pulls once more.
+async fn pull(view: SyncView, db: &Database, token: &str) -> Result<(), Failure> {
+    match pull_all(view, db, token).await {
+        Err(Failure::Forbidden(_)) => {
+            refresh_session(view).await;
+            rescope(view, db).await?;
+            pull_all(view, db, token).await
+        }
+        other => other,
+    }
 }
 
 /// How often screens redraw while a pull of many pages arrives.

@@ -7,16 +7,18 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::auth::Actor;
 use super::hlc::Hlc;
 use super::ids::{DeviceId, OpId, Seq, Stream};
 use super::op::{Change, Op};
 use super::segment::{Day, Rejection, StoredSegment};
 use super::wire::{
     MAX_OPS_PER_SEGMENT, OpDraft, PullRequest, PullResponse, PushAck, PushRequest, Resume,
-    StreamCursor,
+    SessionInfo, StreamCursor,
 };
 use crate::api::PROTOCOL_VERSION;
 use crate::refusals::OpInvalid;
+use crate::school::{ClassId, Role};
 use crate::text::Name;
 
 /// How long after a pull a just-written segment might still be invisible to KV lists. The
@@ -121,6 +123,28 @@ pub struct Replica<P> {
     /// changes sensibly and passes the server's skew guard.
     #[serde(default)]
     pub clock_offset_ms: i64,
+    /// Whom the ops held were pulled for. None in a store kept before scopes were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<Scope>,
+}
+
+/// A person's reach as the Worker grants it: their role and classes. An admin who changes
+/// either changes what the device may hold and which streams it may ask for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scope {
+    pub role: Role,
+    pub classes: Vec<ClassId>,
+}
+
+impl Scope {
+    pub fn of(session: &SessionInfo) -> Self {
+        let mut classes: Vec<ClassId> = session.classes.iter().map(|c| c.id.clone()).collect();
+        classes.sort();
+        Self {
+            role: session.role,
+            classes,
+        }
+    }
 }
 
 /// Which changes still wait on this device ([`Replica::unsynced_marks`]).
@@ -184,7 +208,54 @@ impl<P: Change> Replica<P> {
             refused: Vec::new(),
             last_pull_ms: None,
             clock_offset_ms: 0,
+            scope: None,
         }
+    }
+
+    /// Takes in the person's session: when their role or classes changed since the ops held
+    /// were pulled, what they may no longer read leaves the device (its ids are returned for
+    /// the store to delete) and the device pulls again as if joining, for the streams and
+    /// classes it has now; what waits in the outbox stays, to be judged by the Worker.
+    /// None when nothing changed.
+    pub fn rescope(&mut self, session: &SessionInfo, now_ms: u64) -> Option<Vec<OpId>> {
+        let scope = Scope::of(session);
+        let same = match &self.scope {
+            Some(held) => *held == scope,
+            // Kept before scopes: only the streams tell.
+            None => self.cursors.keys().copied().eq(session
+                .streams
+                .iter()
+                .copied()
+                .collect::<std::collections::BTreeSet<_>>()),
+        };
+        if same {
+            if self.scope.is_none() {
+                self.scope = Some(scope);
+                return Some(Vec::new());
+            }
+            return None;
+        }
+        let gone: Vec<OpId> = self
+            .ops
+            .values()
+            .filter(|op| !session.may_read_op(op))
+            .map(|op| op.id.clone())
+            .collect();
+        for id in &gone {
+            self.ops.remove(id);
+        }
+        self.cursors = session
+            .streams
+            .iter()
+            .map(|s| (*s, StreamCursor::default()))
+            .collect();
+        self.held_days.clear();
+        self.since = Day::FIRST;
+        self.horizon = Some(join_horizon(now_ms));
+        self.resume = None;
+        self.pull_started_ms = None;
+        self.scope = Some(scope);
+        Some(gone)
     }
 
     /// A device joining the school: it receives every long-lived record it may read, however
