@@ -12,6 +12,8 @@
 //   offline: once both are back, in either order, both show the later version and, beside
 //   it, the edit that was not kept, until someone saves it again having seen both;
 // - a student added offline carries a 未同步 mark on the class list until it syncs;
+// - a teacher moved to another class: after the next start her phone shows the new class's
+//   list (pulled again) and nothing of the old one;
 // - a contact edit the server refuses because her role changed while she was offline: the
 //   row says so and links to the sync page, which keeps the edit with why and what to do;
 //   the phone then asks only for what her new role may read, and its syncs succeed.
@@ -82,15 +84,20 @@ async function setPhone({ clinic, page }, phone) {
   await clinic.getByText(phone).waitFor();
 }
 
-/** The principal's directory edit, as the admin page sends it. */
-async function setRole(staff, role) {
+/** The principal's directory edit of one member of staff, as the admin page sends it. */
+async function editStaff(staff, edit) {
   const headers = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
   const dir = await (await fetch(`${srv.url}/api/v1/admin/directory`, { headers })).json();
   const update = { revision: dir.revision, name: dir.name, classes: dir.classes, staff: dir.staff };
-  update.staff.find((m) => m.id === staff).role = role;
+  const member = update.staff.find((m) => m.id === staff);
+  const before = structuredClone(member);
+  edit(member);
   const res = await fetch(`${srv.url}/api/v1/admin/directory`, { method: 'PUT', headers, body: JSON.stringify(update) });
   assert.equal(res.status, 200, await res.text());
+  return before;
 }
+
+const setRole = (staff, role) => editStaff(staff, (m) => { m.role = role; });
 
 let srv;
 let browser;
@@ -232,6 +239,35 @@ describe('devices on bad networks', () => {
     await synced(page);
     await row.getByTestId('sync-mark').waitFor({ state: 'detached' });
     await context.close();
+  });
+
+  test('a teacher given another class: her phone lets the old one go and pulls the new class list', async () => {
+    const context = await phoneContext(browser, 'zh-CN', { width: 390, height: 844 });
+    const page = await context.newPage();
+    await joinWithInvite(srv, page, 's3');
+    await synced(page);
+    await openCheckins(page);
+    const names = () => page.locator('li[data-student]').evaluateAll((rows) => rows.map((r) => r.dataset.student).sort());
+    await page.locator('li[data-student]').first().waitFor();
+    const before = await names();
+    // The principal moves her to 一年级一班, whose class list was typed in long before.
+    const was = await editStaff('s3', (m) => { m.classes = ['g1c1']; });
+    try {
+      await page.reload();
+      await synced(page);
+      await openCheckins(page);
+      await page.getByText('一年级一班').first().waitFor();
+      await page.locator('li[data-student]').first().waitFor();
+      const after = await names();
+      assert.ok(after.length > 0);
+      assert.deepEqual(after.filter((n) => before.includes(n)), [], 'the old class is still on her phone');
+      // What her phone holds is the new class alone: no check of the old class is offered.
+      assert.equal(await page.getByText('六年级一班').count(), 0);
+      await assertPhoneScreen(page, 'Check-ins after a change of class');
+    } finally {
+      await editStaff('s3', (m) => { m.classes = was.classes; });
+      await context.close();
+    }
   });
 
   // Either device may come back first: the later edit is kept all the same, and the other

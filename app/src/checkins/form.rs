@@ -28,11 +28,15 @@ pub(super) fn CheckForm() -> impl IntoView {
     let classes = move || view.session.get().map(|s| s.classes).unwrap_or_default();
     let first = classes().into_iter().next();
     let (class_id, set_class_id) = signal(first.as_ref().map(|c| c.id.clone()));
+    // The session may change under the open form (an admin gave her another class): a
+    // class she no longer has gives way to her first.
     let class = move || {
         let chosen = class_id.get();
-        classes()
-            .into_iter()
+        let all = classes();
+        all.iter()
             .find(|c| Some(&c.id) == chosen.as_ref())
+            .or(all.first())
+            .cloned()
     };
     let initial_session = first
         .as_ref()
@@ -131,7 +135,7 @@ pub(super) fn CheckForm() -> impl IntoView {
                     let id = c.id.clone();
                     let chosen = id.clone();
                     view! {
-                        <button type="button" class="segment" aria-pressed=move || (class_id.get().as_ref() == Some(&chosen)).to_string()
+                        <button type="button" class="segment" aria-pressed=move || class().is_some_and(|c| c.id == chosen).to_string()
                             on:click=move |_| { set_class_id.set(Some(id.clone())); marks.set(BTreeMap::new()); }>
                             {c.name.to_string()}
                         </button>
