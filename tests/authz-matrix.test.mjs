@@ -184,7 +184,7 @@ const READS = {
   admin: ['health', 'supplies', 'drills', 'notices', 'directory'],
   health: ['health', 'drills', 'notices', 'directory'],
   logistics: ['supplies', 'drills', 'notices', 'directory'],
-  teacher: ['health', 'supplies', 'drills', 'notices', 'directory'],
+  teacher: ['health', 'supplies', 'notices', 'directory'],
 };
 const STREAMS = ['health', 'supplies', 'drills', 'notices', 'directory'];
 

@@ -14,6 +14,8 @@
 // - a student added offline carries a 未同步 mark on the class list until it syncs;
 // - a teacher moved to another class: after the next start her phone shows the new class's
 //   list (pulled again) and nothing of the old one;
+// - a teacher's phone holding drills from an older release (which this class build can't
+//   decode): they leave it, and it syncs on without them;
 // - a contact edit the server refuses because her role changed while she was offline: the
 //   row says so and links to the sync page, which keeps the edit with why and what to do;
 //   the phone then asks only for what her new role may read, and its syncs succeed.
@@ -268,6 +270,47 @@ describe('devices on bad networks', () => {
       await editStaff('s3', (m) => { m.classes = was.classes; });
       await context.close();
     }
+  });
+
+  test("a teacher's phone that held drills before this release lets them go, and syncs on", async () => {
+    const context = await phoneContext(browser, 'zh-CN', { width: 390, height: 844 });
+    const page = await context.newPage();
+    await joinWithInvite(srv, page, 's2');
+    await synced(page);
+    // What the release before kept on her phone: the drills stream's cursor and a drill
+    // plan, which this release's class build can't even decode.
+    await page.evaluate(async (plan) => {
+      const db = await new Promise((res, rej) => { const r = indexedDB.open('guardpost'); r.onsuccess = () => res(r.result); r.onerror = rej; });
+      const req = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = rej; });
+      const ops = await req(db.transaction('ops').objectStore('ops').getAll());
+      const op = JSON.parse(ops[0]);
+      op.id.stream = 'drills';
+      op.payload = plan;
+      const state = JSON.parse(await req(db.transaction('state').objectStore('state').get('replica')));
+      state.cursors.drills = { vector: {} };
+      delete state.scope;
+      const tx = db.transaction(['ops', 'state'], 'readwrite');
+      tx.objectStore('ops').put(JSON.stringify(op), `drills/${op.id.device}/0000000001/00000`);
+      tx.objectStore('state').put(JSON.stringify(state), 'replica');
+      await new Promise((res) => { tx.oncomplete = res; });
+      db.close();
+    }, { type: 'drill_plan', scenario: 'meals', steps: [{ zh: '开始就餐', owner: 'leader', target_s: 0 }] });
+    await page.reload();
+    await synced(page);
+    await openCheckins(page);
+    await page.locator('li[data-student]').first().waitFor();
+    const held = await page.evaluate(async () => {
+      const db = await new Promise((res, rej) => { const r = indexedDB.open('guardpost'); r.onsuccess = () => res(r.result); r.onerror = rej; });
+      const req = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = rej; });
+      const keys = await req(db.transaction('ops').objectStore('ops').getAllKeys());
+      const state = JSON.parse(await req(db.transaction('state').objectStore('state').get('replica')));
+      db.close();
+      return { drills: keys.filter((k) => k.startsWith('drills/')).length, ops: keys.length, streams: Object.keys(state.cursors) };
+    });
+    assert.equal(held.drills, 0, JSON.stringify(held));
+    assert.ok(held.ops > 0);
+    assert.deepEqual(held.streams.sort(), ['directory', 'health', 'notices', 'supplies']);
+    await context.close();
   });
 
   // Either device may come back first: the later edit is kept all the same, and the other

@@ -95,7 +95,8 @@ describe('sync API', () => {
     const body = await res.json();
     assert.equal(body.device, 'phone-lihong');
     assert.equal(body.role, 'teacher');
-    assert.deepEqual(body.streams, ['health', 'supplies', 'drills', 'notices', 'directory']);
+    // Not the drills: they are the office's, logistics' and the doctor's.
+    assert.deepEqual(body.streams, ['health', 'supplies', 'notices', 'directory']);
   });
 
   test('unauthenticated, unknown, expired and other-school tokens are refused', async () => {
@@ -306,7 +307,7 @@ describe('sync API', () => {
     assert.equal(session.role, 'teacher');
     assert.deepEqual(session.classes, []);
     assert.equal(session.all_classes, undefined, 'the whole school is not hers to see');
-    assert.deepEqual(session.streams, ['drills', 'notices', 'directory']);
+    assert.deepEqual(session.streams, ['notices', 'directory']);
     const now = Date.now();
     const own = { hlc: [now + 2, 0], payload: { type: 'staff_health', date: schoolDate(now), temperature: 365 } };
     const push = await post('/api/v1/sync/push', newTeacher.token, {

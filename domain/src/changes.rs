@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::checkins::{AsCheckin, Record, ReturnCertificate, SessionCheck, StaffHealth, Student};
+#[cfg(feature = "drills")]
 use crate::drills::{AsDrill, DrillChange, DrillEvent, Plan, TermPlan};
 use crate::notices::contacts::EmergencyContact;
 use crate::notices::workflow::{AsNoticeEvent, NoticeEvent};
@@ -36,10 +37,13 @@ pub enum Payload {
     /// An emergency contact (a later write of the same id replaces it).
     Contact(EmergencyContact),
     /// A scenario's drill plan (a later write for the same scenario replaces it).
+    #[cfg(feature = "drills")]
     DrillPlan(Plan),
     /// The drills a term requires (a later write for the same term replaces it).
+    #[cfg(feature = "drills")]
     DrillTerm(TermPlan),
     /// A step of a drill's run or review.
+    #[cfg(feature = "drills")]
     Drill(DrillEvent),
     SetField(SetField),
     /// A student on a class roster (a later write of the same id replaces it).
@@ -64,6 +68,12 @@ pub type RefusedChange = replica::RefusedChange<Payload>;
 pub type Outbox = replica::Outbox<Payload>;
 pub type Applied = replica::Applied<Payload>;
 
+/// Whether this build's changes carry `stream`'s records. The class teacher's build leaves
+/// the drills out (the `drills` feature): her phone neither pulls nor shows them.
+pub fn carries(stream: Stream) -> bool {
+    cfg!(feature = "drills") || stream != Stream::Drills
+}
+
 impl Payload {
     /// The class this op concerns, if any: health ops are read per class.
     pub fn class(&self) -> Option<&ClassId> {
@@ -87,10 +97,23 @@ impl Payload {
             | Payload::SetField(_)
             | Payload::StaffHealth(_)
             | Payload::Notice(_)
-            | Payload::Contact(_)
-            | Payload::DrillPlan(_)
-            | Payload::DrillTerm(_)
-            | Payload::Drill(_) => None,
+            | Payload::Contact(_) => None,
+            #[cfg(feature = "drills")]
+            Payload::DrillPlan(_) | Payload::DrillTerm(_) | Payload::Drill(_) => None,
+        }
+    }
+
+    /// A drill change in one line, for lists of changes; None for every other kind, and in
+    /// builds without the drills.
+    pub fn drill_summary(&self) -> Option<String> {
+        match self {
+            #[cfg(feature = "drills")]
+            Payload::DrillPlan(p) => Some(format!("{:?} · {}", p.scenario, p.steps.len())),
+            #[cfg(feature = "drills")]
+            Payload::DrillTerm(t) => Some(t.term.code()),
+            #[cfg(feature = "drills")]
+            Payload::Drill(e) => Some(e.run.to_string()),
+            _ => None,
         }
     }
 
@@ -107,10 +130,9 @@ impl Payload {
             | Payload::SetField(_)
             | Payload::Notice(_)
             | Payload::Contact(_)
-            | Payload::DrillPlan(_)
-            | Payload::DrillTerm(_)
-            | Payload::Drill(_)
             | Payload::Student(_) => None,
+            #[cfg(feature = "drills")]
+            Payload::DrillPlan(_) | Payload::DrillTerm(_) | Payload::Drill(_) => None,
         }
     }
 
@@ -143,8 +165,11 @@ impl Payload {
             Payload::RefillAnswer(a) => a.validate(stream),
             Payload::Notice(event) => event.validate(stream),
             Payload::Contact(contact) => contact.validate(stream),
+            #[cfg(feature = "drills")]
             Payload::DrillPlan(plan) => plan.validate(stream),
+            #[cfg(feature = "drills")]
             Payload::DrillTerm(term) => term.validate(stream),
+            #[cfg(feature = "drills")]
             Payload::Drill(event) => event.validate(stream),
             Payload::SetField(set) => set.validate(stream),
         }
@@ -177,6 +202,7 @@ impl WriteRule for Payload {
                 !event.step.is_review()
             }
             // The doctor runs her part of a drill on her phone: taps, notes, head counts.
+            #[cfg(feature = "drills")]
             (Role::Health, Stream::Drills, Payload::Drill(event)) => event.act.is_tap(),
             // The public page's emergency contacts are logistics' (and the admins').
             (Role::Logistics, Stream::Notices, Payload::Contact(_)) => true,
@@ -227,14 +253,14 @@ impl AsCheckin for Payload {
             | Payload::RefillAnswer(_)
             | Payload::Notice(_)
             | Payload::Contact(_)
-            | Payload::DrillPlan(_)
-            | Payload::DrillTerm(_)
-            | Payload::Drill(_)
             | Payload::SetField(_) => None,
+            #[cfg(feature = "drills")]
+            Payload::DrillPlan(_) | Payload::DrillTerm(_) | Payload::Drill(_) => None,
         }
     }
 }
 
+#[cfg(feature = "drills")]
 impl AsDrill for Payload {
     fn drill(&self) -> Option<DrillChange<'_>> {
         match self {
@@ -555,11 +581,12 @@ mod tests {
             vec![
                 Stream::Health,
                 Stream::Supplies,
-                Stream::Drills,
                 Stream::Notices,
                 Stream::Directory
             ]
         );
+        // Drills are the office's, logistics' and the doctor's; her phone shows none.
+        assert!(teacher.may_read(&Stream::Drills).is_err());
         // In supplies: the catalog, and what concerns her class; not the office's ledger.
         let supply = |payload: Payload| Op {
             id: OpId {

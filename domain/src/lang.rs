@@ -54,7 +54,7 @@ impl Lang {
             })
             .collect();
         // Highest quality first; ties keep the header's order.
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        crate::order::sort_by(&mut ranked, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         ranked.first().map_or_else(Self::default, |r| r.2)
     }
 }

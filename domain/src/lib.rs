@@ -12,6 +12,7 @@ pub mod drills;
 pub mod keys;
 pub mod lang;
 pub mod notices;
+pub mod order;
 pub mod refusals;
 pub mod school;
 pub mod supplies;

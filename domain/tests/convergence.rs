@@ -134,6 +134,8 @@ fn model_may_see(device: &DeviceId, role: Role, classes: &[ClassId], op: &Op) ->
         (Role::Teacher, Stream::Health, Payload::Student(s)) => own_class(&s.class),
         (Role::Teacher, Stream::Health, Payload::Certificate(c)) => own_class(&c.class),
         (Role::Teacher, Stream::Health, _) => false,
+        // Drills are the office's, logistics' and the doctor's.
+        (Role::Teacher, Stream::Drills, _) => false,
         (Role::Teacher, _, _) => true,
     }
 }

@@ -52,7 +52,7 @@ fn held(r: &mut Replica, stream: Stream, seq: u32, payload: Payload) -> OpId {
     id
 }
 
-const TEACHER_STREAMS: [&str; 4] = ["health", "supplies", "notices", "drills"];
+const TEACHER_STREAMS: [&str; 4] = ["health", "supplies", "notices", "directory"];
 
 fn teacher_replica() -> (Replica, OpId, OpId) {
     let s = session("teacher", &["g1c1", "g1c2"], &TEACHER_STREAMS);
@@ -101,8 +101,8 @@ fn a_new_role_asks_only_for_the_streams_it_may_read() {
     let (mut r, a, b) = teacher_replica();
     let item = guardpost_domain::supplies::starter_catalog().remove(0);
     let catalog = held(&mut r, Stream::Supplies, 3, Payload::SupplyItem(item));
-    // The doctor reads health, notices and drills, not the store.
-    let s = session("health", &[], &["health", "notices", "drills"]);
+    // The doctor reads health, drills and notices, not the store.
+    let s = session("health", &[], &["health", "drills", "notices", "directory"]);
     assert_eq!(r.rescope(&s, NOW + 60_000), Some(vec![catalog]));
     assert!(
         r.ops.contains_key(&a) && r.ops.contains_key(&b),
@@ -110,9 +110,14 @@ fn a_new_role_asks_only_for_the_streams_it_may_read() {
     );
     assert_eq!(
         r.cursors.keys().copied().collect::<Vec<_>>(),
-        vec![Stream::Health, Stream::Drills, Stream::Notices]
+        vec![
+            Stream::Health,
+            Stream::Drills,
+            Stream::Notices,
+            Stream::Directory
+        ]
     );
-    assert_eq!(r.pull_request().streams.len(), 3);
+    assert_eq!(r.pull_request().streams.len(), 4);
 }
 
 #[test]
@@ -135,7 +140,7 @@ fn a_store_kept_before_scopes_takes_its_session_when_the_streams_agree() {
         &s.streams,
         Day::of_ms(NOW),
     );
-    let doctor = session("health", &[], &["health", "notices", "drills"]);
+    let doctor = session("health", &[], &["health", "drills", "notices", "directory"]);
     assert_eq!(old.rescope(&doctor, NOW), Some(vec![]));
     assert_eq!(old.since, Day::FIRST);
 }

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use guardpost_domain::changes::{Op, Replica};
+use guardpost_domain::changes::{Op, Replica, carries};
 use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
 use wasm_bindgen::JsValue;
 
@@ -72,14 +72,39 @@ pub async fn load(db: &Database) -> Result<Option<Replica>, StoreError> {
     };
     let mut replica: Replica = serde_json::from_str(&state)?;
     let mut ops = BTreeMap::new();
+    let mut uncarried = Vec::new();
     for value in values {
         if let Some(json) = value.as_string() {
-            let op: Op = serde_json::from_str(&json)?;
-            ops.insert(op.id.clone(), op);
+            match serde_json::from_str::<Op>(&json) {
+                Ok(op) => {
+                    ops.insert(op.id.clone(), op);
+                }
+                // Kept by a release whose build carried a stream this one leaves out (a
+                // class teacher's phone held drills before): they leave the device. Any
+                // other op that can't be read is an error, never dropped.
+                Err(e) => match serde_json::from_str::<OpIdOnly>(&json) {
+                    Ok(held) if !carries(held.id.stream) => uncarried.push(key_of(&held.id)),
+                    _ => return Err(e.into()),
+                },
+            }
         }
     }
     replica.ops = ops;
+    if !uncarried.is_empty() {
+        let tx = db.transaction(&[OPS], TransactionMode::ReadWrite)?;
+        let store = tx.object_store(OPS)?;
+        for key in &uncarried {
+            store.delete(JsValue::from_str(key))?;
+        }
+        tx.commit()?.await?;
+    }
     Ok(Some(replica))
+}
+
+/// An op's identity alone, read from a stored op this build can't decode whole.
+#[derive(serde::Deserialize)]
+struct OpIdOnly {
+    id: guardpost_domain::sync::OpId,
 }
 
 /// A write prepared from the replica while it is borrowed: its state and new ops, as JSON.

@@ -72,9 +72,6 @@ pub fn describe(i18n: I18nContext<Locale>, payload: &Payload) -> String {
         ),
         Payload::SupplyItem(item) => format!("{} · {}", item.name, item.id),
         Payload::Contact(c) => format!("{} · {}", c.name, c.phone),
-        Payload::DrillPlan(p) => format!("{:?} · {}", p.scenario, p.steps.len()),
-        Payload::DrillTerm(t) => t.term.code(),
-        Payload::Drill(e) => e.run.to_string(),
         Payload::RefillRequest(r) => format!(
             "{} · {}",
             r.class,
@@ -115,6 +112,9 @@ pub fn describe(i18n: I18nContext<Locale>, payload: &Payload) -> String {
             h.temperature.map(|t| format!("{t} °C")).unwrap_or_default()
         ),
         Payload::Certificate(c) => format!("{} · {} · {}", c.student, c.date, c.issuer),
+        // The drill changes, where the domain carries them (the office's build).
+        #[allow(unreachable_patterns)]
+        other => other.drill_summary().unwrap_or_default(),
     }
 }
 

@@ -234,7 +234,7 @@ pub fn is_profile(school: &SchoolId, entry: &Entry) -> bool {
 
 /// The entries in the order a restore sends them: everything else, then the profile.
 pub fn restore_order(school: &SchoolId, mut entries: Vec<Entry>) -> Vec<Entry> {
-    entries.sort_by_key(|e| is_profile(school, e));
+    crate::order::sort_by_key(&mut entries, |e| is_profile(school, e));
     entries
 }
 

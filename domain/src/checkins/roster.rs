@@ -123,7 +123,9 @@ pub fn roster<'a, P: AsCheckin + ?Sized + 'a>(
         .map(|(_, s)| s.clone())
         .filter(|s| !s.left)
         .collect();
-    students.sort_by(|a, b| (&a.class, &a.number).cmp(&(&b.class, &b.number)));
+    crate::order::sort_by(&mut students, |a, b| {
+        (&a.class, &a.number).cmp(&(&b.class, &b.number))
+    });
     students
 }
 

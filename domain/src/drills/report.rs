@@ -141,7 +141,7 @@ impl TermSummary {
                 (r.scenario(), d, report.on_time, report.steps.len())
             })
             .collect();
-        done.sort_by_key(|(_, d, ..)| *d);
+        crate::order::sort_by_key(&mut done, |(_, d, ..)| *d);
         let open_actions: Vec<Action> = book.drills.open_actions().into_iter().cloned().collect();
         let overdue_actions = open_actions
             .iter()

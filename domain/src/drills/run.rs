@@ -151,7 +151,7 @@ impl Drills {
     /// Folds every drill event, in any arrival order: applied by clock, then author.
     pub fn fold<'a>(events: impl IntoIterator<Item = (Hlc, &'a Name, &'a DrillEvent)>) -> Self {
         let mut events: Vec<(Hlc, &Name, &DrillEvent)> = events.into_iter().collect();
-        events.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        crate::order::sort_by(&mut events, |a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         let mut runs: BTreeMap<RunId, Run> = BTreeMap::new();
         let mut actions: BTreeMap<ActionId, Action> = BTreeMap::new();
         let mut refused = Vec::new();
@@ -166,9 +166,11 @@ impl Drills {
             }
         }
         let mut runs: Vec<Run> = runs.into_values().collect();
-        runs.sort_by(|a, b| b.started_ms.cmp(&a.started_ms).then(a.id.cmp(&b.id)));
+        crate::order::sort_by(&mut runs, |a, b| {
+            b.started_ms.cmp(&a.started_ms).then(a.id.cmp(&b.id))
+        });
         let mut actions: Vec<Action> = actions.into_values().collect();
-        actions.sort_by(|a, b| (a.due, &a.id).cmp(&(b.due, &b.id)));
+        crate::order::sort_by(&mut actions, |a, b| (a.due, &a.id).cmp(&(b.due, &b.id)));
         Drills {
             runs,
             actions,

@@ -152,7 +152,7 @@ impl PublicBoard {
         mut notices: Vec<PublishedNotice>,
         contacts: Vec<EmergencyContact>,
     ) -> Self {
-        notices.sort_by(|a, b| {
+        crate::order::sort_by(&mut notices, |a, b| {
             b.pinned
                 .cmp(&a.pinned)
                 .then_with(|| b.published_at.cmp(&a.published_at))
@@ -244,7 +244,7 @@ impl PublicBoard {
                 .chain(withdrawal)
             })
             .collect();
-        entries.sort_by(|a, b| {
+        crate::order::sort_by(&mut entries, |a, b| {
             b.at.cmp(&a.at)
                 .then_with(|| a.notice.id.cmp(&b.notice.id))
                 .then_with(|| b.withdrawn.cmp(&a.withdrawn))

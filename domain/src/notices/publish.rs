@@ -136,7 +136,7 @@ pub fn board(
             }
         }
     }
-    archive.sort_by(|a, b| {
+    crate::order::sort_by(&mut archive, |a, b| {
         let end = |n: &PublishedNotice| n.ended.map(|e| e.at);
         end(b).cmp(&end(a)).then_with(|| a.id.cmp(&b.id))
     });
@@ -152,7 +152,9 @@ pub fn board(
         })
         .unwrap_or_default();
     contacts.extend(contacts::current(contact_writes));
-    contacts.sort_by(|a, b| (a.kind, &a.name).cmp(&(b.kind, &b.name)));
+    crate::order::sort_by(&mut contacts, |a, b| {
+        (a.kind, &a.name).cmp(&(b.kind, &b.name))
+    });
     let mut board = PublicBoard::new(
         profile,
         previous.map_or(1, |b| b.revision + 1),

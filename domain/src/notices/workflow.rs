@@ -118,7 +118,7 @@ impl Notice {
         events: impl IntoIterator<Item = (Hlc, &'a Name, &'a Action)>,
     ) -> Self {
         let mut events: Vec<(Hlc, &Name, &Action)> = events.into_iter().collect();
-        events.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        crate::order::sort_by(&mut events, |a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         let mut notice = Notice {
             id,
             working: None,
@@ -356,7 +356,7 @@ pub fn notices<'a, P: AsNoticeEvent + 'a>(
         .into_iter()
         .map(|(id, events)| Notice::fold(id.clone(), events))
         .collect();
-    all.sort_by_key(|n| std::cmp::Reverse(n.last_at_ms()));
+    crate::order::sort_by_key(&mut all, |n| std::cmp::Reverse(n.last_at_ms()));
     all
 }
 

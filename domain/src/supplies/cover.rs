@@ -217,7 +217,9 @@ impl Overview {
                 }
             })
             .collect();
-        items.sort_by(|a, b| (a.item.category, &a.item.name).cmp(&(b.item.category, &b.item.name)));
+        crate::order::sort_by(&mut items, |a, b| {
+            (a.item.category, &a.item.name).cmp(&(b.item.category, &b.item.name))
+        });
         let order = items
             .iter()
             .filter(|r| r.cover.packs > 0)
@@ -236,7 +238,9 @@ impl Overview {
             .map(|l| LotRow::of(l, today))
             .filter(|l| l.mark != ExpiryMark::Fine)
             .collect();
-        expiring.sort_by(|a, b| (a.lot.expires, &a.lot.item).cmp(&(b.lot.expires, &b.lot.item)));
+        crate::order::sort_by(&mut expiring, |a, b| {
+            (a.lot.expires, &a.lot.item).cmp(&(b.lot.expires, &b.lot.item))
+        });
         let discrepancies = stock
             .discrepancies()
             .into_iter()
@@ -343,7 +347,9 @@ pub fn catalog_choices<'a>(stock: &'a Stock<'a>) -> Vec<&'a Item> {
         .copied()
         .filter(|i| !i.retired)
         .collect();
-    items.sort_by(|a, b| (a.category, &a.name).cmp(&(b.category, &b.name)));
+    crate::order::sort_by(&mut items, |a, b| {
+        (a.category, &a.name).cmp(&(b.category, &b.name))
+    });
     items
 }
 

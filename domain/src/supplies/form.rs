@@ -290,7 +290,7 @@ pub fn issue_choices(stock: &Stock, item: &str, today: NaiveDate) -> IssueChoice
             mark: ExpiryMark::of(l.lot.expires, today),
         })
         .collect();
-    lots.sort_by(|a, b| {
+    crate::order::sort_by(&mut lots, |a, b| {
         (a.lot.expires.is_none(), a.lot.expires, &a.lot.lot, &a.zone).cmp(&(
             b.lot.expires.is_none(),
             b.lot.expires,

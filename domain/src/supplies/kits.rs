@@ -106,7 +106,9 @@ pub fn make_up(
             .lots_of(&gap.item.id)
             .filter(|l| l.on_hand > 0 && !l.lot.expired_on(today))
             .collect();
-        lots.sort_by_key(|l| (l.lot.expires.is_none(), l.lot.expires, &l.lot.lot, l.zone));
+        crate::order::sort_by_key(&mut lots, |l| {
+            (l.lot.expires.is_none(), l.lot.expires, &l.lot.lot, l.zone)
+        });
         let mut missing = gap.missing;
         for lot in lots {
             if missing == 0 {

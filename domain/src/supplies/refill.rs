@@ -143,7 +143,7 @@ pub fn refills<'a>(held: impl IntoIterator<Item = Held<'a>>) -> Vec<Refill> {
             answers.push((h.hlc, h.by, a));
         }
     }
-    answers.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    crate::order::sort_by(&mut answers, |a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let mut out: Vec<Refill> = requests
         .into_iter()
         .map(|(id, hlc, by, request)| {
@@ -168,7 +168,7 @@ pub fn refills<'a>(held: impl IntoIterator<Item = Held<'a>>) -> Vec<Refill> {
             }
         })
         .collect();
-    out.sort_by_key(|r| std::cmp::Reverse(r.at_ms));
+    crate::order::sort_by_key(&mut out, |r| std::cmp::Reverse(r.at_ms));
     out
 }
 
@@ -178,7 +178,7 @@ pub fn queue(all: &[Refill]) -> Vec<&Refill> {
         .iter()
         .filter(|r| r.state == RefillState::Waiting)
         .collect();
-    waiting.sort_by_key(|r| r.at_ms);
+    crate::order::sort_by_key(&mut waiting, |r| r.at_ms);
     waiting
 }
 

@@ -87,7 +87,9 @@ pub fn daily(stock: &Stock, tz: SchoolTimeZone, date: NaiveDate) -> Vec<DayRow> 
                 || r.adjusted != 0
         })
         .collect();
-    rows.sort_by(|a, b| (a.item.category, &a.item.name).cmp(&(b.item.category, &b.item.name)));
+    crate::order::sort_by(&mut rows, |a, b| {
+        (a.item.category, &a.item.name).cmp(&(b.item.category, &b.item.name))
+    });
     rows
 }
 

@@ -77,7 +77,7 @@ impl<'a> Stock<'a> {
             }
         }
         let mut lines: Vec<Line> = lines.into_iter().collect();
-        lines.sort_by(|a, b| (a.hlc, a.by).cmp(&(b.hlc, b.by)));
+        crate::order::sort_by(&mut lines, |a, b| (a.hlc, a.by).cmp(&(b.hlc, b.by)));
         let mut lots: BTreeMap<(&LotRef, &Zone), LotStock> = BTreeMap::new();
         for line in &lines {
             let m = line.movement;
@@ -174,7 +174,7 @@ impl<'a> Stock<'a> {
                 h
             })
             .collect();
-        held.sort_by_key(|h| (!h.overdue, h.due.is_none(), h.due));
+        crate::order::sort_by_key(&mut held, |h| (!h.overdue, h.due.is_none(), h.due));
         held
     }
 }

@@ -27,7 +27,7 @@ pub fn count_sheet(stock: &Stock, zone: Option<&Zone>) -> Vec<CountLine> {
             expected: l.on_hand,
         })
         .collect();
-    lines.sort_by(|a, b| {
+    crate::order::sort_by(&mut lines, |a, b| {
         (&a.zone, &a.lot.item, a.lot.expires, &a.lot.lot).cmp(&(
             &b.zone,
             &b.lot.item,
@@ -46,7 +46,7 @@ pub fn zones(stock: &Stock) -> Vec<Zone> {
         .filter(|l| l.on_hand != 0)
         .map(|l| l.zone.clone())
         .collect();
-    zones.sort();
+    crate::order::sort(&mut zones);
     zones.dedup();
     zones
 }

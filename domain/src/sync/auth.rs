@@ -185,6 +185,9 @@ pub trait Actor {
             (Role::Health, _) => true,
             // Her classes' records, and in supplies her classes' kit and the catalog.
             (Role::Teacher, Stream::Health | Stream::Supplies) => self.teaches_any(),
+            // Drills are planned, run and reviewed by the office, logistics and the doctor;
+            // a class teacher's phone shows none, so it neither pulls nor stores them.
+            (Role::Teacher, Stream::Drills) => false,
             (Role::Logistics, Stream::Health) => false,
             (Role::Teacher | Role::Logistics, _) => true,
         };

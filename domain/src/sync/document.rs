@@ -104,7 +104,9 @@ pub fn documents<P: Change>(
                         .any(|other| other.id.device == op.id.device && other.hlc > op.hlc)
                 })
                 .collect();
-            live.sort_by(|a, b| (b.hlc, &b.id.device).cmp(&(a.hlc, &a.id.device)));
+            crate::order::sort_by(&mut live, |a, b| {
+                (b.hlc, &b.id.device).cmp(&(a.hlc, &a.id.device))
+            });
             let mut live = live.into_iter();
             let winner = live.next()?;
             Some((

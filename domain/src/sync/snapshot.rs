@@ -305,7 +305,7 @@ pub fn build<P: Change>(
     };
     segments.extend(gathered);
     // One fixed order, and each segment once (a retried push stored twice in a day).
-    segments.sort_by(|a, b| order(a).cmp(&order(b)));
+    crate::order::sort_by(&mut segments, |a, b| order(a).cmp(&order(b)));
     let mut seen: BTreeSet<(Stream, DeviceId, Seq)> = BTreeSet::new();
     segments.retain(|s| seen.insert((s.stream, s.device.clone(), s.seq)));
     let mut parts: Vec<(ChunkRef, Chunk<P>)> = Vec::new();

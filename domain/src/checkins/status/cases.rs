@@ -81,7 +81,7 @@ pub fn cases<'a, P: AsCheckin + ?Sized + 'a>(
         }
     }
     for list in certificates.values_mut() {
-        list.sort();
+        crate::order::sort(list);
     }
     let mut out = Vec::new();
     for (student, days) in events {
@@ -144,6 +144,8 @@ pub fn cases<'a, P: AsCheckin + ?Sized + 'a>(
             out.push(case);
         }
     }
-    out.sort_by(|a, b| (a.opened, &a.student).cmp(&(b.opened, &b.student)));
+    crate::order::sort_by(&mut out, |a, b| {
+        (a.opened, &a.student).cmp(&(b.opened, &b.student))
+    });
     out
 }

@@ -42,6 +42,6 @@ pub fn staff_day<'a, P: AsCheckin + 'a>(
     let unwell = |r: &StaffHealth| {
         r.temperature.is_some_and(Temperature::is_fever) || !r.symptoms.is_empty()
     };
-    out.sort_by_key(|(name, r)| (!unwell(r), name.clone()));
+    crate::order::sort_by_key(&mut out, |(name, r)| (!unwell(r), name.clone()));
     out
 }

@@ -57,7 +57,7 @@ pub fn views<'a>(
     let mut out: Vec<ContactView> = by_id
         .into_values()
         .filter_map(|mut writes| {
-            writes.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+            crate::order::sort_by(&mut writes, |a, b| (a.0, a.1).cmp(&(b.0, b.1)));
             let (version, by, winner) = *writes.last()?;
             if winner.removed {
                 return None;
@@ -92,7 +92,9 @@ pub fn views<'a>(
             })
         })
         .collect();
-    out.sort_by(|a, b| (a.contact.kind, &a.contact.name).cmp(&(b.contact.kind, &b.contact.name)));
+    crate::order::sort_by(&mut out, |a, b| {
+        (a.contact.kind, &a.contact.name).cmp(&(b.contact.kind, &b.contact.name))
+    });
     out
 }
 

@@ -139,7 +139,7 @@ pub struct Scope {
 impl Scope {
     pub fn of(session: &SessionInfo) -> Self {
         let mut classes: Vec<ClassId> = session.classes.iter().map(|c| c.id.clone()).collect();
-        classes.sort();
+        crate::order::sort(&mut classes);
         Self {
             role: session.role,
             classes,

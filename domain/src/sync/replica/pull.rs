@@ -83,7 +83,7 @@ impl<P: Change> Replica<P> {
             let mut top = seq.get();
             // Segments held past the gap that is now closed join the contiguous run.
             if let Some(held) = cursor.held.get_mut(device) {
-                held.sort_unstable();
+                crate::order::sort(held);
                 while held.first() == Some(&(top + 1)) {
                     top += 1;
                     held.remove(0);
