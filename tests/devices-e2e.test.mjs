@@ -13,7 +13,8 @@
 //   it, the edit that was not kept, until someone saves it again having seen both;
 // - a student added offline carries a 未同步 mark on the class list until it syncs;
 // - a teacher moved to another class: after the next start her phone shows the new class's
-//   list (pulled again) and nothing of the old one;
+//   list (pulled again) and nothing of the old one; an app left open takes the change in
+//   when she comes back to it after a quarter of an hour or more;
 // - a teacher's phone holding drills from an older release (which this class build can't
 //   decode): they leave it, and it syncs on without them;
 // - a contact edit the server refuses because her role changed while she was offline: the
@@ -266,6 +267,40 @@ describe('devices on bad networks', () => {
       // What her phone holds is the new class alone: no check of the old class is offered.
       assert.equal(await page.getByText('六年级一班').count(), 0);
       await assertPhoneScreen(page, 'Check-ins after a change of class');
+    } finally {
+      await editStaff('s3', (m) => { m.classes = was.classes; });
+      await context.close();
+    }
+  });
+
+  test('an app left open takes in a change of class when she comes back to it a while later', async () => {
+    const context = await phoneContext(browser, 'zh-CN', { width: 390, height: 844 });
+    const page = await context.newPage();
+    await joinWithInvite(srv, page, 's3');
+    await synced(page);
+    await openCheckins(page);
+    await page.locator('li[data-student]').first().waitFor();
+    const before = await page.locator('li[data-student]').evaluateAll((rows) => rows.map((r) => r.dataset.student));
+    await page.clock.install();
+    let asked = 0;
+    page.on('request', (r) => { if (r.url().endsWith('/api/v1/sync/session')) asked += 1; });
+    const was = await editStaff('s3', (m) => { m.classes = ['g1c1']; });
+    try {
+      // Back to the app five minutes later: it syncs, and the session it has stands.
+      await page.clock.fastForward(5 * 60_000);
+      const pulled = page.waitForResponse((r) => r.url().endsWith('/api/v1/sync/pull'));
+      await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
+      await pulled;
+      await synced(page);
+      assert.equal(asked, 0, 'asked who she is five minutes on');
+      assert.deepEqual(await page.locator('li[data-student]').evaluateAll((rows) => rows.map((r) => r.dataset.student)), before);
+      // And again after a lesson: the phone asks who she is, and the open form follows.
+      await page.clock.fastForward(45 * 60_000);
+      await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
+      await page.locator('li[data-student]', { hasText: '2026101' }).waitFor();
+      assert.equal(asked, 1);
+      const after = await page.locator('li[data-student]').evaluateAll((rows) => rows.map((r) => r.dataset.student));
+      assert.deepEqual(after.filter((n) => before.includes(n)), []);
     } finally {
       await editStaff('s3', (m) => { m.classes = was.classes; });
       await context.close();

@@ -55,7 +55,13 @@ thread_local! {
     /// The one retry waiting after a failed sync. While it waits, the minute's sync skips:
     /// the retry is the next try, so failures space tries out up to `MAX_BACKOFF_MS`.
     static RETRY: Cell<Option<TimeoutHandle>> = const { Cell::new(None) };
+    /// When the Worker last said who this device is (device clock, ms).
+    static SESSION_AT: Cell<u64> = const { Cell::new(0) };
 }
+
+/// How long a session is taken as current: a phone brought back to the app after this asks
+/// again, so a class or role an admin changed reaches an app left open for days.
+const SESSION_EVERY_MS: u64 = 15 * 60 * 1000;
 
 pub fn now_ms() -> u64 {
     // Milliseconds since the epoch fit in f64 exactly.
@@ -197,7 +203,15 @@ pub fn start() -> SyncView {
         let visible = web_sys::window()
             .and_then(|w| w.document())
             .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Visible);
-        if visible {
+        if !visible {
+            return;
+        }
+        if now_ms().saturating_sub(SESSION_AT.get()) >= SESSION_EVERY_MS {
+            leptos::task::spawn_local(async move {
+                refresh_session(view).await;
+                sync_now(view);
+            });
+        } else {
             sync_now(view);
         }
     });

@@ -10,6 +10,7 @@ pub(super) async fn refresh_session(view: SyncView) {
     let Some(token) = token() else { return };
     match api::get::<SessionInfo>("/api/v1/sync/session", &token).await {
         Ok(session) => {
+            SESSION_AT.set(now_ms());
             // Losing this copy only means the next start shows the old classes until online.
             let _ = LocalStorage::set(SESSION_KEY, &session);
             // A changed role loads its build at the next start, not under the person's feet.
@@ -177,6 +178,7 @@ pub async fn sign_in(view: SyncView, token: &str) -> Result<(), SignInError> {
     let session: SessionInfo = api::get("/api/v1/sync/session", token)
         .await
         .map_err(SignInError::of_call)?;
+    SESSION_AT.set(now_ms());
     LocalStorage::set(TOKEN_KEY, token).map_err(|e| SignInError::Storage(e.to_string()))?;
     LocalStorage::set(SESSION_KEY, &session).map_err(|e| SignInError::Storage(e.to_string()))?;
     crate::app_build::remember(session.role);
