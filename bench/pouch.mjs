@@ -435,7 +435,10 @@ async function guardpostRun() {
     if (plain.length) throw new Error(`${plain.length} pushes were not gzipped`);
     for (const page of pages) {
       const held = await evaluate(page, IDB.held);
-      if (held.waiting !== 0 || held.refused !== 0 || held.records !== PER_DEVICE) {
+      // A class teacher's phone keeps 60 days of checks (checkins::keeps_daily_from): the
+      // older of its 500, which the server holds, leave it after the pull. That every one
+      // arrived is the doctor's new phone's count below.
+      if (held.waiting !== 0 || held.refused !== 0 || held.records < 1 || held.records > PER_DEVICE) {
         throw new Error(`a teacher's phone after push: ${JSON.stringify(held)}`);
       }
     }
