@@ -97,6 +97,34 @@ fn a_class_taken_away_leaves_the_device_and_the_device_pulls_again() {
 }
 
 #[test]
+fn the_persons_own_records_stay() {
+    let (mut r, _, _) = teacher_replica();
+    // Her own staff health report, acked: an op of this device, with no class.
+    let own = OpId {
+        device: r.device.clone(),
+        stream: Stream::Health,
+        seq: Seq::new(1).unwrap(),
+        k: 0,
+    };
+    r.ops.insert(
+        own.clone(),
+        Op {
+            id: own.clone(),
+            hlc: (NOW - 500, 0).into(),
+            by: r.me.clone(),
+            payload: serde_json::from_str(
+                r#"{"type":"staff_health","date":"2026-11-23","temperature":365}"#,
+            )
+            .unwrap(),
+        },
+    );
+    let s = session("teacher", &["g1c1"], &TEACHER_STREAMS);
+    let gone = r.rescope(&s, NOW + 60_000).unwrap();
+    assert!(!gone.contains(&own));
+    assert!(r.ops.contains_key(&own));
+}
+
+#[test]
 fn a_new_role_asks_only_for_the_streams_it_may_read() {
     let (mut r, a, b) = teacher_replica();
     let item = guardpost_domain::supplies::starter_catalog().remove(0);

@@ -213,10 +213,10 @@ impl<P: Change> Replica<P> {
     }
 
     /// Takes in the person's session: when their role or classes changed since the ops held
-    /// were pulled, what they may no longer read leaves the device (its ids are returned for
-    /// the store to delete) and the device pulls again as if joining, for the streams and
-    /// classes it has now; what waits in the outbox stays, to be judged by the Worker.
-    /// None when nothing changed.
+    /// were pulled, what others wrote that they may no longer read leaves the device (its
+    /// ids are returned for the store to delete) and the device pulls again as if joining,
+    /// for the streams and classes it has now; what waits in the outbox stays, to be judged
+    /// by the Worker. None when nothing changed.
     pub fn rescope(&mut self, session: &SessionInfo, now_ms: u64) -> Option<Vec<OpId>> {
         let scope = Scope::of(session);
         let same = match &self.scope {
@@ -235,10 +235,12 @@ impl<P: Change> Replica<P> {
             }
             return None;
         }
+        // Its own ops stay: the person's own records (her staff health report) come back by
+        // ack, never by pull, and are hers whatever her role.
         let gone: Vec<OpId> = self
             .ops
             .values()
-            .filter(|op| !session.may_read_op(op))
+            .filter(|op| op.id.device != self.device && !session.may_read_op(op))
             .map(|op| op.id.clone())
             .collect();
         for id in &gone {
