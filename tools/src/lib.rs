@@ -1,7 +1,7 @@
 //! Development tools around the domain crate.
 
 use guardpost_domain::accounts::{DeviceIndex, DeviceSummary};
-use guardpost_domain::school::Role;
+use guardpost_domain::school::{ClassId, Role, StaffId};
 use guardpost_domain::sync::DeviceId;
 use guardpost_domain::sync::auth::{DeviceGrant, token_hash};
 use guardpost_domain::text::Name;
@@ -63,6 +63,29 @@ pub fn demo_devices() -> Vec<DemoDevice> {
             })
         })
         .collect()
+}
+
+/// A device of the demo school that wrote past segments (a generated term or year): it
+/// never signs in, so it has no label and no expiry.
+pub fn writer(
+    device: &str,
+    staff: StaffId,
+    name: Name,
+    role: Role,
+    classes: Vec<ClassId>,
+) -> Result<DeviceGrant, String> {
+    Ok(DeviceGrant {
+        school: demo::school().id,
+        device: DeviceId::parse(device).map_err(|e| e.to_string())?,
+        staff,
+        name,
+        role,
+        classes,
+        label: None,
+        created_at_ms: 0,
+        expires_at_ms: u64::MAX,
+        revoked_at_ms: None,
+    })
 }
 
 /// A segment of the demo admin's device on the seed day, exactly as the Worker would have

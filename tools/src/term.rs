@@ -7,8 +7,8 @@ use guardpost_domain::changes::Payload;
 use guardpost_domain::checkins::{Session, SessionCheck, Student, StudentNumber};
 use guardpost_domain::demo;
 use guardpost_domain::school::{ClassId, Role};
+use guardpost_domain::sync::Stream;
 use guardpost_domain::sync::auth::DeviceGrant;
-use guardpost_domain::sync::{DeviceId, Stream};
 use guardpost_domain::text::Name;
 
 use crate::{KvEntry, segment_entry};
@@ -29,18 +29,7 @@ pub fn demo_term(first: NaiveDate, last: NaiveDate) -> Result<Vec<KvEntry>, Stri
             .iter()
             .find(|s| s.role == role && s.classes == classes)
             .ok_or_else(|| format!("the demo has no {role:?} for {classes:?}"))?;
-        Ok(DeviceGrant {
-            school: school.id.clone(),
-            device: DeviceId::parse(id).map_err(|e| e.to_string())?,
-            staff: staff.id.clone(),
-            name: staff.name.clone(),
-            role,
-            classes,
-            label: None,
-            created_at_ms: 0,
-            expires_at_ms: u64::MAX,
-            revoked_at_ms: None,
-        })
+        crate::writer(id, staff.id.clone(), staff.name.clone(), role, classes)
     };
     let mut entries = Vec::new();
     let mut segment =

@@ -6,11 +6,10 @@
 use chrono::{Datelike, NaiveDate, Weekday};
 use guardpost_domain::changes::Payload;
 use guardpost_domain::checkins::{Session, SessionCheck, Student, StudentNumber};
-use guardpost_domain::demo;
 use guardpost_domain::school::{ClassGroup, ClassId, Role, StaffId};
 use guardpost_domain::supplies::{LotRef, StockMovement, Variance, Zone};
+use guardpost_domain::sync::Stream;
 use guardpost_domain::sync::auth::DeviceGrant;
-use guardpost_domain::sync::{DeviceId, Stream};
 use guardpost_domain::text::Name;
 
 use crate::term::morning_ms;
@@ -37,18 +36,9 @@ pub fn classes() -> Result<Vec<ClassGroup>, String> {
 }
 
 fn grant(id: &str, staff: &str, role: Role, classes: Vec<ClassId>) -> Result<DeviceGrant, String> {
-    Ok(DeviceGrant {
-        school: demo::school().id,
-        device: DeviceId::parse(id).map_err(|e| e.to_string())?,
-        staff: StaffId::parse(staff).map_err(|e| e.to_string())?,
-        name: Name::parse(id).map_err(|e| e.to_string())?,
-        role,
-        classes,
-        label: None,
-        created_at_ms: 0,
-        expires_at_ms: u64::MAX,
-        revoked_at_ms: None,
-    })
+    let staff = StaffId::parse(staff).map_err(|e| e.to_string())?;
+    let name = Name::parse(id).map_err(|e| e.to_string())?;
+    crate::writer(id, staff, name, role, classes)
 }
 
 /// The year's school days (weekdays), the last on `last`, oldest first.

@@ -1,24 +1,27 @@
 //! What a device holds: every op it has received, its outbox, its pull cursors and the
 //! changes the Worker refused. Pure state; the app persists it and the simulation drives it.
 
+mod marks;
 mod pull;
+mod scope;
+
+pub use marks::{RowMark, Unsynced};
+pub use scope::Scope;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::auth::Actor;
 use super::hlc::Hlc;
 use super::ids::{DeviceId, OpId, Seq, Stream};
 use super::op::{Change, Op};
 use super::segment::{Day, Rejection, StoredSegment};
 use super::wire::{
     MAX_OPS_PER_SEGMENT, OpDraft, PullRequest, PullResponse, PushAck, PushRequest, Resume,
-    SessionInfo, StreamCursor,
+    StreamCursor,
 };
 use crate::api::PROTOCOL_VERSION;
 use crate::refusals::OpInvalid;
-use crate::school::{ClassId, Role};
 use crate::text::Name;
 
 /// How long after a pull a just-written segment might still be invisible to KV lists. The
@@ -128,64 +131,6 @@ pub struct Replica<P> {
     pub scope: Option<Scope>,
 }
 
-/// A person's reach as the Worker grants it: their role and classes. An admin who changes
-/// either changes what the device may hold and which streams it may ask for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Scope {
-    pub role: Role,
-    pub classes: Vec<ClassId>,
-}
-
-impl Scope {
-    pub fn of(session: &SessionInfo) -> Self {
-        let mut classes: Vec<ClassId> = session.classes.iter().map(|c| c.id.clone()).collect();
-        crate::order::sort(&mut classes);
-        Self {
-            role: session.role,
-            classes,
-        }
-    }
-}
-
-/// Which changes still wait on this device ([`Replica::unsynced_marks`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unsynced {
-    me: Name,
-    clocks: std::collections::BTreeSet<Hlc>,
-}
-
-impl Unsynced {
-    /// Whether the change written at `hlc` by `by` still waits here.
-    pub fn holds(&self, hlc: Hlc, by: &Name) -> bool {
-        by == &self.me && self.clocks.contains(&hlc)
-    }
-
-    /// Whether a change written at `wall_ms` (its clock's wall time) by `by` still waits here,
-    /// for records that keep only when a step was taken.
-    pub fn holds_at(&self, wall_ms: u64, by: &Name) -> bool {
-        by == &self.me && self.clocks.iter().any(|h| h.wall == wall_ms)
-    }
-}
-
-/// Where a list row stands when it is not simply synced: it holds a change still only on
-/// this device, or one the server refused (whose reason the sync page gives).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RowMark {
-    Waiting,
-    Refused,
-}
-
-impl RowMark {
-    /// A waiting change outranks an older refusal: the person is already redoing it.
-    pub fn of(waiting: bool, refused: bool) -> Option<Self> {
-        if waiting {
-            Some(Self::Waiting)
-        } else {
-            refused.then_some(Self::Refused)
-        }
-    }
-}
-
 impl<P: Change> Replica<P> {
     /// A new device reading `streams`, listing from `since` (the start of its horizon).
     pub fn new(device: DeviceId, me: Name, streams: &[Stream], since: Day) -> Self {
@@ -210,54 +155,6 @@ impl<P: Change> Replica<P> {
             clock_offset_ms: 0,
             scope: None,
         }
-    }
-
-    /// Takes in the person's session: when their role or classes changed since the ops held
-    /// were pulled, what others wrote that they may no longer read leaves the device (its
-    /// ids are returned for the store to delete) and the device pulls again as if joining,
-    /// for the streams and classes it has now; what waits in the outbox stays, to be judged
-    /// by the Worker. None when nothing changed.
-    pub fn rescope(&mut self, session: &SessionInfo, now_ms: u64) -> Option<Vec<OpId>> {
-        let scope = Scope::of(session);
-        let same = match &self.scope {
-            Some(held) => *held == scope,
-            // Kept before scopes: only the streams tell.
-            None => self.cursors.keys().copied().eq(session
-                .streams
-                .iter()
-                .copied()
-                .collect::<std::collections::BTreeSet<_>>()),
-        };
-        if same {
-            if self.scope.is_none() {
-                self.scope = Some(scope);
-                return Some(Vec::new());
-            }
-            return None;
-        }
-        // Its own ops stay: the person's own records (her staff health report) come back by
-        // ack, never by pull, and are hers whatever her role.
-        let gone: Vec<OpId> = self
-            .ops
-            .values()
-            .filter(|op| op.id.device != self.device && !session.may_read_op(op))
-            .map(|op| op.id.clone())
-            .collect();
-        for id in &gone {
-            self.ops.remove(id);
-        }
-        self.cursors = session
-            .streams
-            .iter()
-            .map(|s| (*s, StreamCursor::default()))
-            .collect();
-        self.held_days.clear();
-        self.since = Day::FIRST;
-        self.horizon = Some(join_horizon(now_ms));
-        self.resume = None;
-        self.pull_started_ms = None;
-        self.scope = Some(scope);
-        Some(gone)
     }
 
     /// A device joining the school: it receives every long-lived record it may read, however
@@ -352,32 +249,6 @@ impl<P: Change> Replica<P> {
                 .chain(o.pending.iter())
                 .map(|d| (*stream, d))
         })
-    }
-
-    /// This device's changes the server does not hold yet: a list row whose latest change is
-    /// one of them shows that it has not synced.
-    pub fn unsynced_marks(&self) -> Unsynced {
-        Unsynced {
-            me: self.me.clone(),
-            clocks: self.waiting().map(|(_, d)| d.hlc).collect(),
-        }
-    }
-
-    /// The mark of each record (as `key` names a change's record) that holds a change still
-    /// waiting here or refused by the server; a record absent from the map is synced.
-    pub fn row_marks<K: Ord>(&self, key: impl Fn(&P) -> Option<K>) -> BTreeMap<K, RowMark> {
-        let mut marks = BTreeMap::new();
-        for r in &self.refused {
-            if let Some(k) = key(&r.payload) {
-                marks.insert(k, RowMark::Refused);
-            }
-        }
-        for (_, d) in self.waiting() {
-            if let Some(k) = key(&d.payload) {
-                marks.insert(k, RowMark::Waiting);
-            }
-        }
-        marks
     }
 
     /// Every change this device knows, with its timestamp: the ops held, then those still
