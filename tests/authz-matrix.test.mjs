@@ -169,6 +169,42 @@ const WRITES = [
     may: { admin: Y, health: N, logistics: Y, teacher: N },
   },
   {
+    op: 'drill note', stream: 'drills',
+    make: (role) => ({ type: 'drill', run: `d-${role}`, act: { kind: 'note', step: 1, note: '体温计没电' } }),
+    may: { admin: Y, health: Y, logistics: Y, teacher: N },
+  },
+  {
+    op: 'drill head count', stream: 'drills',
+    make: (role) => ({ type: 'drill', run: `d-${role}`, act: { kind: 'headcount', accounted: 3 } }),
+    may: { admin: Y, health: Y, logistics: Y, teacher: N },
+  },
+  // The review and its corrective actions are the office's: the doctor's phone only taps.
+  {
+    op: 'drill step rated', stream: 'drills',
+    make: (role) => ({ type: 'drill', run: `d-${role}`, act: { kind: 'rate', step: 1, rating: 'some_challenges' } }),
+    may: { admin: Y, health: N, logistics: Y, teacher: N },
+  },
+  {
+    op: 'drill strength', stream: 'drills',
+    make: (role) => ({ type: 'drill', run: `d-${role}`, act: { kind: 'strength', text: '分工清楚' } }),
+    may: { admin: Y, health: N, logistics: Y, teacher: N },
+  },
+  {
+    op: 'drill area to improve', stream: 'drills',
+    make: (role) => ({ type: 'drill', run: `d-${role}`, act: { kind: 'improve', action: `a-${role}`, text: '缺体温计', owner: '陈建国', due: '2026-12-15' } }),
+    may: { admin: Y, health: N, logistics: Y, teacher: N },
+  },
+  {
+    op: 'drill action done', stream: 'drills',
+    make: (role) => ({ type: 'drill', run: `d-${role}`, act: { kind: 'done', action: `a-${role}`, evidence: '已购置' } }),
+    may: { admin: Y, health: N, logistics: Y, teacher: N },
+  },
+  {
+    op: 'drill action re-tested', stream: 'drills',
+    make: (role) => ({ type: 'drill', run: `d-${role}`, act: { kind: 'retest', action: `a-${role}`, held: true } }),
+    may: { admin: Y, health: N, logistics: Y, teacher: N },
+  },
+  {
     op: 'set_field in directory', stream: 'directory',
     make: (role) => ({ type: 'set_field', doc: `${role}-staff`, field: 'name', value: '改名' }),
     // No one writes the directory stream: the directory goes through the admin API.

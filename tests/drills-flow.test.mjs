@@ -82,7 +82,7 @@ describe('drills on a phone, in Chinese', () => {
     await officer.page.getByTestId('tab-runs').click();
     const start = officer.page.getByTestId('start-drill');
     await start.locator('select[name="scenario"]').selectOption({ label: '转送留观室' });
-    await start.getByLabel('应清点人数').fill('0');
+    await start.getByLabel('应清点人数').fill('30');
     await start.getByRole('button', { name: '开始演练' }).click();
     const run = officer.page.getByTestId('run-screen');
     await run.getByRole('heading', { name: '转送留观室' }).waitFor();
@@ -94,12 +94,17 @@ describe('drills on a phone, in Chinese', () => {
     await steps.nth(1).getByRole('button', { name: '完成' }).click();
     await steps.nth(1).getByText(/实际/).waitFor();
     await assertPhoneScreen(officer.page, 'Drill run mode');
-    await run.getByLabel('已清点人数').fill('-3');
+    // Her part of the head count: the east gate. A recount replaces her first count.
+    const myCount = run.getByLabel('我清点到的人数');
+    await myCount.fill('-3');
     await run.getByRole('button', { name: '记录人数' }).click();
     await run.getByRole('alert').getByText('人数须为0到65535之间的整数').waitFor();
-    await run.getByLabel('已清点人数').fill('0');
+    await myCount.fill('15');
     await run.getByRole('button', { name: '记录人数' }).click();
-    await run.getByTestId('accountability').getByText(/全员清点用时：\d+:\d\d · 0\/0/).waitFor();
+    await run.getByTestId('accountability').getByText('尚未全员清点 · 15/30').waitFor();
+    await myCount.fill('18');
+    await run.getByRole('button', { name: '记录人数' }).click();
+    await run.getByTestId('accountability').getByText('尚未全员清点 · 18/30').waitFor();
     // Masks used in the drill are issued from the lot that expires first, signed.
     const used = run.getByTestId('drill-supplies');
     await used.locator('select[name="drill-item"]').selectOption('masks');
@@ -127,6 +132,11 @@ describe('drills on a phone, in Chinese', () => {
     await drun.getByTestId('step').nth(2).locator('input[name="note-3"]').fill('留观室钥匙找了两分钟');
     await drun.getByTestId('step').nth(2).getByRole('button', { name: '添加备注' }).click();
     await drun.getByText('刘芳：留观室钥匙找了两分钟').waitFor();
+    // She counts the west gate's 12: with the east gate's 18, everyone is accounted for.
+    await drun.getByLabel('我清点到的人数').fill('12');
+    await drun.getByRole('button', { name: '记录人数' }).click();
+    await drun.getByTestId('accountability').getByText(/全员清点用时：\d+:\d\d · 30\/30/).waitFor();
+    await drun.getByTestId('counters').getByText('各清点人：陈建国 18、刘芳 12').waitFor();
     // She may tap, not finish or review.
     assert.equal(await drun.getByTestId('finish').count(), 0);
     await synced(doctor.page);
@@ -138,6 +148,7 @@ describe('drills on a phone, in Chinese', () => {
     await officer.page.getByTestId('tab-runs').click();
     await officer.page.getByTestId('run').first().getByRole('button', { name: '打开' }).click();
     await run.getByText('刘芳：留观室钥匙找了两分钟').waitFor();
+    await run.getByTestId('accountability').getByText(/ · 30\/30/).waitFor();
     assert.equal(await run.locator('[data-testid="step"][data-done="true"]').count(), 3);
     await run.getByTestId('finish').click();
     await run.getByText('已结束').first().waitFor();
@@ -166,7 +177,10 @@ describe('drills on a phone, in Chinese', () => {
     await review.locator('input[name="needs-quantity"]').fill('120');
     await review.getByRole('button', { name: '添加整改项' }).click();
     const report = principal.page.getByTestId('report');
-    await report.getByText('留观室钥匙放在校医室固定位置 · 陈建国').waitFor();
+    await report.getByTestId('report-actions').getByText(/留观室钥匙放在校医室固定位置 · 负责人：陈建国 · 完成期限：\d{4}-\d\d-\d\d · 待整改/).waitFor();
+    await report.getByTestId('report-strengths').getByText('门卫发现及时').waitFor();
+    await report.getByTestId('report-accountability').getByText(/全员清点用时：\d+:\d\d · 30\/30/).waitFor();
+    await report.getByText('刘芳：留观室钥匙找了两分钟').waitFor();
     await assertPhoneScreen(principal.page, 'Drill review and report');
     // The report as CSV.
     const [download] = await Promise.all([
@@ -176,9 +190,19 @@ describe('drills on a phone, in Chinese', () => {
     const chunks = [];
     for await (const chunk of await download.createReadStream()) chunks.push(chunk);
     const csv = Buffer.concat(chunks).toString('utf8');
-    assert.match(csv, /^#,步骤,目标,实际,超时,评估,备注/);
+    assert.match(csv, /^#,步骤,负责人,目标,实际,超时,评估,备注/);
     assert.match(csv, /顺利完成（P）/);
     assert.match(csv, /刘芳：留观室钥匙找了两分钟/);
+    assert.match(csv, /\n做得好的方面,门卫发现及时,/);
+    assert.match(csv, /\n需要改进的方面（整改措施）,留观室钥匙放在校医室固定位置 · 负责人：陈建国/);
+    assert.match(csv, /\n全员清点用时,\d+:\d\d · 30\/30,/);
+    // Printing the finished drill prints its report alone: no run buttons, no review form.
+    await principal.page.emulateMedia({ media: 'print' });
+    assert.equal(await principal.page.getByTestId('review').isVisible(), false);
+    assert.equal(await principal.page.getByRole('button', { name: '返回列表' }).isVisible(), false);
+    assert.equal(await report.getByRole('button', { name: '导出CSV' }).isVisible(), false);
+    assert.equal(await report.getByTestId('report-actions').isVisible(), true);
+    await principal.page.emulateMedia({ media: 'screen' });
     // A parents' notice drafted from the drill, labelled as one.
     await report.getByTestId('draft-notice').click();
     await report.getByText('已起草通知，请在“通知”页提交审核。').waitFor();
@@ -223,6 +247,15 @@ describe('drills on a phone, in Chinese', () => {
     await second.getByTestId('retest').locator('.badge').getByText('复核通过').waitFor();
     await officer.page.getByTestId('tab-actions').click();
     await action.getByTestId('action-status').getByText(/已复核，关闭/).waitFor();
+    // A third drill of the scenario no longer offers or asks about the verified action.
+    await officer.page.getByTestId('tab-runs').click();
+    await start.locator('select[name="scenario"]').selectOption({ label: '转送留观室' });
+    await start.getByLabel('应清点人数').fill('1');
+    assert.equal(await start.getByTestId('to-retest').count(), 0);
+    await start.getByRole('button', { name: '开始演练' }).click();
+    await run.getByTestId('finish').click();
+    await officer.page.getByTestId('review').waitFor();
+    assert.equal(await officer.page.getByTestId('review').getByTestId('retest').count(), 0);
     await synced(officer.page);
     await officer.context.close();
     await doctor.context.close();

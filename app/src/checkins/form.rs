@@ -17,7 +17,7 @@ use super::{checkin_settings, class_view, save_check, school_tz, time_of};
 use crate::app::href;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::{school_now_ms, use_sync};
-use crate::widgets::{Outcome, session_label, temperature_error};
+use crate::widgets::{Outcome, labelled, listed, session_label, temperature_error};
 
 #[component]
 pub(super) fn CheckForm() -> impl IntoView {
@@ -199,7 +199,7 @@ pub(super) fn CheckForm() -> impl IntoView {
                     let carry = absences.clone();
                     view! {
                         <div class="card" data-testid="earlier-absences">
-                            <p>{format!("{} {} {}: {}", session_label(i18n, earlier), t_string!(i18n, checkins.earlier_absent), absences.len(), names.join("、"))}</p>
+                            <p>{labelled(i18n, format!("{} {} {}", session_label(i18n, earlier), t_string!(i18n, checkins.earlier_absent), absences.len()), listed(i18n, &names))}</p>
                             <button type="button" on:click=move |_| {
                                 let carry = carry.clone();
                                 marks.update(|m| for a in &carry {

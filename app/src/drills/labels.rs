@@ -1,38 +1,15 @@
 //! The drills' words: scenarios, owners, ratings, standings and refusals.
 
 use guardpost_domain::drills::run::Refused;
-use guardpost_domain::drills::{Owner, Rating, Scenario, Standing};
+use guardpost_domain::drills::{Owner, Rating, Standing};
 use leptos_i18n::I18nContext;
 
 use crate::i18n::{Locale, t_string};
 
 type I18n = I18nContext<Locale>;
 
-pub fn scenario(i18n: I18n, s: Scenario) -> &'static str {
-    match s {
-        Scenario::SuspectedAtGate => t_string!(i18n, drills.sc_suspected_at_gate),
-        Scenario::ConfirmedInClass => t_string!(i18n, drills.sc_confirmed_in_class),
-        Scenario::CloseContact => t_string!(i18n, drills.sc_close_contact),
-        Scenario::EntryScreening => t_string!(i18n, drills.sc_entry_screening),
-        Scenario::Meals => t_string!(i18n, drills.sc_meals),
-        Scenario::Dismissal => t_string!(i18n, drills.sc_dismissal),
-        Scenario::IsolationTransfer => t_string!(i18n, drills.sc_isolation_transfer),
-    }
-}
-
-/// A scenario's name in one language, whatever the screen's (a notice has both).
-pub fn scenario_in(locale: Locale, s: Scenario) -> &'static str {
-    use crate::i18n::td_string;
-    match s {
-        Scenario::SuspectedAtGate => td_string!(locale, drills.sc_suspected_at_gate),
-        Scenario::ConfirmedInClass => td_string!(locale, drills.sc_confirmed_in_class),
-        Scenario::CloseContact => td_string!(locale, drills.sc_close_contact),
-        Scenario::EntryScreening => td_string!(locale, drills.sc_entry_screening),
-        Scenario::Meals => td_string!(locale, drills.sc_meals),
-        Scenario::Dismissal => td_string!(locale, drills.sc_dismissal),
-        Scenario::IsolationTransfer => td_string!(locale, drills.sc_isolation_transfer),
-    }
-}
+// A scenario's name is shared: the list of changes names a plan's scenario too.
+pub use crate::widgets::{scenario_name as scenario, scenario_name_in as scenario_in};
 
 pub fn owner(i18n: I18n, o: Owner) -> &'static str {
     match o {

@@ -10,6 +10,7 @@ use super::term::TermPanel;
 use crate::app::href;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::{use_sync, with_replica};
+use crate::widgets::{aside, listed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -90,11 +91,13 @@ pub fn OverdueDrills() -> impl IntoView {
     move || {
         let list = overdue();
         (!list.is_empty()).then(|| {
-            let names = list
-                .iter()
-                .map(|(s, since)| format!("{}（{since}）", labels::scenario(i18n, *s)))
-                .collect::<Vec<_>>()
-                .join("、");
+            let names = listed(
+                i18n,
+                &list
+                    .iter()
+                    .map(|(s, since)| aside(i18n, labels::scenario(i18n, *s), since))
+                    .collect::<Vec<_>>(),
+            );
             view! {
                 <p class="notice error" data-testid="drills-overdue" role="status">
                     {t!(i18n, drills.overdue_banner)}{names}" "

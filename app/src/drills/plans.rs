@@ -11,11 +11,11 @@ use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::{record, use_sync};
 use crate::widgets::{FieldProblem, Outcome, record_outcome};
 
-/// A step as typed: its text, owner and target in minutes.
+/// A step as typed: its text (and optionally in English), owner and target in minutes.
 #[derive(Debug, Clone, PartialEq)]
 struct Row {
     zh: String,
-    en: Option<StepText>,
+    en: String,
     owner: usize,
     minutes: String,
 }
@@ -25,7 +25,7 @@ fn rows(plan: &Plan) -> Vec<Row> {
         .iter()
         .map(|s| Row {
             zh: s.zh.to_string(),
-            en: s.en.clone(),
+            en: s.en.as_ref().map(|e| e.to_string()).unwrap_or_default(),
             owner: OWNERS.iter().position(|o| *o == s.owner).unwrap_or(0),
             minutes: format!("{}", f64::from(s.target_s) / 60.0),
         })
@@ -51,10 +51,13 @@ pub fn PlansPanel(book: Memo<DrillBook>) -> impl IntoView {
                     .parse()
                     .ok()
                     .filter(|m: &f64| m.is_finite() && *m >= 0.0)?;
+                let en = match r.en.trim() {
+                    "" => None,
+                    text => Some(StepText::parse(text).ok()?),
+                };
                 Some(PlanStep {
                     zh: StepText::parse(&r.zh).ok()?,
-                    // An English text written for the old wording no longer says the same.
-                    en: r.en.clone(),
+                    en,
                     owner: OWNERS.get(r.owner).copied()?,
                     target_s: (minutes * 60.0).round() as u32,
                 })
@@ -102,7 +105,10 @@ pub fn PlansPanel(book: Memo<DrillBook>) -> impl IntoView {
                         <li class="plan-step">
                             <label><span>{t!(i18n, drills.step_text)}</span>
                                 <input type="text" name=format!("step-{i}") prop:value=get(|r| r.zh.clone())
-                                    on:change=move |ev| form.update(|rows| if let Some(r) = rows.get_mut(i) { r.zh = event_target_value(&ev); r.en = None; })/></label>
+                                    on:change=move |ev| form.update(|rows| if let Some(r) = rows.get_mut(i) { r.zh = event_target_value(&ev); })/></label>
+                            <label><span>{t!(i18n, drills.step_text_en)}</span>
+                                <input type="text" name=format!("step-en-{i}") lang="en" prop:value=get(|r| r.en.clone())
+                                    on:change=move |ev| form.update(|rows| if let Some(r) = rows.get_mut(i) { r.en = event_target_value(&ev); })/></label>
                             <label><span>{t!(i18n, drills.owner)}</span>
                                 <select name=format!("owner-{i}") on:change=move |ev| form.update(|rows| if let (Some(r), Ok(k)) = (rows.get_mut(i), event_target_value(&ev).parse()) { r.owner = k; })>
                                     {OWNERS.into_iter().enumerate().map(|(k, o)| view! {
@@ -119,7 +125,7 @@ pub fn PlansPanel(book: Memo<DrillBook>) -> impl IntoView {
             </ol>
             <button type="button" on:click=move |_| form.update(|rows| {
                 let minutes = rows.last().map(|r| r.minutes.clone()).unwrap_or_else(|| "0".into());
-                rows.push(Row { zh: String::new(), en: None, owner: 0, minutes });
+                rows.push(Row { zh: String::new(), en: String::new(), owner: 0, minutes });
             })>{t!(i18n, drills.add_step)}</button>
             <FieldProblem problem/>
             <button type="button" class="primary" on:click=save>{t!(i18n, drills.save_plan)}</button>

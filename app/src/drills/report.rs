@@ -2,7 +2,8 @@
 //! CSV, and the parents' notice drafted from it: bilingual, category drill, to be approved.
 
 use guardpost_domain::changes::Payload;
-use guardpost_domain::drills::report::{DrillReport, clock};
+use guardpost_domain::drills::report::{CsvWords, DrillReport, clock};
+use guardpost_domain::drills::run::Action;
 use guardpost_domain::drills::{DrillBook, RunId, may_manage};
 use guardpost_domain::notices::workflow::{
     Action as NoticeAction, Audience, Category, Content, NoticeEvent, new_notice_id, notices,
@@ -13,9 +14,10 @@ use leptos::prelude::*;
 
 use super::labels;
 use super::page::today;
+use super::run::status_text;
 use crate::i18n::{Locale, t, t_string, td_string, use_i18n};
 use crate::sync::engine::{record, school_now_ms, use_sync, with_replica};
-use crate::widgets::{Outcome, PrintButton, download, record_outcome};
+use crate::widgets::{Outcome, PrintButton, download, labelled, record_outcome};
 
 /// The drill's report, to print or export, and a parents' notice drafted from it.
 #[component]
@@ -34,13 +36,50 @@ pub fn Report(id: RunId, book: Memo<DrillBook>) -> impl IntoView {
         let header = [
             "#",
             t_string!(i18n, drills.step_text),
+            t_string!(i18n, drills.owner),
             t_string!(i18n, drills.target),
             t_string!(i18n, drills.actual),
             t_string!(i18n, drills.late),
             t_string!(i18n, drills.rating),
             t_string!(i18n, drills.note),
         ];
-        let rows = r.csv_rows(|rt| labels::rating(i18n, rt).to_owned());
+        let owner = |o| labels::owner(i18n, o).to_owned();
+        let rating = |rt| labels::rating(i18n, rt).to_owned();
+        let note = |by: &str, n: &str| labelled(i18n, by, n);
+        let words = CsvWords {
+            english: i18n.get_locale_untracked() == Locale::en,
+            owner: &owner,
+            rating: &rating,
+            note: &note,
+        };
+        let mut rows = r.csv_rows(&words);
+        // After the steps, the rest of the report, a line each under the step column.
+        let line = |label: &str, text: String| {
+            let mut row: [String; 8] = Default::default();
+            row[0] = label.to_owned();
+            row[1] = text;
+            row
+        };
+        rows.push(line(
+            t_string!(i18n, drills.accountability),
+            accountability(i18n, &r),
+        ));
+        rows.extend(
+            r.strengths
+                .iter()
+                .map(|s| line(t_string!(i18n, drills.strengths), s.clone())),
+        );
+        rows.extend(
+            r.actions
+                .iter()
+                .map(|a| line(t_string!(i18n, drills.improve), action_line(i18n, a))),
+        );
+        rows.extend(r.retested.iter().map(|(a, held)| {
+            line(
+                t_string!(i18n, drills.retested),
+                retest_line(i18n, a, *held),
+            )
+        }));
         let text = guardpost_domain::supplies::report::csv_text(header, rows);
         download(
             &format!("drill-{}.csv", r.started.replace([' ', ':'], "-")),
@@ -108,23 +147,38 @@ pub fn Report(id: RunId, book: Memo<DrillBook>) -> impl IntoView {
         });
     };
     let manages = move || view.session.get().is_some_and(|s| may_manage(s.role));
+    let english = move || i18n.get_locale() == Locale::en;
     view! {
         <section class="report" data-testid="report">
             <h3>{t!(i18n, drills.report)}</h3>
             {move || report.get().map(|r| view! {
-                <p>{format!("{} · {} {}/{}", labels::scenario(i18n, r.scenario), t_string!(i18n, drills.on_time), r.on_time, r.steps.len())}</p>
+                <p>{format!("{} · {} – {}", labels::scenario(i18n, r.scenario), r.started, r.finished.clone().unwrap_or_default())}</p>
+                <p>{format!("{} {}/{}", t_string!(i18n, drills.on_time), r.on_time, r.steps.len())}</p>
+                <p data-testid="report-accountability">{labelled(i18n, t_string!(i18n, drills.accountability), accountability(i18n, &r))}</p>
+                <div class="scroll">
                 <table class="report-table">
-                    <thead><tr><th>"#"</th><th>{t!(i18n, drills.step_text)}</th><th>{t!(i18n, drills.target)}</th><th>{t!(i18n, drills.actual)}</th><th>{t!(i18n, drills.rating)}</th></tr></thead>
+                    <thead><tr><th>"#"</th><th>{t!(i18n, drills.step_text)}</th><th>{t!(i18n, drills.owner)}</th><th>{t!(i18n, drills.target)}</th><th>{t!(i18n, drills.actual)}</th><th>{t!(i18n, drills.rating)}</th></tr></thead>
                     <tbody>{r.steps.iter().map(|s| view! {
                         <tr class=if s.late { "late" } else { "" }>
-                            <td>{s.number}</td><td>{s.zh.clone()}</td><td>{clock(u64::from(s.target_s))}</td>
+                            <td>{s.number}</td>
+                            <td>{s.text(english()).to_owned()}
+                                {s.notes.iter().map(|(by, n)| view! { <br/><small>{labelled(i18n, by, n)}</small> }).collect_view()}</td>
+                            <td>{labels::owner(i18n, s.owner)}</td>
+                            <td>{clock(u64::from(s.target_s))}</td>
                             <td>{s.actual_s.map(clock).unwrap_or_else(|| "—".to_owned())}</td>
                             <td>{s.rating.map(|rt| labels::rating(i18n, rt)).unwrap_or("")}</td>
                         </tr>
                     }).collect_view()}</tbody>
                 </table>
+                </div>
+                <h4>{t!(i18n, drills.strengths)}</h4>
+                <ul data-testid="report-strengths">{r.strengths.iter().map(|s| view! { <li>{s.clone()}</li> }).collect_view()}</ul>
                 <h4>{t!(i18n, drills.improve)}</h4>
-                <ul>{r.actions.iter().map(|a| view! { <li>{format!("{} · {} · {}", a.text, a.owner, a.due)}</li> }).collect_view()}</ul>
+                <ul data-testid="report-actions">{r.actions.iter().map(|a| view! { <li>{action_line(i18n, a)}</li> }).collect_view()}</ul>
+                {(!r.retested.is_empty()).then(|| view! {
+                    <h4>{t!(i18n, drills.retested)}</h4>
+                    <ul data-testid="report-retested">{r.retested.iter().map(|(a, held)| view! { <li>{retest_line(i18n, a, *held)}</li> }).collect_view()}</ul>
+                })}
             })}
             <div class="actions">
                 <PrintButton/>
@@ -136,4 +190,34 @@ pub fn Report(id: RunId, book: Memo<DrillBook>) -> impl IntoView {
             <Outcome message/>
         </section>
     }
+}
+
+/// How many were accounted for, and how long it took, in words.
+fn accountability(i18n: leptos_i18n::I18nContext<Locale>, r: &DrillReport) -> String {
+    let counted = format!("{}/{}", r.accounted.unwrap_or(0), r.expected);
+    match r.accountability_s {
+        Some(s) => format!("{} · {counted}", clock(s)),
+        None => format!("{} · {counted}", t_string!(i18n, drills.not_accounted)),
+    }
+}
+
+/// A corrective action: what, who, by when, where it stands.
+fn action_line(i18n: leptos_i18n::I18nContext<Locale>, a: &Action) -> String {
+    format!(
+        "{} · {} · {} · {}",
+        a.text,
+        labelled(i18n, t_string!(i18n, drills.owner), &a.owner),
+        labelled(i18n, t_string!(i18n, drills.due), a.due),
+        status_text(i18n, &a.status)
+    )
+}
+
+/// An earlier action this drill re-tested, and whether it held.
+fn retest_line(i18n: leptos_i18n::I18nContext<Locale>, a: &Action, held: bool) -> String {
+    let outcome = if held {
+        t_string!(i18n, drills.held)
+    } else {
+        t_string!(i18n, drills.not_held)
+    };
+    format!("{} · {outcome}", a.text)
 }

@@ -16,9 +16,9 @@ use super::page::today;
 use super::report::Report;
 use super::review::Review;
 use super::supplies::DrillSupplies;
-use crate::i18n::{Locale, t, t_string, use_i18n};
+use crate::i18n::{Locale, t, t_string, td_string, use_i18n};
 use crate::sync::engine::{record, school_now_ms, use_sync, with_replica};
-use crate::widgets::{FieldProblem, Outcome, SyncMark, record_outcome};
+use crate::widgets::{FieldProblem, Outcome, SyncMark, labelled, listed, record_outcome};
 
 /// Records one drill event and says how it went.
 pub fn send_event(run: RunId, act: DrillAction, set_message: WriteSignal<Option<(bool, String)>>) {
@@ -208,16 +208,18 @@ pub fn RunScreen(
             })
         }
     };
-    // The ledger names the drill by its day and scenario; a memo, so taps don't reset the
-    // supplies form.
+    // The ledger names the drill by its day, scenario and run, in the school's language
+    // whatever the screen's, so every phone finds the drill's issues by that name; a memo,
+    // so taps don't reset the supplies form.
     let department = Memo::new(move |_| {
         run.with(|r| {
             r.as_ref().map(|r| {
                 format!(
-                    "{} {} {}",
-                    t_string!(i18n, drills.department),
+                    "{} {} {} {}",
+                    td_string!(Locale::zh_CN, drills.department),
                     tz.date_at_ms(r.started_ms),
-                    labels::scenario(i18n, r.scenario())
+                    labels::scenario_in(Locale::zh_CN, r.scenario()),
+                    r.id
                 )
             })
         })
@@ -234,9 +236,12 @@ pub fn RunScreen(
                     tz.local_minute_at_ms(r.started_ms).unwrap_or_default(),
                     if r.finished_ms.is_some() { t_string!(i18n, drills.finished) } else { t_string!(i18n, drills.running) })}</p>
                 <p data-testid="accountability">{match r.accountability_ms() {
-                    Some(ms) => format!("{}：{} · {}/{}", t_string!(i18n, drills.accountability), clock(ms / 1000), r.accounted().unwrap_or(0), r.expected),
+                    Some(ms) => format!("{} · {}/{}", labelled(i18n, t_string!(i18n, drills.accountability), clock(ms / 1000)), r.accounted().unwrap_or(0), r.expected),
                     None => format!("{} · {}/{}", t_string!(i18n, drills.not_accounted), r.accounted().unwrap_or(0), r.expected),
                 }}</p>
+                // Each counter's part, once more than one phone counts.
+                {let parts: Vec<String> = r.counters().iter().map(|(by, n)| format!("{by} {n}")).collect();
+                    (parts.len() > 1).then(|| view! { <p class="muted-text" data-testid="counters">{labelled(i18n, t_string!(i18n, drills.counted_by), listed(i18n, &parts))}</p> })}
             })}
             <Outcome message/>
             <ol class="steps">
@@ -269,7 +274,7 @@ pub fn RunScreen(
                                     }
                                 })}
                                 <ul class="notes">{move || run.with(|r| r.as_ref().and_then(|r| r.steps.get(i)).map(|s| s.notes.iter()
-                                    .map(|(by, n)| view! { <li>{format!("{by}：{n}")}</li> }).collect_view()))}</ul>
+                                    .map(|(by, n)| view! { <li>{labelled(i18n, by, n)}</li> }).collect_view()))}</ul>
                                 <Show when=move || role().is_some_and(may_tap)>
                                     <div class="inline-form">
                                         <input type="text" name=format!("note-{number}") aria-label=t_string!(i18n, drills.note) placeholder=t_string!(i18n, drills.note) prop:value=note on:input=move |ev| set_note.set(event_target_value(&ev))/>
@@ -293,7 +298,8 @@ pub fn RunScreen(
             <Show when=taps>
                 <div class="card form">
                     <label><span>{t!(i18n, drills.headcount)}</span>
-                        <input type="number" inputmode="numeric" min="0" name="headcount" prop:value=count on:input=move |ev| set_count.set(event_target_value(&ev))/></label>
+                        <input type="number" inputmode="numeric" min="0" name="headcount" aria-describedby="headcount-hint" prop:value=count on:input=move |ev| set_count.set(event_target_value(&ev))/></label>
+                    <p class="muted-text" id="headcount-hint">{t!(i18n, drills.headcount_hint)}</p>
                     <FieldProblem problem=count_problem/>
                     <button type="button" on:click=record_count.clone()>{t!(i18n, drills.record_headcount)}</button>
                 </div>
@@ -318,10 +324,10 @@ pub fn status_text(i18n: leptos_i18n::I18nContext<Locale>, s: &ActionStatus) -> 
     match s {
         ActionStatus::Open => t_string!(i18n, drills.action_open).to_owned(),
         ActionStatus::Done { evidence, .. } => {
-            format!("{}：{evidence}", t_string!(i18n, drills.action_done))
+            labelled(i18n, t_string!(i18n, drills.action_done), evidence)
         }
         ActionStatus::Verified { evidence, .. } => {
-            format!("{}：{evidence}", t_string!(i18n, drills.action_verified))
+            labelled(i18n, t_string!(i18n, drills.action_verified), evidence)
         }
     }
 }

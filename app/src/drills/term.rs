@@ -14,7 +14,7 @@ use super::labels;
 use super::page::today;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::{record, use_sync};
-use crate::widgets::{Outcome, PrintButton, record_outcome};
+use crate::widgets::{Outcome, PrintButton, aside, labelled, record_outcome};
 
 #[component]
 pub fn TermPanel(book: Memo<DrillBook>) -> impl IntoView {
@@ -72,12 +72,12 @@ pub fn TermPanel(book: Memo<DrillBook>) -> impl IntoView {
                         }).collect_view()}
                     </ul>
                     <h3>{t!(i18n, drills.summary)}</h3>
-                    <p>{format!("{}：{}", t_string!(i18n, drills.drills_done), s.done.len())}</p>
+                    <p>{labelled(i18n, t_string!(i18n, drills.drills_done), s.done.len())}</p>
                     <ul>{s.done.into_iter().map(|(sc, d, on_time, all)| view! {
                         <li>{format!("{d} · {} · {} {on_time}/{all}", labels::scenario(i18n, sc), t_string!(i18n, drills.on_time))}</li>
                     }).collect_view()}</ul>
-                    <p>{format!("{}：{}（{} {}）", t_string!(i18n, drills.actions_open), s.open_actions.len(),
-                        s.overdue_actions, t_string!(i18n, drills.overdue_actions))}</p>
+                    <p>{labelled(i18n, t_string!(i18n, drills.actions_open), aside(i18n, s.open_actions.len(),
+                        format!("{} {}", s.overdue_actions, t_string!(i18n, drills.overdue_actions))))}</p>
                     <ul>{s.open_actions.into_iter().map(|a| view! {
                         <li>{format!("{} · {} · {} {}", a.text, a.owner, t_string!(i18n, drills.due), a.due)}</li>
                     }).collect_view()}</ul>

@@ -14,7 +14,7 @@ use leptos_i18n::I18nContext;
 
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::sync::engine::{record, school_now_ms, use_sync, with_replica};
-use crate::widgets::{FieldProblem, Mark, Outcome, SyncMark, record_outcome};
+use crate::widgets::{FieldProblem, Mark, Outcome, SyncMark, labelled, record_outcome};
 
 const KINDS: [ContactKind; 4] = [
     ContactKind::School,
@@ -50,10 +50,10 @@ fn problem_label(i18n: I18nContext<Locale>, p: ContactProblem) -> String {
         ContactProblem::Name => t_string!(i18n, notices.p_contact_name).to_owned(),
         ContactProblem::Phone => t_string!(i18n, notices.p_contact_phone).to_owned(),
         ContactProblem::Hours => t_string!(i18n, notices.p_contact_hours).to_owned(),
-        ContactProblem::Duty(day) => format!(
-            "{}：{}",
+        ContactProblem::Duty(day) => labelled(
+            i18n,
             day_label(i18n, day),
-            t_string!(i18n, notices.p_contact_duty)
+            t_string!(i18n, notices.p_contact_duty),
         ),
     }
 }
@@ -139,10 +139,10 @@ pub fn Contacts() -> impl IntoView {
                                 let refused = refused.iter().any(|r| r.payload.contact().is_some_and(|r| r.id == c.id));
                                 let waiting = unsynced.as_ref().is_some_and(|u| u.holds(v.version, &v.by));
                                 let mark = Mark::of(waiting, refused);
-                                let unseen = v.unseen.iter().map(|u| format!("{}：{} {}", u.by, u.contact.name,
-                                    u.contact.phone)).collect::<Vec<_>>();
-                                let duty = c.on_duty(today).map(|d| format!("{}：{}{}", t_string!(i18n, notices.on_duty_today), d.who,
-                                    d.phone.as_ref().map(|p| format!(" {p}")).unwrap_or_default()));
+                                let unseen = v.unseen.iter().map(|u| labelled(i18n, &u.by, format!("{} {}", u.contact.name,
+                                    u.contact.phone))).collect::<Vec<_>>();
+                                let duty = c.on_duty(today).map(|d| labelled(i18n, t_string!(i18n, notices.on_duty_today), format!("{}{}", d.who,
+                                    d.phone.as_ref().map(|p| format!(" {p}")).unwrap_or_default())));
                                 let edit_form = (c.id.clone(), ContactInput::of(&c), Some(v.clone()));
                                 let mut removed = c.clone();
                                 removed.removed = true;

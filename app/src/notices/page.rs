@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use super::editor::{NoticeEditor, category_label};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::{record, school_now_ms, use_sync, with_replica};
-use crate::widgets::{Mark, Outcome, SyncMark, TextField, record_outcome};
+use crate::widgets::{Mark, Outcome, SyncMark, TextField, labelled, record_outcome};
 
 fn status_label(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, s: Status) -> &'static str {
     match s {
@@ -136,9 +136,9 @@ fn NoticeCard(
     };
     let returned = notice.working.as_ref().and_then(|w| match &w.stage {
         Stage::Returned { by, comment, .. } => Some(format!(
-            "{} · {by}：{}",
+            "{} · {}",
             t_string!(i18n, notices.step_return),
-            comment.as_str()
+            labelled(i18n, by, comment.as_str())
         )),
         _ => None,
     });
@@ -154,7 +154,7 @@ fn NoticeCard(
                 StepKind::Edited => t_string!(i18n, notices.h_edited).to_owned(),
                 StepKind::Submitted => t_string!(i18n, notices.step_submit).to_owned(),
                 StepKind::Returned(c) => {
-                    format!("{}：{}", t_string!(i18n, notices.step_return), c.as_str())
+                    labelled(i18n, t_string!(i18n, notices.step_return), c.as_str())
                 }
                 StepKind::Approved { version } => {
                     format!("{} (v{version})", t_string!(i18n, notices.step_approve))

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use super::access::{item_names, school_tz, today, with_stock};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::{record, use_sync, with_replica};
-use crate::widgets::{Mark, Outcome, SyncMark, TextField, record_outcome};
+use crate::widgets::{Mark, Outcome, SyncMark, TextField, listed, record_outcome};
 
 /// A class teacher's view of the store: what her class's kit lacks, a request for it that
 /// waits in the office's queue, and how her requests were answered.
@@ -108,7 +108,7 @@ pub fn ClassKitPage() -> impl IntoView {
                                     view! {
                                         <li>
                                             <span class="muted-text">{tz.local_minute_at_ms(r.at_ms).unwrap_or_default()}</span>
-                                            <p>{r.request.items.iter().map(|l| format!("{} × {}", names.get(&l.item).cloned().unwrap_or_else(|| l.item.to_string()), l.quantity)).collect::<Vec<_>>().join("、")}</p>
+                                            <p>{listed(i18n, &r.request.items.iter().map(|l| format!("{} × {}", names.get(&l.item).cloned().unwrap_or_else(|| l.item.to_string()), l.quantity)).collect::<Vec<_>>())}</p>
                                             <p><strong>{state}</strong>" "<SyncMark mark=(r.state == RefillState::Unsent).then_some(Mark::Waiting)/></p>
                                         </li>
                                     }

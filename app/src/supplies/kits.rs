@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use super::access::{class_name, item_names, save_movement, school_tz, today, with_stock};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::{record, use_sync, with_replica};
-use crate::widgets::{FieldProblem, Outcome, TextField, record_outcome};
+use crate::widgets::{FieldProblem, Outcome, TextField, listed, record_outcome};
 use crate::widgets::{SignaturePad, encode};
 
 /// What the signed form issues: a class's kit gaps, or a teacher's request.
@@ -172,7 +172,7 @@ pub fn KitsPanel() -> impl IntoView {
                                 <li data-testid="refill">
                                     <strong>{class_name(&r.request.class)}</strong>
                                     <span class="muted-text">{format!(" · {} · {}", r.by, tz.local_minute_at_ms(r.at_ms).unwrap_or_default())}</span>
-                                    <p>{r.request.items.iter().map(|l| format!("{} × {}", names.get(&l.item).cloned().unwrap_or_else(|| l.item.to_string()), l.quantity)).collect::<Vec<_>>().join("、")}</p>
+                                    <p>{listed(i18n, &r.request.items.iter().map(|l| format!("{} × {}", names.get(&l.item).cloned().unwrap_or_else(|| l.item.to_string()), l.quantity)).collect::<Vec<_>>())}</p>
                                     {r.request.note.as_ref().map(|n| view! { <p class="muted-text">{n.to_string()}</p> })}
                                     <div class="actions">
                                         <button type="button" on:click=move |_| { set_message.set(None); set_problem.set(None); open.set(Some(Target::Request(Box::new(to_issue.clone())))); }>
@@ -203,7 +203,8 @@ pub fn KitsPanel() -> impl IntoView {
                 {move || kits().into_iter().map(|kit| {
                     let class = kit.class.clone();
                     let complete = kit.gaps.is_empty();
-                    let gaps = kit.gaps.iter().map(|g| format!("{} {} {}", g.item.name, g.missing, g.item.unit)).collect::<Vec<_>>().join("、");
+                    let gaps = kit.gaps.iter().map(|g| format!("{} {} {}", g.item.name, g.missing, g.item.unit)).collect::<Vec<_>>();
+                    let gaps = listed(i18n, &gaps);
                     view! {
                         <li data-testid="kit" data-class=class.to_string()>
                             <strong>{class_name(&class)}</strong>

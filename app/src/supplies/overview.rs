@@ -6,7 +6,7 @@ use super::access::{class_name, school_headcount, school_tz, today, with_stock};
 use super::{catalog::StarterCatalog, labels};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::{use_sync, with_replica};
-use crate::widgets::{Outcome, PrintButton, download};
+use crate::widgets::{Outcome, PrintButton, download, labelled};
 
 /// What the office sees at a glance: discrepancies to count, each item's stock and days of
 /// cover against its target (with a chart), the order list, expiring lots and loans.
@@ -28,7 +28,7 @@ pub fn OverviewPanel() -> impl IntoView {
                         (
                             &need.item,
                             need.quantity,
-                            format!("{}：{text}", t_string!(i18n, drills.title)),
+                            labelled(i18n, t_string!(i18n, drills.title), text),
                         )
                     },
                 ));
@@ -88,7 +88,7 @@ pub fn OverviewPanel() -> impl IntoView {
                             <td>{r.item.name.to_string()}<br/><span class=labels::mark_class(r.mark)>{labels::mark(i18n, r.mark)}</span>
                                 <ul class="lots">
                                     {r.lots.iter().map(|l| view! {
-                                        <li class=labels::mark_class(l.mark)>{format!("{} {}：{} · {}", t_string!(i18n, supplies.lot), l.lot.lot, l.on_hand, l.zone)}</li>
+                                        <li class=labels::mark_class(l.mark)>{labelled(i18n, format!("{} {}", t_string!(i18n, supplies.lot), l.lot.lot), format!("{} · {}", l.on_hand, l.zone))}</li>
                                     }).collect_view()}
                                 </ul>
                             </td>

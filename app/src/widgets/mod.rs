@@ -14,6 +14,7 @@ mod signature;
 #[cfg(feature = "office")]
 mod stock_form;
 mod sync_mark;
+mod words;
 
 #[cfg(not(feature = "office"))]
 pub use area::EmptyArea;
@@ -25,6 +26,7 @@ pub use signature::{SignaturePad, SignatureView, encode};
 #[cfg(feature = "office")]
 pub use stock_form::{form_problem, signature_problem};
 pub use sync_mark::{Mark, SyncMark};
+pub use words::{aside, labelled, listed};
 
 use guardpost_domain::changes::Payload;
 use guardpost_domain::checkins::Session;
@@ -75,11 +77,13 @@ pub fn describe(i18n: I18nContext<Locale>, payload: &Payload) -> String {
         Payload::RefillRequest(r) => format!(
             "{} · {}",
             r.class,
-            r.items
-                .iter()
-                .map(|l| format!("{} × {}", l.item, l.quantity))
-                .collect::<Vec<_>>()
-                .join("、")
+            listed(
+                i18n,
+                &r.items
+                    .iter()
+                    .map(|l| format!("{} × {}", l.item, l.quantity))
+                    .collect::<Vec<_>>()
+            )
         ),
         Payload::Notice(event) => {
             use guardpost_domain::notices::workflow::Action;
@@ -112,6 +116,8 @@ pub fn describe(i18n: I18nContext<Locale>, payload: &Payload) -> String {
             h.temperature.map(|t| format!("{t} °C")).unwrap_or_default()
         ),
         Payload::Certificate(c) => format!("{} · {} · {}", c.student, c.date, c.issuer),
+        #[cfg(feature = "office")]
+        Payload::DrillPlan(p) => format!("{} · {}", scenario_name(i18n, p.scenario), p.steps.len()),
         // The drill changes, where the domain carries them (the office's build).
         #[allow(unreachable_patterns)]
         other => other.drill_summary().unwrap_or_default(),
@@ -174,5 +180,30 @@ pub fn record_outcome(
             format!("{} {e}", t_string!(i18n, checkins.storage_failed)),
         ),
         Err(RecordError::SignedOut) => (false, t_string!(i18n, checkins.signed_out).to_owned()),
+    }
+}
+
+/// A drill scenario's name, in the person's language.
+#[cfg(feature = "office")]
+pub fn scenario_name(
+    i18n: I18nContext<Locale>,
+    s: guardpost_domain::drills::Scenario,
+) -> &'static str {
+    scenario_name_in(i18n.get_locale(), s)
+}
+
+/// A drill scenario's name in one language, whatever the screen's (a notice has both).
+#[cfg(feature = "office")]
+pub fn scenario_name_in(locale: Locale, s: guardpost_domain::drills::Scenario) -> &'static str {
+    use crate::i18n::td_string;
+    use guardpost_domain::drills::Scenario;
+    match s {
+        Scenario::SuspectedAtGate => td_string!(locale, drills.sc_suspected_at_gate),
+        Scenario::ConfirmedInClass => td_string!(locale, drills.sc_confirmed_in_class),
+        Scenario::CloseContact => td_string!(locale, drills.sc_close_contact),
+        Scenario::EntryScreening => td_string!(locale, drills.sc_entry_screening),
+        Scenario::Meals => td_string!(locale, drills.sc_meals),
+        Scenario::Dismissal => td_string!(locale, drills.sc_dismissal),
+        Scenario::IsolationTransfer => td_string!(locale, drills.sc_isolation_transfer),
     }
 }

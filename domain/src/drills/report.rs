@@ -21,7 +21,27 @@ pub struct StepLine {
     /// Done later than its target, or not done at all.
     pub late: bool,
     pub rating: Option<Rating>,
-    pub notes: Vec<String>,
+    /// Who noted what, in the order noted.
+    pub notes: Vec<(String, String)>,
+}
+
+impl StepLine {
+    /// The step in the reader's language: English where the plan has it.
+    pub fn text(&self, english: bool) -> &str {
+        match (&self.en, english) {
+            (Some(en), true) => en,
+            _ => &self.zh,
+        }
+    }
+}
+
+/// How a report's CSV says its words in the reader's language.
+pub struct CsvWords<'a> {
+    pub english: bool,
+    pub owner: &'a dyn Fn(Owner) -> String,
+    pub rating: &'a dyn Fn(Rating) -> String,
+    /// Who noted it, and the note, as one text.
+    pub note: &'a dyn Fn(&str, &str) -> String,
 }
 
 /// A drill's report.
@@ -64,7 +84,7 @@ impl DrillReport {
                     notes: done
                         .notes
                         .iter()
-                        .map(|(by, n)| format!("{by}：{n}"))
+                        .map(|(by, n)| (by.to_string(), n.to_string()))
                         .collect(),
                 }
             })
@@ -89,19 +109,25 @@ impl DrillReport {
         }
     }
 
-    /// The report's steps as CSV rows (the header is the caller's, in the reader's language).
-    pub fn csv_rows(&self, rating: impl Fn(Rating) -> String) -> Vec<[String; 7]> {
+    /// The report's steps as CSV rows: number, step, owner, target and actual seconds, late
+    /// (1 or 0), rating, notes. The header is the caller's, in the reader's language.
+    pub fn csv_rows(&self, words: &CsvWords) -> Vec<[String; 8]> {
         self.steps
             .iter()
             .map(|s| {
                 [
                     s.number.to_string(),
-                    s.zh.clone(),
+                    s.text(words.english).to_owned(),
+                    (words.owner)(s.owner),
                     s.target_s.to_string(),
                     s.actual_s.map(|a| a.to_string()).unwrap_or_default(),
                     if s.late { "1" } else { "0" }.to_owned(),
-                    s.rating.map(&rating).unwrap_or_default(),
-                    s.notes.join("; "),
+                    s.rating.map(words.rating).unwrap_or_default(),
+                    s.notes
+                        .iter()
+                        .map(|(by, n)| (words.note)(by, n))
+                        .collect::<Vec<_>>()
+                        .join("; "),
                 ]
             })
             .collect()

@@ -64,8 +64,10 @@ pub struct Run {
     pub started_ms: u64,
     pub started_by: Name,
     pub steps: Vec<StepRun>,
-    /// Head counts in time order.
-    pub headcounts: Vec<(u64, u16)>,
+    /// Head counts in time order, each with who counted. Each counter counts their own part
+    /// of the school (an assembly point, a floor), so the school's count is the sum of each
+    /// counter's latest.
+    pub headcounts: Vec<(u64, Name, u16)>,
     pub finished_ms: Option<u64>,
     pub strengths: Vec<Note>,
     /// Corrective actions raised in this drill's review (their state is in [`Drills`]).
@@ -79,17 +81,33 @@ impl Run {
         self.plan.scenario
     }
 
-    /// When everyone expected was accounted for, as milliseconds after the start.
+    /// When everyone expected was accounted for, as milliseconds after the start: the first
+    /// count at which the counters' latest counts added up to the expected number.
     pub fn accountability_ms(&self) -> Option<u64> {
-        self.headcounts
-            .iter()
-            .find(|(_, n)| *n >= self.expected)
-            .map(|(at, _)| at.saturating_sub(self.started_ms))
+        (1..=self.headcounts.len())
+            .find(|&upto| self.total(upto) >= u32::from(self.expected))
+            .and_then(|upto| self.headcounts.get(upto - 1))
+            .map(|(at, ..)| at.saturating_sub(self.started_ms))
     }
 
-    /// The last head count.
+    /// How many are accounted for: each counter's latest count, added up.
     pub fn accounted(&self) -> Option<u16> {
-        self.headcounts.last().map(|(_, n)| *n)
+        (!self.headcounts.is_empty())
+            .then(|| u16::try_from(self.total(self.headcounts.len())).unwrap_or(u16::MAX))
+    }
+
+    /// Each counter's latest count, in the order they first counted.
+    pub fn counters(&self) -> Vec<(&Name, u16)> {
+        latest_counts(&self.headcounts)
+    }
+
+    /// The sum of each counter's latest count among the first `upto` counts.
+    fn total(&self, upto: usize) -> u32 {
+        let counted = self.headcounts.get(..upto).unwrap_or(&self.headcounts);
+        latest_counts(counted)
+            .iter()
+            .map(|(_, n)| u32::from(*n))
+            .sum()
     }
 
     /// A step's actual time after the start, in seconds.
@@ -100,6 +118,17 @@ impl Run {
             .as_ref()
             .map(|(at, _)| at.saturating_sub(self.started_ms) / 1000)
     }
+}
+
+fn latest_counts(counts: &[(u64, Name, u16)]) -> Vec<(&Name, u16)> {
+    let mut latest: Vec<(&Name, u16)> = Vec::new();
+    for (_, by, n) in counts {
+        match latest.iter_mut().find(|(who, _)| *who == by) {
+            Some(entry) => entry.1 = *n,
+            None => latest.push((by, *n)),
+        }
+    }
+    latest
 }
 
 /// Where a corrective action stands.
@@ -202,12 +231,18 @@ impl Drills {
     }
 
     /// What `run`'s review asks about: each action of its scenario raised in an earlier
-    /// drill, with the answer already given (held or not), if any.
+    /// drill and not verified by another drill, with the answer already given (held or not),
+    /// if any.
     pub fn retest_asks(&self, run: &Run) -> Vec<(&Action, Option<bool>)> {
         self.actions
             .iter()
             .filter(|a| {
-                a.scenario == run.scenario()
+                let verified_elsewhere = matches!(
+                    &a.status,
+                    ActionStatus::Verified { in_run, .. } if in_run != &run.id
+                );
+                !verified_elsewhere
+                    && a.scenario == run.scenario()
                     && self
                         .run(&a.raised_in)
                         .is_some_and(|earlier| earlier.started_ms < run.started_ms)
@@ -290,7 +325,7 @@ fn apply(
             if finished {
                 return Err(Refused::Finished);
             }
-            run.headcounts.push((at_ms, *accounted));
+            run.headcounts.push((at_ms, by.clone(), *accounted));
         }
         DrillAction::Finish {} => {
             if finished {

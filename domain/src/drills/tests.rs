@@ -118,6 +118,53 @@ fn a_drill_counts_for_the_term_of_its_school_day_in_the_school_zone() {
 }
 
 #[test]
+fn the_same_instant_counts_for_the_term_of_each_schools_own_day() {
+    let shanghai = crate::school::SchoolTimeZone::default();
+    let urumqi = crate::school::SchoolTimeZone::parse("Asia/Urumqi").unwrap();
+    let spring = Term::of(date(2026, 3, 1));
+    let autumn = Term::of(date(2026, 9, 1));
+    let required = |term| TermPlan {
+        term,
+        required: [(Scenario::Meals, None)].into_iter().collect(),
+    };
+    // 31 July 17:30 UTC: 1 August 01:30 in Shanghai (autumn's first day), but 31 July
+    // 23:30 in Urumqi (spring's last).
+    let at = ms(2026, 7, 31, 17, 30);
+    let b = book(&finished_run("d-1", Scenario::Meals, at));
+    let done = |on| [(Scenario::Meals, Standing::Done { on })];
+    let an_hour_later = at + 3_600_000;
+    assert_eq!(shanghai.date_at_ms(an_hour_later), date(2026, 8, 1));
+    assert_eq!(urumqi.date_at_ms(an_hour_later), date(2026, 8, 1));
+    assert_eq!(
+        compliance(
+            &required(autumn),
+            &b.drills.runs,
+            shanghai,
+            date(2026, 8, 1)
+        ),
+        done(date(2026, 8, 1))
+    );
+    assert_eq!(
+        compliance(&required(spring), &b.drills.runs, urumqi, date(2026, 8, 1)),
+        done(date(2026, 7, 31))
+    );
+    assert!(!matches!(
+        compliance(&required(autumn), &b.drills.runs, urumqi, date(2026, 8, 1))[0].1,
+        Standing::Done { .. }
+    ));
+    assert!(!matches!(
+        compliance(
+            &required(spring),
+            &b.drills.runs,
+            shanghai,
+            date(2026, 8, 1)
+        )[0]
+        .1,
+        Standing::Done { .. }
+    ));
+}
+
+#[test]
 fn scheduled_due_soon_and_overdue_by_the_date_set() {
     let tz = crate::school::SchoolTimeZone::default();
     let term = Term::of(date(2026, 11, 1));
@@ -252,6 +299,27 @@ fn the_report_sets_timings_against_targets() {
     assert!(r.steps[1..].iter().all(|s| s.late && s.actual_s.is_none()));
     assert_eq!(r.on_time, 1);
     assert_eq!(report::clock(605), "10:05");
+    let owner = |o: Owner| format!("{o:?}");
+    let rating = |r: Rating| format!("{r:?}");
+    let note = |by: &str, n: &str| format!("{by}: {n}");
+    let words = |english| report::CsvWords {
+        english,
+        owner: &owner,
+        rating: &rating,
+        note: &note,
+    };
+    let rows = r.csv_rows(&words(false));
+    assert_eq!(rows.len(), r.steps.len());
+    assert_eq!(rows[0][1], r.steps[0].zh);
+    assert_eq!(rows[0][2], format!("{:?}", r.steps[0].owner));
+    assert_eq!(rows[0][4], first_target.to_string());
+    assert_eq!((rows[0][5].as_str(), rows[1][5].as_str()), ("0", "1"));
+    // English where the plan has it.
+    let english = r.csv_rows(&words(true));
+    assert_eq!(
+        Some(english[0][1].as_str()),
+        r.steps[0].en.as_deref().or(Some(r.steps[0].zh.as_str()))
+    );
     let summary = report::TermSummary::of(&b, tz, date(2026, 11, 30));
     assert_eq!(summary.done.len(), 1);
 }

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::Admin;
 use crate::accounts::{ROLES, role_key, role_label, role_of_key};
 use crate::i18n::{t, t_string};
-use crate::widgets::FieldProblem;
+use crate::widgets::{FieldProblem, listed};
 
 /// The form for one person: new, or editing one in the directory.
 #[component]
@@ -114,15 +114,16 @@ pub(super) fn StaffSection(admin: Admin) -> impl IntoView {
     let staff = move || admin.directory().map(|d| d.staff).unwrap_or_default();
     let class_names = move |ids: &[ClassId]| {
         let directory = admin.directory();
-        ids.iter()
+        let names = ids
+            .iter()
             .map(|id| {
                 directory
                     .as_ref()
                     .and_then(|d| d.class(id))
                     .map_or_else(|| id.to_string(), |c| c.name.to_string())
             })
-            .collect::<Vec<_>>()
-            .join("、")
+            .collect::<Vec<_>>();
+        listed(i18n, &names)
     };
     let add = Callback::new(move |(name, role, classes): (Name, Role, Vec<ClassId>)| {
         admin.edit_directory(move |current, update| {

@@ -245,6 +245,70 @@ fn an_action_is_done_then_verified_at_the_next_drill_of_its_scenario() {
     assert!(d.to_retest(Scenario::IsolationTransfer).is_empty());
     assert!(d.open_actions().is_empty());
     assert_eq!(d.refused.last().map(|r| r.why), Some(Refused::Closed));
+
+    // A fifth drill of the scenario no longer asks about the action the fourth verified.
+    events.push((14, "陈建国", start("d-5", Scenario::IsolationTransfer)));
+    let d = fold(&events);
+    let fifth = d.run(&RunId::parse("d-5").unwrap()).unwrap();
+    assert!(d.retest_asks(fifth).is_empty());
+    let fourth = d.run(&RunId::parse("d-4").unwrap()).unwrap();
+    assert_eq!(
+        d.retest_asks(fourth).len(),
+        1,
+        "its own drill still shows it"
+    );
+}
+
+#[test]
+fn head_counts_of_two_counters_add_up_each_counters_latest_standing() {
+    let count = |n| ev("d-1", DrillAction::Headcount { accounted: n });
+    let events = vec![
+        (1_000, "陈建国", start("d-1", Scenario::Dismissal)),
+        // The east gate's counter, then the west gate's: 40 expected in all.
+        (61_000, "陈建国", count(15)),
+        (91_000, "刘芳", count(18)),
+        // The east gate recounts: its latest replaces its earlier count.
+        (121_000, "陈建国", count(21)),
+        (151_000, "陈建国", count(22)),
+        (181_000, "刘芳", count(19)),
+    ];
+    let d = fold(&events);
+    let run = &d.runs[0];
+    assert_eq!(run.accounted(), Some(41));
+    assert_eq!(
+        run.counters()
+            .iter()
+            .map(|(by, n)| (by.as_str(), *n))
+            .collect::<Vec<_>>(),
+        [("陈建国", 22), ("刘芳", 19)]
+    );
+    // 21 + 18 = 39 at 121 s; 22 + 18 = 40 at 151 s.
+    assert_eq!(run.accountability_ms(), Some(150_000));
+    let none = fold(&events[..1]);
+    assert_eq!(none.runs[0].accounted(), None);
+    assert_eq!(none.runs[0].accountability_ms(), None);
+}
+
+#[test]
+fn a_rating_is_kept_after_the_end_and_a_later_one_replaces_it() {
+    let rate = |step, rating| ev("d-1", DrillAction::Rate { step, rating });
+    let events = vec![
+        (1, "陈建国", start("d-1", Scenario::Meals)),
+        (2, "陈建国", ev("d-1", DrillAction::Finish {})),
+        (3, "周校长", rate(1, Rating::SomeChallenges)),
+        (4, "周校长", rate(2, Rating::Unable)),
+        (5, "周校长", rate(1, Rating::Performed)),
+        (6, "周校长", rate(99, Rating::Performed)),
+    ];
+    let d = fold(&events);
+    let run = &d.runs[0];
+    assert_eq!(run.steps[0].rating, Some(Rating::Performed));
+    assert_eq!(run.steps[1].rating, Some(Rating::Unable));
+    assert!(run.steps[2..].iter().all(|s| s.rating.is_none()));
+    assert_eq!(
+        d.refused.iter().map(|r| r.why).collect::<Vec<_>>(),
+        [Refused::NoSuchStep]
+    );
 }
 
 #[test]
