@@ -123,6 +123,16 @@ const WRITES = [
     may: { admin: Y, health: N, logistics: N, teacher: N },
   },
   {
+    op: 'notice returned with a comment', stream: 'notices',
+    make: (role) => ({ type: 'notice', notice: `n-${role}`, step: { kind: 'return', comment: '请补充联系电话' } }),
+    may: { admin: Y, health: N, logistics: N, teacher: N },
+  },
+  {
+    op: 'notice submitted', stream: 'notices',
+    make: (role) => ({ type: 'notice', notice: `n-${role}`, step: { kind: 'submit' } }),
+    may: { admin: Y, health: Y, logistics: Y, teacher: N },
+  },
+  {
     op: 'notice withdrawn', stream: 'notices',
     make: (role) => ({ type: 'notice', notice: `n-${role}`, step: { kind: 'withdraw' } }),
     may: { admin: Y, health: N, logistics: N, teacher: N },

@@ -142,6 +142,21 @@ export async function assertPhoneScreen(page, screen) {
   assert.deepEqual(await lowContrast(page), [], `${screen}: text below AA contrast`);
 }
 
+/**
+ * Headings out of order on the page: the first is not an h1, or one skips a level going
+ * down (an h2 followed by an h4), as a screen reader's list of headings would show it.
+ */
+export function headingsOutOfOrder(page) {
+  return page.evaluate(() => {
+    const levels = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map((h) => Number(h.tagName[1]));
+    const bad = [];
+    if (levels.length === 0) return ['no heading'];
+    if (levels[0] !== 1) bad.push(`first heading is h${levels[0]}`);
+    levels.forEach((l, i) => { if (i > 0 && l > levels[i - 1] + 1) bad.push(`h${levels[i - 1]} then h${l}`); });
+    return bad;
+  });
+}
+
 /** The demo's admin device, which makes invites for the browser tests' people. */
 export const DEMO_ADMIN_TOKEN = 'demo-admin-5-token-for-local-use-only';
 

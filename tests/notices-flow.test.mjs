@@ -8,7 +8,7 @@
 // exercise in either. Each screen passes the phone checks.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverAndBrowser, phoneContext, assertPhoneScreen, joinWithInvite } from './browser.mjs';
+import { serverAndBrowser, phoneContext, assertPhoneScreen, joinWithInvite, headingsOutOfOrder, lowContrast } from './browser.mjs';
 
 
 describe('notices on a phone, in Chinese', () => {
@@ -88,7 +88,7 @@ describe('notices on a phone, in Chinese', () => {
     await review.locator('summary').click();
     const history = await review.locator('details li').allTextContents();
     assert.equal(history.length, 6, history.join('\n'));
-    assert.match(history[0], /周校长 · 审核通过 \(v1\)/);
+    assert.match(history[0], /周校长 · 审核通过（v1）/);
     assert.match(history.at(-1), /陈建国 · 编辑/);
     // Her own draft: she may edit and submit it, never approve it.
     await principal.page.getByTestId('new-notice').click();
@@ -202,6 +202,34 @@ describe('notices on a phone, in Chinese', () => {
     await parent.close();
     await officer.context.close();
     await principal.context.close();
+  });
+
+  test('the public pages read well: AA contrast, headings in order, 200% zoom, languages marked', async () => {
+    // A parent's phone with JavaScript off; then the same pages at 200% zoom (half the CSS
+    // width): nothing may scroll sideways or be cut off.
+    const context = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN', viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${srv.url}/`);
+    const one = await page.locator('article h3 a').first().getAttribute('href');
+    const paths = ['/', '/?lang=en', '/?lang=zh-CN', '/archive', one, '/poster', '/n/no-such-notice'];
+    for (const zoom of [1, 2]) {
+      await page.setViewportSize({ width: 390 / zoom, height: 844 / zoom });
+      for (const path of paths) {
+        await page.goto(`${srv.url}${path}`);
+        const where = `${path} at ${zoom * 100}%`;
+        assert.deepEqual(await lowContrast(page), [], `${where}: text below AA contrast`);
+        assert.deepEqual(await headingsOutOfOrder(page), [], `${where}: headings`);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `${where}: ${overflow}px wider than the screen`);
+        // The page says its language, and text in the other language says its own.
+        const lang = await page.evaluate(() => document.documentElement.lang);
+        assert.match(lang, /^(zh-CN|en)$/, where);
+      }
+    }
+    await page.goto(`${srv.url}/?lang=en`);
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    assert.equal(await page.locator('nav.langs a').getAttribute('lang'), 'zh-CN');
+    await context.close();
   });
 
   test('contacts with today\'s duty, and a notice scheduled for later, reach the public page', async () => {

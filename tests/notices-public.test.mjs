@@ -164,4 +164,63 @@ describe('the public page over time: schedule, expiry, withdrawal, contacts, pos
     const again = await get('/poster', 'zh-CN', { 'if-none-match': poster.res.headers.get('etag') });
     assert.equal(again.res.status, 304);
   });
+
+  test('the front page stays within 30 KB with the longest notices, the pinned one first', async () => {
+    // Twelve notices with the longest titles and bodies, in both languages; the oldest pinned.
+    const line = (k) => `第${k}条：冬季传染病高发，请家长每天早上为孩子测量体温并如实报告。`.padEnd(39, '。');
+    const body = Array.from({ length: 100 }, (_, k) => line(k)).join('\n').slice(0, 4000);
+    const bodyEn = Array.from({ length: 100 }, (_, k) => `Line ${k}: please take your child's temperature every morning.`.padEnd(39, '.').slice(0, 39)).join('\n').slice(0, 4000);
+    const ops = [];
+    for (let k = 0; k < 12; k += 1) {
+      const id = `n-long-${k}`;
+      ops.push({
+        type: 'notice', notice: id,
+        step: {
+          kind: 'edit',
+          content: {
+            title_zh: `长通知${k}`.padEnd(80, '知'), body_zh: body, title_en: `Long notice ${k}`.padEnd(80, 'e'), body_en: bodyEn,
+            category: 'prevention', audience: 'public', pinned: k === 0,
+          },
+        },
+      }, step(id, 'submit'));
+    }
+    const drafted = await push(officer, 'notices', ops);
+    assert.equal(drafted.accepted, ops.length, JSON.stringify(drafted.rejected));
+    // The raw pusher stamps ops with its clock: the approvals come after the last submit.
+    await sleep(50);
+    const approved = await push(office, 'notices', Array.from({ length: 12 }, (_, k) => step(`n-long-${k}`, 'approve')));
+    assert.equal(approved.accepted, 12, JSON.stringify(approved.rejected));
+    // Stamped a few ms ahead of the Worker's clock, the last approvals are due a moment later:
+    // the minute's Cron Trigger publishes them once that moment has passed.
+    await sleep(100);
+    await cron();
+    for (const lang of ['zh-CN', 'en']) {
+      const page = await get(`/?lang=${lang}`, lang);
+      const bytes = Buffer.byteLength(page.text);
+      assert.ok(bytes <= 30 * 1024, `${lang}: ${bytes} bytes`);
+      // Every notice is listed; the pinned one first, labelled; the whole text is one tap away.
+      for (let k = 0; k < 12; k += 1) assert.match(page.text, new RegExp(`href="/n/n-long-${k}"`));
+      const first = page.text.indexOf('id="n-long-0"');
+      assert.ok(first > 0 && first < page.text.indexOf('id="n-long-11"'), 'the pinned notice comes first');
+      assert.match(page.text, lang === 'en' ? /<strong class="pinned">Pinned<\/strong>/ : /<strong class="pinned">置顶<\/strong>/);
+      assert.match(page.text, lang === 'en' ? /Read the whole notice/ : /阅读全文/);
+      // The page says when it was last brought up to date.
+      assert.match(page.text, /<footer>\s*<p>[^<]+ \d{4}-\d\d-\d\d \d\d:\d\d<\/p>/);
+    }
+    // Its own page carries the whole body, the last line too.
+    const one = await get('/n/n-long-3');
+    assert.match(one.text, /第99条/);
+    assert.ok(Buffer.byteLength(one.text) <= 30 * 1024, `${Buffer.byteLength(one.text)} bytes`);
+  });
+
+  test('every public request costs one KV read and nothing else, a 304 too', async () => {
+    for (const path of ['/', '/?lang=en', '/archive', '/n/n-long-3', '/feed.xml', '/n/n-long-3/cap.xml', '/poster']) {
+      const first = await get(path);
+      assert.equal(first.res.status, 200, path);
+      assert.equal(first.res.headers.get('x-guardpost-kv'), 'writes=0, lists=0, reads=1', path);
+      const again = await get(path, 'zh-CN', { 'if-none-match': first.res.headers.get('etag') });
+      assert.equal(again.res.status, 304, path);
+      assert.equal(again.res.headers.get('x-guardpost-kv'), 'writes=0, lists=0, reads=1', `${path} (304)`);
+    }
+  });
 });

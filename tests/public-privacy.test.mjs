@@ -4,7 +4,7 @@
 // class. One public notice is approved too, as the control that publication works. Then
 // every public response (the page in both languages, the feed, the school summary, the app
 // shell, and the public answers to unknown paths) is searched for the markers, and for the
-// staff's and students' names.
+// staff's and students' names, the approver's too.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorker, deviceGrant, rawPusher } from './harness.mjs';
@@ -69,7 +69,7 @@ describe('nothing private reaches the public page, feed or public JSON', () => {
         const text = await res.text();
         for (const marker of MARKERS) assert.ok(!text.includes(marker), `${marker} in ${path} (${lang})`);
         // Staff and students are never named on the public side.
-        for (const name of ['李红', '王磊', '陈建国', '刘芳', '赵敏']) assert.ok(!text.includes(name), `${name} in ${path} (${lang})`);
+        for (const name of ['李红', '王磊', '陈建国', '刘芳', '赵敏', '周校长']) assert.ok(!text.includes(name), `${name} in ${path} (${lang})`);
         if (text.includes('PUBLIC-CONTROL-1A')) control += 1;
       }
     }

@@ -98,12 +98,14 @@ pub fn html_error(req: &Request, status: u16) -> Result<Response> {
     let text = crate::strings::public(lang);
     let title = match status {
         405 => &text.method_not_allowed,
+        500 => &text.unavailable,
+        503 => &text.not_set_up,
         _ => &text.not_found,
     };
     let html = format!(
         "<!doctype html><html lang=\"{tag}\"><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>{title}</title><p>{title}</p><p><a href=\"/\">{home}</a></p></html>",
+         <title>{title}</title><h1>{title}</h1><p><a href=\"/\">{home}</a></p></html>",
         tag = lang.tag(),
         home = text.back_home,
     );

@@ -27,6 +27,8 @@ pub struct PublicText {
     pub no_notices: String,
     pub published: String,
     pub approved_by: String,
+    pub pinned: String,
+    pub read_more: String,
     /// The label of a drill's notice, in both languages so no one misses it.
     pub exercise: String,
     pub updated_on: String,
@@ -41,6 +43,7 @@ pub struct PublicText {
     pub staff_app: String,
     pub updated: String,
     pub not_set_up: String,
+    pub unavailable: String,
     pub not_found: String,
     pub method_not_allowed: String,
     pub back_home: String,

@@ -1,8 +1,8 @@
 use guardpost_domain::changes::Payload;
 use guardpost_domain::notices::markup;
 use guardpost_domain::notices::workflow::{
-    Action, AsNoticeEvent, Category, Comment, Notice, NoticeEvent, NoticeId, Offer, Stage, Status,
-    StepKind, may_draft, new_notice_id, notices,
+    Action, AsNoticeEvent, Category, Comment, Notice, NoticeEvent, NoticeId, Offer, Refused, Stage,
+    Status, StepKind, may_draft, new_notice_id, notices,
 };
 use guardpost_domain::sync::Stream;
 use leptos::prelude::*;
@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use super::editor::{NoticeEditor, category_label};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::{record, school_now_ms, use_sync, with_replica};
-use crate::widgets::{Mark, Outcome, SyncMark, TextField, labelled, record_outcome};
+use crate::widgets::{Mark, Outcome, SyncMark, TextField, aside, labelled, record_outcome};
 
 fn status_label(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, s: Status) -> &'static str {
     match s {
@@ -117,7 +117,24 @@ fn NoticeCard(
         .map(|s| s.timezone)
         .unwrap_or_default();
     let status = notice.status(now);
-    let offers = notice.offers(&me, role);
+    let offers = notice.offers(&me, role, now);
+    // Her steps the fold did not apply (another device's step landed first): said to her.
+    let not_applied: Vec<String> = notice
+        .refused
+        .iter()
+        .filter(|r| r.by == me)
+        .map(|r| {
+            labelled(
+                i18n,
+                format!(
+                    "{} {}",
+                    tz.local_minute_at_ms(r.at_ms).unwrap_or_default(),
+                    t_string!(i18n, notices.not_applied)
+                ),
+                refusal(i18n, r.why),
+            )
+        })
+        .collect();
     let Some(content) = notice.current().cloned() else {
         return ().into_any();
     };
@@ -156,9 +173,11 @@ fn NoticeCard(
                 StepKind::Returned(c) => {
                     labelled(i18n, t_string!(i18n, notices.step_return), c.as_str())
                 }
-                StepKind::Approved { version } => {
-                    format!("{} (v{version})", t_string!(i18n, notices.step_approve))
-                }
+                StepKind::Approved { version } => aside(
+                    i18n,
+                    t_string!(i18n, notices.step_approve),
+                    format!("v{version}"),
+                ),
                 StepKind::Withdrawn => t_string!(i18n, notices.step_withdraw).to_owned(),
             };
             format!(
@@ -203,6 +222,7 @@ fn NoticeCard(
             <h2>{content.title_zh.to_string()}</h2>
             <div class="notice-body" inner_html=body></div>
             {returned.map(|r| view! { <p class="notice error">{r}</p> })}
+            {not_applied.into_iter().map(|r| view! { <p class="notice error" data-testid="not-applied">{r}</p> }).collect_view()}
             <div class="actions">{offers.into_iter().map(button).collect_view()}</div>
             <details>
                 <summary>{t!(i18n, notices.history)}</summary>
@@ -210,4 +230,18 @@ fn NoticeCard(
             </details>
         </li>
     }.into_any()
+}
+
+/// Why a step of hers was not applied, and what to do.
+fn refusal(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, why: Refused) -> &'static str {
+    match why {
+        Refused::NothingToSubmit => t_string!(i18n, notices.r_nothing_to_submit),
+        Refused::NotSubmitted => t_string!(i18n, notices.r_not_submitted),
+        Refused::OwnSubmission => t_string!(i18n, notices.r_own_submission),
+        Refused::AwaitingReview => t_string!(i18n, notices.r_awaiting_review),
+        Refused::NotPublished => t_string!(i18n, notices.r_not_published),
+        Refused::Withdrawn => t_string!(i18n, notices.r_withdrawn),
+        Refused::Expired => t_string!(i18n, notices.r_expired),
+        Refused::StaysPublic => t_string!(i18n, notices.r_stays_public),
+    }
 }

@@ -151,6 +151,27 @@ pub fn parse(body: &str) -> Vec<Block> {
     blocks
 }
 
+/// The start of a body for a list of notices: whole lines while they fit in `max_chars`
+/// (the first line cut there if it alone is longer), and whether anything was left out.
+/// Cut on lines, the excerpt parses like the body; a marker cut in half is shown as text.
+pub fn excerpt(body: &str, max_chars: usize) -> (String, bool) {
+    let mut out = String::new();
+    let mut used = 0;
+    for line in body.lines() {
+        let n = line.chars().count();
+        if used + n > max_chars {
+            if out.trim().is_empty() {
+                out = line.chars().take(max_chars).collect::<String>() + "…";
+            }
+            return (out, true);
+        }
+        out.push_str(line);
+        out.push('\n');
+        used += n;
+    }
+    (out, false)
+}
+
 /// Text escaped for HTML, in element content and in quoted attributes.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -254,6 +275,25 @@ pub fn to_text(blocks: &[Block]) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn an_excerpt_keeps_whole_lines_and_says_when_it_left_some_out() {
+        assert_eq!(
+            excerpt("一\n二\n三", 10),
+            ("一\n二\n三\n".to_owned(), false)
+        );
+        assert_eq!(
+            excerpt("一二\n三四\n五六", 4),
+            ("一二\n三四\n".to_owned(), true)
+        );
+        // One long first line is cut where the limit falls.
+        assert_eq!(excerpt("一二三四五", 3), ("一二三…".to_owned(), true));
+        // A bold marker cut in half is text, never a tag left open.
+        let (start, cut) = excerpt("**注意事项很多很多**", 4);
+        assert!(cut);
+        let html = to_html(&parse(&start));
+        assert!(!html.contains("<strong>"), "{html}");
+    }
 
     #[test]
     fn paragraphs_lists_bold_and_links() {

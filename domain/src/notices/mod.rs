@@ -143,6 +143,12 @@ pub struct PublicBoard {
 }
 
 impl PublicBoard {
+    /// The front page shows this many notices with the start of their body, the rest by
+    /// title: with the longest bodies and titles its HTML stays within 30 KB.
+    pub const FRONT_BODIES: usize = 8;
+    /// Characters of a body the front page shows before "read the whole notice".
+    pub const EXCERPT_CHARS: usize = 240;
+
     /// Builds the board with pinned notices first, then newest first, whatever order they came
     /// in.
     pub fn new(

@@ -3,8 +3,8 @@
 //! time. Each notice is a log of events (one op each) folded in clock order, so devices that
 //! edited offline agree on the outcome; an event that is not allowed where it lands is kept,
 //! not applied, and shown to whoever made it. The approver is an admin (the Worker's write
-//! rule) and never the person who submitted the version (this fold, on every device and in
-//! the Worker's public snapshot).
+//! rule) and never the person who submitted the version nor anyone who wrote it (this fold,
+//! on every device and in the Worker's public snapshot). Withdrawn and expired are final.
 
 pub use super::event::{Action, Audience, Category, Comment, Content, NoticeEvent, NoticeId};
 use crate::sync::Hlc;
@@ -31,7 +31,18 @@ pub struct Working {
     pub content: Content,
     /// Who last edited it.
     pub author: Name,
+    /// Everyone who edited this version, in the order they first did: none of them may
+    /// approve it.
+    pub authors: Vec<Name>,
     pub stage: Stage,
+}
+
+impl Working {
+    /// Whether `who` submitted or wrote any of this version.
+    pub fn wrote_or_submitted(&self, who: &Name) -> bool {
+        self.authors.contains(who)
+            || matches!(&self.stage, Stage::Submitted { by, .. } if by == who)
+    }
 }
 
 /// The approved version the public (or staff) sees.
@@ -68,7 +79,7 @@ pub enum Refused {
     NothingToSubmit,
     /// Only a submitted version is approved or returned.
     NotSubmitted,
-    /// The person who submitted a version may not approve it.
+    /// The person who submitted a version, or wrote any of it, may not approve it.
     OwnSubmission,
     /// A submitted version waits for review; it is edited after it is returned.
     AwaitingReview,
@@ -76,6 +87,10 @@ pub enum Refused {
     NotPublished,
     /// A withdrawn notice is final; write a new one.
     Withdrawn,
+    /// An expired notice is final; write a new one.
+    Expired,
+    /// A public notice stays public: withdraw it and write a staff notice instead.
+    StaysPublic,
 }
 
 /// An event not applied, for the person who made it.
@@ -143,6 +158,13 @@ impl Notice {
         if self.withdrawn.is_some() {
             return Err(Refused::Withdrawn);
         }
+        let live_content = self.live.as_ref().map(|l| &l.content);
+        if live_content
+            .and_then(|c| c.expire_at_ms)
+            .is_some_and(|t| t <= at_ms)
+        {
+            return Err(Refused::Expired);
+        }
         let step = match action {
             Action::Edit { content } => {
                 if matches!(
@@ -154,9 +176,21 @@ impl Notice {
                 ) {
                     return Err(Refused::AwaitingReview);
                 }
+                // Taking a public notice off the public page is a withdrawal, which the
+                // page, the feed and alerts say; an amendment never does it quietly.
+                if live_content.is_some_and(|c| c.audience == Audience::Public)
+                    && content.audience != Audience::Public
+                {
+                    return Err(Refused::StaysPublic);
+                }
+                let mut authors = self.working.take().map(|w| w.authors).unwrap_or_default();
+                if !authors.contains(by) {
+                    authors.push(by.clone());
+                }
                 self.working = Some(Working {
                     content: (**content).clone(),
                     author: by.clone(),
+                    authors,
                     stage: Stage::Draft,
                 });
                 StepKind::Edited
@@ -186,10 +220,10 @@ impl Notice {
                 let Some(w) = &self.working else {
                     return Err(Refused::NotSubmitted);
                 };
-                let Stage::Submitted { by: submitter, .. } = &w.stage else {
+                if !matches!(w.stage, Stage::Submitted { .. }) {
                     return Err(Refused::NotSubmitted);
-                };
-                if submitter == by || &w.author == by {
+                }
+                if w.wrote_or_submitted(by) {
                     return Err(Refused::OwnSubmission);
                 }
                 let version = self.live.as_ref().map_or(1, |l| l.version + 1);
@@ -280,9 +314,18 @@ impl Notice {
     /// What `me`, of `role`, may do with this notice: drafting is the office's, the doctor's
     /// and logistics'; reviewing and withdrawing an admin's, never on a version she wrote or
     /// submitted.
-    pub fn offers(&self, me: &Name, role: crate::school::Role) -> Vec<Offer> {
+    pub fn offers(&self, me: &Name, role: crate::school::Role, now_ms: u64) -> Vec<Offer> {
         use crate::school::Role;
         if self.withdrawn.is_some() || !may_draft(role) {
+            return Vec::new();
+        }
+        // An expired notice is final.
+        if self
+            .live
+            .as_ref()
+            .and_then(|l| l.content.expire_at_ms)
+            .is_some_and(|t| t <= now_ms)
+        {
             return Vec::new();
         }
         let mut offers = Vec::new();
@@ -293,14 +336,10 @@ impl Notice {
         if matches!(stage, Some(Stage::Draft | Stage::Returned { .. })) {
             offers.push(Offer::Submit);
         }
-        if let Some(Working {
-            author,
-            stage: Stage::Submitted { by, .. },
-            ..
-        }) = &self.working
+        if let Some(w) = &self.working
+            && matches!(w.stage, Stage::Submitted { .. })
             && role == Role::Admin
-            && author != me
-            && by != me
+            && !w.wrote_or_submitted(me)
         {
             offers.push(Offer::Review);
         }

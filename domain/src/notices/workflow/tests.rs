@@ -27,6 +27,14 @@ fn edit(title: &str) -> Action {
     }
 }
 
+fn staff_edit(title: &str) -> Action {
+    let mut c = content(title);
+    c.audience = Audience::Staff;
+    Action::Edit {
+        content: Box::new(c),
+    }
+}
+
 fn ret() -> Action {
     Action::Return {
         comment: Comment::parse("请补充联系电话").unwrap(),
@@ -99,6 +107,37 @@ fn drafted_returned_fixed_approved_amended_withdrawn() {
 }
 
 #[test]
+fn the_update_history_lists_each_approved_amendment_newest_first() {
+    let (logistics, principal) = (name("陈建国"), name("周校长"));
+    let mut log = vec![
+        (1, &logistics, edit("通知")),
+        (2, &logistics, Action::Submit {}),
+        (3, &principal, Action::Approve {}),
+    ];
+    for (k, t) in [(0u64, 10u64), (1, 20), (2, 30)] {
+        log.push((
+            t,
+            &logistics,
+            edit(["更新一", "更新二", "更新三"][k as usize]),
+        ));
+        log.push((t + 1, &logistics, Action::Submit {}));
+        // The second amendment is returned, not approved: not an update.
+        if k == 1 {
+            log.push((t + 2, &principal, ret()));
+            log.push((t + 3, &logistics, edit("更新二（改）")));
+            log.push((t + 4, &logistics, Action::Submit {}));
+        }
+        log.push((t + 5, &principal, Action::Approve {}));
+    }
+    let n = fold(&log);
+    assert_eq!(n.updates(), vec![(4, 35), (3, 25), (2, 15)]);
+    assert_eq!(
+        n.live.as_ref().map(|l| l.content.title_zh.as_str()),
+        Some("更新三")
+    );
+}
+
+#[test]
 fn the_author_cannot_approve_and_illegal_steps_are_kept_not_applied() {
     let (a, b) = (name("周校长"), name("王副校长"));
     // An admin who drafted and submitted can't approve it herself.
@@ -117,6 +156,27 @@ fn the_author_cannot_approve_and_illegal_steps_are_kept_not_applied() {
         (4, &b, Action::Approve {}),
     ]);
     assert_eq!(edited.refused[0].why, Refused::OwnSubmission);
+    // Nor an admin who wrote the first draft that someone else then edited and submitted.
+    let c = name("陈建国");
+    let first_draft = fold(&[
+        (1, &a, edit("通知")),
+        (2, &c, edit("通知（改）")),
+        (3, &c, Action::Submit {}),
+        (4, &a, Action::Approve {}),
+    ]);
+    assert_eq!(first_draft.refused[0].why, Refused::OwnSubmission);
+    assert!(first_draft.live.is_none());
+    // The next version's authors start afresh: she may approve an amendment she didn't write.
+    let amendment = fold(&[
+        (1, &a, edit("通知")),
+        (2, &a, Action::Submit {}),
+        (3, &b, Action::Approve {}),
+        (4, &c, edit("通知（更新）")),
+        (5, &c, Action::Submit {}),
+        (6, &a, Action::Approve {}),
+    ]);
+    assert!(amendment.refused.is_empty(), "{:?}", amendment.refused);
+    assert_eq!(amendment.live.as_ref().map(|l| l.version), Some(2));
     // Each action where it is not allowed.
     let cases: Vec<(Log, Action, Refused)> = vec![
         (vec![], Action::Submit {}, Refused::NothingToSubmit),
@@ -171,7 +231,65 @@ fn the_author_cannot_approve_and_illegal_steps_are_kept_not_applied() {
             Action::Approve {},
             Refused::NotSubmitted,
         ),
+        (
+            vec![
+                (1, &a, edit("x")),
+                (2, &a, Action::Submit {}),
+                (3, &b, ret()),
+            ],
+            ret(),
+            Refused::NotSubmitted,
+        ),
+        // A public notice is amended to staff-only: refused, it stays public.
+        (
+            vec![
+                (1, &a, edit("x")),
+                (2, &a, Action::Submit {}),
+                (3, &b, Action::Approve {}),
+            ],
+            staff_edit("y"),
+            Refused::StaysPublic,
+        ),
     ];
+    // After a withdrawal, and after the live version expired, every action is refused.
+    let published = |expire_at_ms| {
+        let mut c = content("x");
+        c.expire_at_ms = expire_at_ms;
+        vec![
+            (
+                1,
+                &a,
+                Action::Edit {
+                    content: Box::new(c),
+                },
+            ),
+            (2, &a, Action::Submit {}),
+            (3, &b, Action::Approve {}),
+        ]
+    };
+    let mut withdrawn = published(None);
+    withdrawn.push((4, &b, Action::Withdraw {}));
+    let mut amended_then_withdrawn = published(None);
+    amended_then_withdrawn.push((4, &a, edit("y")));
+    amended_then_withdrawn.push((5, &a, Action::Submit {}));
+    amended_then_withdrawn.push((6, &b, Action::Withdraw {}));
+    let mut cases = cases;
+    for action in [
+        edit("z"),
+        Action::Submit {},
+        ret(),
+        Action::Approve {},
+        Action::Withdraw {},
+    ] {
+        cases.push((withdrawn.clone(), action.clone(), Refused::Withdrawn));
+        cases.push((
+            amended_then_withdrawn.clone(),
+            action.clone(),
+            Refused::Withdrawn,
+        ));
+        // Expired at 50; the action comes at 100.
+        cases.push((published(Some(50)), action, Refused::Expired));
+    }
     for (before, action, why) in cases {
         let mut log = before.clone();
         log.push((100, &b, action.clone()));
@@ -226,6 +344,81 @@ fn scheduled_staff_only_and_expired_notices_stay_off_the_public_page() {
     assert!(backwards.validate().is_err());
 }
 
+/// Any step, including staff-only edits and edits that expire early (at 60 ms).
+fn any_step() -> impl Strategy<Value = Action> {
+    prop_oneof![
+        (0..2u8, any::<bool>(), any::<bool>()).prop_map(|(i, staff, expires)| {
+            let mut c = content(["一", "二"][i as usize]);
+            if staff {
+                c.audience = Audience::Staff;
+            }
+            if expires {
+                c.expire_at_ms = Some(60);
+            }
+            Action::Edit {
+                content: Box::new(c),
+            }
+        }),
+        Just(Action::Submit {}),
+        Just(ret()),
+        Just(Action::Approve {}),
+        Just(Action::Withdraw {}),
+    ]
+}
+
+proptest! {
+    /// Whatever the steps and whoever takes them, after each one: an approval comes from
+    /// no one who edited or submitted that version; nothing is applied after a withdrawal or
+    /// after the live version expired; a public live version never turns staff-only; and a
+    /// refused step changes nothing.
+    #[test]
+    fn the_rules_hold_after_every_step(
+        steps in prop::collection::vec((0..3usize, any_step()), 1..16),
+    ) {
+        let people = [name("陈建国"), name("周校长"), name("王副校长")];
+        let log: Vec<(u64, &Name, Action)> = steps
+            .iter()
+            .enumerate()
+            .map(|(i, (who, a))| (i as u64 * 10 + 1, &people[*who], a.clone()))
+            .collect();
+        for k in 0..log.len() {
+            let before = fold(&log[..k]);
+            let after = fold(&log[..=k]);
+            let (at, who, action) = &log[k];
+            if after.refused.len() > before.refused.len() {
+                prop_assert_eq!(
+                    (&after.working, &after.live, &after.steps, &after.withdrawn),
+                    (&before.working, &before.live, &before.steps, &before.withdrawn)
+                );
+                continue;
+            }
+            prop_assert!(before.withdrawn.is_none());
+            let expired = before
+                .live
+                .as_ref()
+                .and_then(|l| l.content.expire_at_ms)
+                .is_some_and(|t| t <= *at);
+            prop_assert!(!expired);
+            if let Action::Approve {} = action {
+                // Who wrote and submitted this version, read from the kept steps.
+                let since = before
+                    .steps
+                    .iter()
+                    .rposition(|s| matches!(s.action, StepKind::Approved { .. }))
+                    .map_or(0, |i| i + 1);
+                let round = &before.steps[since..];
+                let mut wrote = round.iter().filter(|s| s.action == StepKind::Edited);
+                let submitter = round.iter().rev().find(|s| s.action == StepKind::Submitted);
+                prop_assert!(wrote.all(|s| &s.by != *who), "approved by an author");
+                prop_assert!(submitter.is_some_and(|s| &s.by != *who), "approved by its submitter");
+            }
+            let was_public = before.live.as_ref().is_some_and(|l| l.content.audience == Audience::Public);
+            let now_public = after.live.as_ref().is_some_and(|l| l.content.audience == Audience::Public);
+            prop_assert!(!was_public || now_public, "a public notice went staff-only");
+        }
+    }
+}
+
 fn action() -> impl Strategy<Value = Action> {
     prop_oneof![
         (0..3u8).prop_map(|i| edit(["一", "二", "三"][i as usize])),
@@ -249,12 +442,6 @@ proptest! {
         let as_events = |l: &[(u64, usize, Action)]| l.iter().map(|(t, who, a)| (*t, &people[*who], a.clone())).collect::<Vec<_>>();
         let (a, b) = (fold(&as_events(&log)), fold(&as_events(&shuffled)));
         prop_assert_eq!(&a, &b);
-        // Whatever happened, a live version was approved by someone other than its author.
-        for step in &a.steps {
-            if let StepKind::Approved { .. } = step.action {
-                prop_assert!(a.live.is_some());
-            }
-        }
         prop_assert_eq!(a.steps.len() + a.refused.len(), log.len());
     }
 }
@@ -265,28 +452,34 @@ fn each_person_is_offered_what_they_may_do() {
     let (logistics, principal, deputy) = (name("陈建国"), name("周校长"), name("王副校长"));
     let drafted = fold(&[(1, &logistics, edit("通知"))]);
     assert_eq!(
-        drafted.offers(&logistics, Role::Logistics),
+        drafted.offers(&logistics, Role::Logistics, 0),
         vec![Offer::Edit, Offer::Submit]
     );
-    assert!(drafted.offers(&logistics, Role::Teacher).is_empty());
+    assert!(drafted.offers(&logistics, Role::Teacher, 0).is_empty());
     let submitted = fold(&[
         (1, &principal, edit("通知")),
         (2, &principal, Action::Submit {}),
     ]);
     // Her own submission: nothing to review; another admin reviews it.
-    assert!(submitted.offers(&principal, Role::Admin).is_empty());
-    assert_eq!(submitted.offers(&deputy, Role::Admin), vec![Offer::Review]);
-    assert!(submitted.offers(&logistics, Role::Logistics).is_empty());
+    assert!(submitted.offers(&principal, Role::Admin, 0).is_empty());
+    assert_eq!(
+        submitted.offers(&deputy, Role::Admin, 0),
+        vec![Offer::Review]
+    );
+    assert!(submitted.offers(&logistics, Role::Logistics, 0).is_empty());
     let live = fold(&[
         (1, &logistics, edit("通知")),
         (2, &logistics, Action::Submit {}),
         (3, &principal, Action::Approve {}),
     ]);
     assert_eq!(
-        live.offers(&principal, Role::Admin),
+        live.offers(&principal, Role::Admin, 0),
         vec![Offer::Edit, Offer::Withdraw]
     );
-    assert_eq!(live.offers(&logistics, Role::Logistics), vec![Offer::Edit]);
+    assert_eq!(
+        live.offers(&logistics, Role::Logistics, 0),
+        vec![Offer::Edit]
+    );
     // Times are typed in the school's zone: 08:00 in Shanghai is midnight UTC.
     let tz = crate::school::SchoolTimeZone::default();
     let ms = tz.ms_of_local("2026-12-01T08:00").unwrap();

@@ -8,36 +8,44 @@ use guardpost_domain::notices::{PublicBoard, PublishedNotice, markup};
 use worker::{Env, Request, Response, Result};
 
 use crate::config;
-use crate::kv::Kv;
+use crate::kv::{Kv, KvCost};
 use crate::strings::PublicText;
 
 pub const STYLE: &str = include_str!("../../../../style/public.css");
 
 /// What the one KV read of a public request found.
 pub enum Loaded {
-    Board(Box<PublicBoard>),
+    /// The board, and what reading it cost (said on the response: one read, by design).
+    Board(Box<PublicBoard>, KvCost),
     /// No board yet: the school is not set up.
     NotSetUp,
-    Failed(Result<Response>),
+    /// The board could not be read (logged); the reader gets a page in her language.
+    Failed,
 }
 
 /// The school's public board: the one KV read of every public request.
 pub async fn load(env: &Env) -> Loaded {
     let school = match config::school(env) {
         Ok(school) => school,
-        Err(message) => return Loaded::Failed(Response::error(message, 500)),
+        Err(message) => {
+            worker::console_error!("public board: {message}");
+            return Loaded::Failed;
+        }
     };
     let kv = match Kv::of(env) {
         Ok(kv) => kv,
-        Err(refused) => return Loaded::Failed(Response::error(refused.message, 500)),
+        Err(refused) => {
+            worker::console_error!("public board: {}", refused.message);
+            return Loaded::Failed;
+        }
     };
     match kv.json::<PublicBoard>(&keys::public_board(&school)).await {
-        Ok(Some(board)) => Loaded::Board(Box::new(board)),
+        Ok(Some(board)) => Loaded::Board(Box::new(board), kv.cost()),
         Ok(None) => Loaded::NotSetUp,
-        Err(e) => Loaded::Failed(Response::error(
-            format!("reading the public board: {e}"),
-            500,
-        )),
+        Err(e) => {
+            worker::console_error!("reading the public board: {e}");
+            Loaded::Failed
+        }
     }
 }
 
@@ -84,6 +92,7 @@ pub fn unchanged(req: &Request, etag: &str) -> Result<bool> {
 pub fn fresh_or(
     req: &Request,
     etag: &str,
+    cost: KvCost,
     body: impl FnOnce() -> std::result::Result<String, askama::Error>,
     html: bool,
 ) -> Result<Response> {
@@ -100,6 +109,7 @@ pub fn fresh_or(
     let headers = response.headers_mut();
     headers.set("ETag", etag)?;
     headers.set("Vary", "Accept-Language, Cookie")?;
+    headers.set("X-Guardpost-KV", &cost.header())?;
     Ok(response)
 }
 
@@ -131,9 +141,18 @@ pub fn title(lang: Lang, n: &PublishedNotice) -> String {
 /// The body in its safe format as HTML: every character typed is escaped by
 /// `markup::to_html`, which writes only its own few tags.
 pub fn body_html(lang: Lang, n: &PublishedNotice) -> String {
-    let body = match (&n.body_en, english(lang, n)) {
+    markup::to_html(&markup::parse(body(lang, n)))
+}
+
+/// The start of a notice's body in the reader's language, and whether some was left out.
+pub fn excerpt_html(lang: Lang, n: &PublishedNotice, max_chars: usize) -> (String, bool) {
+    let (start, cut) = markup::excerpt(body(lang, n), max_chars);
+    (markup::to_html(&markup::parse(&start)), cut)
+}
+
+fn body(lang: Lang, n: &PublishedNotice) -> &str {
+    match (&n.body_en, english(lang, n)) {
         (Some(en), true) => en.as_str(),
         _ => n.body.as_str(),
-    };
-    markup::to_html(&markup::parse(body))
+    }
 }

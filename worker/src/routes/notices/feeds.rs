@@ -34,10 +34,10 @@ impl Feed<'_> {
 pub async fn feed(req: &Request, env: &Env) -> Result<Response> {
     let lang = strings::lang_of(req);
     let t = strings::public(lang);
-    let board = match board::load(env).await {
-        Loaded::Board(board) => board,
-        Loaded::NotSetUp => return Response::error("not set up", 503),
-        Loaded::Failed(response) => return response,
+    let (board, cost) = match board::load(env).await {
+        Loaded::Board(board, cost) => (board, cost),
+        Loaded::NotSetUp => return crate::reply::html_error(req, 503),
+        Loaded::Failed => return crate::reply::html_error(req, 500),
     };
     let base = board::origin(req)?;
     let etag = board::etag(&board, &["feed", lang.tag()]);
@@ -48,7 +48,7 @@ pub async fn feed(req: &Request, env: &Env) -> Result<Response> {
         base,
         entries: board.feed(),
     };
-    let mut response = board::fresh_or(req, &etag, || feed.render(), false)?;
+    let mut response = board::fresh_or(req, &etag, cost, || feed.render(), false)?;
     let headers = response.headers_mut();
     headers.set("Content-Type", "application/atom+xml; charset=utf-8")?;
     headers.set("Cache-Control", "public, max-age=60")?;
@@ -81,10 +81,10 @@ impl CapAlert<'_> {
 /// `GET /n/{id}/cap.xml`: the notice's latest message as a CAP 1.2 alert (a withdrawn one's
 /// is its Cancel).
 pub async fn cap(req: &Request, env: &Env, id: &str) -> Result<Response> {
-    let board = match board::load(env).await {
-        Loaded::Board(board) => board,
-        Loaded::NotSetUp => return Response::error("not set up", 503),
-        Loaded::Failed(response) => return response,
+    let (board, cost) = match board::load(env).await {
+        Loaded::Board(board, cost) => (board, cost),
+        Loaded::NotSetUp => return crate::reply::html_error(req, 503),
+        Loaded::Failed => return crate::reply::html_error(req, 500),
     };
     let Some(notice) = board.find(id) else {
         return crate::reply::html_error(req, 404);
@@ -98,7 +98,7 @@ pub async fn cap(req: &Request, env: &Env, id: &str) -> Result<Response> {
         zh: strings::public(Lang::ZhCn),
         en: strings::public(Lang::En),
     };
-    let mut response = board::fresh_or(req, &etag, || page.render(), false)?;
+    let mut response = board::fresh_or(req, &etag, cost, || page.render(), false)?;
     let headers = response.headers_mut();
     headers.set(
         "Content-Type",

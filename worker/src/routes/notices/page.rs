@@ -7,7 +7,7 @@ use askama::Template;
 use chrono::NaiveDate;
 use guardpost_domain::lang::Lang;
 use guardpost_domain::notices::contacts::{EmergencyContact, OnDuty};
-use guardpost_domain::notices::{PublicBoard, PublishedNotice};
+use guardpost_domain::notices::{PublicBoard, PublishedNotice, markup};
 use worker::{Date, Env, Request, Response, Result};
 
 use super::board::{self, Loaded, STYLE};
@@ -81,8 +81,25 @@ impl PublicPage<'_> {
         board::title(self.lang, n)
     }
 
-    fn body_html(&self, n: &PublishedNotice) -> String {
-        board::body_html(self.lang, n)
+    /// A notice's body: whole on its own page; on the front page the start of it for the
+    /// first few, with a link to the rest.
+    fn body_html(&self, n: &PublishedNotice, index: &usize) -> String {
+        match self.view {
+            View::Board if *index >= PublicBoard::FRONT_BODIES => String::new(),
+            View::Board => {
+                let (html, cut) = board::excerpt_html(self.lang, n, PublicBoard::EXCERPT_CHARS);
+                if cut {
+                    format!(
+                        "{html}<p><a href=\"/n/{}\">{}</a></p>",
+                        markup::escape(&n.id),
+                        markup::escape(&self.t.read_more)
+                    )
+                } else {
+                    html
+                }
+            }
+            _ => board::body_html(self.lang, n),
+        }
     }
 }
 
@@ -110,10 +127,10 @@ enum Wanted<'a> {
 async fn render(req: &Request, env: &Env, wanted: Wanted<'_>) -> Result<Response> {
     let lang = strings::lang_of(req);
     let t = strings::public(lang);
-    let board = match board::load(env).await {
-        Loaded::Board(board) => board,
+    let (board, cost) = match board::load(env).await {
+        Loaded::Board(board, cost) => (board, cost),
         Loaded::NotSetUp => return board::not_set_up(lang, t),
-        Loaded::Failed(response) => return response,
+        Loaded::Failed => return crate::reply::html_error(req, 500),
     };
     let view = match wanted {
         Wanted::Board => View::Board,
@@ -149,7 +166,7 @@ async fn render(req: &Request, env: &Env, wanted: Wanted<'_>) -> Result<Response
         view,
         today,
     };
-    let mut response = board::fresh_or(req, &etag, || page.render(), true)?;
+    let mut response = board::fresh_or(req, &etag, cost, || page.render(), true)?;
     let headers = response.headers_mut();
     match strings::chosen_lang_cookie(req) {
         Some(cookie) => {

@@ -37,10 +37,10 @@ impl Poster<'_> {
 pub async fn show(req: &Request, env: &Env) -> Result<Response> {
     let lang = strings::lang_of(req);
     let t = strings::public(lang);
-    let board = match board::load(env).await {
-        Loaded::Board(board) => board,
+    let (board, cost) = match board::load(env).await {
+        Loaded::Board(board, cost) => (board, cost),
         Loaded::NotSetUp => return board::not_set_up(lang, t),
-        Loaded::Failed(response) => return response,
+        Loaded::Failed => return crate::reply::html_error(req, 500),
     };
     let origin = board::origin(req)?;
     let address = format!("{origin}/");
@@ -53,7 +53,7 @@ pub async fn show(req: &Request, env: &Env) -> Result<Response> {
         address,
         qr,
     };
-    let mut response = board::fresh_or(req, &etag, || poster.render(), true)?;
+    let mut response = board::fresh_or(req, &etag, cost, || poster.render(), true)?;
     response
         .headers_mut()
         .set("Cache-Control", "public, max-age=300")?;
