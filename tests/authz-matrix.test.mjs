@@ -201,7 +201,7 @@ const WRITES = [
   },
   {
     op: 'drill area to improve', stream: 'drills',
-    make: (role) => ({ type: 'drill', run: `d-${role}`, act: { kind: 'improve', action: `a-${role}`, text: '缺体温计', owner: '陈建国', due: '2026-12-15' } }),
+    make: (role) => ({ type: 'drill', run: `d-${role}`, act: { kind: 'improve', action: `a-${role}`, text: '缺体温计', owner: '陈建国', due: new Date(Date.now() + 8 * 3_600_000 + 7 * 86_400_000).toISOString().slice(0, 10) } }),
     may: { admin: Y, health: N, logistics: Y, teacher: N },
   },
   {

@@ -293,5 +293,10 @@ describe('drills on a phone, in Chinese', () => {
     const backwards = await push('demo-logistics-3-token-for-local-use-only', 2, { type: 'drill_plan', scenario: 'meals',
       steps: [{ zh: '开始', owner: 'leader', target_s: 60 }, { zh: '结束', owner: 'leader', target_s: 0 }] });
     assert.equal(backwards.accepted, 0, JSON.stringify(backwards));
+    // A corrective action due in 2030 is refused, naming the date.
+    const farOff = await push('demo-logistics-3-token-for-local-use-only', 3, { type: 'drill', run: 'd-raw',
+      act: { kind: 'improve', action: 'a-raw', text: '补充体温计', owner: '陈建国', due: '2030-03-01' } });
+    assert.equal(farOff.accepted, 0, JSON.stringify(farOff));
+    assert.match(JSON.stringify(farOff.rejected), /2030-03-01/);
   });
 });

@@ -136,11 +136,14 @@ impl Payload {
         }
     }
 
-    /// See [`Change::validate_date`]; and, for an issue of stock, that its lot had not expired on the day it was written.
+    /// See [`Change::validate_date`]; and, for an issue of stock, that its lot had not expired
+    /// on the day it was written; for a corrective action, that it is due within the year.
     pub fn validate_date(&self, tz: SchoolTimeZone, written_ms: u64) -> Result<(), OpInvalid> {
         check_date(self.date(), tz, written_ms)?;
         match self {
             Payload::StockMovement(movement) => movement.validate_date(tz, written_ms),
+            #[cfg(feature = "drills")]
+            Payload::Drill(event) => event.validate_date(tz, written_ms),
             _ => Ok(()),
         }
     }

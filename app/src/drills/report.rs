@@ -112,6 +112,10 @@ pub fn Report(id: RunId, book: Memo<DrillBook>) -> impl IntoView {
             NoticeTitle::parse(&title_en),
             NoticeBody::parse(&body_en),
         ) else {
+            set_message.set(Some((
+                false,
+                t_string!(i18n, drills.p_notice_draft).to_owned(),
+            )));
             return;
         };
         let content = Content {

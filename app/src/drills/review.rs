@@ -2,6 +2,7 @@
 //! improve each with its corrective action (owner, due date, equipment it needs), and whether
 //! earlier actions of the scenario were re-tested.
 
+use guardpost_domain::drills::event::due_in_range;
 use guardpost_domain::drills::run::new_action_id;
 use guardpost_domain::drills::{DrillAction, DrillBook, Need, Note, Rating, RunId};
 use guardpost_domain::supplies::ItemId;
@@ -9,6 +10,7 @@ use guardpost_domain::text::Name;
 use leptos::prelude::*;
 
 use super::labels;
+use super::page::today;
 use super::run::send_event;
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::sync::engine::{school_now_ms, use_sync};
@@ -51,6 +53,9 @@ pub fn Review(
                 Name::parse(&owner.get_untracked()).map_err(|_| t_string!(i18n, drills.p_owner))?;
             let due = chrono::NaiveDate::parse_from_str(due.get_untracked().trim(), "%Y-%m-%d")
                 .map_err(|_| t_string!(i18n, drills.p_due))?;
+            if !due_in_range(due, today().1) {
+                return Err(t_string!(i18n, drills.p_due_range));
+            }
             // Equipment is optional; an item chosen needs a quantity.
             let needs = match need_item.get_untracked().as_str() {
                 "" => None,

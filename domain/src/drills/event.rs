@@ -183,6 +183,36 @@ impl DrillEvent {
     }
 }
 
+/// How far ahead a corrective action may be due: within a year, by the next drills of its
+/// scenario.
+pub const MAX_DUE_DAYS: u64 = 366;
+
+/// Whether a corrective action raised on `today` (the school's day) may be due on `due`:
+/// not before the day it is raised, and within [`MAX_DUE_DAYS`].
+pub fn due_in_range(due: NaiveDate, today: NaiveDate) -> bool {
+    due >= today
+        && today
+            .checked_add_days(chrono::Days::new(MAX_DUE_DAYS))
+            .is_some_and(|last| due <= last)
+}
+
+impl DrillEvent {
+    /// A corrective action's due date, judged on the day the op was written in the school's
+    /// zone (so a retried segment gets the same verdict).
+    pub fn validate_date(
+        &self,
+        tz: crate::school::SchoolTimeZone,
+        written_ms: u64,
+    ) -> Result<(), OpInvalid> {
+        match &self.act {
+            DrillAction::Improve { due, .. } if !due_in_range(*due, tz.date_at_ms(written_ms)) => {
+                Err(OpInvalid::DateOutOfRange { date: *due })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 /// A fresh run id unlike any in `taken`.
 pub fn new_run_id(taken: impl Fn(&RunId) -> bool, now_ms: u64) -> RunId {
     RunId(crate::text::fresh_id(

@@ -323,3 +323,31 @@ fn the_report_sets_timings_against_targets() {
     let summary = report::TermSummary::of(&b, tz, date(2026, 11, 30));
     assert_eq!(summary.done.len(), 1);
 }
+
+#[test]
+fn a_corrective_action_is_due_from_its_day_to_a_year_later() {
+    let tz = crate::school::SchoolTimeZone::default();
+    // 30 November 23:30 in Shanghai.
+    let written = ms(2026, 11, 30, 15, 30);
+    let improve = |due| DrillEvent {
+        run: RunId::parse("d-1").unwrap(),
+        act: DrillAction::Improve {
+            action: ActionId::parse("a-1").unwrap(),
+            text: Note::parse("补充体温计").unwrap(),
+            owner: Name::parse("陈建国").unwrap(),
+            due,
+            needs: None,
+        },
+    };
+    for (due, ok) in [
+        (date(2026, 11, 29), false),
+        (date(2026, 11, 30), true),
+        (date(2027, 12, 1), true),
+        (date(2027, 12, 2), false),
+        (date(2030, 1, 1), false),
+    ] {
+        let verdict = Payload::Drill(improve(due)).validate_date(tz, written);
+        assert_eq!(verdict.is_ok(), ok, "{due}: {verdict:?}");
+        assert_eq!(event::due_in_range(due, date(2026, 11, 30)), ok, "{due}");
+    }
+}
