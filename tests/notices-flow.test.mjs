@@ -204,6 +204,54 @@ describe('notices on a phone, in Chinese', () => {
     await principal.context.close();
   });
 
+  test('an amendment made offline after the principal withdrew the notice is shown as not taken, with why', async () => {
+    const officer = await phone();
+    await join(officer.page, 's4');
+    await openNotices(officer.page);
+    await officer.page.getByTestId('new-notice').click();
+    const editor = officer.page.getByTestId('notice-editor');
+    await editor.getByLabel('标题（中文）').fill('周五晚自习暂停');
+    await editor.getByLabel('正文（中文）').fill('本周五晚自习暂停一次。');
+    await editor.getByRole('button', { name: '保存草稿' }).click();
+    const card = officer.page.getByTestId('notice').filter({ hasText: '周五晚自习暂停' });
+    await card.getByRole('button', { name: '提交审核' }).click();
+    await officer.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    const principal = await phone();
+    await join(principal.page, 's6');
+    await openNotices(principal.page);
+    const theirs = principal.page.getByTestId('notice').filter({ hasText: '周五晚自习暂停' });
+    await theirs.getByRole('button', { name: '审核通过并发布' }).click();
+    await theirs.getByTestId('status').getByText('已发布').waitFor();
+    await principal.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    await reopen(officer.page);
+    await card.getByTestId('status').getByText('已发布').waitFor();
+
+    // She loses signal; meanwhile the principal withdraws it; then, still offline, she
+    // amends it.
+    await officer.context.setOffline(true);
+    await theirs.getByRole('button', { name: '撤回' }).click();
+    await theirs.getByTestId('status').getByText('已撤回').waitFor();
+    await principal.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    await card.getByRole('button', { name: '修改' }).click();
+    await editor.getByLabel('正文（中文）').fill('本周五晚自习暂停一次，下周恢复。');
+    await editor.getByRole('button', { name: '保存草稿' }).click();
+    await card.getByText('修改待审核').waitFor();
+    assert.equal(await card.getByTestId('not-applied').count(), 0);
+    // Back online: the withdrawal came first, so her amendment is not taken, and she is told
+    // why and what to do; the notice stays withdrawn.
+    await officer.context.setOffline(false);
+    await officer.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    await card.getByTestId('status').getByText('已撤回').waitFor();
+    await card.getByTestId('not-applied').getByText(/你的这一步没有生效：通知已撤回，不能再改动；请另写一条新通知。/).waitFor();
+    await assertPhoneScreen(officer.page, 'Notices, a step not taken');
+    // The principal's phone shows her nothing of it: it was not her step.
+    await reopen(principal.page);
+    await theirs.getByTestId('status').getByText('已撤回').waitFor();
+    assert.equal(await theirs.getByTestId('not-applied').count(), 0);
+    await officer.context.close();
+    await principal.context.close();
+  });
+
   test('the public pages read well: AA contrast, headings in order, 200% zoom, languages marked', async () => {
     // A parent's phone with JavaScript off; then the same pages at 200% zoom (half the CSS
     // width): nothing may scroll sideways or be cut off.

@@ -158,7 +158,10 @@ pub fn Report(id: RunId, book: Memo<DrillBook>) -> impl IntoView {
             {move || report.get().map(|r| view! {
                 <p>{format!("{} · {} – {}", labels::scenario(i18n, r.scenario), r.started, r.finished.clone().unwrap_or_default())}</p>
                 <p>{format!("{} {}/{}", t_string!(i18n, drills.on_time), r.on_time, r.steps.len())}</p>
-                <p data-testid="report-accountability">{labelled(i18n, t_string!(i18n, drills.accountability), accountability(i18n, &r))}</p>
+                <p data-testid="report-accountability">{match r.accountability_s {
+                    Some(_) => labelled(i18n, t_string!(i18n, drills.accountability), accountability(i18n, &r)),
+                    None => accountability(i18n, &r),
+                }}</p>
                 <div class="scroll">
                 <table class="report-table">
                     <thead><tr><th>"#"</th><th>{t!(i18n, drills.step_text)}</th><th>{t!(i18n, drills.owner)}</th><th>{t!(i18n, drills.target)}</th><th>{t!(i18n, drills.actual)}</th><th>{t!(i18n, drills.rating)}</th></tr></thead>
