@@ -262,6 +262,69 @@ describe('drills on a phone, in Chinese', () => {
     await principal.context.close();
   });
 
+  test('two phones offline at once: their taps and counts merge the same on both', async () => {
+    const officer = await phone();
+    await join(officer.page, 's4');
+    const doctor = await phone();
+    await join(doctor.page, 's5');
+    await openDrills(officer.page);
+    await officer.page.getByTestId('tab-runs').click();
+    const start = officer.page.getByTestId('start-drill');
+    await start.locator('select[name="scenario"]').selectOption({ label: '错峰就餐' });
+    await start.getByLabel('应清点人数').fill('10');
+    await start.getByRole('button', { name: '开始演练' }).click();
+    const run = officer.page.getByTestId('run-screen');
+    await run.getByRole('heading', { name: '错峰就餐' }).waitFor();
+    await synced(officer.page);
+    await doctor.page.reload();
+    await synced(doctor.page);
+    await openDrills(doctor.page);
+    await doctor.page.getByTestId('tab-runs').click();
+    await doctor.page.getByTestId('run').filter({ hasText: '错峰就餐' }).first().getByRole('button', { name: '打开' }).click();
+    const drun = doctor.page.getByTestId('run-screen');
+    await drun.getByRole('heading', { name: '错峰就餐' }).waitFor();
+
+    // Both lose signal. The officer taps step 1 and counts her part; two seconds later the
+    // doctor, who hasn't seen that, taps step 1 too, then step 2, and counts hers.
+    await officer.context.setOffline(true);
+    await doctor.context.setOffline(true);
+    await run.getByTestId('step').nth(0).getByRole('button', { name: '完成' }).click();
+    await run.getByTestId('step').nth(0).getByText(/实际 \d+:\d\d/).waitFor();
+    await run.getByLabel('我清点到的人数').fill('6');
+    await run.getByRole('button', { name: '记录人数' }).click();
+    await run.getByTestId('accountability').getByText('尚未全员清点 · 6/10').waitFor();
+    await doctor.page.waitForTimeout(2_100);
+    await drun.getByTestId('step').nth(0).getByRole('button', { name: '完成' }).click();
+    await drun.getByTestId('step').nth(1).getByRole('button', { name: '完成' }).click();
+    await drun.getByLabel('我清点到的人数').fill('4');
+    await drun.getByRole('button', { name: '记录人数' }).click();
+    await drun.getByTestId('accountability').getByText('尚未全员清点 · 4/10').waitFor();
+    const actual = async (page) => (await page.getByTestId('step').nth(0).locator('.muted-text').textContent()).match(/实际 (\d+:\d\d)/)[1];
+    const officersTime = await actual(officer.page);
+    assert.notEqual(await actual(doctor.page), officersTime, 'offline, each phone has its own tap');
+
+    // Back online, in either order: both phones show one drill. Step 1 was done when the
+    // officer tapped it (the first tap), step 2 by the doctor; everyone is accounted for.
+    await doctor.context.setOffline(false);
+    await synced(doctor.page);
+    await officer.context.setOffline(false);
+    await synced(officer.page);
+    await doctor.page.reload();
+    await synced(doctor.page);
+    await openDrills(doctor.page);
+    await doctor.page.getByTestId('tab-runs').click();
+    await doctor.page.getByTestId('run').filter({ hasText: '错峰就餐' }).first().getByRole('button', { name: '打开' }).click();
+    for (const page of [officer.page, doctor.page]) {
+      const screen = page.getByTestId('run-screen');
+      await screen.getByTestId('accountability').getByText(/全员清点用时：\d+:\d\d · 10\/10/).waitFor();
+      await screen.getByTestId('counters').getByText('各清点人：陈建国 6、刘芳 4').waitFor();
+      assert.equal(await screen.locator('[data-testid="step"][data-done="true"]').count(), 2);
+      assert.equal(await actual(page), officersTime);
+    }
+    await officer.context.close();
+    await doctor.context.close();
+  });
+
   test('the raw API refuses drill writes from roles that may not make them', async () => {
     // A teacher's device (seeded demo code) may not write drills at all; the doctor's may
     // tap but not start one.
