@@ -147,6 +147,9 @@ describe('notices on a phone, in Chinese', () => {
     const english = zh.locator('article[lang="en"]');
     await english.getByRole('heading', { name: /Fire evacuation drill/ }).waitFor();
     await english.locator('.exercise').getByText('Exercise / 演练').waitFor();
+    // Each language of the label says which it is, for a screen reader's voice.
+    assert.equal(await english.locator('.exercise span[lang="en"]').first().textContent(), 'Exercise');
+    assert.equal(await english.locator('.exercise span[lang="zh-CN"]').first().textContent(), '演练');
     await english.getByText('There is no fire.').waitFor();
     // Each notice at its own URL, to share in a parents' group (back in Chinese: the
     // English link above set the page's language cookie).

@@ -115,7 +115,7 @@ describe('the public page over time: schedule, expiry, withdrawal, contacts, pos
     assert.doesNotMatch((await get('/')).text, /疏散演练/);
     const own = await get('/n/n-drill?lang=en', 'en');
     assert.match(own.text, /Withdrawn/);
-    assert.match(own.text, /Exercise \/ 演练/);
+    assert.match(own.text, /<span class="exercise"><span lang="en">Exercise<\/span> \/ <span lang="zh-CN">演练<\/span><\/span>/);
     assert.equal((await get('/n/no-such/cap.xml')).res.status, 404);
   });
 

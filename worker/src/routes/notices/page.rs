@@ -81,6 +81,21 @@ impl PublicPage<'_> {
         board::title(self.lang, n)
     }
 
+    /// The drill label holds both languages, the page's first; each part says its language,
+    /// so a screen reader reads each in its own voice.
+    fn exercise_html(&self) -> String {
+        match self.t.exercise.split_once(" / ") {
+            Some((first, second)) => format!(
+                "<span lang=\"{}\">{}</span> / <span lang=\"{}\">{}</span>",
+                self.lang.tag(),
+                markup::escape(first),
+                self.other.tag(),
+                markup::escape(second)
+            ),
+            None => markup::escape(&self.t.exercise),
+        }
+    }
+
     /// A notice's body: whole on its own page; on the front page the start of it for the
     /// first few, with a link to the rest.
     fn body_html(&self, n: &PublishedNotice, index: &usize) -> String {
