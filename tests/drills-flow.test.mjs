@@ -325,6 +325,29 @@ describe('drills on a phone, in Chinese', () => {
     await doctor.context.close();
   });
 
+  test("an overdue drill stands out on the principal's start screen too", async (t) => {
+    const today = schoolDate(Date.now());
+    const yesterday = schoolDate(Date.now() - DAY);
+    // On a term's first day nothing of this term can be overdue yet.
+    if (termOf(yesterday) !== termOf(today)) {
+      t.skip('the first day of a term');
+      return;
+    }
+    const principal = await phone();
+    await join(principal.page, 's6');
+    await openDrills(principal.page);
+    const term = principal.page.getByTestId('term');
+    await term.locator('input[name="req-Dismissal"]').check();
+    await term.locator('input[name="date-Dismissal"]').fill(yesterday);
+    await term.getByRole('button', { name: '保存本学期安排' }).click();
+    await term.getByText('已保存本学期的演练安排。').waitFor();
+    await term.getByTestId('standing').filter({ hasText: '放学离校' }).getByText(`已逾期 ${yesterday}`).waitFor();
+    await principal.page.getByRole('navigation').getByRole('link', { name: '今日' }).click();
+    await principal.page.getByTestId('drills-overdue').getByText(/应急演练已逾期：.*放学离校/).waitFor();
+    await assertPhoneScreen(principal.page, "The principal's Today with an overdue drill");
+    await principal.context.close();
+  });
+
   test('the raw API refuses drill writes from roles that may not make them', async () => {
     // A teacher's device (seeded demo code) may not write drills at all; the doctor's may
     // tap but not start one.
