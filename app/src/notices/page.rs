@@ -118,11 +118,11 @@ fn NoticeCard(
         .unwrap_or_default();
     let status = notice.status(now);
     let offers = notice.offers(&me, role, now);
-    // Her steps the fold did not apply (another device's step landed first): said to her.
+    // Her steps the fold did not apply (another device's step landed first), until a later
+    // step of hers takes effect: said to her.
     let not_applied: Vec<String> = notice
-        .refused
-        .iter()
-        .filter(|r| r.by == me)
+        .not_applied_for(&me)
+        .into_iter()
         .map(|r| {
             labelled(
                 i18n,

@@ -357,6 +357,21 @@ impl Notice {
             .or(self.live.as_ref().map(|l| &l.content))
     }
 
+    /// `me`'s steps that were not applied since her last step that was: what to tell her.
+    /// A later step of hers that took effect answers the earlier ones (she saw and acted).
+    pub fn not_applied_for(&self, me: &Name) -> Vec<&RefusedEvent> {
+        let last_applied = self
+            .steps
+            .iter()
+            .filter(|s| &s.by == me)
+            .map(|s| s.at_ms)
+            .max();
+        self.refused
+            .iter()
+            .filter(|r| &r.by == me && last_applied.is_none_or(|t| r.at_ms > t))
+            .collect()
+    }
+
     /// When anything last happened to it.
     pub fn last_at_ms(&self) -> u64 {
         self.steps.last().map_or(0, |s| s.at_ms)

@@ -482,3 +482,30 @@ fn each_person_is_offered_what_they_may_do() {
     let id = new_notice_id(|_| false, 1_795_392_000_000);
     assert!(NoticeId::parse(id.as_str()).is_ok());
 }
+
+#[test]
+fn a_persons_steps_not_applied_are_told_until_a_later_step_of_hers_takes_effect() {
+    let (a, b) = (name("陈建国"), name("周校长"));
+    let mut log = vec![
+        (1, &a, edit("通知")),
+        (2, &a, Action::Submit {}),
+        // She taps submit twice: the second has nothing to submit.
+        (3, &a, Action::Submit {}),
+    ];
+    let n = fold(&log);
+    let told: Vec<_> = n.not_applied_for(&a).iter().map(|r| r.why).collect();
+    assert_eq!(told, [Refused::NothingToSubmit]);
+    assert!(n.not_applied_for(&b).is_empty(), "not her step");
+    // Returned, she edits again: that step took effect, so the old one is answered.
+    log.push((4, &b, ret()));
+    log.push((5, &a, edit("通知（改）")));
+    assert!(fold(&log).not_applied_for(&a).is_empty());
+    // The principal withdraws nothing (not published): hers to be told.
+    log.push((6, &b, Action::Withdraw {}));
+    let told: Vec<_> = fold(&log)
+        .not_applied_for(&b)
+        .iter()
+        .map(|r| r.why)
+        .collect();
+    assert_eq!(told, [Refused::NotPublished]);
+}
