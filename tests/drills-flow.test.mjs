@@ -32,6 +32,26 @@ describe('drills on a phone, in Chinese', () => {
     await page.getByRole('navigation').getByRole('link', { name: '演练' }).click();
     await page.getByRole('heading', { name: '应急演练', level: 1 }).waitFor();
   }
+  /** Starts a drill of `scenario` for `expected` people; resolves with the run screen. */
+  async function startDrill(page, scenario, expected) {
+    await page.getByTestId('tab-runs').click();
+    const start = page.getByTestId('start-drill');
+    await start.locator('select[name="scenario"]').selectOption({ label: scenario });
+    await start.getByLabel('应清点人数').fill(expected);
+    await start.getByRole('button', { name: '开始演练' }).click();
+    const run = page.getByTestId('run-screen');
+    await run.getByRole('heading', { name: scenario }).waitFor();
+    return run;
+  }
+  /** Opens the latest run of `scenario` from the list of drills; resolves with its screen. */
+  async function openRun(page, scenario) {
+    await openDrills(page);
+    await page.getByTestId('tab-runs').click();
+    await page.getByTestId('run').filter({ hasText: scenario }).first().getByRole('button', { name: '打开' }).click();
+    const run = page.getByTestId('run-screen');
+    await run.getByRole('heading', { name: scenario }).waitFor();
+    return run;
+  }
   const synced = (page) => page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
   /** The store holds masks in two lots, one expiring in 20 days (the office's PC put them in). */
   async function stockMasks() {
@@ -79,13 +99,8 @@ describe('drills on a phone, in Chinese', () => {
 
     // Run mode, offline: start, tap two steps, note, head counts.
     await officer.context.setOffline(true);
-    await officer.page.getByTestId('tab-runs').click();
+    const run = await startDrill(officer.page, '转送留观室', '30');
     const start = officer.page.getByTestId('start-drill');
-    await start.locator('select[name="scenario"]').selectOption({ label: '转送留观室' });
-    await start.getByLabel('应清点人数').fill('30');
-    await start.getByRole('button', { name: '开始演练' }).click();
-    const run = officer.page.getByTestId('run-screen');
-    await run.getByRole('heading', { name: '转送留观室' }).waitFor();
     const steps = run.getByTestId('step');
     const stepCount = await steps.count();
     assert.ok(stepCount >= 6, `${stepCount} steps`);
@@ -268,21 +283,11 @@ describe('drills on a phone, in Chinese', () => {
     const doctor = await phone();
     await join(doctor.page, 's5');
     await openDrills(officer.page);
-    await officer.page.getByTestId('tab-runs').click();
-    const start = officer.page.getByTestId('start-drill');
-    await start.locator('select[name="scenario"]').selectOption({ label: '错峰就餐' });
-    await start.getByLabel('应清点人数').fill('10');
-    await start.getByRole('button', { name: '开始演练' }).click();
-    const run = officer.page.getByTestId('run-screen');
-    await run.getByRole('heading', { name: '错峰就餐' }).waitFor();
+    const run = await startDrill(officer.page, '错峰就餐', '10');
     await synced(officer.page);
     await doctor.page.reload();
     await synced(doctor.page);
-    await openDrills(doctor.page);
-    await doctor.page.getByTestId('tab-runs').click();
-    await doctor.page.getByTestId('run').filter({ hasText: '错峰就餐' }).first().getByRole('button', { name: '打开' }).click();
-    const drun = doctor.page.getByTestId('run-screen');
-    await drun.getByRole('heading', { name: '错峰就餐' }).waitFor();
+    const drun = await openRun(doctor.page, '错峰就餐');
 
     // Both lose signal. The officer taps step 1 and counts her part; two seconds later the
     // doctor, who hasn't seen that, taps step 1 too, then step 2, and counts hers.
@@ -311,9 +316,7 @@ describe('drills on a phone, in Chinese', () => {
     await synced(officer.page);
     await doctor.page.reload();
     await synced(doctor.page);
-    await openDrills(doctor.page);
-    await doctor.page.getByTestId('tab-runs').click();
-    await doctor.page.getByTestId('run').filter({ hasText: '错峰就餐' }).first().getByRole('button', { name: '打开' }).click();
+    await openRun(doctor.page, '错峰就餐');
     for (const page of [officer.page, doctor.page]) {
       const screen = page.getByTestId('run-screen');
       await screen.getByTestId('accountability').getByText(/全员清点用时：\d+:\d\d · 10\/10/).waitFor();

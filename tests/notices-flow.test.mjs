@@ -29,6 +29,32 @@ describe('notices on a phone, in Chinese', () => {
     await page.getByRole('heading', { name: '通知公告', level: 1 }).waitFor();
   }
 
+  /**
+   * Drafts a notice on `page` (`more` fills further fields of the editor), submits it and
+   * waits until it has synced; resolves with its card.
+   */
+  async function draftAndSubmit(page, title, body, more = async () => {}) {
+    await page.getByTestId('new-notice').click();
+    const editor = page.getByTestId('notice-editor');
+    await editor.getByLabel('标题（中文）').fill(title);
+    await editor.getByLabel('正文（中文）').fill(body);
+    await more(editor);
+    await editor.getByRole('button', { name: '保存草稿' }).click();
+    const card = page.getByTestId('notice').filter({ hasText: title });
+    await card.getByRole('button', { name: '提交审核' }).click();
+    await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    return card;
+  }
+
+  /** The principal approves the notice titled `title`; resolves with its card once synced. */
+  async function approve(page, title, status) {
+    const card = page.getByTestId('notice').filter({ hasText: title });
+    await card.getByRole('button', { name: '审核通过并发布' }).click();
+    await card.getByTestId('status').getByText(status).waitFor();
+    await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    return card;
+  }
+
   /** Reopens the app (its start syncs) and the notices page. */
   async function reopen(page) {
     await page.reload();
@@ -211,21 +237,12 @@ describe('notices on a phone, in Chinese', () => {
     const officer = await phone();
     await join(officer.page, 's4');
     await openNotices(officer.page);
-    await officer.page.getByTestId('new-notice').click();
+    const card = await draftAndSubmit(officer.page, '周五晚自习暂停', '本周五晚自习暂停一次。');
     const editor = officer.page.getByTestId('notice-editor');
-    await editor.getByLabel('标题（中文）').fill('周五晚自习暂停');
-    await editor.getByLabel('正文（中文）').fill('本周五晚自习暂停一次。');
-    await editor.getByRole('button', { name: '保存草稿' }).click();
-    const card = officer.page.getByTestId('notice').filter({ hasText: '周五晚自习暂停' });
-    await card.getByRole('button', { name: '提交审核' }).click();
-    await officer.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
     const principal = await phone();
     await join(principal.page, 's6');
     await openNotices(principal.page);
-    const theirs = principal.page.getByTestId('notice').filter({ hasText: '周五晚自习暂停' });
-    await theirs.getByRole('button', { name: '审核通过并发布' }).click();
-    await theirs.getByTestId('status').getByText('已发布').waitFor();
-    await principal.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    const theirs = await approve(principal.page, '周五晚自习暂停', '已发布');
     await reopen(officer.page);
     await card.getByTestId('status').getByText('已发布').waitFor();
 
@@ -309,22 +326,12 @@ describe('notices on a phone, in Chinese', () => {
     // A notice to appear at the next whole minute at least 25 s away.
     const at = Math.ceil((Date.now() + 25_000) / 60_000) * 60_000;
     const local = new Date(at + 8 * 3_600_000).toISOString().slice(0, 16);
-    await officer.page.getByTestId('new-notice').click();
-    const editor = officer.page.getByTestId('notice-editor');
-    await editor.getByLabel('标题（中文）').fill('定时：周一升旗仪式取消');
-    await editor.getByLabel('正文（中文）').fill('因天气原因，周一升旗仪式取消。');
-    await editor.getByLabel('发布时间（可不填，审核后立即发布）').fill(local);
-    await editor.getByRole('button', { name: '保存草稿' }).click();
-    const card = officer.page.getByTestId('notice').filter({ hasText: '定时：周一升旗仪式取消' });
-    await card.getByRole('button', { name: '提交审核' }).click();
-    await officer.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    const card = await draftAndSubmit(officer.page, '定时：周一升旗仪式取消', '因天气原因，周一升旗仪式取消。',
+      (editor) => editor.getByLabel('发布时间（可不填，审核后立即发布）').fill(local));
     const principal = await phone();
     await join(principal.page, 's6');
     await openNotices(principal.page);
-    const review = principal.page.getByTestId('notice').filter({ hasText: '定时：周一升旗仪式取消' });
-    await review.getByRole('button', { name: '审核通过并发布' }).click();
-    await review.getByTestId('status').getByText('定时发布').waitFor();
-    await principal.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    const review = await approve(principal.page, '定时：周一升旗仪式取消', '定时发布');
     assert.ok(Date.now() < at, 'approved before its time');
 
     const parent = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN' });

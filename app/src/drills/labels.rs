@@ -1,10 +1,12 @@
-//! The drills' words: scenarios, owners, ratings, standings and refusals.
+//! The drills' words: scenarios, owners, ratings, standings, refusals and accountability.
 
+use guardpost_domain::drills::report::clock;
 use guardpost_domain::drills::run::Refused;
 use guardpost_domain::drills::{Owner, Rating, Standing};
 use leptos_i18n::I18nContext;
 
 use crate::i18n::{Locale, t_string};
+use crate::widgets::labelled;
 
 type I18n = I18nContext<Locale>;
 
@@ -67,5 +69,34 @@ pub fn refused(i18n: I18n, r: Refused) -> &'static str {
         Refused::NoSuchAction => t_string!(i18n, drills.refused_no_such_action),
         Refused::WrongDrill => t_string!(i18n, drills.refused_wrong_drill),
         Refused::Closed => t_string!(i18n, drills.refused_closed),
+    }
+}
+
+/// How long accounting for everyone took and how many are accounted for (`m:ss · n/N`), or
+/// that not everyone is yet (`… · n/N`).
+pub fn accountability(
+    i18n: I18n,
+    seconds: Option<u64>,
+    accounted: Option<u16>,
+    expected: u16,
+) -> String {
+    let counted = format!("{}/{expected}", accounted.unwrap_or(0));
+    match seconds {
+        Some(s) => format!("{} · {counted}", clock(s)),
+        None => format!("{} · {counted}", t_string!(i18n, drills.not_accounted)),
+    }
+}
+
+/// [`accountability`] as a sentence: the time labelled once everyone is accounted for.
+pub fn accountability_sentence(
+    i18n: I18n,
+    seconds: Option<u64>,
+    accounted: Option<u16>,
+    expected: u16,
+) -> String {
+    let text = accountability(i18n, seconds, accounted, expected);
+    match seconds {
+        Some(_) => labelled(i18n, t_string!(i18n, drills.accountability), text),
+        None => text,
     }
 }

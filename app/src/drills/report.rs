@@ -62,7 +62,7 @@ pub fn Report(id: RunId, book: Memo<DrillBook>) -> impl IntoView {
         };
         rows.push(line(
             t_string!(i18n, drills.accountability),
-            accountability(i18n, &r),
+            labels::accountability(i18n, r.accountability_s, r.accounted, r.expected),
         ));
         rows.extend(
             r.strengths
@@ -158,10 +158,7 @@ pub fn Report(id: RunId, book: Memo<DrillBook>) -> impl IntoView {
             {move || report.get().map(|r| view! {
                 <p>{format!("{} · {} – {}", labels::scenario(i18n, r.scenario), r.started, r.finished.clone().unwrap_or_default())}</p>
                 <p>{format!("{} {}/{}", t_string!(i18n, drills.on_time), r.on_time, r.steps.len())}</p>
-                <p data-testid="report-accountability">{match r.accountability_s {
-                    Some(_) => labelled(i18n, t_string!(i18n, drills.accountability), accountability(i18n, &r)),
-                    None => accountability(i18n, &r),
-                }}</p>
+                <p data-testid="report-accountability">{labels::accountability_sentence(i18n, r.accountability_s, r.accounted, r.expected)}</p>
                 <div class="scroll">
                 <table class="report-table">
                     <thead><tr><th>"#"</th><th>{t!(i18n, drills.step_text)}</th><th>{t!(i18n, drills.owner)}</th><th>{t!(i18n, drills.target)}</th><th>{t!(i18n, drills.actual)}</th><th>{t!(i18n, drills.rating)}</th></tr></thead>
@@ -200,14 +197,6 @@ pub fn Report(id: RunId, book: Memo<DrillBook>) -> impl IntoView {
 }
 
 /// How many were accounted for, and how long it took, in words.
-fn accountability(i18n: leptos_i18n::I18nContext<Locale>, r: &DrillReport) -> String {
-    let counted = format!("{}/{}", r.accounted.unwrap_or(0), r.expected);
-    match r.accountability_s {
-        Some(s) => format!("{} · {counted}", clock(s)),
-        None => format!("{} · {counted}", t_string!(i18n, drills.not_accounted)),
-    }
-}
-
 /// A corrective action: what, who, by when, where it stands.
 fn action_line(i18n: leptos_i18n::I18nContext<Locale>, a: &Action) -> String {
     format!(

@@ -235,10 +235,7 @@ pub fn RunScreen(
                 <p class="muted-text">{format!("{} {} · {}", t_string!(i18n, drills.started),
                     tz.local_minute_at_ms(r.started_ms).unwrap_or_default(),
                     if r.finished_ms.is_some() { t_string!(i18n, drills.finished) } else { t_string!(i18n, drills.running) })}</p>
-                <p data-testid="accountability">{match r.accountability_ms() {
-                    Some(ms) => format!("{} · {}/{}", labelled(i18n, t_string!(i18n, drills.accountability), clock(ms / 1000)), r.accounted().unwrap_or(0), r.expected),
-                    None => format!("{} · {}/{}", t_string!(i18n, drills.not_accounted), r.accounted().unwrap_or(0), r.expected),
-                }}</p>
+                <p data-testid="accountability">{labels::accountability_sentence(i18n, r.accountability_ms().map(|ms| ms / 1000), r.accounted(), r.expected)}</p>
                 // Each counter's part, once more than one phone counts.
                 {let parts: Vec<String> = r.counters().iter().map(|(by, n)| format!("{by} {n}")).collect();
                     (parts.len() > 1).then(|| view! { <p class="muted-text" data-testid="counters">{labelled(i18n, t_string!(i18n, drills.counted_by), listed(i18n, &parts))}</p> })}

@@ -84,30 +84,26 @@ impl Run {
     /// When everyone expected was accounted for, as milliseconds after the start: the first
     /// count at which the counters' latest counts added up to the expected number.
     pub fn accountability_ms(&self) -> Option<u64> {
-        (1..=self.headcounts.len())
-            .find(|&upto| self.total(upto) >= u32::from(self.expected))
-            .and_then(|upto| self.headcounts.get(upto - 1))
-            .map(|(at, ..)| at.saturating_sub(self.started_ms))
+        let mut latest = Vec::new();
+        self.headcounts.iter().find_map(|(at, by, n)| {
+            count(&mut latest, by, *n);
+            (total(&latest) >= u32::from(self.expected)).then(|| at.saturating_sub(self.started_ms))
+        })
     }
 
     /// How many are accounted for: each counter's latest count, added up.
     pub fn accounted(&self) -> Option<u16> {
         (!self.headcounts.is_empty())
-            .then(|| u16::try_from(self.total(self.headcounts.len())).unwrap_or(u16::MAX))
+            .then(|| u16::try_from(total(&self.counters())).unwrap_or(u16::MAX))
     }
 
     /// Each counter's latest count, in the order they first counted.
     pub fn counters(&self) -> Vec<(&Name, u16)> {
-        latest_counts(&self.headcounts)
-    }
-
-    /// The sum of each counter's latest count among the first `upto` counts.
-    fn total(&self, upto: usize) -> u32 {
-        let counted = self.headcounts.get(..upto).unwrap_or(&self.headcounts);
-        latest_counts(counted)
-            .iter()
-            .map(|(_, n)| u32::from(*n))
-            .sum()
+        let mut latest = Vec::new();
+        for (_, by, n) in &self.headcounts {
+            count(&mut latest, by, *n);
+        }
+        latest
     }
 
     /// A step's actual time after the start, in seconds.
@@ -120,15 +116,16 @@ impl Run {
     }
 }
 
-fn latest_counts(counts: &[(u64, Name, u16)]) -> Vec<(&Name, u16)> {
-    let mut latest: Vec<(&Name, u16)> = Vec::new();
-    for (_, by, n) in counts {
-        match latest.iter_mut().find(|(who, _)| *who == by) {
-            Some(entry) => entry.1 = *n,
-            None => latest.push((by, *n)),
-        }
+/// A counter's new count replaces her earlier one.
+fn count<'a>(latest: &mut Vec<(&'a Name, u16)>, by: &'a Name, n: u16) {
+    match latest.iter_mut().find(|(who, _)| *who == by) {
+        Some(entry) => entry.1 = n,
+        None => latest.push((by, n)),
     }
-    latest
+}
+
+fn total(latest: &[(&Name, u16)]) -> u32 {
+    latest.iter().map(|(_, n)| u32::from(*n)).sum()
 }
 
 /// Where a corrective action stands.

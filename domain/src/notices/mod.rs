@@ -149,6 +149,12 @@ impl PublicBoard {
     /// Characters of a body the front page shows before "read the whole notice".
     pub const EXCERPT_CHARS: usize = 240;
 
+    /// How much of the body of the notice at `index` (in the board's order) the front page
+    /// shows, in characters: an excerpt for the first few, none for the rest.
+    pub fn front_body_chars(index: usize) -> Option<usize> {
+        (index < Self::FRONT_BODIES).then_some(Self::EXCERPT_CHARS)
+    }
+
     /// Builds the board with pinned notices first, then newest first, whatever order they came
     /// in.
     pub fn new(

@@ -158,13 +158,10 @@ impl Notice {
         if self.withdrawn.is_some() {
             return Err(Refused::Withdrawn);
         }
-        let live_content = self.live.as_ref().map(|l| &l.content);
-        if live_content
-            .and_then(|c| c.expire_at_ms)
-            .is_some_and(|t| t <= at_ms)
-        {
+        if self.expired_at(at_ms) {
             return Err(Refused::Expired);
         }
+        let live_content = self.live.as_ref().map(|l| &l.content);
         let step = match action {
             Action::Edit { content } => {
                 if matches!(
@@ -252,17 +249,25 @@ impl Notice {
         Ok(())
     }
 
+    /// Whether the live version's expiry has come by `at_ms`: from then on it is final.
+    fn expired_at(&self, at_ms: u64) -> bool {
+        self.live
+            .as_ref()
+            .and_then(|l| l.content.expire_at_ms)
+            .is_some_and(|t| t <= at_ms)
+    }
+
     /// Where the notice stands at `now_ms` (the live version's, if any; else the working
     /// version's).
     pub fn status(&self, now_ms: u64) -> Status {
         if self.withdrawn.is_some() {
             return Status::Withdrawn;
         }
+        if self.expired_at(now_ms) {
+            return Status::Expired;
+        }
         if let Some(live) = &self.live {
             let c = &live.content;
-            if c.expire_at_ms.is_some_and(|t| t <= now_ms) {
-                return Status::Expired;
-            }
             if c.publish_at_ms.is_some_and(|t| t > now_ms) {
                 return Status::Scheduled;
             }
@@ -320,12 +325,7 @@ impl Notice {
             return Vec::new();
         }
         // An expired notice is final.
-        if self
-            .live
-            .as_ref()
-            .and_then(|l| l.content.expire_at_ms)
-            .is_some_and(|t| t <= now_ms)
-        {
+        if self.expired_at(now_ms) {
             return Vec::new();
         }
         let mut offers = Vec::new();

@@ -100,9 +100,11 @@ impl PublicPage<'_> {
     /// first few, with a link to the rest.
     fn body_html(&self, n: &PublishedNotice, index: &usize) -> String {
         match self.view {
-            View::Board if *index >= PublicBoard::FRONT_BODIES => String::new(),
             View::Board => {
-                let (html, cut) = board::excerpt_html(self.lang, n, PublicBoard::EXCERPT_CHARS);
+                let Some(chars) = PublicBoard::front_body_chars(*index) else {
+                    return String::new();
+                };
+                let (html, cut) = board::excerpt_html(self.lang, n, chars);
                 if cut {
                     format!(
                         "{html}<p><a href=\"/n/{}\">{}</a></p>",
