@@ -167,15 +167,17 @@ pub struct ImportReport {
     pub refused: Vec<RefusedRow>,
 }
 
+// ASCII lowercasing is enough: the names matched are ASCII or Chinese, which has no case, and
+// the full Unicode lowercase would bring its tables into a teacher's download.
 fn column(headers: &csv::StringRecord, names: &[&str]) -> Option<usize> {
     headers.iter().position(|h| {
-        let h = h.trim().trim_start_matches('\u{feff}').to_lowercase();
+        let h = h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase();
         names.iter().any(|n| h == *n)
     })
 }
 
 fn boarder(raw: &str) -> Option<bool> {
-    match raw.trim().to_lowercase().as_str() {
+    match raw.trim().to_ascii_lowercase().as_str() {
         "" | "否" | "no" | "n" | "0" | "false" | "走读" => Some(false),
         "是" | "yes" | "y" | "1" | "true" | "住校" | "寄宿" | "住宿" => Some(true),
         _ => None,
