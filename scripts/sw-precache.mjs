@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { transform } from 'esbuild';
 
 const SW = 'sw.js';
 const OFFICE = 'office';
@@ -73,6 +74,21 @@ async function codeOf(dir) {
   const wasm = names.find((n) => n.endsWith('_bg.wasm'));
   if (!js || !wasm) throw new Error(`no app code (.js and _bg.wasm) in ${dir}`);
   return { js, wasm };
+}
+
+/**
+ * Minifies the build's wasm-bindgen JS and its stylesheet in place (esbuild, the Worker's
+ * bundler too): 3 KB gzip less before a teacher's first check. Trunk's own --minify also
+ * rewrites its loader in the page, which joinBuilds has to find.
+ */
+export async function minifyCode(staging) {
+  for (const name of await readdir(staging)) {
+    const loader = name === SW ? null : name.endsWith('.js') ? 'js' : name.endsWith('.css') ? 'css' : null;
+    if (!loader) continue;
+    const path = join(staging, name);
+    const { code } = await transform(await readFile(path, 'utf8'), { loader, minify: true, charset: 'utf8' });
+    await writeFile(path, code);
+  }
 }
 
 /** Leaves only the office build's code in its staging directory. */
@@ -160,8 +176,10 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const publicUrl = process.env.TRUNK_PUBLIC_URL || '/app/';
   if (publicUrl.replace(/\/$/, '').endsWith(`/${OFFICE}`)) {
     await trimOfficeBuild(staging);
+    await minifyCode(staging);
     console.error('sw-precache: the office build keeps its code only');
   } else {
+    await minifyCode(staging);
     await joinBuilds(staging, publicUrl);
     const build = await writeServiceWorker(staging, publicUrl);
     console.error(`sw-precache: ${build.files.length} files kept at install, ${build.office.length} for the office, version ${build.version}`);

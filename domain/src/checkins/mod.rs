@@ -51,8 +51,11 @@ impl Symptom {
 }
 
 /// Why a student is absent (因病缺勤 or not).
+///
+/// Read through [`CauseFields`], the same JSON as one struct: serde's derive for an
+/// internally tagged enum buffers the value and builds a reader per variant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "CauseFields")]
 pub enum AbsenceCause {
     /// Ill, with the symptoms reported; followed up by the school doctor.
     Illness {
@@ -60,6 +63,35 @@ pub enum AbsenceCause {
     },
     Personal,
     Other,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CauseFields {
+    kind: CauseKind,
+    symptoms: Option<Vec<Symptom>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum CauseKind {
+    Illness,
+    Personal,
+    Other,
+}
+
+impl TryFrom<CauseFields> for AbsenceCause {
+    type Error = &'static str;
+
+    fn try_from(f: CauseFields) -> Result<Self, Self::Error> {
+        match (f.kind, f.symptoms) {
+            (CauseKind::Illness, Some(symptoms)) => Ok(Self::Illness { symptoms }),
+            (CauseKind::Illness, None) => Err("missing field `symptoms`"),
+            (_, Some(_)) => Err("unknown field `symptoms`: only an illness has symptoms"),
+            (CauseKind::Personal, None) => Ok(Self::Personal),
+            (CauseKind::Other, None) => Ok(Self::Other),
+        }
+    }
 }
 
 /// One absent student in a session check.

@@ -109,8 +109,11 @@ impl Comment {
 crate::text::validated_string!(Comment, TextError);
 
 /// One step of a notice's life.
+///
+/// Read through [`ActionFields`], the same JSON as one struct: serde's derive for an
+/// internally tagged enum buffers the value and builds a reader per variant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "ActionFields")]
 pub enum Action {
     /// Writes the working version (a new draft, a returned one fixed, or an amendment of the
     /// published notice).
@@ -126,6 +129,42 @@ pub enum Action {
     Approve {},
     /// Takes the published notice off the public page, into the archive.
     Withdraw {},
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActionFields {
+    kind: ActionKind,
+    content: Option<Box<Content>>,
+    comment: Option<Comment>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ActionKind {
+    Edit,
+    Submit,
+    Return,
+    Approve,
+    Withdraw,
+}
+
+impl TryFrom<ActionFields> for Action {
+    type Error = &'static str;
+
+    fn try_from(f: ActionFields) -> Result<Self, Self::Error> {
+        Ok(match (f.kind, f.content, f.comment) {
+            (ActionKind::Edit, Some(content), None) => Self::Edit { content },
+            (ActionKind::Return, None, Some(comment)) => Self::Return { comment },
+            (ActionKind::Submit, None, None) => Self::Submit {},
+            (ActionKind::Approve, None, None) => Self::Approve {},
+            (ActionKind::Withdraw, None, None) => Self::Withdraw {},
+            (ActionKind::Edit, None, _) => return Err("missing field `content`"),
+            (ActionKind::Return, _, None) => return Err("missing field `comment`"),
+            (_, Some(_), _) => return Err("unknown field `content`: only an edit has content"),
+            (_, _, Some(_)) => return Err("unknown field `comment`: only a return has a comment"),
+        })
+    }
 }
 
 impl Action {

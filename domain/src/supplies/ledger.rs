@@ -179,8 +179,11 @@ impl Variance {
 short_text!(Note, "note", 200);
 
 /// What moved, and why.
+///
+/// Read through [`MovementFields`], the same JSON as one struct: serde's derive for an
+/// internally tagged enum buffers the value and builds a reader per variant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "MovementFields")]
 pub enum MovementKind {
     /// 入库: from a supplier.
     Receipt { supplier: Name },
@@ -207,6 +210,95 @@ pub enum MovementKind {
     },
     /// 盘点调整 or a correction: stock found (`gain`) or missing.
     Adjustment { gain: bool, reason: Variance },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MovementFields {
+    kind: MovementWord,
+    supplier: Option<Name>,
+    to: Option<Recipient>,
+    from: Option<Recipient>,
+    signature: Option<Signature>,
+    due: Option<NaiveDate>,
+    to_zone: Option<Zone>,
+    /// A disposal's or an adjustment's: read once the kind says which.
+    reason: Option<String>,
+    note: Option<Note>,
+    gain: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum MovementWord {
+    Receipt,
+    Issue,
+    Return,
+    Transfer,
+    Disposal,
+    Adjustment,
+}
+
+impl TryFrom<MovementFields> for MovementKind {
+    type Error = String;
+
+    fn try_from(f: MovementFields) -> Result<Self, String> {
+        fn need<T>(v: Option<T>, name: &str) -> Result<T, String> {
+            v.ok_or_else(|| format!("missing field `{name}`"))
+        }
+        fn reason<T: serde::de::DeserializeOwned>(v: Option<String>) -> Result<T, String> {
+            use serde::de::IntoDeserializer;
+            T::deserialize(need(v, "reason")?.into_deserializer())
+                .map_err(|e: serde::de::value::Error| e.to_string())
+        }
+        let carried: &[&str] = match f.kind {
+            MovementWord::Receipt => &["supplier"],
+            MovementWord::Issue => &["to", "signature", "due"],
+            MovementWord::Return => &["from", "signature"],
+            MovementWord::Transfer => &["to_zone"],
+            MovementWord::Disposal => &["reason", "note"],
+            MovementWord::Adjustment => &["gain", "reason"],
+        };
+        let present = [
+            ("supplier", f.supplier.is_some()),
+            ("to", f.to.is_some()),
+            ("from", f.from.is_some()),
+            ("signature", f.signature.is_some()),
+            ("due", f.due.is_some()),
+            ("to_zone", f.to_zone.is_some()),
+            ("reason", f.reason.is_some()),
+            ("note", f.note.is_some()),
+            ("gain", f.gain.is_some()),
+        ];
+        if let Some((field, _)) = present.iter().find(|(n, p)| *p && !carried.contains(n)) {
+            return Err(format!("unknown field `{field}`"));
+        }
+        Ok(match f.kind {
+            MovementWord::Receipt => Self::Receipt {
+                supplier: need(f.supplier, "supplier")?,
+            },
+            MovementWord::Issue => Self::Issue {
+                to: need(f.to, "to")?,
+                signature: need(f.signature, "signature")?,
+                due: f.due,
+            },
+            MovementWord::Return => Self::Return {
+                from: need(f.from, "from")?,
+                signature: need(f.signature, "signature")?,
+            },
+            MovementWord::Transfer => Self::Transfer {
+                to_zone: need(f.to_zone, "to_zone")?,
+            },
+            MovementWord::Disposal => Self::Disposal {
+                reason: reason(f.reason)?,
+                note: f.note,
+            },
+            MovementWord::Adjustment => Self::Adjustment {
+                gain: need(f.gain, "gain")?,
+                reason: reason(f.reason)?,
+            },
+        })
+    }
 }
 
 /// The most one movement moves.

@@ -131,13 +131,45 @@ pub struct Rejected {
 }
 
 /// Why the Worker refused one op of a push.
+///
+/// Read through [`RejectionFields`], the same JSON as one struct: serde's derive for an
+/// internally tagged enum buffers the value and builds a reader per variant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "code", rename_all = "snake_case")]
+#[serde(tag = "code", rename_all = "snake_case", try_from = "RejectionFields")]
 pub enum Rejection {
     /// The device's role or scope does not allow it.
     Forbidden { message: String },
     /// The content is not valid.
     Invalid { problem: OpInvalid },
+}
+
+#[derive(Deserialize)]
+struct RejectionFields {
+    code: RejectionCode,
+    message: Option<String>,
+    problem: Option<OpInvalid>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum RejectionCode {
+    Forbidden,
+    Invalid,
+}
+
+impl TryFrom<RejectionFields> for Rejection {
+    type Error = &'static str;
+
+    fn try_from(f: RejectionFields) -> Result<Self, Self::Error> {
+        match f.code {
+            RejectionCode::Forbidden => Ok(Self::Forbidden {
+                message: f.message.ok_or("missing field `message`")?,
+            }),
+            RejectionCode::Invalid => Ok(Self::Invalid {
+                problem: f.problem.ok_or("missing field `problem`")?,
+            }),
+        }
+    }
 }
 
 /// A pushed segment as stored: the accepted ops in full and the refused ones by index, so a
