@@ -143,13 +143,37 @@ fn stock_movements() {
     ]);
     refuses::<MovementKind>(&[
         (r#"{"kind":"receipt"}"#, "missing field `supplier`"),
-        (r#"{"kind":"issue","to":{"holder":"person","person":"王"}}"#, "missing field `signature`"),
-        (r#"{"kind":"transfer","to_zone":"B","signature":"1,1 5,5"}"#, "unknown field `signature`"),
-        (r#"{"kind":"receipt","supplier":"s","due":"2026-12-01"}"#, "unknown field `due`"),
-        (r#"{"kind":"disposal","reason":"miscounted"}"#, "unknown variant `miscounted`"),
-        (r#"{"kind":"adjustment","gain":true,"reason":"other"}"#, "unknown variant `other`"),
-        (r#"{"kind":"adjustment","reason":"lost"}"#, "missing field `gain`"),
-        (r#"{"kind":"disposal","reason":"expired","count":3}"#, "unknown field `count`"),
-        (r#"{"kind":"issue","to":{"holder":"person","person":"王"},"signature":"5,5"}"#, "stroke"),
+        (
+            r#"{"kind":"issue","to":{"holder":"person","person":"王"}}"#,
+            "missing field `signature`",
+        ),
+        (
+            r#"{"kind":"transfer","to_zone":"B","signature":"1,1 5,5"}"#,
+            "unknown field `signature`",
+        ),
+        (
+            r#"{"kind":"receipt","supplier":"s","due":"2026-12-01"}"#,
+            "unknown field `due`",
+        ),
+        (
+            r#"{"kind":"disposal","reason":"miscounted"}"#,
+            "unknown variant `miscounted`",
+        ),
+        (
+            r#"{"kind":"adjustment","gain":true,"reason":"other"}"#,
+            "unknown variant `other`",
+        ),
+        (
+            r#"{"kind":"adjustment","reason":"lost"}"#,
+            "missing field `gain`",
+        ),
+        (
+            r#"{"kind":"disposal","reason":"expired","count":3}"#,
+            "unknown field `count`",
+        ),
+        (
+            r#"{"kind":"issue","to":{"holder":"person","person":"王"},"signature":"5,5"}"#,
+            "stroke",
+        ),
     ]);
 }

@@ -88,9 +88,7 @@ impl SchoolTimeZone {
 
     /// Formats an instant as the school's local date and time, `YYYY-MM-DD HH:MM`.
     pub fn local_minute(self, at: DateTime<Utc>) -> String {
-        at.with_timezone(&self.0)
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
+        minute_text(at.with_timezone(&self.0).naive_local(), ' ')
     }
 
     /// The school's local date at a Unix-milliseconds instant: which school day it is.
@@ -120,17 +118,20 @@ impl SchoolTimeZone {
     /// An instant as a `datetime-local` field shows it in the school's zone.
     pub fn local_field_at_ms(self, ms: u64) -> Option<String> {
         let at = DateTime::from_timestamp_millis(i64::try_from(ms).ok()?)?;
-        Some(
-            at.with_timezone(&self.0)
-                .format("%Y-%m-%dT%H:%M")
-                .to_string(),
-        )
+        Some(minute_text(at.with_timezone(&self.0).naive_local(), 'T'))
     }
 
     /// The school's local calendar date of an instant, `YYYY-MM-DD`.
     pub fn local_date(self, at: DateTime<Utc>) -> String {
-        at.with_timezone(&self.0).format("%Y-%m-%d").to_string()
+        at.with_timezone(&self.0).date_naive().to_string()
     }
+}
+
+/// `YYYY-MM-DD`, `between`, `HH:MM`. Written out rather than through chrono's `format`, whose
+/// pattern interpreter would be in a teacher's download for these alone.
+fn minute_text(at: chrono::NaiveDateTime, between: char) -> String {
+    use chrono::Timelike;
+    format!("{}{between}{:02}:{:02}", at.date(), at.hour(), at.minute())
 }
 
 impl Default for SchoolTimeZone {
