@@ -6,6 +6,7 @@
 //! comparison, nothing a school's lists notice.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Sorts `v` stably by `cmp`, as `slice::sort_by` does.
 pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
@@ -43,6 +44,22 @@ fn permute<T>(v: &mut [T], mut order: Vec<usize>) {
     }
 }
 
+/// The map of `pairs`, as `collect()` makes it (a later value for a key replaces an earlier).
+/// Built by inserting: `collect()` sorts the pairs first, with a copy of the standard sort
+/// for each pair type.
+pub fn map_of<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    map.extend(pairs);
+    map
+}
+
+/// The set of `items`, as `collect()` makes it, by inserting (see [`map_of`]).
+pub fn set_of<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    set.extend(items);
+    set
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -62,6 +79,13 @@ mod tests {
             sort(&mut whole);
             expected.sort();
             prop_assert_eq!(whole, expected);
+        }
+
+        /// The same map and set as `collect()`, a repeated key keeping its last value.
+        #[test]
+        fn collects_as_collect_does(v in prop::collection::vec((0u8..20, any::<u16>()), 0..100)) {
+            prop_assert_eq!(map_of(v.clone()), v.iter().copied().collect::<BTreeMap<_, _>>());
+            prop_assert_eq!(set_of(v.clone()), v.into_iter().collect::<BTreeSet<_>>());
         }
     }
 }

@@ -103,11 +103,12 @@ pub(super) fn CheckForm() -> impl IntoView {
             check.absent = a;
             check.fever = f;
         } else {
-            let marks: BTreeMap<StudentId, form::Mark> = marks
-                .get_untracked()
-                .iter()
-                .map(|(id, mark)| (id.clone(), mark.to_domain()))
-                .collect();
+            let marks: BTreeMap<StudentId, form::Mark> = guardpost_domain::order::map_of(
+                marks
+                    .get_untracked()
+                    .iter()
+                    .map(|(id, mark)| (id.clone(), mark.to_domain())),
+            );
             match form::check_from_marks(&class.id, date, session, &data.roster, &marks) {
                 Ok(built) => check = built,
                 Err(e) => {

@@ -22,9 +22,10 @@ pub(super) struct Mark {
 impl Mark {
     pub(super) fn of(cause: &AbsenceCause) -> Self {
         let (kind, symptoms) = match cause {
-            AbsenceCause::Illness { symptoms } => {
-                (CauseKind::Illness, symptoms.iter().copied().collect())
-            }
+            AbsenceCause::Illness { symptoms } => (
+                CauseKind::Illness,
+                guardpost_domain::order::set_of(symptoms.iter().copied()),
+            ),
             AbsenceCause::Personal => (CauseKind::Personal, BTreeSet::new()),
             AbsenceCause::Other => (CauseKind::Other, BTreeSet::new()),
         };

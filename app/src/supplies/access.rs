@@ -68,10 +68,11 @@ pub(super) fn item_names(
     view: SyncView,
 ) -> std::collections::BTreeMap<guardpost_domain::supplies::ItemId, String> {
     with_stock(view, |s| {
-        s.items
-            .iter()
-            .map(|(id, item)| ((*id).clone(), item.name.to_string()))
-            .collect()
+        guardpost_domain::order::map_of(
+            s.items
+                .iter()
+                .map(|(id, item)| ((*id).clone(), item.name.to_string())),
+        )
     })
     .unwrap_or_default()
 }

@@ -74,8 +74,7 @@ impl SessionCheck {
         if self.absences.len() > MAX_ENTRIES || self.readings.len() > MAX_ENTRIES {
             return Err(OpInvalid::HeadcountTooLarge { max: MAX_HEADCOUNT });
         }
-        let named: std::collections::BTreeSet<_> =
-            self.absences.iter().map(|a| &a.student).collect();
+        let named = crate::order::set_of(self.absences.iter().map(|a| &a.student));
         let listed = !self.absences.is_empty();
         if named.len() != self.absences.len()
             || (listed && usize::from(self.absent) != self.absences.len())

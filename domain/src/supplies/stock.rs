@@ -98,10 +98,7 @@ impl<'a> Stock<'a> {
             }
         }
         Self {
-            items: latest
-                .into_iter()
-                .map(|(id, (_, item))| (id, item))
-                .collect(),
+            items: crate::order::map_of(latest.into_iter().map(|(id, (_, item))| (id, item))),
             lots,
             lines,
         }

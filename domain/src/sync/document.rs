@@ -89,11 +89,11 @@ pub fn documents<P: Change>(
     writes
         .into_iter()
         .filter_map(|(key, ops)| {
-            let replaced: BTreeSet<&OpId> = ops
-                .iter()
-                .flat_map(|op| op.payload.set_field().map(|set| set.supersedes.iter()))
-                .flatten()
-                .collect();
+            let replaced: BTreeSet<&OpId> = crate::order::set_of(
+                ops.iter()
+                    .flat_map(|op| op.payload.set_field().map(|set| set.supersedes.iter()))
+                    .flatten(),
+            );
             let mut live: Vec<&Op<P>> = ops
                 .iter()
                 .copied()

@@ -53,7 +53,7 @@ pub fn standing<'a, P: AsCheckin + ?Sized + 'a>(
             }
         }
     }
-    latest.into_iter().map(|(k, (_, s))| (k, s)).collect()
+    crate::order::map_of(latest.into_iter().map(|(k, (_, s))| (k, s)))
 }
 
 /// The sessions a class has: evening only for boarding classes.

@@ -113,11 +113,12 @@ impl ClassCheckView {
                 );
             }
         }
-        view.awaiting = cases
-            .iter()
-            .filter(|c| c.is_open() && c.class == class.id)
-            .map(|c| c.student.clone())
-            .collect();
+        view.awaiting = crate::order::set_of(
+            cases
+                .iter()
+                .filter(|c| c.is_open() && c.class == class.id)
+                .map(|c| c.student.clone()),
+        );
         view.roster = roster;
         view
     }

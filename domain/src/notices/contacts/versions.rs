@@ -64,7 +64,7 @@ pub fn views<'a>(
             }
             // Every version the winner's writer had seen, through the versions it replaced.
             let replaced: BTreeMap<Hlc, &Vec<Hlc>> =
-                writes.iter().map(|(h, _, c)| (*h, &c.replaces)).collect();
+                crate::order::map_of(writes.iter().map(|(h, _, c)| (*h, &c.replaces)));
             let mut known: BTreeSet<Hlc> = BTreeSet::from([version]);
             let mut next: Vec<Hlc> = winner.replaces.clone();
             while let Some(h) = next.pop() {

@@ -139,10 +139,7 @@ impl<P: Change> Replica<P> {
             me,
             clock: Hlc::default(),
             ops: BTreeMap::new(),
-            cursors: streams
-                .iter()
-                .map(|s| (*s, StreamCursor::default()))
-                .collect(),
+            cursors: crate::order::map_of(streams.iter().map(|s| (*s, StreamCursor::default()))),
             held_days: BTreeMap::new(),
             since,
             horizon: None,

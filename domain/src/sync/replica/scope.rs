@@ -40,11 +40,11 @@ impl<P: Change> Replica<P> {
         let same = match &self.scope {
             Some(held) => *held == scope,
             // Kept before scopes: only the streams tell.
-            None => self.cursors.keys().copied().eq(session
-                .streams
-                .iter()
+            None => self
+                .cursors
+                .keys()
                 .copied()
-                .collect::<std::collections::BTreeSet<_>>()),
+                .eq(crate::order::set_of(session.streams.iter().copied())),
         };
         if same {
             if self.scope.is_none() {
@@ -64,11 +64,12 @@ impl<P: Change> Replica<P> {
         for id in &gone {
             self.ops.remove(id);
         }
-        self.cursors = session
-            .streams
-            .iter()
-            .map(|s| (*s, StreamCursor::default()))
-            .collect();
+        self.cursors = crate::order::map_of(
+            session
+                .streams
+                .iter()
+                .map(|s| (*s, StreamCursor::default())),
+        );
         self.held_days.clear();
         self.since = Day::FIRST;
         self.horizon = Some(join_horizon(now_ms));
