@@ -4,7 +4,7 @@
 //! types at this one change type.
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::checkins::{AsCheckin, Record, ReturnCertificate, SessionCheck, StaffHealth, Student};
 #[cfg(feature = "drills")]
@@ -19,8 +19,10 @@ use crate::sync::document::SetField;
 use crate::sync::op::{Change, WriteRule, check_date};
 use crate::sync::{Stream, replica, segment, server, wire};
 
-/// What an operation does.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+mod read;
+
+/// What an operation does. Written with its `type` first, and read by [`read`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Payload {
     SessionCheck(SessionCheck),

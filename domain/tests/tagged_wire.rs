@@ -4,6 +4,7 @@
 //! unknown kind.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use guardpost_domain::changes::Payload;
 use guardpost_domain::checkins::AbsenceCause;
 use guardpost_domain::notices::event::Action;
 use guardpost_domain::refusals::OpInvalid;
@@ -175,5 +176,50 @@ fn stock_movements() {
             r#"{"kind":"issue","to":{"holder":"person","person":"王"},"signature":"5,5"}"#,
             "stroke",
         ),
+    ]);
+}
+
+/// A change is read with its `type` anywhere: first as written (the fast way), last, or in a
+/// map that sorted its keys (the Worker's KV metadata).
+#[test]
+fn changes_with_their_type_anywhere() {
+    let first = r#"{"type":"session_check","class":"g1c1","date":"2026-11-23","session":"noon","present":39,"absent":1,"fever":1,"absences":[{"student":"g1c1-2026003","cause":{"kind":"illness","symptoms":["cough"]}}],"readings":[{"student":"g1c1-2026001","temperature":382}]}"#;
+    let read: Payload = serde_json::from_str(first).unwrap();
+    assert!(matches!(read, Payload::SessionCheck(_)));
+    let written = serde_json::to_string(&read).unwrap();
+    assert!(
+        written.starts_with(r#"{"type":"session_check","#),
+        "{written}"
+    );
+    assert_eq!(serde_json::from_str::<Payload>(&written).unwrap(), read);
+    let last = format!(
+        "{{{},\"type\":\"session_check\"}}",
+        &first[r#"{"type":"session_check","#.len()..first.len() - 1]
+    );
+    assert_eq!(serde_json::from_str::<Payload>(&last).unwrap(), read);
+    let sorted: serde_json::Value = serde_json::from_str(first).unwrap();
+    assert_eq!(serde_json::from_value::<Payload>(sorted).unwrap(), read);
+    round_trips::<Payload>(&[
+        r#"{"type":"notice","notice":"n-1","step":{"kind":"approve"}}"#,
+        r#"{"type":"stock_movement","lot":{"item":"mask","lot":"L1"},"zone":"A","quantity":5,"what":{"kind":"transfer","to_zone":"B"}}"#,
+    ]);
+    refuses::<Payload>(&[
+        (r#"{"class":"g1c1"}"#, "missing field `type`"),
+        (r#"{}"#, "missing field `type`"),
+        (
+            r#"{"type":"session_check","class":"g1c1","nurse":"x"}"#,
+            "unknown field `nurse`",
+        ),
+        (
+            r#"{"class":"g1c1","type":"session_check","nurse":"x"}"#,
+            "unknown field `nurse`",
+        ),
+        (r#"{"type":"fire_drill"}"#, "unknown variant `fire_drill`"),
+        (
+            r#"{"present":1,"type":"student","type":"student"}"#,
+            "duplicate field `type`",
+        ),
+        (r#"["session_check"]"#, "expected a change"),
+        (r#""session_check""#, "expected a change"),
     ]);
 }
