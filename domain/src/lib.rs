@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod api;
 pub mod changes;
 pub mod checkins;
+pub mod dates;
 pub mod demo;
 pub mod drills;
 pub mod keys;

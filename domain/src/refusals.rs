@@ -63,8 +63,10 @@ struct Flat {
     max: Option<i64>,
     what: Option<String>,
     lot: Option<String>,
+    #[serde(default, with = "crate::dates::iso_opt")]
     expires: Option<NaiveDate>,
     problem: Option<String>,
+    #[serde(default, with = "crate::dates::iso_opt")]
     date: Option<NaiveDate>,
     detail: Option<String>,
 }

@@ -56,7 +56,7 @@ fn refusal_reasons() {
         ),
         (
             r#"{"kind":"lot_expired","lot":"l","expires":"soon"}"#,
-            "input",
+            "a date is YYYY-MM-DD, not “soon”",
         ),
         (r#"{"kind":"renamed"}"#, "unknown variant `renamed`"),
         (r#"{"stream":"health"}"#, "missing field `kind`"),
@@ -215,6 +215,10 @@ fn changes_with_their_type_anywhere() {
             "unknown field `nurse`",
         ),
         (r#"{"type":"fire_drill"}"#, "unknown variant `fire_drill`"),
+        (
+            r#"{"type":"staff_health","date":"2026-11-3","temperature":365,"symptoms":[]}"#,
+            "a date is YYYY-MM-DD, not “2026-11-3”",
+        ),
         (
             r#"{"present":1,"type":"student","type":"student"}"#,
             "duplicate field `type`",

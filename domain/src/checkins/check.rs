@@ -24,6 +24,7 @@ pub enum Session {
 pub struct SessionCheck {
     pub class: ClassId,
     /// The school-local date of the check.
+    #[serde(with = "crate::dates::iso")]
     pub date: NaiveDate,
     pub session: Session,
     pub present: u16,

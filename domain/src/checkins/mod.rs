@@ -115,6 +115,7 @@ pub struct Reading {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StaffHealth {
+    #[serde(with = "crate::dates::iso")]
     pub date: NaiveDate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<Temperature>,
@@ -147,6 +148,7 @@ pub struct ReturnCertificate {
     pub student: StudentId,
     pub class: ClassId,
     /// The date the certificate was issued.
+    #[serde(with = "crate::dates::iso")]
     pub date: NaiveDate,
     /// Who issued it (a hospital, a clinic).
     pub issuer: Name,

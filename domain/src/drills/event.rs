@@ -117,6 +117,7 @@ pub enum DrillAction {
         action: ActionId,
         text: Note,
         owner: Name,
+        #[serde(with = "crate::dates::iso")]
         due: NaiveDate,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         needs: Option<Need>,

@@ -9,8 +9,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CheckinSettings {
+    #[serde(with = "crate::dates::time")]
     pub morning_due: NaiveTime,
+    #[serde(with = "crate::dates::time")]
     pub noon_due: NaiveTime,
+    #[serde(with = "crate::dates::time")]
     pub evening_due: NaiveTime,
     /// A class is flagged when its illness absences in a day exceed this percentage.
     pub illness_percent: u8,

@@ -22,7 +22,11 @@ pub struct LotRef {
     pub item: ItemId,
     pub lot: LotCode,
     /// Reusable equipment (a forehead thermometer) has none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::dates::iso_opt"
+    )]
     pub expires: Option<NaiveDate>,
 }
 
@@ -220,6 +224,7 @@ struct MovementFields {
     to: Option<Recipient>,
     from: Option<Recipient>,
     signature: Option<Signature>,
+    #[serde(default, with = "crate::dates::iso_opt")]
     due: Option<NaiveDate>,
     to_zone: Option<Zone>,
     /// A disposal's or an adjustment's: read once the kind says which.
