@@ -95,9 +95,6 @@ impl TryFrom<Flat> for OpInvalid {
     type Error = String;
 
     fn try_from(f: Flat) -> Result<Self, String> {
-        fn need<T>(v: Option<T>, name: &str) -> Result<T, String> {
-            v.ok_or_else(|| format!("missing field `{name}`"))
-        }
         fn max<T: TryFrom<i64>>(v: Option<i64>) -> Result<T, String> {
             T::try_from(need(v, "max")?).map_err(|_| "`max` out of range".to_owned())
         }
@@ -135,6 +132,11 @@ impl TryFrom<Flat> for OpInvalid {
             },
         })
     }
+}
+
+/// A field a flat reader's kind requires, or serde's words for its absence.
+pub(crate) fn need<T>(v: Option<T>, name: &str) -> Result<T, String> {
+    v.ok_or_else(|| format!("missing field `{name}`"))
 }
 
 impl From<TextError> for OpInvalid {

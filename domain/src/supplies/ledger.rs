@@ -248,9 +248,7 @@ impl TryFrom<MovementFields> for MovementKind {
     type Error = String;
 
     fn try_from(f: MovementFields) -> Result<Self, String> {
-        fn need<T>(v: Option<T>, name: &str) -> Result<T, String> {
-            v.ok_or_else(|| format!("missing field `{name}`"))
-        }
+        use crate::refusals::need;
         fn reason<T: serde::de::DeserializeOwned>(v: Option<String>) -> Result<T, String> {
             use serde::de::IntoDeserializer;
             T::deserialize(need(v, "reason")?.into_deserializer())
