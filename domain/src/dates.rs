@@ -4,42 +4,48 @@
 //! teacher's download for these two shapes. Use as `#[serde(with = "crate::dates::iso")]`,
 //! `iso_opt` for an optional date, `time` for a time of day.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::de::{self, Deserialize, Deserializer};
 use serde::{Serialize, Serializer};
 
-/// A `YYYY-MM-DD` date (four-digit year), or None.
+/// A `YYYY-MM-DD` date (four-digit year), or None: what chrono writes, and what a date
+/// field (`<input type="date">`) gives.
 pub fn parse(text: &str) -> Option<NaiveDate> {
     let b = text.as_bytes();
-    let digits = |r: std::ops::Range<usize>| {
-        b[r].iter().try_fold(0u32, |n, c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
-    };
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let year = i32::try_from(digits(0..4)?).ok()?;
-    NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)
+    let year = i32::try_from(number(&b[0..4])?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(&b[5..7])?, number(&b[8..10])?)
 }
 
-/// A time of day, `HH:MM:SS` as chrono writes it, or `HH:MM`; or None.
+/// A time of day, `HH:MM:SS` as chrono writes it, or `HH:MM` as a time field gives it; or
+/// None.
 pub fn parse_time(text: &str) -> Option<NaiveTime> {
     let b = text.as_bytes();
-    let two = |at: usize| {
-        let (t, u) = (*b.get(at)?, *b.get(at + 1)?);
-        (t.is_ascii_digit() && u.is_ascii_digit())
-            .then(|| u32::from(t - b'0') * 10 + u32::from(u - b'0'))
-    };
     let seconds = match b.len() {
         5 => 0,
-        8 if b[5] == b':' => two(6)?,
+        8 if b[5] == b':' => number(&b[6..8])?,
         _ => return None,
     };
     if b[2] != b':' {
         return None;
     }
-    NaiveTime::from_hms_opt(two(0)?, two(3)?, seconds)
+    NaiveTime::from_hms_opt(number(&b[0..2])?, number(&b[3..5])?, seconds)
+}
+
+/// A `YYYY-MM-DDTHH:MM` local time, as a `datetime-local` field gives it; or None.
+pub fn parse_minute(text: &str) -> Option<NaiveDateTime> {
+    let (date, time) = text.split_once('T')?;
+    (time.len() == 5).then_some(())?;
+    Some(parse(date)?.and_time(parse_time(time)?))
+}
+
+/// The number ASCII digits spell, or None if any is not a digit.
+fn number(digits: &[u8]) -> Option<u32> {
+    digits.iter().try_fold(0u32, |n, c| {
+        c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+    })
 }
 
 fn read<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
@@ -115,6 +121,20 @@ mod tests {
             "2026-1１-30",
         ] {
             assert_eq!(parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn reads_a_local_minute_as_a_datetime_field_gives_it() {
+        let at = parse_minute("2026-11-30T07:50").map(|t| t.to_string());
+        assert_eq!(at.as_deref(), Some("2026-11-30 07:50:00"));
+        for bad in [
+            "2026-11-30 07:50",
+            "2026-11-30T07:50:00",
+            "2026-11-30T7:50",
+            "2026-11-30",
+        ] {
+            assert_eq!(parse_minute(bad), None, "{bad}");
         }
     }
 

@@ -51,8 +51,8 @@ pub fn Review(
                 .map_err(|_| t_string!(i18n, drills.p_note))?;
             let owner =
                 Name::parse(&owner.get_untracked()).map_err(|_| t_string!(i18n, drills.p_owner))?;
-            let due = chrono::NaiveDate::parse_from_str(due.get_untracked().trim(), "%Y-%m-%d")
-                .map_err(|_| t_string!(i18n, drills.p_due))?;
+            let due = guardpost_domain::dates::parse(due.get_untracked().trim())
+                .ok_or_else(|| t_string!(i18n, drills.p_due))?;
             if !due_in_range(due, today().1) {
                 return Err(t_string!(i18n, drills.p_due_range));
             }

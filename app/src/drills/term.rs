@@ -100,7 +100,7 @@ pub fn TermPanel(book: Memo<DrillBook>) -> impl IntoView {
                                 <label><span>{t!(i18n, drills.date)}</span>
                                     <input type="date" name=format!("date-{scenario:?}") min=first.clone() max=last.clone() prop:value=date
                                         on:change=move |ev| {
-                                            let d = NaiveDate::parse_from_str(&event_target_value(&ev), "%Y-%m-%d").ok();
+                                            let d = guardpost_domain::dates::parse(&event_target_value(&ev));
                                             chosen.update(|c| { c.insert(scenario, d); });
                                         }/></label>
                             </div>

@@ -42,7 +42,7 @@ pub fn LedgerList() -> impl IntoView {
     let tz = school_tz();
     let class_name = move |id: &str| class_name(view, id);
     let rows = move || {
-        let date = |raw: String| chrono::NaiveDate::parse_from_str(&raw, "%Y-%m-%d").ok();
+        let date = |raw: String| guardpost_domain::dates::parse(&raw);
         let filter = LedgerFilter {
             item: ItemId::parse(&item.get()).ok(),
             lot: Some(lot.get()),

@@ -14,8 +14,7 @@ pub fn DailyReport() -> impl IntoView {
     let view = use_sync();
     let (date, set_date) = signal(today().to_string());
     let rows = move || {
-        let day =
-            chrono::NaiveDate::parse_from_str(&date.get(), "%Y-%m-%d").unwrap_or_else(|_| today());
+        let day = guardpost_domain::dates::parse(&date.get()).unwrap_or_else(today);
         (
             day,
             with_stock(view, |s| daily(s, school_tz(), day)).unwrap_or_default(),

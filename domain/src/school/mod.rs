@@ -110,7 +110,7 @@ impl SchoolTimeZone {
     /// (a `datetime-local` field); None if it is not one, or falls in a clock change's gap.
     pub fn ms_of_local(self, raw: &str) -> Option<u64> {
         use chrono::TimeZone;
-        let local = chrono::NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M").ok()?;
+        let local = crate::dates::parse_minute(raw.trim())?;
         let at = self.0.from_local_datetime(&local).earliest()?;
         u64::try_from(at.timestamp_millis()).ok()
     }

@@ -77,9 +77,7 @@ pub fn receipt(
     let expires = match input.expires.trim() {
         "" if item.reusable => None,
         "" => return Err(FormProblem::ExpiryNeeded),
-        raw => Some(
-            NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| FormProblem::ExpiryNeeded)?,
-        ),
+        raw => Some(crate::dates::parse(raw).ok_or(FormProblem::ExpiryNeeded)?),
     };
     if expires.is_some_and(|e| e < today) {
         return Err(FormProblem::AlreadyExpired);
@@ -149,7 +147,7 @@ pub fn issue(
     let due = match input.due.trim() {
         "" => None,
         _ if !item.reusable => None,
-        raw => NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok(),
+        raw => crate::dates::parse(raw),
     };
     let signature = Signature::parse(&input.signature).map_err(FormProblem::Signature)?;
     Ok(StockMovement {

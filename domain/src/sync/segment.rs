@@ -158,17 +158,18 @@ enum RejectionCode {
 }
 
 impl TryFrom<RejectionFields> for Rejection {
-    type Error = &'static str;
+    type Error = String;
 
-    fn try_from(f: RejectionFields) -> Result<Self, Self::Error> {
-        match f.code {
-            RejectionCode::Forbidden => Ok(Self::Forbidden {
-                message: f.message.ok_or("missing field `message`")?,
-            }),
-            RejectionCode::Invalid => Ok(Self::Invalid {
-                problem: f.problem.ok_or("missing field `problem`")?,
-            }),
-        }
+    fn try_from(f: RejectionFields) -> Result<Self, String> {
+        use crate::refusals::need;
+        Ok(match f.code {
+            RejectionCode::Forbidden => Self::Forbidden {
+                message: need(f.message, "message")?,
+            },
+            RejectionCode::Invalid => Self::Invalid {
+                problem: need(f.problem, "problem")?,
+            },
+        })
     }
 }
 

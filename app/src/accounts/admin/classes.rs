@@ -110,7 +110,7 @@ pub(super) fn DeadlineSection(admin: Admin) -> impl IntoView {
     let (problem, set_problem) = signal(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let time = |s: String| chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M").ok();
+        let time = |s: String| guardpost_domain::dates::parse_time(s.trim());
         let parsed = (
             time(morning.get_untracked()),
             time(noon.get_untracked()),

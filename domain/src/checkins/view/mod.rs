@@ -148,9 +148,7 @@ pub fn certificate_date(
     case_opened: NaiveDate,
     today: NaiveDate,
 ) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(typed.trim(), "%Y-%m-%d")
-        .ok()
-        .filter(|d| *d >= case_opened && *d <= today)
+    crate::dates::parse(typed.trim()).filter(|d| *d >= case_opened && *d <= today)
 }
 
 #[cfg(test)]

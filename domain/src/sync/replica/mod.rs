@@ -131,6 +131,11 @@ pub struct Replica<P> {
     pub scope: Option<Scope>,
 }
 
+/// A cursor at the start of each of `streams`: nothing of them pulled yet.
+fn fresh_cursors(streams: &[Stream]) -> BTreeMap<Stream, StreamCursor> {
+    crate::order::map_of(streams.iter().map(|s| (*s, StreamCursor::default())))
+}
+
 impl<P: Change> Replica<P> {
     /// A new device reading `streams`, listing from `since` (the start of its horizon).
     pub fn new(device: DeviceId, me: Name, streams: &[Stream], since: Day) -> Self {
@@ -139,7 +144,7 @@ impl<P: Change> Replica<P> {
             me,
             clock: Hlc::default(),
             ops: BTreeMap::new(),
-            cursors: crate::order::map_of(streams.iter().map(|s| (*s, StreamCursor::default()))),
+            cursors: fresh_cursors(streams),
             held_days: BTreeMap::new(),
             since,
             horizon: None,

@@ -8,7 +8,7 @@ use crate::sync::auth::Actor;
 use crate::sync::ids::OpId;
 use crate::sync::op::Change;
 use crate::sync::segment::Day;
-use crate::sync::wire::{SessionInfo, StreamCursor};
+use crate::sync::wire::SessionInfo;
 
 /// A person's reach as the Worker grants it: their role and classes. An admin who changes
 /// either changes what the device may hold and which streams it may ask for.
@@ -64,12 +64,7 @@ impl<P: Change> Replica<P> {
         for id in &gone {
             self.ops.remove(id);
         }
-        self.cursors = crate::order::map_of(
-            session
-                .streams
-                .iter()
-                .map(|s| (*s, StreamCursor::default())),
-        );
+        self.cursors = super::fresh_cursors(&session.streams);
         self.held_days.clear();
         self.since = Day::FIRST;
         self.horizon = Some(join_horizon(now_ms));
