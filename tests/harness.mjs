@@ -116,8 +116,10 @@ export async function startWorker({
   const more = [...entries, ...grants.map((g) => g.entry),
     ...directoryWith(seeded, grants.map((g) => g.person), editProfile)];
   if (more.length) await kvBulkPut(persistDir, more);
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  // `freePort` closes the port it found before wrangler binds it, so another process's
+  // listen(0) can take it in between: the first start tries a new port when that happens.
+  let port = await freePort();
+  let url = `http://127.0.0.1:${port}`;
   let child;
   let output = '';
 
@@ -155,7 +157,7 @@ export async function startWorker({
     for (;;) {
       if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
       try {
-        const res = await fetch(`${url}/api/v1/health`);
+        const res = await fetch(`${url}/api/v1/health`, { signal: AbortSignal.timeout(2000) });
         if (res.status === 200 || res.status === 503) return;
       } catch { /* not listening yet */ }
       if (Date.now() > deadline) throw new Error(`wrangler dev did not answer within 60 s:\n${output}`);
@@ -163,11 +165,21 @@ export async function startWorker({
     }
   };
 
-  try {
-    await launch();
-  } catch (e) {
-    await stop();
-    throw e;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await launch();
+      break;
+    } catch (e) {
+      await halt();
+      if (attempt < 4 && /Address already in use/.test(String(e.message))) {
+        port = await freePort();
+        url = `http://127.0.0.1:${port}`;
+        output = '';
+        continue;
+      }
+      await stop();
+      throw e;
+    }
   }
   // `halt` and `resume` stop and start the same server on the same KV, as a Worker
   // restarted mid-sync.
