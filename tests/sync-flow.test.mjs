@@ -1,6 +1,7 @@
 // The offline-first flow as a teacher lives it, in headless Chromium against `wrangler dev`:
 // sign the phone in, record a check with no signal, close the app, come back, and watch it
-// sync; and a refused change shown with its reason.
+// sync; and a refused change shown with its reason. A check waiting when the app opens goes
+// up without waiting for the Worker to say who the phone is now.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { deviceGrant } from './harness.mjs';
@@ -221,6 +222,39 @@ describe('offline-first check-ins', () => {
     await status.getByText('Waiting to sync: 1').waitFor();
     await context.setOffline(false);
     await status.getByText('All changes synced').waitFor({ timeout: 10_000 });
+    await context.close();
+  });
+
+  test('a check waiting when the app opens goes up while the question of who she is hangs', async () => {
+    const context = await phoneContext(browser, 'en-US');
+    const first = await context.newPage();
+    await signIn(first, teacher.token);
+    await first.getByTestId('sync-status').getByText('All changes synced').waitFor();
+    await context.setOffline(true);
+    await saveCheck(first);
+    await first.getByTestId('sync-status').getByText('Waiting to sync: 1').waitFor();
+    await first.close();
+    await context.setOffline(false);
+
+    // One bar of signal: the app's question to the Worker of who this phone is now never
+    // gets its answer. The check must not wait for it.
+    let release;
+    const stalled = new Promise((resolve) => { release = resolve; });
+    const page = await context.newPage();
+    const asked = page.waitForRequest((r) => r.url().endsWith('/api/v1/sync/session'));
+    await page.route('**/api/v1/sync/session', async (route) => { await stalled; await route.continue(); });
+    // The app gives a request up after 30 s: a push that waited for the answer would come
+    // only after that.
+    let gaveUp = false;
+    page.on('requestfailed', (r) => { if (r.url().endsWith('/api/v1/sync/session')) gaveUp = true; });
+    const pushed = page.waitForResponse((r) => r.url().endsWith('/api/v1/sync/push'), { timeout: 45_000 });
+    await page.goto(`${srv.url}/app/sync`);
+    await asked;
+    assert.equal((await pushed).status(), 200);
+    assert.equal(gaveUp, false, 'the push waited for the session');
+    await page.getByTestId('sync-status').getByText('All changes synced').waitFor();
+    assert.equal(await page.getByTestId('pending-count').textContent(), '0');
+    release();
     await context.close();
   });
 

@@ -75,8 +75,28 @@ fn the_same_session_changes_nothing() {
     let (mut r, _, _) = teacher_replica();
     let before = r.clone();
     let s = session("teacher", &["g1c2", "g1c1"], &TEACHER_STREAMS);
+    assert!(
+        !r.scope_changed(&s),
+        "the classes in another order are the same scope"
+    );
     assert_eq!(r.rescope(&s, NOW + 60_000), None);
     assert_eq!(r, before);
+}
+
+#[test]
+fn a_changed_scope_is_told_before_it_is_taken_in() {
+    let (mut r, _, _) = teacher_replica();
+    for (role, classes) in [
+        ("teacher", &["g1c1"][..]),
+        ("teacher", &["g1c1", "g1c2", "g1c3"]),
+        ("health", &["g1c1", "g1c2"]),
+    ] {
+        let s = session(role, classes, &TEACHER_STREAMS);
+        assert!(r.scope_changed(&s), "{role} {classes:?}");
+    }
+    let s = session("teacher", &["g1c1"], &TEACHER_STREAMS);
+    assert!(r.rescope(&s, NOW + 60_000).is_some());
+    assert!(!r.scope_changed(&s), "taken in, it is the scope held");
 }
 
 #[test]

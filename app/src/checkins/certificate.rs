@@ -11,9 +11,27 @@ use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::{record, school_now_ms, use_sync};
 use crate::widgets::{Outcome, TextField, record_outcome};
 
-/// Records a return-to-class certificate for a case.
+/// Records a return-to-class certificate for a case. The form is built when the doctor
+/// first opens it: a school with hundreds of open cases would otherwise build hundreds of
+/// forms each time the day's view redraws. Once built it stays, keeping what was typed.
 #[component]
 pub(super) fn CertificateForm(
+    case: Case,
+    name: String,
+    #[prop(into)] on_closed: Callback<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (opened, set_opened) = signal(false);
+    view! {
+        <details class="certificate">
+            <summary on:click=move |_| set_opened.set(true)>{t!(i18n, today.certificate)}</summary>
+            {move || opened.get().then(|| view! { <CertificateFields case=case.clone() name=name.clone() on_closed/> })}
+        </details>
+    }
+}
+
+#[component]
+fn CertificateFields(
     case: Case,
     name: String,
     #[prop(into)] on_closed: Callback<String>,
@@ -60,15 +78,12 @@ pub(super) fn CertificateForm(
         });
     };
     view! {
-        <details class="certificate">
-            <summary>{t!(i18n, today.certificate)}</summary>
-            <form class="form" on:submit=submit>
-                <TextField label=move || t_string!(i18n, today.issued_on) kind="date" name="issued-on" value=date set=set_date/>
-                <TextField label=move || t_string!(i18n, today.issuer) kind="text" name="issuer" value=issuer set=set_issuer/>
-                <TextField label=move || t_string!(i18n, today.note) kind="text" name="note" value=note set=set_note/>
-                <button type="submit" class="primary">{t!(i18n, today.record_certificate)}</button>
-                <Outcome message/>
-            </form>
-        </details>
+        <form class="form" on:submit=submit>
+            <TextField label=move || t_string!(i18n, today.issued_on) kind="date" name="issued-on" value=date set=set_date/>
+            <TextField label=move || t_string!(i18n, today.issuer) kind="text" name="issuer" value=issuer set=set_issuer/>
+            <TextField label=move || t_string!(i18n, today.note) kind="text" name="note" value=note set=set_note/>
+            <button type="submit" class="primary">{t!(i18n, today.record_certificate)}</button>
+            <Outcome message/>
+        </form>
     }
 }

@@ -27,7 +27,7 @@ pub use rounds::sync_now;
 pub use session::{
     JoinWith, SignInError, discard_set_aside, join, resend_set_aside, sign_in, token,
 };
-use session::{forget_school, open_replica, refresh_session};
+use session::{forget_school, open_replica, refresh_session, sync_and_refresh};
 
 use super::api::{self, CallError};
 use super::store::{self, StoreError, Write};
@@ -175,8 +175,7 @@ pub fn start() -> SyncView {
                         // What the device holds shows now; the session's refresh may take a
                         // slow network's seconds.
                         view.loaded.set(true);
-                        refresh_session(view).await;
-                        sync_now(view);
+                        sync_and_refresh(view).await;
                     }
                     Err(e) => {
                         view.phase.set(Phase::StorageFailed(e.0));
@@ -207,10 +206,7 @@ pub fn start() -> SyncView {
             return;
         }
         if now_ms().saturating_sub(SESSION_AT.get()) >= SESSION_EVERY_MS {
-            leptos::task::spawn_local(async move {
-                refresh_session(view).await;
-                sync_now(view);
-            });
+            leptos::task::spawn_local(sync_and_refresh(view));
         } else {
             sync_now(view);
         }

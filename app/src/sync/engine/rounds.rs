@@ -21,6 +21,12 @@ pub fn sync_now(view: SyncView) {
     leptos::task::spawn_local(async move {
         let result = sync_once(view).await;
         SYNCING.set(false);
+        // Signed out while the round ran (the session's refresh beside it learnt the device
+        // was revoked): the school's data has left, and the sign-in screen stands.
+        if with_replica(|_| ()).is_none() {
+            view.refresh();
+            return;
+        }
         let retry = match result {
             Ok(()) => {
                 BACKOFF_MS.set(0);

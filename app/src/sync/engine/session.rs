@@ -22,6 +22,21 @@ pub(super) async fn refresh_session(view: SyncView) {
     }
 }
 
+/// Syncs and asks who this device is now, side by side: what waits in the outbox goes up
+/// without waiting a slow network's round trip for the answer, which only decides what
+/// the device pulls. A changed answer is taken in by another round.
+pub(super) async fn sync_and_refresh(view: SyncView) {
+    sync_now(view);
+    refresh_session(view).await;
+    let changed = view
+        .session
+        .get_untracked()
+        .and_then(|session| with_replica(|r| r.scope_changed(&session)));
+    if changed == Some(true) {
+        sync_now(view);
+    }
+}
+
 /// The device has learnt it is signed out (revoked or expired): the school's data leaves
 /// it at once. The person's own changes that had not synced are kept aside, and the sign-in
 /// screen says so; they can be sent again after signing in.

@@ -30,6 +30,20 @@ impl Scope {
 }
 
 impl<P: Change> Replica<P> {
+    /// Whether `session` reaches other records than those held were pulled for: then the
+    /// next round must take it in ([`Self::rescope`]) before its pull means anything.
+    pub fn scope_changed(&self, session: &SessionInfo) -> bool {
+        match &self.scope {
+            Some(held) => *held != Scope::of(session),
+            // Kept before scopes: only the streams tell.
+            None => !self
+                .cursors
+                .keys()
+                .copied()
+                .eq(crate::order::set_of(session.streams.iter().copied())),
+        }
+    }
+
     /// Takes in the person's session: when their role or classes changed since the ops held
     /// were pulled, what others wrote that they may no longer read leaves the device (its
     /// ids are returned for the store to delete) and the device pulls again as if joining,
@@ -37,16 +51,7 @@ impl<P: Change> Replica<P> {
     /// by the Worker. None when nothing changed.
     pub fn rescope(&mut self, session: &SessionInfo, now_ms: u64) -> Option<Vec<OpId>> {
         let scope = Scope::of(session);
-        let same = match &self.scope {
-            Some(held) => *held == scope,
-            // Kept before scopes: only the streams tell.
-            None => self
-                .cursors
-                .keys()
-                .copied()
-                .eq(crate::order::set_of(session.streams.iter().copied())),
-        };
-        if same {
+        if !self.scope_changed(session) {
             if self.scope.is_none() {
                 self.scope = Some(scope);
                 return Some(Vec::new());
