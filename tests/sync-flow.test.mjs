@@ -242,7 +242,11 @@ describe('offline-first check-ins', () => {
     const stalled = new Promise((resolve) => { release = resolve; });
     const page = await context.newPage();
     const asked = page.waitForRequest((r) => r.url().endsWith('/api/v1/sync/session'));
-    await page.route('**/api/v1/sync/session', async (route) => { await stalled; await route.continue(); });
+    await page.route('**/api/v1/sync/session', async (route) => {
+      await stalled;
+      // The page may be closing by then.
+      await route.continue().catch(() => {});
+    });
     // The app gives a request up after 30 s: a push that waited for the answer would come
     // only after that.
     let gaveUp = false;
