@@ -32,6 +32,7 @@ use guardpost_domain::sync::auth::{Actor, DeviceGrant};
 use guardpost_domain::sync::document::{SetField, documents};
 use guardpost_domain::sync::replica::VISIBILITY_MARGIN_MS;
 use guardpost_domain::sync::segment::{self, Day, Rejection};
+use guardpost_domain::sync::wire::{PullRequest, resume_of};
 use guardpost_domain::sync::{DeviceId, Hlc, OpId, Stream};
 use guardpost_domain::text::Name;
 use proptest::prelude::*;
@@ -363,6 +364,8 @@ struct Tally {
     compactions_crashed: u64,
     compactions_doubled: u64,
     compactions_mid_pull: u64,
+    /// Pages asked for before the page before was taken in.
+    asked_ahead: u64,
     /// Devices that joined late, and the daily records their horizon kept from them.
     joined: u64,
     beyond_horizon: u64,
@@ -773,13 +776,22 @@ impl World {
                 Err(Failure::Status(code)) => panic!("push refused with {code}"),
             }
         }
+        // The app asks for a page before it has taken in the one before
+        // (`PullRequest::next_page`): with the cursors of that page's request.
+        let mut asked_ahead: Option<PullRequest> = None;
         loop {
             self.now += self.latency();
             if !self.devices[d].online || (lossy && self.rng.chance(self.loss)) {
                 self.tally.lost += 1;
                 return false;
             }
-            let req = self.devices[d].replica.pull_request();
+            let req = match asked_ahead.take() {
+                Some(req) => {
+                    self.tally.asked_ahead += 1;
+                    req
+                }
+                None => self.devices[d].replica.pull_request(),
+            };
             if self.compacting && req.resume.is_some() && self.rng.chance(20) {
                 self.compact();
                 self.tally.compactions_mid_pull += 1;
@@ -815,6 +827,13 @@ impl World {
                 self.tally.reordered += 1;
             }
             let server_ms = response.server_ms;
+            if self.rng.chance(50) {
+                // As the app does: the resume point read from the answer's JSON alone.
+                let json = serde_json::to_string(&response).expect("an answer is JSON");
+                let resume = resume_of(&json).expect("the resume point reads");
+                assert_eq!(resume, response.resume);
+                asked_ahead = req.next_page(resume);
+            }
             let now = self.device_now(d);
             if !self.devices[d].replica.on_pull(response, now).more {
                 self.check_horizon(d, server_ms);
@@ -1378,6 +1397,7 @@ fn compaction_loses_and_doubles_nothing() {
             total.compactions_crashed += t.compactions_crashed;
             total.compactions_doubled += t.compactions_doubled;
             total.compactions_mid_pull += t.compactions_mid_pull;
+            total.asked_ahead += t.asked_ahead;
             total.joined += t.joined;
             total.beyond_horizon += t.beyond_horizon;
             Ok(())
@@ -1387,5 +1407,10 @@ fn compaction_loses_and_doubles_nothing() {
     println!("{total:#?}");
     assert!(total.compactions > 20 && total.compactions_crashed > 5);
     assert!(total.compactions_doubled > 5 && total.compactions_mid_pull > 5);
+    assert!(
+        total.asked_ahead > 50,
+        "{} pages asked ahead",
+        total.asked_ahead
+    );
     assert!(total.joined >= 48 && total.beyond_horizon > 20);
 }

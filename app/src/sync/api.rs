@@ -1,6 +1,6 @@
 //! Calls to the Worker's API.
 
-use gloo_net::http::{Method, RequestBuilder};
+use gloo_net::http::{Method, Request, RequestBuilder};
 use guardpost_domain::api::{ApiError, ErrorCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -69,19 +69,31 @@ impl CallError {
 
 async fn answer<T: DeserializeOwned>(response: gloo_net::http::Response) -> Result<T, CallError> {
     if response.ok() {
-        return response.json::<T>().await.map_err(|e| CallError::Refused {
-            status: response.status(),
-            body: Some(ApiError::new(
-                ErrorCode::Internal,
-                format!("unreadable answer: {e}"),
-            )),
-        });
+        let status = response.status();
+        return response
+            .json::<T>()
+            .await
+            .map_err(|e| unreadable(status, &e));
     }
-    let status = response.status();
-    Err(CallError::Refused {
-        status,
+    Err(refused(response).await)
+}
+
+async fn refused(response: gloo_net::http::Response) -> CallError {
+    CallError::Refused {
+        status: response.status(),
         body: response.json::<ApiError>().await.ok(),
-    })
+    }
+}
+
+/// An answer that is not what the API sends.
+pub fn unreadable(status: u16, e: &dyn std::fmt::Display) -> CallError {
+    CallError::Refused {
+        status,
+        body: Some(ApiError::new(
+            ErrorCode::Internal,
+            format!("unreadable answer: {e}"),
+        )),
+    }
 }
 
 /// One call: `token` (if any) as the bearer, `body` (if any) as JSON.
@@ -91,6 +103,17 @@ pub async fn call<B: Serialize, T: DeserializeOwned>(
     token: Option<&str>,
     body: Option<&B>,
 ) -> Result<T, CallError> {
+    send(request(method, path, token, body).await?).await
+}
+
+/// A call made ready to go, its body gzipped: [`send`] puts it on the wire when first
+/// polled, so work joined after it runs while it travels.
+pub async fn request<B: Serialize>(
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&B>,
+) -> Result<Request, CallError> {
     // A stalled network must end in "unreachable", so sync backs off and retries and the
     // person sees that it is waiting, rather than hang until the browser gives up.
     let timeout = web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS);
@@ -123,8 +146,22 @@ pub async fn call<B: Serialize, T: DeserializeOwned>(
         }
         None => builder.build().map_err(|e| unsendable(e.to_string()))?,
     };
+    Ok(request)
+}
+
+pub async fn send<T: DeserializeOwned>(request: Request) -> Result<T, CallError> {
     let response = request.send().await.map_err(|_| CallError::Unreachable)?;
     answer(response).await
+}
+
+/// The answer's text, for a caller that reads part of it before the rest.
+pub async fn send_text(request: Request) -> Result<String, CallError> {
+    let response = request.send().await.map_err(|_| CallError::Unreachable)?;
+    if !response.ok() {
+        return Err(refused(response).await);
+    }
+    // A body cut off on the way is a dropped network.
+    response.text().await.map_err(|_| CallError::Unreachable)
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str, token: &str) -> Result<T, CallError> {

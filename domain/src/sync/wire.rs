@@ -125,6 +125,32 @@ pub struct PullRequest {
     pub streams: BTreeMap<Stream, StreamCursor>,
 }
 
+impl PullRequest {
+    /// The request for the page after an answer that said `resume`, made before the answer
+    /// is read in full and taken in ([`resume_of`]), so that a device fetches the next page
+    /// while it takes this one in. Its cursors are the ones this request was made with: the
+    /// Worker reads them only to leave out segments the device holds, and the next page
+    /// lists past the resume point, so it asks for the same segments, and for any it would
+    /// have left out (a compaction between the pages copies segments into the snapshot)
+    /// the device ignores what it holds. None on the last page.
+    pub fn next_page(&self, resume: Option<Resume>) -> Option<Self> {
+        Some(Self {
+            resume: Some(resume?),
+            ..self.clone()
+        })
+    }
+}
+
+/// Where a pull's answer (its JSON) says to continue, read without building its segments.
+pub fn resume_of(answer: &str) -> Result<Option<Resume>, serde_json::Error> {
+    #[derive(Deserialize)]
+    struct Cut {
+        #[serde(default)]
+        resume: Option<Resume>,
+    }
+    serde_json::from_str::<Cut>(answer).map(|cut| cut.resume)
+}
+
 /// The answer to a pull: segments the caller lacks, in key order. A segment of a stream
 /// the caller reads only in part (a teacher's view of `health`) carries only the ops the
 /// caller may see, possibly none, so its vector still advances.

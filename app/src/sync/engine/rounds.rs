@@ -1,6 +1,9 @@
 //! One sync round and the loop around it: push the outbox segment by segment, then pull
 //! every page, with one retry waiting after a failure.
 
+use gloo_net::http::{Method, Request};
+use guardpost_domain::sync::wire::{PullRequest, resume_of};
+
 use super::*;
 
 /// Starts a sync, or asks the running one to go round again. A revoked device stops trying:
@@ -216,51 +219,78 @@ async fn pull(view: SyncView, db: &Database, token: &str) -> Result<(), Failure>
     }
 }
 
+async fn ready_page(token: &str, request: &PullRequest) -> Result<Request, Failure> {
+    api::request(
+        Method::POST,
+        "/api/v1/sync/pull",
+        Some(token),
+        Some(request),
+    )
+    .await
+    .map_err(failure)
+}
+
+async fn fetch_page(request: Request) -> Result<String, Failure> {
+    api::send_text(request).await.map_err(failure)
+}
+
+fn unreadable(e: serde_json::Error) -> Failure {
+    failure(api::unreadable(200, &e))
+}
+
 /// How often screens redraw while a pull of many pages arrives.
 const REDRAW_MS: u64 = 1_000;
 
-/// Pulls every page, saving each while the next is fetched. IndexedDB runs the writes in
-/// the order they were made, and each holds its page's ops with the cursors that cover them,
-/// so a device closed midway pulls again from the last page saved.
+/// Pulls every page, asking for the next as soon as an answer says where it is, while the
+/// answer is read, taken in and saved (`PullRequest::next_page`): on a slow link its round
+/// trip and the phone's work overlap. IndexedDB runs the writes in the order they were made, and
+/// each holds its page's ops with the cursors that cover them, so a device closed midway
+/// pulls again from the last page saved.
 async fn pull_all(view: SyncView, db: &Database, token: &str) -> Result<(), Failure> {
     // A new device's first pull is many pages, and a screen like the school's day reads every
     // record when it redraws: it redraws as pages arrive, once a second, and at the end,
     // whatever the end is.
     let mut shown_ms = now_ms();
     let outcome = async {
-        let mut unsaved = None;
-        while let Some(request) = with_replica(Replica::pull_request) {
-            let saving = unsaved.take();
-            let (response, saved) = futures::future::join(
-                api::post::<_, PullResponse>("/api/v1/sync/pull", token, &request),
-                async move {
-                    match saving {
-                        Some(write) => store::save(db, write).await,
-                        None => Ok(()),
+        let Some(mut request) = with_replica(Replica::pull_request) else {
+            return Ok(());
+        };
+        let mut answer = fetch_page(ready_page(token, &request).await?).await;
+        loop {
+            let text = answer?;
+            let next = request.next_page(resume_of(&text).map_err(unreadable)?);
+            let take_in = async {
+                let response: PullResponse = serde_json::from_str(&text).map_err(unreadable)?;
+                let prepared = with_engine(|e| {
+                    let applied = e.replica.on_pull(response, now_ms());
+                    let ops = applied.stored.iter().filter_map(|id| e.replica.ops.get(id));
+                    Write::prepare(&e.replica, ops)
+                });
+                match prepared {
+                    Some(write) => {
+                        store::save(db, write?).await?;
+                        Ok::<_, Failure>(true)
                     }
-                },
-            )
-            .await;
-            saved?;
-            let response = response.map_err(failure)?;
-            let prepared = with_engine(|e| {
-                let applied = e.replica.on_pull(response, now_ms());
-                let ops = applied.stored.iter().filter_map(|id| e.replica.ops.get(id));
-                Write::prepare(&e.replica, ops).map(|w| (applied.more, w))
-            });
-            let Some(prepared) = prepared else { break };
-            let (more, write) = prepared?;
-            unsaved = Some(write);
-            if !more {
+                    // Signed out meanwhile: nothing to take it into.
+                    None => Ok(false),
+                }
+            };
+            let Some(next) = next else {
+                take_in.await?;
+                break;
+            };
+            // The request goes out first; the page is taken in while it travels.
+            let ready = ready_page(token, &next).await?;
+            let (fetched, taken) = futures::future::join(fetch_page(ready), take_in).await;
+            if !taken? {
                 break;
             }
+            request = next;
+            answer = fetched;
             if now_ms().saturating_sub(shown_ms) >= REDRAW_MS {
                 view.refresh();
                 shown_ms = now_ms();
             }
-        }
-        if let Some(write) = unsaved {
-            store::save(db, write).await?;
         }
         // A class teacher's phone keeps only recent days of checks: older ones the server
         // holds leave the device (the cursors still cover them, so they never come back).
