@@ -1,13 +1,14 @@
 // The check-ins as the school lives them, in headless Chromium on phone-sized screens
 // against `wrangler dev`: a class teacher imports her class list, does the morning check
 // offline with a fever and an illness absence, and syncs; the school doctor sees the fever
-// and the open cases and closes one with a return-to-class certificate; another teacher's
+// and the open cases and closes one with a return-to-class certificate (a sync that brings
+// another class's check while she types keeps her form open with what she typed); another teacher's
 // zero report takes one tap; a late report is marked late; an impossible temperature is
 // refused with a readable message. Phones join with invites the office makes, and the
 // Worker reuses its listings for 30 s, as in production.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { deviceGrant } from './harness.mjs';
+import { deviceGrant, rawPusher } from './harness.mjs';
 import { serverAndBrowser, phoneContext, assertPhoneScreen } from './browser.mjs';
 
 const ADMIN_TOKEN = 'demo-admin-5-token-for-local-use-only';
@@ -16,6 +17,8 @@ const ADMIN_TOKEN = 'demo-admin-5-token-for-local-use-only';
 const teacher = deviceGrant({ device: 'phone-lihong', name: '李红', role: 'teacher', classes: ['g1c1'] });
 const teacher2 = deviceGrant({ device: 'phone-zhaomin', name: '赵敏', role: 'teacher', classes: ['g6c1'] });
 const doctor = deviceGrant({ device: 'phone-doctor', name: '刘芳', role: 'health' });
+// 三年级二班's teacher, whose phone writes through the raw API while the doctor types.
+const teacher3 = deviceGrant({ device: 'phone-wanglei', name: '王磊', role: 'teacher', classes: ['g3c2'] });
 
 const CLASS_LIST = [
   '学号,姓名,住宿',
@@ -30,7 +33,7 @@ describe('check-ins', () => {
   let browser;
   // Every deadline at midnight: whatever the time the test runs, each report is late.
   serverAndBrowser({
-    grants: [teacher, teacher2, doctor],
+    grants: [teacher, teacher2, teacher3, doctor],
     // The list cache on, as deployed: a phone must still get what another phone synced.
     listCacheSeconds: 30,
     editProfile: (p) => { p.checkins = { morning_due: '00:00:00', noon_due: '00:00:00', evening_due: '00:00:00', illness_percent: 10, cluster_cases: 3 }; },
@@ -115,6 +118,17 @@ describe('check-ins', () => {
     await assertPhoneScreen(doc, 'the school\'s day');
     await caseRow.getByText('登记复课证明').first().click();
     await caseRow.getByLabel('开具单位').fill('城关镇卫生院');
+    // While she types, a sync brings 三年级二班's check from its teacher's phone: the day's
+    // view redraws, and the form she is filling in stays open with what she typed.
+    const today8 = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const ack = await rawPusher(srv.url)(teacher3, 'health', [
+      { type: 'session_check', class: 'g3c2', date: today8, session: 'morning', present: 30, absent: 0, fever: 0 },
+    ]);
+    assert.equal(ack.accepted, 1, JSON.stringify(ack));
+    const gridBefore = await today.getByTestId('grid').textContent();
+    await doc.evaluate(() => dispatchEvent(new Event('online')));
+    await doc.waitForFunction((before) => document.querySelector('[data-testid="grid"]')?.textContent !== before, gridBefore);
+    assert.equal(await caseRow.getByLabel('开具单位').inputValue(), '城关镇卫生院');
     await caseRow.getByRole('button', { name: '登记复课证明' }).click();
     await doc.waitForFunction(() => document.querySelector('[data-testid="open-cases"]')?.textContent === '1');
     // The daily report downloads as CSV.

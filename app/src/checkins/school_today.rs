@@ -9,7 +9,7 @@ use guardpost_domain::checkins::status::{Slot, Warning};
 use guardpost_domain::checkins::view::{DayContext, SchoolDayView};
 use leptos::prelude::*;
 
-use super::certificate::CertificateForm;
+use super::certificate::{CertificateForm, Drafts};
 use super::trend::TrendChart;
 use super::{checkin_settings, school_tz, slot_label};
 use crate::i18n::{t, t_string, use_i18n};
@@ -26,7 +26,10 @@ pub fn SchoolToday() -> impl IntoView {
     let settings = checkin_settings();
     let school = use_school();
     let (closed, set_closed) = signal(None::<String>);
-    let computed = move || {
+    let drafts = Drafts::new();
+    // Compared before it redraws: a sync that brought nothing new (every minute's) leaves
+    // the screen as it is.
+    let computed = Memo::new(move |_| {
         view.revision.track();
         let classes = view
             .session
@@ -43,11 +46,11 @@ pub fn SchoolToday() -> impl IntoView {
             SchoolDayView::build(&classes, day, &r.entries(), r.ops.values())
         })
         .unwrap_or_default()
-    };
+    });
     let export = move |_| {
         let SchoolDayView {
             day, open_cases, ..
-        } = computed();
+        } = computed.get_untracked();
         let labels = ReportLabels {
             date: t_string!(i18n, report.date),
             class: t_string!(i18n, report.class),
@@ -83,7 +86,7 @@ pub fn SchoolToday() -> impl IntoView {
                 " · "{move || { view.revision.track(); tz.date_at_ms(school_now_ms()).format("%Y-%m-%d").to_string() }}
             </p>
             {move || {
-                let SchoolDayView { day, open_cases: open, warnings, trend, staff } = computed();
+                let SchoolDayView { day, open_cases: open, warnings, trend, staff } = computed.get();
                 view! {
                     <dl class="facts">
                         <dt>{t!(i18n, today.fever)}</dt><dd data-testid="fever-count">{day.fever}</dd>
@@ -159,7 +162,7 @@ pub fn SchoolToday() -> impl IntoView {
                                             {case.misdated_certificates.iter().map(|(date, issuer)| view! {
                                                 <p class="notice error" data-testid="misdated">{format!("{} {date} · {issuer}", t_string!(i18n, today.misdated))}</p>
                                             }).collect_view()}
-                                            <CertificateForm case name=name.clone() on_closed=move |text| set_closed.set(Some(text))/>
+                                            <CertificateForm case name=name.clone() drafts on_closed=move |text| set_closed.set(Some(text))/>
                                         </li>
                                     }
                                 }).collect_view()}
