@@ -1,7 +1,7 @@
 use guardpost_domain::changes::Payload;
 use guardpost_domain::checkins::status::Case;
 use guardpost_domain::checkins::view::certificate_date;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use guardpost_domain::checkins::{Note, ReturnCertificate, StudentId};
@@ -18,7 +18,7 @@ use crate::widgets::{Outcome, TextField, record_outcome};
 /// The day's view keeps it, outside what it redraws: a sync bringing another class's check
 /// redraws the cases, and must not close the form she is filling in or lose what she typed.
 #[derive(Clone, Copy)]
-pub(super) struct Drafts(StoredValue<HashMap<(StudentId, NaiveDate), Draft>>);
+pub(super) struct Drafts(StoredValue<BTreeMap<(StudentId, NaiveDate), Draft>>);
 
 #[derive(Clone, Default)]
 struct Draft {
@@ -30,7 +30,7 @@ struct Draft {
 
 impl Drafts {
     pub(super) fn new() -> Self {
-        Self(StoredValue::new(HashMap::new()))
+        Self(StoredValue::new(BTreeMap::new()))
     }
 
     fn of(self, case: &Case) -> Draft {
