@@ -191,3 +191,20 @@ export async function signOnPad(page) {
   for (let i = 1; i <= 12; i++) await pad.dispatchEvent('pointermove', at(i));
   await pad.dispatchEvent('pointerup', at(12));
 }
+
+/**
+ * Runs one sync round on `page` as coming back online does, and resolves once the status
+ * slot has said it is syncing and then stopped saying so (the round's redraw has run).
+ */
+export async function syncRound(page) {
+  await page.evaluate(() => new Promise((resolve) => {
+    const slot = document.querySelector('[data-testid="sync-status"] .pending');
+    let syncing = false;
+    const observer = new MutationObserver(() => {
+      if (/正在同步|Syncing/.test(slot.textContent)) syncing = true;
+      else if (syncing) { observer.disconnect(); requestAnimationFrame(() => resolve()); }
+    });
+    observer.observe(slot, { childList: true, characterData: true, subtree: true });
+    dispatchEvent(new Event('online'));
+  }));
+}

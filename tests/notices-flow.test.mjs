@@ -8,13 +8,17 @@
 // exercise in either. Each screen passes the phone checks.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverAndBrowser, phoneContext, assertPhoneScreen, joinWithInvite, headingsOutOfOrder, lowContrast } from './browser.mjs';
+import { serverAndBrowser, phoneContext, assertPhoneScreen, joinWithInvite, headingsOutOfOrder, lowContrast, syncRound } from './browser.mjs';
+import { deviceGrant, rawPusher } from './harness.mjs';
+
+// The office's tablet, whose contact arrives through the raw API while the principal types.
+const tablet = deviceGrant({ device: 'tablet-office', name: '孙敏', role: 'logistics' });
 
 
 describe('notices on a phone, in Chinese', () => {
   let srv;
   let browser;
-  serverAndBrowser({}, (started) => ({ srv, browser } = started));
+  serverAndBrowser({ grants: [tablet] }, (started) => ({ srv, browser } = started));
 
   async function phone() {
     const context = await phoneContext(browser, 'zh-CN', { width: 390, height: 844 });
@@ -92,6 +96,17 @@ describe('notices on a phone, in Chinese', () => {
     const review = principal.page.getByTestId('notice');
     await review.getByTestId('status').getByText('待审核').waitFor();
     await review.getByLabel('退回意见').fill('请补充校医室电话');
+    // While she types, syncs run: one that brings nothing, then one that brings a contact
+    // another device wrote. The card she is writing in keeps her words.
+    await syncRound(principal.page);
+    assert.equal(await review.getByLabel('退回意见').inputValue(), '请补充校医室电话');
+    const ack = await rawPusher(srv.url)(tablet, 'notices', [
+      { type: 'contact', id: 'c-fever', kind: 'clinic', name: '县人民医院发热门诊', phone: '0571-8800 0130' },
+    ]);
+    assert.equal(ack.accepted, 1, JSON.stringify(ack));
+    await syncRound(principal.page);
+    await principal.page.getByTestId('contact').filter({ hasText: '县人民医院发热门诊' }).waitFor({ timeout: 30_000 });
+    assert.equal(await review.getByLabel('退回意见').inputValue(), '请补充校医室电话');
     await assertPhoneScreen(principal.page, 'Notices, to review');
     await review.getByRole('button', { name: '退回修改' }).click();
     await review.getByTestId('status').getByText('已退回').waitFor();

@@ -8,7 +8,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { deviceGrant } from './harness.mjs';
-import { serverAndBrowser, phoneContext, assertPhoneScreen, joinWithInvite, signOnPad as sign } from './browser.mjs';
+import { serverAndBrowser, phoneContext, assertPhoneScreen, joinWithInvite, signOnPad as sign, syncRound } from './browser.mjs';
 
 // The logistics office's PC, used to put an expired lot into the store through the raw API
 // (a receipt of an expired lot is recorded; only issuing it is refused).
@@ -326,6 +326,10 @@ describe('the store on a phone, in Chinese', () => {
     assert.match(await waiting.textContent(), /李红.*额温枪 × 1.*额温枪坏了/);
     await waiting.getByRole('button', { name: '不予发放' }).click();
     await waiting.getByLabel('不发放的原因（可不填）').fill('库存不足，已下单');
+    // The minute's sync comes while she types: what she typed, and her keyboard, stay.
+    await syncRound(office.page);
+    assert.equal(await waiting.getByLabel('不发放的原因（可不填）').inputValue(), '库存不足，已下单');
+    assert.equal(await office.page.evaluate(() => document.activeElement?.name), 'decline-note');
     await assertPhoneScreen(office.page, 'Supplies refill queue');
     await waiting.getByRole('button', { name: '不予发放' }).last().click();
     await office.page.getByTestId('refill-queue').getByText('没有待处理的补充申请。').waitFor();

@@ -1,16 +1,18 @@
 use guardpost_domain::changes::Payload;
 use guardpost_domain::notices::markup;
 use guardpost_domain::notices::workflow::{
-    Action, AsNoticeEvent, Category, Comment, Notice, NoticeEvent, NoticeId, Offer, Refused, Stage,
-    Status, StepKind, may_draft, new_notice_id, notices,
+    Action, AsNoticeEvent, Category, Comment, Notice, NoticeEvent, NoticeId, Offer, Refused,
+    RefusedEvent, Stage, Status, StepKind, may_draft, new_notice_id, notices,
 };
 use guardpost_domain::sync::Stream;
+use std::collections::BTreeMap;
+
 use leptos::prelude::*;
 
 use super::editor::{NoticeEditor, category_label};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::{record, school_now_ms, use_sync, with_replica};
-use crate::widgets::{Mark, Outcome, SyncMark, TextField, aside, labelled, record_outcome};
+use crate::widgets::{Mark, Outcome, SyncMark, aside, labelled, record_outcome};
 
 fn status_label(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, s: Status) -> &'static str {
     match s {
@@ -34,6 +36,42 @@ pub fn Notices() -> impl IntoView {
         view.revision.track();
         with_replica(|r| notices(r.changes_by())).unwrap_or_default()
     };
+    let me = move || view.session.get().map(|s| (s.name, s.role));
+    // Compared before the list redraws: a sync that changed none of the cards (the minute's
+    // round, a check-in from a class) leaves them, and the comment being typed, alone.
+    let cards = Memo::new(move |_| {
+        let Some((name, role)) = me() else {
+            return Vec::new();
+        };
+        let now = school_now_ms();
+        let refused = view.refused.get();
+        let unsynced = with_replica(|r| r.unsynced_marks());
+        all()
+            .into_iter()
+            .map(|notice| {
+                let waiting = notice.steps.last().is_some_and(|s| {
+                    unsynced
+                        .as_ref()
+                        .is_some_and(|u| u.holds_at(s.at_ms, &s.by))
+                });
+                let refused = refused.iter().any(|r| {
+                    r.payload
+                        .notice_event()
+                        .is_some_and(|e| e.notice == notice.id)
+                });
+                Card {
+                    status: notice.status(now),
+                    offers: notice.offers(&name, role, now),
+                    not_applied: notice.not_applied_for(&name).into_iter().cloned().collect(),
+                    mark: Mark::of(waiting, refused),
+                    notice,
+                }
+            })
+            .collect::<Vec<_>>()
+    });
+    // What the principal is writing back, per notice: kept outside the cards, which a
+    // change to a notice redraws.
+    let comments = StoredValue::new(BTreeMap::<NoticeId, String>::new());
     // None: the list; Some(id): the editor for that notice (a new one has a fresh id).
     let editing = RwSignal::new(
         None::<(
@@ -65,7 +103,6 @@ pub fn Notices() -> impl IntoView {
         set_message.set(None);
         editing.set(Some((id, None)));
     };
-    let me = move || view.session.get().map(|s| (s.name, s.role));
     view! {
         <section class="area notices">
             <h1>{t!(i18n, notices.title)}</h1>
@@ -84,11 +121,7 @@ pub fn Notices() -> impl IntoView {
                         <button type="button" class="primary" data-testid="new-notice" on:click=new>{t!(i18n, notices.new)}</button>
                     </Show>
                     <ul class="notice-list">
-                        {move || {
-                            let Some((name, role)) = me() else { return Vec::new() };
-                            let now = school_now_ms();
-                            all().into_iter().map(|n| view! { <NoticeCard notice=n me=name.clone() role now editing act/> }).collect::<Vec<_>>()
-                        }}
+                        {move || cards.get().into_iter().map(|card| view! { <NoticeCard card comments editing act/> }).collect::<Vec<_>>()}
                     </ul>
                 }.into_any(),
             }}
@@ -97,12 +130,20 @@ pub fn Notices() -> impl IntoView {
     }
 }
 
+/// A notice as its card shows it to this person now.
+#[derive(Debug, Clone, PartialEq)]
+struct Card {
+    notice: Notice,
+    status: Status,
+    offers: Vec<Offer>,
+    not_applied: Vec<RefusedEvent>,
+    mark: Option<Mark>,
+}
+
 #[component]
 fn NoticeCard(
-    notice: Notice,
-    me: guardpost_domain::text::Name,
-    role: guardpost_domain::school::Role,
-    now: u64,
+    card: Card,
+    comments: StoredValue<BTreeMap<NoticeId, String>>,
     editing: RwSignal<
         Option<(
             NoticeId,
@@ -116,12 +157,16 @@ fn NoticeCard(
         .get_untracked()
         .map(|s| s.timezone)
         .unwrap_or_default();
-    let status = notice.status(now);
-    let offers = notice.offers(&me, role, now);
+    let Card {
+        notice,
+        status,
+        offers,
+        not_applied,
+        mark,
+    } = card;
     // Her steps the fold did not apply (another device's step landed first), until a later
     // step of hers takes effect: said to her.
-    let not_applied: Vec<String> = notice
-        .not_applied_for(&me)
+    let not_applied: Vec<String> = not_applied
         .into_iter()
         .map(|r| {
             labelled(
@@ -139,18 +184,6 @@ fn NoticeCard(
         return ().into_any();
     };
     let pending = notice.live.is_some() && notice.working.is_some();
-    // Its latest step not yet on the server, or one the server refused.
-    let mark = {
-        let waiting = notice.steps.last().is_some_and(|s| {
-            with_replica(|r| r.unsynced_marks().holds_at(s.at_ms, &s.by)).unwrap_or(false)
-        });
-        let refused = use_sync().refused.get_untracked().iter().any(|r| {
-            r.payload
-                .notice_event()
-                .is_some_and(|e| e.notice == notice.id)
-        });
-        Mark::of(waiting, refused)
-    };
     let returned = notice.working.as_ref().and_then(|w| match &w.stage {
         Stage::Returned { by, comment, .. } => Some(format!(
             "{} · {}",
@@ -159,8 +192,8 @@ fn NoticeCard(
         )),
         _ => None,
     });
-    let (comment, set_comment) = signal(String::new());
     let id = notice.id.clone();
+    let typed = comments.with_value(|c| c.get(&id).cloned().unwrap_or_default());
     let body = markup::to_html(&markup::parse(content.body_zh.as_str()));
     let history = notice
         .steps
@@ -200,9 +233,17 @@ fn NoticeCard(
                 view! {
                     <button type="button" class="primary" on:click=move |_| act(id.clone(), Action::Approve {})>{t!(i18n, notices.approve)}</button>
 <div class="form review">
-                    <TextField label=Signal::derive(move || t_string!(i18n, notices.comment)) kind="text" name="comment" value=comment set=set_comment/>
+                    <label><span>{t!(i18n, notices.comment)}</span>
+                        <input type="text" name="comment" value=typed.clone() on:input={
+                            let id = back.clone();
+                            move |ev| comments.update_value(|c| { c.insert(id.clone(), event_target_value(&ev)); })
+                        }/></label>
                     <button type="button" on:click=move |_| {
-                        if let Ok(c) = Comment::parse(&comment.get_untracked()) { act(back.clone(), Action::Return { comment: c }); }
+                        let typed = comments.with_value(|c| c.get(&back).cloned().unwrap_or_default());
+                        if let Ok(c) = Comment::parse(&typed) {
+                            comments.update_value(|c| { c.remove(&back); });
+                            act(back.clone(), Action::Return { comment: c });
+                        }
                     }>{t!(i18n, notices.send_back)}</button>
 </div>
                 }.into_any()

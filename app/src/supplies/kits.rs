@@ -57,6 +57,13 @@ pub fn KitsPanel() -> impl IntoView {
         view.revision.track();
         with_replica(|r| refills_of(r.changes_with_ids())).unwrap_or_default()
     };
+    // The waiting requests with the items' names, compared before the queue redraws: a sync
+    // that answered none of them leaves the decline note being typed (and its keyboard) alone.
+    let waiting = Memo::new(move |_| {
+        let all = requests();
+        let waiting: Vec<Refill> = queue(&all).into_iter().cloned().collect();
+        (waiting, item_names(view))
+    });
     let declining = RwSignal::new(None::<OpId>);
     let (why, set_why) = signal(String::new());
     let answer = move |request: &Refill, outcome: RefillOutcome, note| {
@@ -155,12 +162,10 @@ pub fn KitsPanel() -> impl IntoView {
         <section class="card" data-testid="refill-queue">
             <h2>{t!(i18n, supplies.queue_title)}</h2>
             {move || {
-                let all = requests();
-                let waiting: Vec<Refill> = queue(&all).into_iter().cloned().collect();
+                let (waiting, names) = waiting.get();
                 if waiting.is_empty() {
                     return view! { <p>{t!(i18n, supplies.queue_none)}</p> }.into_any();
                 }
-                let names = item_names(view);
                 let tz = school_tz();
                 view! {
                     <ul class="ledger">
