@@ -38,6 +38,9 @@ pub fn PlansPanel(book: Memo<DrillBook>) -> impl IntoView {
     let view = use_sync();
     let scenario = RwSignal::new(Scenario::SuspectedAtGate);
     let form = RwSignal::new(book.with_untracked(|b| rows(&b.plan(Scenario::SuspectedAtGate))));
+    // The steps are drawn again only when a step is added or removed, or another scenario
+    // is chosen: each keystroke goes into `form`, and a field keeps its element and caret.
+    let count = Memo::new(move |_| form.with(Vec::len));
     let (problem, set_problem) = signal(None::<String>);
     let (message, set_message) = signal(None::<(bool, String)>);
     let save = move |_| {
@@ -99,16 +102,16 @@ pub fn PlansPanel(book: Memo<DrillBook>) -> impl IntoView {
                     }).collect_view()}
                 </select></label>
             <ol class="plan-steps">
-                {move || (0..form.with(Vec::len)).map(|i| {
+                {move || { scenario.track(); (0..count.get()).map(|i| {
                     let get = move |f: fn(&Row) -> String| move || form.with(|rows| rows.get(i).map(f).unwrap_or_default());
                     view! {
                         <li class="plan-step">
                             <label><span>{t!(i18n, drills.step_text)}</span>
                                 <input type="text" name=format!("step-{i}") prop:value=get(|r| r.zh.clone())
-                                    on:change=move |ev| form.update(|rows| if let Some(r) = rows.get_mut(i) { r.zh = event_target_value(&ev); })/></label>
+                                    on:input=move |ev| form.update(|rows| if let Some(r) = rows.get_mut(i) { r.zh = event_target_value(&ev); })/></label>
                             <label><span>{t!(i18n, drills.step_text_en)}</span>
                                 <input type="text" name=format!("step-en-{i}") lang="en" prop:value=get(|r| r.en.clone())
-                                    on:change=move |ev| form.update(|rows| if let Some(r) = rows.get_mut(i) { r.en = event_target_value(&ev); })/></label>
+                                    on:input=move |ev| form.update(|rows| if let Some(r) = rows.get_mut(i) { r.en = event_target_value(&ev); })/></label>
                             <label><span>{t!(i18n, drills.owner)}</span>
                                 <select name=format!("owner-{i}") on:change=move |ev| form.update(|rows| if let (Some(r), Ok(k)) = (rows.get_mut(i), event_target_value(&ev).parse()) { r.owner = k; })>
                                     {OWNERS.into_iter().enumerate().map(|(k, o)| view! {
@@ -117,11 +120,11 @@ pub fn PlansPanel(book: Memo<DrillBook>) -> impl IntoView {
                                 </select></label>
                             <label><span>{t!(i18n, drills.target_min)}</span>
                                 <input type="number" min="0" step="0.5" name=format!("minutes-{i}") prop:value=get(|r| r.minutes.clone())
-                                    on:change=move |ev| form.update(|rows| if let Some(r) = rows.get_mut(i) { r.minutes = event_target_value(&ev); })/></label>
+                                    on:input=move |ev| form.update(|rows| if let Some(r) = rows.get_mut(i) { r.minutes = event_target_value(&ev); })/></label>
                             <button type="button" on:click=move |_| form.update(|rows| { if i < rows.len() { rows.remove(i); } })>{t!(i18n, drills.remove_step)}</button>
                         </li>
                     }
-                }).collect_view()}
+                }).collect_view() }}
             </ol>
             <button type="button" on:click=move |_| form.update(|rows| {
                 let minutes = rows.last().map(|r| r.minutes.clone()).unwrap_or_else(|| "0".into());
