@@ -4,7 +4,7 @@
 // school's first admin joins with the setup code.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { SETUP_CODE } from './harness.mjs';
+import { SETUP_CODE, startWorker } from './harness.mjs';
 import { serverAndBrowser, phoneContext } from './browser.mjs';
 
 const ADMIN_TOKEN = 'demo-admin-5-token-for-local-use-only';
@@ -145,5 +145,27 @@ describe('accounts in the app', () => {
     await page.getByRole('navigation').getByRole('link', { name: '管理' }).click();
     await page.getByTestId('staff').locator('li[data-staff="吴主任"]').getByText('防控办公室').waitFor();
     await office.context.close();
+  });
+
+  test('a new school names itself at setup; a name too long to keep is refused, not dropped', async () => {
+    const empty = await startWorker({ seed: false });
+    const context = await phoneContext(browser, 'zh-CN', { width: 390, height: 844 });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${empty.url}/app/join`);
+      await page.getByText('首次为学校启用防疫哨？').click();
+      await page.getByLabel('初始化码').fill(SETUP_CODE);
+      await page.getByLabel('您的姓名').fill('吴主任');
+      await page.getByLabel('学校名称').fill('城关镇第二小学'.repeat(9));
+      await page.getByRole('button', { name: '初始化并登录' }).click();
+      await page.getByRole('alert').getByText('学校名称不超过60个字').waitFor();
+      await page.getByLabel('学校名称').fill('城关镇第二小学');
+      await page.getByRole('button', { name: '初始化并登录' }).click();
+      await page.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
+      await page.getByRole('banner').getByText('城关镇第二小学').waitFor();
+    } finally {
+      await context.close();
+      await empty.stop();
+    }
   });
 });

@@ -129,6 +129,13 @@ describe('check-ins', () => {
     await doc.evaluate(() => dispatchEvent(new Event('online')));
     await doc.waitForFunction((before) => document.querySelector('[data-testid="grid"]')?.textContent !== before, gridBefore);
     assert.equal(await caseRow.getByLabel('开具单位').inputValue(), '城关镇卫生院');
+    // A note longer than a certificate keeps is refused, saying so, not dropped: the case
+    // stays open until she shortens it.
+    await caseRow.getByLabel('备注').fill('咳嗽已愈，'.repeat(41));
+    await caseRow.getByRole('button', { name: '登记复课证明' }).click();
+    await caseRow.getByText('备注最多200个字').waitFor();
+    assert.equal(await today.getByTestId('open-cases').textContent(), '2');
+    await caseRow.getByLabel('备注').fill('咳嗽已愈');
     await caseRow.getByRole('button', { name: '登记复课证明' }).click();
     await doc.waitForFunction(() => document.querySelector('[data-testid="open-cases"]')?.textContent === '1');
     // The daily report downloads as CSV.

@@ -95,6 +95,10 @@ describe('notices on a phone, in Chinese', () => {
     await openNotices(principal.page);
     const review = principal.page.getByTestId('notice');
     await review.getByTestId('status').getByText('待审核').waitFor();
+    // Sent back with no word of what to change: she is asked for one.
+    await review.getByRole('button', { name: '退回修改' }).click();
+    await review.getByText('请写明要修改什么（最多500个字）。').waitFor();
+    await review.getByTestId('status').getByText('待审核').waitFor();
     await review.getByLabel('退回意见').fill('请补充校医室电话');
     // While she types, syncs run: one that brings nothing, then one that brings a contact
     // another device wrote. The card she is writing in keeps her words.

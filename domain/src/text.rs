@@ -37,6 +37,16 @@ pub fn bounded(
     Ok(text.to_owned())
 }
 
+/// A field a form may leave blank: nothing typed is `None`, and text that `parse` refuses
+/// (too long, a control character) is its error, to show to the person, never dropped.
+pub fn optional<T, E>(raw: &str, parse: impl FnOnce(&str) -> Result<T, E>) -> Result<Option<T>, E> {
+    if raw.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse(raw).map(Some)
+    }
+}
+
 /// The serde and display plumbing of a validated string newtype whose `parse(&str)` checks
 /// it: deserializing goes through `parse`, so an invalid value can't enter from the wire.
 macro_rules! validated_string {
@@ -113,6 +123,26 @@ pub fn base36(mut n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_blank_optional_field_is_none_and_a_bad_one_is_refused_not_dropped() {
+        fn name(raw: &str) -> Result<Option<String>, TextError> {
+            optional(raw, Name::parse).map(|n| n.map(|n| n.to_string()))
+        }
+        assert_eq!(name("  "), Ok(None));
+        assert_eq!(
+            name(" 城关镇第一中心小学 "),
+            Ok(Some("城关镇第一中心小学".to_owned()))
+        );
+        assert_eq!(
+            name(&"校".repeat(Name::MAX + 1)),
+            Err(TextError::TooLong {
+                field: "name",
+                max: Name::MAX
+            })
+        );
+        assert!(name(&"校".repeat(Name::MAX)).is_ok_and(|n| n.is_some()));
+    }
 
     #[test]
     fn trims_and_accepts_chinese() {

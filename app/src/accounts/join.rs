@@ -1,7 +1,7 @@
 use guardpost_domain::accounts::invites::InviteCode;
 use guardpost_domain::accounts::{RedeemRequest, SetupRequest};
 use guardpost_domain::sync::auth::token_well_formed;
-use guardpost_domain::text::Name;
+use guardpost_domain::text::{Name, optional};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -110,7 +110,10 @@ pub fn Join() -> impl IntoView {
             set_setup_problem.set(Some(t_string!(i18n, join.name_needed).to_owned()));
             return;
         };
-        let school_name = Name::parse(&school_name.get_untracked()).ok();
+        let Ok(school_name) = optional(&school_name.get_untracked(), Name::parse) else {
+            set_setup_problem.set(Some(t_string!(i18n, join.school_name_problem).to_owned()));
+            return;
+        };
         set_setup_problem.set(None);
         last.set(Some(true));
         signing_in.dispatch(Some(JoinWith::Setup(SetupRequest {

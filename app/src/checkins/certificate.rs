@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use guardpost_domain::checkins::{Note, ReturnCertificate, StudentId};
 use guardpost_domain::sync::Stream;
-use guardpost_domain::text::Name;
+use guardpost_domain::text::{Name, optional};
 use leptos::prelude::*;
 
 use super::school_tz;
@@ -125,7 +125,10 @@ fn CertificateFields(
             )));
             return;
         };
-        let note = Note::parse(&note.get_untracked()).ok();
+        let Ok(note) = optional(&note.get_untracked(), Note::parse) else {
+            set_message.set(Some((false, t_string!(i18n, today.p_note).to_owned())));
+            return;
+        };
         let today = tz.date_at_ms(school_now_ms());
         let Some(issued) = certificate_date(&date.get_untracked(), case.opened, today) else {
             set_message.set(Some((false, t_string!(i18n, today.date_needed).to_owned())));

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use super::editor::{NoticeEditor, category_label};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::{record, school_now_ms, use_sync, with_replica};
-use crate::widgets::{Mark, Outcome, SyncMark, aside, labelled, record_outcome};
+use crate::widgets::{FieldProblem, Mark, Outcome, SyncMark, aside, labelled, record_outcome};
 
 fn status_label(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, s: Status) -> &'static str {
     match s {
@@ -194,6 +194,7 @@ fn NoticeCard(
     });
     let id = notice.id.clone();
     let typed = comments.with_value(|c| c.get(&id).cloned().unwrap_or_default());
+    let (problem, set_problem) = signal(None::<String>);
     let body = markup::to_html(&markup::parse(content.body_zh.as_str()));
     let history = notice
         .steps
@@ -240,11 +241,16 @@ fn NoticeCard(
                         }/></label>
                     <button type="button" on:click=move |_| {
                         let typed = comments.with_value(|c| c.get(&back).cloned().unwrap_or_default());
-                        if let Ok(c) = Comment::parse(&typed) {
-                            comments.update_value(|c| { c.remove(&back); });
-                            act(back.clone(), Action::Return { comment: c });
+                        match Comment::parse(&typed) {
+                            Ok(c) => {
+                                set_problem.set(None);
+                                comments.update_value(|c| { c.remove(&back); });
+                                act(back.clone(), Action::Return { comment: c });
+                            }
+                            Err(_) => set_problem.set(Some(t_string!(i18n, notices.p_comment).to_owned())),
                         }
                     }>{t!(i18n, notices.send_back)}</button>
+                    <FieldProblem problem/>
 </div>
                 }.into_any()
             }
