@@ -115,6 +115,14 @@ describe('every screen on a phone, in Chinese', () => {
     assert.equal(await page.getByTestId('all-well').count(), 0);
     assert.equal(await page.locator('li[data-student]').count(), 0);
     await assertPhoneScreen(page, 'Check-ins (teacher with no class)');
+    // Students, from her start page: why there is no list to keep, and no form that would
+    // do nothing when tapped.
+    await page.getByRole('navigation').getByRole('link', { name: '今日' }).click();
+    await page.locator('ul.areas').getByRole('link', { name: /学生名单/ }).click();
+    await page.getByTestId('no-classes').getByText('您的账号没有可维护的班级名单').waitFor();
+    assert.equal(await page.getByRole('button', { name: '添加学生' }).count(), 0);
+    assert.equal(await page.locator('input[name="roster-file"]').count(), 0);
+    await assertPhoneScreen(page, 'Students (teacher with no class)');
 
     // The office signs her phone out; it shows the sign-in screen and nothing else.
     const devices = await (await fetch(`${srv.url}/api/v1/admin/devices`, { headers: admin })).json();

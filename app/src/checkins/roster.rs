@@ -205,6 +205,9 @@ pub fn Roster() -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
+            <Show when=move || !classes().is_empty() fallback=move || view! {
+                <p class="empty-state" data-testid="no-classes">{t!(i18n, roster.none)}</p>
+            }>
             <form class="card form" on:submit=add>
                 <h2>{t!(i18n, roster.add)}</h2>
                 <label><span>{t!(i18n, roster.name)}</span>
@@ -221,6 +224,7 @@ pub fn Roster() -> impl IntoView {
                 <label><span>{t!(i18n, roster.file)}</span>
                     <input type="file" name="roster-file" accept=".csv,text/csv" on:change=import/></label>
             </div>
+            </Show>
         </section>
     }
 }
