@@ -372,11 +372,7 @@ impl StockMovement {
 
 /// A note, or none if left blank.
 pub fn optional_note(raw: &str) -> Result<Option<Note>, TextError> {
-    if raw.trim().is_empty() {
-        Ok(None)
-    } else {
-        Note::parse(raw).map(Some)
-    }
+    crate::text::optional(raw, Note::parse)
 }
 
 impl StockMovement {
