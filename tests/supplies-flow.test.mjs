@@ -295,6 +295,63 @@ describe('the store on a phone, in Chinese', () => {
     await office.context.close();
   });
 
+  test('an item edited on two phones offline keeps one edit and shows the other until saved over', async () => {
+    const officer = await phone();
+    await join(officer.page, 's4');
+    const principal = await phone();
+    await join(principal.page, 's6');
+    const rowOf = (page) => page.getByTestId('catalog').locator('li', { hasText: '一次性医用帽' });
+    for (const { page } of [officer, principal]) {
+      await openStore(page);
+      await page.getByTestId('tab-catalog').click();
+      await rowOf(page).getByText('储备 10 天').waitFor();
+    }
+    // Both edit the cap with no signal: the officer its pack size, then the principal its
+    // reserve.
+    await officer.context.setOffline(true);
+    await principal.context.setOffline(true);
+    await rowOf(officer.page).getByRole('button', { name: '修改' }).click();
+    await officer.page.getByTestId('item-form').getByLabel('每包装数量').fill('50');
+    await officer.page.getByTestId('item-form').getByRole('button', { name: '保存物资' }).click();
+    await rowOf(officer.page).getByText('50 个/包装').waitFor();
+    await rowOf(principal.page).getByRole('button', { name: '修改' }).click();
+    await principal.page.getByTestId('item-form').getByLabel('储备天数（默认7天）').fill('30');
+    await principal.page.getByTestId('item-form').getByRole('button', { name: '保存物资' }).click();
+    await rowOf(principal.page).getByText('储备 30 天').waitFor();
+    await officer.context.setOffline(false);
+    await officer.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    await principal.context.setOffline(false);
+    await principal.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    await officer.page.reload();
+    await officer.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    await openStore(officer.page);
+    await officer.page.getByTestId('tab-catalog').click();
+    // The principal's edit came later and is kept on both phones; the officer's is shown
+    // beside it, with who made it, not lost.
+    const row = rowOf(officer.page);
+    await row.getByText('储备 30 天').waitFor();
+    const conflict = row.getByTestId('item-conflict');
+    await conflict.getByText('另一台设备同时修改了这个物资').waitFor();
+    assert.match(await conflict.textContent(), /陈建国: 一次性医用帽 · A区货架 · 50 个\/包装/);
+    assert.match(await rowOf(principal.page).getByTestId('item-conflict').textContent(), /陈建国/);
+    await assertPhoneScreen(officer.page, 'Supplies catalog, an edit not kept');
+    // She puts her pack size into the kept version and saves: nothing is shown as not kept.
+    await row.getByRole('button', { name: '修改' }).click();
+    await officer.page.getByTestId('item-form').getByLabel('每包装数量').fill('50');
+    await officer.page.getByTestId('item-form').getByRole('button', { name: '保存物资' }).click();
+    await row.getByTestId('item-conflict').waitFor({ state: 'detached' });
+    assert.match(await row.textContent(), /A区货架 · 50 个\/包装 储备 30 天/);
+    await officer.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    await principal.page.reload();
+    await principal.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    await openStore(principal.page);
+    await principal.page.getByTestId('tab-catalog').click();
+    await rowOf(principal.page).getByText(/A区货架 · 50 个\/包装$/).waitFor();
+    assert.equal(await rowOf(principal.page).getByTestId('item-conflict').count(), 0);
+    await officer.context.close();
+    await principal.context.close();
+  });
+
   test('a class teacher asks for her class kit offline; the office declines it with a reason, and she sees why', async () => {
     const teacher = await phone();
     await join(teacher.page, 's1');

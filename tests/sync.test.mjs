@@ -280,6 +280,18 @@ describe('sync API', () => {
     assert.deepEqual(mine.rejected.map((r) => [r.k, r.reason.code, r.reason.problem?.kind]),
       [[3, 'invalid', 'bad_id'], [4, 'invalid', 'bad_id'], [5, 'invalid', 'value_too_large']]);
     assert.equal((await push(office, 1, [set('gloves', 'unit', '副', now)])).accepted, 1);
+    // A catalog item names the versions it replaces: a few, as a person's edit does; 33 is
+    // no person's doing and is refused, saying so.
+    const item = (replaces) => ({ hlc: [now + 7, 0], payload: {
+      type: 'supply_item', id: 'caps', name: '一次性医用帽', category: 'protective', unit: '个', pack_size: 100,
+      hazard: 'none', zone: 'A区', reusable: false, reserve_days: 7, replaces } });
+    const items = await push(logistics, 22, [
+      item([[now - 2, 0], [now - 1, 0]]),
+      item(Array.from({ length: 33 }, (_, i) => [now - 100 + i, 0])),
+    ]);
+    assert.equal(items.accepted, 1, JSON.stringify(items));
+    assert.deepEqual(items.rejected.map((r) => [r.k, r.reason.code, r.reason.problem?.kind, r.reason.problem?.what]),
+      [[1, 'invalid', 'out_of_range', 'replaces']]);
     for (const grant of [doctor, teacher]) {
       const ack = await push(grant, 21, [set('masks', 'unit', '箱', now + 6)]);
       assert.equal(ack.accepted, 0, JSON.stringify(ack));

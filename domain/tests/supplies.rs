@@ -381,3 +381,62 @@ fn an_expired_lot_cannot_be_picked_by_hand() {
     assert_eq!(check_issue(&stock, &new, &zone("A"), 100, day(6)), Ok(()));
     assert!(check_issue(&stock, &new, &zone("A"), 101, day(6)).is_err());
 }
+
+#[test]
+fn an_item_edited_on_two_phones_offline_keeps_one_and_shows_the_other() {
+    use guardpost_domain::supplies::{item_versions, stock_of};
+    use guardpost_domain::sync::Stream;
+    let first = starter_catalog().remove(0);
+    let id = first.id.clone();
+    let mut officer = first.clone();
+    officer.pack_size = 20;
+    officer.replaces = vec![hlc(1)];
+    let mut principal = first.clone();
+    principal.reserve_days = 30;
+    principal.replaces = vec![hlc(1)];
+    let (zhou, chen, wang) = (name("周校长"), name("陈建国"), name("王磊"));
+    let writes = [
+        (hlc(1), zhou.clone(), Payload::SupplyItem(first.clone())),
+        (hlc(5), chen.clone(), Payload::SupplyItem(officer.clone())),
+        (hlc(9), zhou.clone(), Payload::SupplyItem(principal.clone())),
+    ];
+    let view = |ws: &[(Hlc, Name, Payload)]| {
+        let versions = item_versions(ws.iter().map(|(h, n, p)| (*h, n, p)));
+        let v = versions.get(&id).unwrap();
+        (
+            v.current.record.clone(),
+            v.unseen
+                .iter()
+                .map(|u| (u.at, u.by.to_string(), u.record.pack_size))
+                .collect::<Vec<_>>(),
+            v.replaced(),
+        )
+    };
+    // The later write is kept on every device; the officer's, made alongside, is shown.
+    let (kept, unseen, replaced) = view(&writes);
+    assert_eq!(kept, principal);
+    assert_eq!(unseen, vec![(hlc(5), "陈建国".to_owned(), 20)]);
+    assert_eq!(replaced, vec![hlc(9), hlc(5)]);
+    // In any order the same, and the stock's catalog holds the kept one.
+    let mut shuffled = writes.to_vec();
+    shuffled.reverse();
+    assert_eq!(view(&shuffled).0, principal);
+    let stock = stock_of(shuffled.iter().map(|(h, n, p)| (*h, n, p)));
+    assert_eq!(stock.items.get(&id).map(|i| i.reserve_days), Some(30));
+    // Saved again by someone who saw both: nothing is shown as not kept.
+    let mut merged = principal.clone();
+    merged.pack_size = 20;
+    merged.replaces = replaced;
+    let mut after = writes.to_vec();
+    after.push((hlc(12), wang, Payload::SupplyItem(merged.clone())));
+    let (kept, unseen, _) = view(&after);
+    assert_eq!(kept, merged);
+    assert!(unseen.is_empty());
+    // A write naming more versions than a person could have seen is refused.
+    let mut flood = first;
+    flood.replaces = (0..33).map(hlc).collect();
+    assert!(matches!(
+        flood.validate(&Stream::Supplies),
+        Err(OpInvalid::OutOfRange { .. })
+    ));
+}

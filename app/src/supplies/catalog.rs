@@ -1,5 +1,8 @@
 use guardpost_domain::changes::Payload;
-use guardpost_domain::supplies::{Item, starter_catalog};
+use std::collections::BTreeMap;
+
+use guardpost_domain::supplies::{Item, item_versions, starter_catalog};
+use guardpost_domain::sync::Hlc;
 use leptos::prelude::*;
 
 use super::access::{catalog, save_item};
@@ -27,8 +30,27 @@ pub fn CatalogList() -> impl IntoView {
         })
         .unwrap_or_default()
     };
-    // None: the list; Some(None): a new item; Some(Some(item)): editing it.
-    let editing = RwSignal::new(None::<Option<Item>>);
+    // Per item: what an edit replaces, and the edits made alongside the kept one that it
+    // does not hold (two phones editing it offline), with who made them and when.
+    let versions = move || {
+        view.revision.track();
+        with_replica(|r| {
+            item_versions(r.changes_by())
+                .into_iter()
+                .map(|(id, v)| {
+                    let unseen: Vec<(Hlc, String, Item)> = v
+                        .unseen
+                        .iter()
+                        .map(|u| (u.at, u.by.to_string(), u.record.clone()))
+                        .collect();
+                    (id.clone(), (v.replaced(), unseen))
+                })
+                .collect::<BTreeMap<_, _>>()
+        })
+        .unwrap_or_default()
+    };
+    // None: the list; Some(None): a new item; Some(Some(..)): editing one.
+    let editing = RwSignal::new(None::<Option<(Item, Vec<Hlc>)>>);
     let done = Callback::new(move |outcome: (bool, String)| {
         editing.set(None);
         set_message.set(Some(outcome));
@@ -50,9 +72,13 @@ pub fn CatalogList() -> impl IntoView {
             }.into_any(),
         }}
         <ul class="list catalog" data-testid="catalog">
-            {move || { let marks = marks(); items().into_iter().map(|item| {
-                let edit_item = item.clone();
+            {move || { let marks = marks(); let mut versions = versions(); items().into_iter().map(|item| {
+                let (replaced, unseen) = versions.remove(&item.id).unwrap_or_default();
+                let edit_item = (item.clone(), replaced);
                 let mark = marks.get(&item.id).copied();
+                let tz = super::access::school_tz();
+                let unseen: Vec<String> = unseen.into_iter().map(|(at, by, other)| format!("{} · {by}: {}",
+                    tz.local_minute_at_ms(at.wall).unwrap_or_default(), item_summary(i18n, &other))).collect();
                 let norm = item.norm.map(|n| format!("{} {} / {} {} · {}", n.units, item.unit, n.per_people, t_string!(i18n, supplies.people), t_string!(i18n, supplies.a_day)));
                 view! {
                     <li class="card">
@@ -62,6 +88,12 @@ pub fn CatalogList() -> impl IntoView {
                         <p>{format!("{} {} {} · {} {}", t_string!(i18n, supplies.reserve), item.reserve_days, t_string!(i18n, supplies.days), t_string!(i18n, supplies.norm), norm.unwrap_or_else(|| "—".into()))}</p>
                         {item.reusable.then(|| view! { <p class="muted">{t!(i18n, supplies.reusable)}</p> })}
                         {labels::handling(i18n, item.hazard).map(|h| view! { <p class="notice error">{h}</p> })}
+                        {(!unseen.is_empty()).then(|| view! {
+                            <div class="conflict" role="alert" data-testid="item-conflict">
+                                <p>{t!(i18n, supplies.item_unseen)}</p>
+                                <ul>{unseen.into_iter().map(|u| view! { <li>{u}</li> }).collect_view()}</ul>
+                            </div>
+                        })}
                         <button type="button" on:click=move |_| { set_message.set(None); editing.set(Some(Some(edit_item.clone()))); }>
                             {t!(i18n, supplies.edit)}
                         </button>
@@ -70,6 +102,26 @@ pub fn CatalogList() -> impl IntoView {
             }).collect_view() }}
         </ul>
     }
+}
+
+/// An item's figures as the catalog lists them, to compare two versions by.
+fn item_summary(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, item: &Item) -> String {
+    format!(
+        "{} · {} · {} {}/{} · {} {} {}{}",
+        item.name,
+        item.zone,
+        item.pack_size,
+        item.unit,
+        t_string!(i18n, supplies.pack),
+        t_string!(i18n, supplies.reserve),
+        item.reserve_days,
+        t_string!(i18n, supplies.days),
+        if item.retired {
+            format!(" · {}", t_string!(i18n, supplies.retired))
+        } else {
+            String::new()
+        }
+    )
 }
 
 /// Offers the starter catalog from the schools' plans, written as one catalog entry each.

@@ -1,5 +1,6 @@
 use guardpost_domain::supplies::catalog::{ItemInput, ItemProblem, new_item_id};
 use guardpost_domain::supplies::{Category, Hazard, Item};
+use guardpost_domain::sync::Hlc;
 use leptos::prelude::*;
 
 use super::access::{save_item, with_stock};
@@ -23,10 +24,14 @@ fn problem_text(
     }
 }
 
-/// Adds an item to the catalog, or edits one (`editing`); `done` closes the form with how
-/// it went.
+/// Adds an item to the catalog, or edits one (`editing`, with the versions the edit is made
+/// over); `done` closes the form with how it went.
 #[component]
-pub fn ItemForm(editing: Option<Item>, done: Callback<(bool, String)>) -> impl IntoView {
+pub fn ItemForm(
+    editing: Option<(Item, Vec<Hlc>)>,
+    done: Callback<(bool, String)>,
+) -> impl IntoView {
+    let (editing, replaces) = editing.unzip();
     let i18n = use_i18n();
     let view = use_sync();
     let start = editing
@@ -76,7 +81,8 @@ pub fn ItemForm(editing: Option<Item>, done: Callback<(bool, String)>) -> impl I
         });
         match input.item(id) {
             Err(p) => set_problem.set(Some(problem_text(i18n, p).to_owned())),
-            Ok(item) => {
+            Ok(mut item) => {
+                item.replaces = replaces.clone().unwrap_or_default();
                 set_problem.set(None);
                 leptos::task::spawn_local(async move {
                     let outcome = save_item(view, i18n, item).await;

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::refusals::OpInvalid;
-use crate::sync::Stream;
 use crate::sync::op::short_id;
+use crate::sync::{Hlc, Stream, versions};
 use crate::text::Name;
 
 pub use super::item_input::{ItemInput, ItemProblem, new_item_id};
@@ -172,6 +172,10 @@ pub struct Item {
     pub class_kit: u32,
     #[serde(default)]
     pub retired: bool,
+    /// The versions this write was made over: the one the editor's form began from, and any
+    /// other shown beside it as not kept. See [`crate::sync::versions`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaces: Vec<Hlc>,
 }
 
 impl Item {
@@ -204,6 +208,8 @@ impl Item {
         if let Some(norm) = &self.norm {
             norm.validate()?;
         }
+        let replaced = u32::try_from(self.replaces.len()).unwrap_or(u32::MAX);
+        range("replaces", replaced, 0, versions::MAX_REPLACES)?;
         Ok(())
     }
 }
@@ -236,6 +242,7 @@ pub fn starter_catalog() -> Vec<Item> {
             reserve_days,
             class_kit,
             retired: false,
+            replaces: Vec::new(),
         }
     };
     use Category as C;

@@ -112,6 +112,7 @@ impl ItemInput {
             reserve_days,
             class_kit,
             retired: self.retired,
+            replaces: Vec::new(),
         })
     }
 }

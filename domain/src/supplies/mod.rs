@@ -21,7 +21,10 @@ pub use ledger::{
 };
 pub use stock::{ExpiryMark, Line, Stock};
 
+use std::collections::BTreeMap;
+
 use crate::sync::Hlc;
+use crate::sync::versions::{self, Versions};
 use crate::text::Name;
 
 /// A change of this area, as the school's one change type hands it over.
@@ -47,12 +50,37 @@ pub fn stock_of<'a, P: AsSupply + 'a>(
     let mut lines = Vec::new();
     for (hlc, by, payload) in changes {
         match payload.supply() {
-            Some(Supply::Item(item)) => items.push((hlc, item)),
+            Some(Supply::Item(item)) => items.push((hlc, by, item)),
             Some(Supply::Movement(movement)) => lines.push(Line { hlc, by, movement }),
             Some(Supply::Request(_) | Supply::Answer(_)) | None => {}
         }
     }
-    Stock::build(items, lines)
+    // Each item's kept version, as the catalog shows it (by clock, then author).
+    let kept = item_versions_of(items)
+        .into_values()
+        .map(|v| (v.current.at, v.current.record));
+    Stock::build(kept, lines)
+}
+
+/// Each catalog item's kept version, and the edits made alongside it that it does not hold
+/// (two phones editing one item offline), from changes in any order.
+pub fn item_versions<'a, P: AsSupply + 'a>(
+    changes: impl IntoIterator<Item = (Hlc, &'a Name, &'a P)>,
+) -> BTreeMap<&'a ItemId, Versions<'a, Item>> {
+    item_versions_of(
+        changes
+            .into_iter()
+            .filter_map(|(hlc, by, p)| match p.supply()? {
+                Supply::Item(item) => Some((hlc, by, item)),
+                _ => None,
+            }),
+    )
+}
+
+fn item_versions_of<'a>(
+    writes: impl IntoIterator<Item = (Hlc, &'a Name, &'a Item)>,
+) -> BTreeMap<&'a ItemId, Versions<'a, Item>> {
+    versions::of_records(writes, |i| &i.id, |i: &Item| &i.replaces)
 }
 
 /// The refill requests among changes with their op ids (None: not yet stored), newest first.

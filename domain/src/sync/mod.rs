@@ -21,6 +21,7 @@ pub mod replica;
 pub mod segment;
 pub mod server;
 pub mod snapshot;
+pub mod versions;
 pub mod wire;
 
 #[cfg(test)]

@@ -5,10 +5,8 @@
 //! edit made alongside the winner, which the winner's writer never saw, is shown beside it
 //! until someone saves the contact again having seen both.
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use super::{ContactId, EmergencyContact};
-use crate::sync::Hlc;
+use super::EmergencyContact;
+use crate::sync::{Hlc, versions};
 use crate::text::Name;
 
 /// An edit of a contact that the current version's writer never saw.
@@ -47,51 +45,25 @@ impl ContactView {
 pub fn views<'a>(
     writes: impl IntoIterator<Item = (Hlc, &'a Name, &'a EmergencyContact)>,
 ) -> Vec<ContactView> {
-    let mut by_id: BTreeMap<&ContactId, Vec<(Hlc, &Name, &EmergencyContact)>> = BTreeMap::new();
-    for (hlc, by, contact) in writes {
-        by_id
-            .entry(&contact.id)
-            .or_default()
-            .push((hlc, by, contact));
-    }
-    let mut out: Vec<ContactView> = by_id
-        .into_values()
-        .filter_map(|mut writes| {
-            crate::order::sort_by(&mut writes, |a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-            let (version, by, winner) = *writes.last()?;
-            if winner.removed {
-                return None;
-            }
-            // Every version the winner's writer had seen, through the versions it replaced.
-            let replaced: BTreeMap<Hlc, &Vec<Hlc>> =
-                crate::order::map_of(writes.iter().map(|(h, _, c)| (*h, &c.replaces)));
-            let mut known: BTreeSet<Hlc> = BTreeSet::from([version]);
-            let mut next: Vec<Hlc> = winner.replaces.clone();
-            while let Some(h) = next.pop() {
-                if known.insert(h) {
-                    next.extend(replaced.get(&h).into_iter().flat_map(|r| r.iter().copied()));
-                }
-            }
-            // An edit after the start of that history and not in it was made alongside.
-            let oldest = known.first().copied().unwrap_or(version);
-            let unseen = writes
-                .iter()
-                .rev()
-                .filter(|(h, _, _)| *h > oldest && !known.contains(h))
-                .map(|(at, by, contact)| UnseenEdit {
-                    at: *at,
-                    by: (*by).clone(),
-                    contact: (*contact).clone(),
-                })
-                .collect();
-            Some(ContactView {
-                contact: winner.clone(),
-                version,
-                by: by.clone(),
-                unseen,
+    let mut out: Vec<ContactView> =
+        versions::of_records(writes, |c| &c.id, |c: &EmergencyContact| &c.replaces)
+            .into_values()
+            .filter(|v| !v.current.record.removed)
+            .map(|v| ContactView {
+                contact: v.current.record.clone(),
+                version: v.current.at,
+                by: v.current.by.clone(),
+                unseen: v
+                    .unseen
+                    .iter()
+                    .map(|u| UnseenEdit {
+                        at: u.at,
+                        by: u.by.clone(),
+                        contact: u.record.clone(),
+                    })
+                    .collect(),
             })
-        })
-        .collect();
+            .collect();
     crate::order::sort_by(&mut out, |a, b| {
         (a.contact.kind, &a.contact.name).cmp(&(b.contact.kind, &b.contact.name))
     });
