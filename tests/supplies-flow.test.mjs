@@ -340,8 +340,9 @@ describe('the store on a phone, in Chinese', () => {
     await officer.page.getByTestId('item-form').getByLabel('每包装数量').fill('50');
     await officer.page.getByTestId('item-form').getByRole('button', { name: '保存物资' }).click();
     await row.getByTestId('item-conflict').waitFor({ state: 'detached' });
-    assert.match(await row.textContent(), /A区货架 · 50 个\/包装 储备 30 天/);
     await officer.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    await row.getByTestId('sync-mark').waitFor({ state: 'detached' });
+    assert.match(await row.textContent(), /A区货架 · 50 个\/包装 储备 30 天/);
     await principal.page.reload();
     await principal.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
     await openStore(principal.page);

@@ -197,13 +197,18 @@ impl EmergencyContact {
     /// As an op's payload: it belongs in the notices stream (edited by whoever runs the
     /// public page).
     pub fn validate(&self, stream: &Stream) -> Result<(), OpInvalid> {
-        if *stream == Stream::Notices {
-            Ok(())
-        } else {
-            Err(OpInvalid::WrongStream {
+        if *stream != Stream::Notices {
+            return Err(OpInvalid::WrongStream {
                 stream: stream.key().to_owned(),
-            })
+            });
         }
+        if self.replaces.len() > crate::sync::versions::MAX_REPLACES as usize {
+            return Err(OpInvalid::OutOfRange {
+                what: "replaces".into(),
+                max: crate::sync::versions::MAX_REPLACES,
+            });
+        }
+        Ok(())
     }
 }
 
@@ -329,6 +334,23 @@ mod tests {
         for bad in ["", "12", "abc", "110; DROP", "1+10", &"1".repeat(21)] {
             assert!(Phone::parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_contact_names_at_most_32_versions_it_replaces() {
+        let mut c =
+            EmergencyContact::new("c-clinic", ContactKind::Clinic, "卫生院", "120").unwrap();
+        c.replaces = (0..32).map(|wall| Hlc { wall, counter: 0 }).collect();
+        assert_eq!(c.validate(&Stream::Notices), Ok(()));
+        c.replaces.push(Hlc {
+            wall: 32,
+            counter: 0,
+        });
+        assert!(matches!(
+            c.validate(&Stream::Notices),
+            Err(OpInvalid::OutOfRange { max: 32, .. })
+        ));
+        assert!(c.validate(&Stream::Supplies).is_err());
     }
 
     fn write(wall: u64, _k: u16, contact: &EmergencyContact) -> (Hlc, Name, EmergencyContact) {
