@@ -351,6 +351,57 @@ describe('drills on a phone, in Chinese', () => {
     await principal.context.close();
   });
 
+  test('a plan edited on two phones offline keeps one and shows the other until saved over', async () => {
+    const officer = await phone();
+    await join(officer.page, 's4');
+    const principal = await phone();
+    await join(principal.page, 's6');
+    const plans = async (page) => {
+      await openDrills(page);
+      await page.getByTestId('tab-plans').click();
+      return page.getByTestId('plans');
+    };
+    const mine = await plans(officer.page);
+    const hers = await plans(principal.page);
+    // With no signal, both change the gate scenario's first step, the officer first.
+    await officer.context.setOffline(true);
+    await principal.context.setOffline(true);
+    await mine.locator('input[name="step-0"]').fill('门口测温发现异常：先戴口罩，带到临时观察点');
+    await mine.getByRole('button', { name: '保存预案' }).click();
+    await officer.page.getByText('已保存预案。').waitFor();
+    await hers.locator('input[name="step-0"]').fill('门口测温发现异常：立即通知校医');
+    await hers.getByRole('button', { name: '保存预案' }).click();
+    await principal.page.getByText('已保存预案。').waitFor();
+    for (const { context, page } of [officer, principal]) {
+      await context.setOffline(false);
+      await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    }
+    // Reopened, the officer's phone keeps the principal's later plan and shows hers beside
+    // it, with her name and her steps, not lost.
+    await officer.page.reload();
+    await officer.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    const again = await plans(officer.page);
+    assert.equal(await again.locator('input[name="step-0"]').inputValue(), '门口测温发现异常：立即通知校医');
+    const conflict = again.getByTestId('plan-conflict');
+    await conflict.getByText('另一台设备同时修改了这个预案').waitFor();
+    await conflict.locator('summary').click();
+    await conflict.getByText('门口测温发现异常：先戴口罩，带到临时观察点').waitFor();
+    assert.match(await conflict.locator('summary').textContent(), /陈建国 · \d+ 步/);
+    await assertPhoneScreen(officer.page, 'Drill plans, a plan not kept');
+    // She merges the two and saves: nothing is shown as not kept, here or on the other phone.
+    await again.locator('input[name="step-0"]').fill('门口测温发现异常：先戴口罩，立即通知校医');
+    await again.getByRole('button', { name: '保存预案' }).click();
+    await conflict.waitFor({ state: 'detached' });
+    await officer.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    await principal.page.reload();
+    await principal.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    const theirs = await plans(principal.page);
+    assert.equal(await theirs.locator('input[name="step-0"]').inputValue(), '门口测温发现异常：先戴口罩，立即通知校医');
+    assert.equal(await theirs.getByTestId('plan-conflict').count(), 0);
+    await officer.context.close();
+    await principal.context.close();
+  });
+
   test('the raw API refuses drill writes from roles that may not make them', async () => {
     // A teacher's device (seeded demo code) may not write drills at all; the doctor's may
     // tap but not start one.

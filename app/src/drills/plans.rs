@@ -38,6 +38,23 @@ pub fn PlansPanel(book: Memo<DrillBook>) -> impl IntoView {
     let view = use_sync();
     let scenario = RwSignal::new(Scenario::SuspectedAtGate);
     let form = RwSignal::new(book.with_untracked(|b| rows(&b.plan(Scenario::SuspectedAtGate))));
+    // What a save replaces: the versions the form began from, as the person saw them. Taken
+    // again when she picks a scenario and once her save is kept.
+    let began_from = StoredValue::new(Vec::new());
+    let begin = move |s: Scenario| {
+        began_from.set_value(book.with_untracked(|b| b.replaced_by_edit(s)));
+    };
+    begin(Scenario::SuspectedAtGate);
+    // Plans written alongside the kept one for the chosen scenario, to be put right.
+    let unseen = move || {
+        let s = scenario.get();
+        book.with(|b| {
+            b.plan_versions
+                .get(&s)
+                .map(|(_, unseen)| unseen.clone())
+                .unwrap_or_default()
+        })
+    };
     // The steps are drawn again only when a step is added or removed, or another scenario
     // is chosen: each keystroke goes into `form`, and a field keeps its element and caret.
     let count = Memo::new(move |_| form.with(Vec::len));
@@ -69,6 +86,7 @@ pub fn PlansPanel(book: Memo<DrillBook>) -> impl IntoView {
         let plan = steps.map(|steps| Plan {
             scenario: scenario.get_untracked(),
             steps,
+            replaces: began_from.get_value(),
         });
         match plan.filter(|p| p.validate(&Stream::Drills).is_ok()) {
             None => set_problem.set(Some(t_string!(i18n, drills.p_plan).to_owned())),
@@ -81,6 +99,7 @@ pub fn PlansPanel(book: Memo<DrillBook>) -> impl IntoView {
                     );
                     if outcome.0 {
                         outcome.1 = t_string!(i18n, drills.plan_saved).to_owned();
+                        begin(scenario.get_untracked());
                     }
                     set_message.set(Some(outcome));
                 });
@@ -95,12 +114,30 @@ pub fn PlansPanel(book: Memo<DrillBook>) -> impl IntoView {
                     if let Some(s) = event_target_value(&ev).parse::<usize>().ok().and_then(|i| Scenario::ALL.get(i).copied()) {
                         scenario.set(s);
                         form.set(book.with_untracked(|b| rows(&b.plan(s))));
+                        begin(s);
                     }
                 }>
                     {Scenario::ALL.into_iter().enumerate().map(|(i, s)| view! {
                         <option value=i.to_string() selected=scenario.get_untracked() == s>{labels::scenario(i18n, s)}</option>
                     }).collect_view()}
                 </select></label>
+            {move || {
+                let unseen = unseen();
+                (!unseen.is_empty()).then(|| {
+                    let tz = crate::school::use_school().get_untracked().map(|s| s.timezone).unwrap_or_default();
+                    view! {
+                        <div class="conflict" role="alert" data-testid="plan-conflict">
+                            <p>{t!(i18n, drills.plan_unseen)}</p>
+                            {unseen.into_iter().map(|u| view! {
+                                <details>
+                                    <summary>{format!("{} · {} · {} {}", tz.local_minute_at_ms(u.at.wall).unwrap_or_default(), u.by, u.plan.steps.len(), t_string!(i18n, drills.steps_count))}</summary>
+                                    <ol>{u.plan.steps.iter().map(|step| view! { <li>{step.zh.to_string()}</li> }).collect_view()}</ol>
+                                </details>
+                            }).collect_view()}
+                        </div>
+                    }
+                })
+            }}
             <ol class="plan-steps">
                 {move || { scenario.track(); (0..count.get()).map(|i| {
                     let get = move |f: fn(&Row) -> String| move || form.with(|rows| rows.get(i).map(f).unwrap_or_default());

@@ -20,7 +20,7 @@ pub use run::{
 pub use term::{Half, Standing, Term, TermPlan, compliance};
 
 use crate::school::{Role, SchoolTimeZone};
-use crate::sync::Hlc;
+use crate::sync::{Hlc, versions};
 use crate::text::Name;
 
 /// A drills change, as the school's one change type carries it.
@@ -36,33 +36,39 @@ pub trait AsDrill {
     fn drill(&self) -> Option<DrillChange<'_>>;
 }
 
+/// A plan written alongside the kept one, which the kept one's writer never saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnseenPlan {
+    pub at: Hlc,
+    pub by: Name,
+    pub plan: Plan,
+}
+
 /// Everything about the school's drills, from the changes held.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DrillBook {
     /// The school's own plans (a scenario without one uses its template).
     pub plans: BTreeMap<Scenario, Plan>,
+    /// Per scenario: what a new write of its plan replaces (the kept version and the plans
+    /// shown as not kept), and those plans, newest first.
+    pub plan_versions: BTreeMap<Scenario, (Vec<Hlc>, Vec<UnseenPlan>)>,
     pub terms: BTreeMap<Term, TermPlan>,
     pub drills: Drills,
 }
 
 impl DrillBook {
     /// Folds the changes: a later plan for a scenario, or a later term plan, replaces the
-    /// earlier (by clock, then author, on every device alike).
+    /// earlier (by clock, then author, on every device alike); a plan written alongside the
+    /// kept one is kept aside to be shown.
     pub fn of<'a, P: AsDrill + 'a>(
         changes: impl IntoIterator<Item = (Hlc, &'a Name, &'a P)>,
     ) -> Self {
-        let mut plans: BTreeMap<Scenario, (Hlc, &Name, &Plan)> = BTreeMap::new();
+        let mut plans: Vec<(Hlc, &Name, &Plan)> = Vec::new();
         let mut terms: BTreeMap<Term, (Hlc, &Name, &TermPlan)> = BTreeMap::new();
         let mut events = Vec::new();
         for (hlc, by, change) in changes {
             match change.drill() {
-                Some(DrillChange::Plan(p))
-                    if plans
-                        .get(&p.scenario)
-                        .is_none_or(|(h, b, _)| (hlc, by) > (*h, *b)) =>
-                {
-                    plans.insert(p.scenario, (hlc, by, p));
-                }
+                Some(DrillChange::Plan(p)) => plans.push((hlc, by, p)),
                 Some(DrillChange::Term(t))
                     if terms
                         .get(&t.term)
@@ -74,10 +80,26 @@ impl DrillBook {
                 _ => {}
             }
         }
+        let plans = versions::of_records(plans, |p| p.scenario, |p: &Plan| &p.replaces);
         DrillBook {
+            plan_versions: plans
+                .iter()
+                .map(|(s, v)| {
+                    let unseen = v
+                        .unseen
+                        .iter()
+                        .map(|u| UnseenPlan {
+                            at: u.at,
+                            by: u.by.clone(),
+                            plan: u.record.clone(),
+                        })
+                        .collect();
+                    (*s, (v.replaced(), unseen))
+                })
+                .collect(),
             plans: plans
                 .into_iter()
-                .map(|(s, (_, _, p))| (s, p.clone()))
+                .map(|(s, v)| (s, v.current.record.clone()))
                 .collect(),
             terms: terms
                 .into_iter()
@@ -85,6 +107,16 @@ impl DrillBook {
                 .collect(),
             drills: Drills::fold(events),
         }
+    }
+
+    /// What an edit of `scenario`'s plan replaces: the kept version and the plans shown as
+    /// not kept; for the template, which no write holds, the version at clock zero, so that
+    /// two first edits made alongside each other show as such.
+    pub fn replaced_by_edit(&self, scenario: Scenario) -> Vec<Hlc> {
+        self.plan_versions
+            .get(&scenario)
+            .map(|(replaced, _)| replaced.clone())
+            .unwrap_or_else(|| vec![Hlc::default()])
     }
 
     /// The plan a drill of `scenario` runs: the school's, else the template.

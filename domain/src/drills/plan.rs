@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::refusals::OpInvalid;
-use crate::sync::Stream;
+use crate::sync::{Hlc, Stream, versions};
 use crate::text::{TextError, bounded};
 
 /// What a drill rehearses (003 篇一 §6: confirmed, suspected and close-contact cases, and the
@@ -95,6 +95,10 @@ pub struct Plan {
     pub scenario: Scenario,
     /// In order; step numbers (from 1) are their places here.
     pub steps: Vec<PlanStep>,
+    /// The versions this write was made over: the one the form began from, and any other
+    /// shown beside it as not kept. See [`crate::sync::versions`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaces: Vec<Hlc>,
 }
 
 impl Plan {
@@ -124,6 +128,12 @@ impl Plan {
         if self.steps.windows(2).any(|w| w[1].target_s < w[0].target_s) {
             return Err(OpInvalid::Text {
                 problem: "each step's target comes no earlier than the step before".into(),
+            });
+        }
+        if self.replaces.len() > versions::MAX_REPLACES as usize {
+            return Err(OpInvalid::OutOfRange {
+                what: "replaces".into(),
+                max: versions::MAX_REPLACES,
             });
         }
         Ok(())

@@ -351,3 +351,58 @@ fn a_corrective_action_is_due_from_its_day_to_a_year_later() {
         assert_eq!(event::due_in_range(due, date(2026, 11, 30)), ok, "{due}");
     }
 }
+
+#[test]
+fn a_plan_written_alongside_the_kept_one_is_shown_until_saved_over() {
+    let at = |wall| Hlc { wall, counter: 0 };
+    let name = |n: &str| Name::parse(n).unwrap();
+    let (zhou, chen) = (name("周校长"), name("陈建国"));
+    let first = templates::template(Scenario::Meals);
+    let mut officer = first.clone();
+    officer.steps.truncate(2);
+    officer.replaces = vec![at(1)];
+    let mut principal = first.clone();
+    principal.steps.truncate(3);
+    principal.replaces = vec![at(1)];
+    let mut changes = vec![
+        (at(1), zhou.clone(), Payload::DrillPlan(first.clone())),
+        (at(9), zhou.clone(), Payload::DrillPlan(principal.clone())),
+        (at(5), chen.clone(), Payload::DrillPlan(officer.clone())),
+    ];
+    let b = book(&changes);
+    assert_eq!(b.plan(Scenario::Meals), principal);
+    let (replaced, unseen) = b.plan_versions.get(&Scenario::Meals).unwrap();
+    assert_eq!(replaced, &vec![at(9), at(5)]);
+    assert_eq!(
+        unseen,
+        &vec![UnseenPlan {
+            at: at(5),
+            by: chen.clone(),
+            plan: officer
+        }]
+    );
+    let mut merged = principal;
+    merged.replaces = replaced.clone();
+    changes.push((at(12), chen, Payload::DrillPlan(merged.clone())));
+    let b = book(&changes);
+    assert_eq!(b.plan(Scenario::Meals), merged);
+    assert!(b.plan_versions[&Scenario::Meals].1.is_empty());
+    // Two first edits over the template, each made without the other: the earlier shown.
+    let empty = book(&[]);
+    let over_template = empty.replaced_by_edit(Scenario::Dismissal);
+    assert_eq!(over_template, vec![Hlc::default()]);
+    let mut a = templates::template(Scenario::Dismissal);
+    a.steps.truncate(1);
+    a.replaces = over_template.clone();
+    let mut b2 = templates::template(Scenario::Dismissal);
+    b2.replaces = over_template;
+    let firsts = book(&[
+        (at(3), name("陈建国"), Payload::DrillPlan(a)),
+        (at(4), name("周校长"), Payload::DrillPlan(b2.clone())),
+    ]);
+    assert_eq!(firsts.plan(Scenario::Dismissal), b2);
+    assert_eq!(firsts.plan_versions[&Scenario::Dismissal].1.len(), 1);
+    // More versions than a person could have seen: refused.
+    merged.replaces = (0..33).map(at).collect();
+    assert!(merged.validate(&crate::sync::Stream::Drills).is_err());
+}

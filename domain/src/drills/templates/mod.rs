@@ -19,7 +19,11 @@ pub fn template(scenario: Scenario) -> Plan {
         Scenario::Dismissal => dismissal(),
         Scenario::IsolationTransfer => isolation_transfer(),
     };
-    Plan { scenario, steps }
+    Plan {
+        scenario,
+        steps,
+        replaces: Vec::new(),
+    }
 }
 
 // The templates are constants checked by the test below, so a step too long to parse is a
