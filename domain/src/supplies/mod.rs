@@ -56,9 +56,9 @@ pub fn stock_of<'a, P: AsSupply + 'a>(
         }
     }
     // Each item's kept version, as the catalog shows it (by clock, then author).
-    let kept = item_versions_of(items)
+    let kept = versions::kept(items, |i| &i.id)
         .into_values()
-        .map(|v| (v.current.at, v.current.record));
+        .map(|v| (v.at, v.record));
     Stock::build(kept, lines)
 }
 
@@ -67,19 +67,12 @@ pub fn stock_of<'a, P: AsSupply + 'a>(
 pub fn item_versions<'a, P: AsSupply + 'a>(
     changes: impl IntoIterator<Item = (Hlc, &'a Name, &'a P)>,
 ) -> BTreeMap<&'a ItemId, Versions<'a, Item>> {
-    item_versions_of(
-        changes
-            .into_iter()
-            .filter_map(|(hlc, by, p)| match p.supply()? {
-                Supply::Item(item) => Some((hlc, by, item)),
-                _ => None,
-            }),
-    )
-}
-
-fn item_versions_of<'a>(
-    writes: impl IntoIterator<Item = (Hlc, &'a Name, &'a Item)>,
-) -> BTreeMap<&'a ItemId, Versions<'a, Item>> {
+    let writes = changes
+        .into_iter()
+        .filter_map(|(hlc, by, p)| match p.supply()? {
+            Supply::Item(item) => Some((hlc, by, item)),
+            _ => None,
+        });
     versions::of_records(writes, |i| &i.id, |i: &Item| &i.replaces)
 }
 

@@ -96,3 +96,20 @@ pub fn of_records<'a, K: Ord, T>(
         .filter_map(|(k, writes)| of_record(writes, replaces).map(|v| (k, v)))
         .collect()
 }
+
+/// The kept write of every record among `writes`, by `key`: the one [`of_records`] keeps,
+/// without reading what each replaced (for readers that show no edits aside, such as the
+/// stock a class teacher's phone counts).
+pub fn kept<'a, K: Ord, T>(
+    writes: impl IntoIterator<Item = (Hlc, &'a Name, &'a T)>,
+    key: impl Fn(&'a T) -> K,
+) -> BTreeMap<K, Version<'a, T>> {
+    let mut out: BTreeMap<K, Version<'a, T>> = BTreeMap::new();
+    for (at, by, record) in writes {
+        let k = key(record);
+        if out.get(&k).is_none_or(|held| (at, by) > (held.at, held.by)) {
+            out.insert(k, Version { at, by, record });
+        }
+    }
+    out
+}
