@@ -130,8 +130,8 @@ pub fn PlansPanel(book: Memo<DrillBook>) -> impl IntoView {
                             <p>{t!(i18n, drills.plan_unseen)}</p>
                             {unseen.into_iter().map(|u| view! {
                                 <details>
-                                    <summary>{format!("{} · {} · {} {}", tz.local_minute_at_ms(u.at.wall).unwrap_or_default(), u.by, u.plan.steps.len(), t_string!(i18n, drills.steps_count))}</summary>
-                                    <ol>{u.plan.steps.iter().map(|step| view! { <li>{step.zh.to_string()}</li> }).collect_view()}</ol>
+                                    <summary>{format!("{} · {} · {} {}", tz.local_minute_at_ms(u.at.wall).unwrap_or_default(), u.by, u.record.steps.len(), t_string!(i18n, drills.steps_count))}</summary>
+                                    <ol>{u.record.steps.iter().map(|step| view! { <li>{step.zh.to_string()}</li> }).collect_view()}</ol>
                                 </details>
                             }).collect_view()}
                         </div>

@@ -139,8 +139,8 @@ pub fn Contacts() -> impl IntoView {
                                 let refused = refused.iter().any(|r| r.payload.contact().is_some_and(|r| r.id == c.id));
                                 let waiting = unsynced.as_ref().is_some_and(|u| u.holds(v.version, &v.by));
                                 let mark = Mark::of(waiting, refused);
-                                let unseen = v.unseen.iter().map(|u| labelled(i18n, &u.by, format!("{} {}", u.contact.name,
-                                    u.contact.phone))).collect::<Vec<_>>();
+                                let unseen = v.unseen.iter().map(|u| labelled(i18n, &u.by, format!("{} {}", u.record.name,
+                                    u.record.phone))).collect::<Vec<_>>();
                                 let duty = c.on_duty(today).map(|d| labelled(i18n, t_string!(i18n, notices.on_duty_today), format!("{}{}", d.who,
                                     d.phone.as_ref().map(|p| format!(" {p}")).unwrap_or_default())));
                                 let edit_form = (c.id.clone(), ContactInput::of(&c), Some(v.clone()));

@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 
 use guardpost_domain::supplies::{Item, item_versions, starter_catalog};
 use guardpost_domain::sync::Hlc;
+use guardpost_domain::sync::versions::Unseen;
 use leptos::prelude::*;
 
 use super::access::{catalog, save_item};
@@ -38,11 +39,7 @@ pub fn CatalogList() -> impl IntoView {
             item_versions(r.changes_by())
                 .into_iter()
                 .map(|(id, v)| {
-                    let unseen: Vec<(Hlc, String, Item)> = v
-                        .unseen
-                        .iter()
-                        .map(|u| (u.at, u.by.to_string(), u.record.clone()))
-                        .collect();
+                    let unseen: Vec<Unseen<Item>> = v.unseen.iter().map(|u| u.owned()).collect();
                     (id.clone(), (v.replaced(), unseen))
                 })
                 .collect::<BTreeMap<_, _>>()
@@ -77,8 +74,8 @@ pub fn CatalogList() -> impl IntoView {
                 let edit_item = (item.clone(), replaced);
                 let mark = marks.get(&item.id).copied();
                 let tz = super::access::school_tz();
-                let unseen: Vec<String> = unseen.into_iter().map(|(at, by, other)| format!("{} · {by}: {}",
-                    tz.local_minute_at_ms(at.wall).unwrap_or_default(), item_summary(i18n, &other))).collect();
+                let unseen: Vec<String> = unseen.into_iter().map(|u| format!("{} · {}: {}",
+                    tz.local_minute_at_ms(u.at.wall).unwrap_or_default(), u.by, item_summary(i18n, &u.record))).collect();
                 let norm = item.norm.map(|n| format!("{} {} / {} {} · {}", n.units, item.unit, n.per_people, t_string!(i18n, supplies.people), t_string!(i18n, supplies.a_day)));
                 view! {
                     <li class="card">

@@ -36,14 +36,6 @@ pub trait AsDrill {
     fn drill(&self) -> Option<DrillChange<'_>>;
 }
 
-/// A plan written alongside the kept one, which the kept one's writer never saw.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnseenPlan {
-    pub at: Hlc,
-    pub by: Name,
-    pub plan: Plan,
-}
-
 /// Everything about the school's drills, from the changes held.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DrillBook {
@@ -51,7 +43,7 @@ pub struct DrillBook {
     pub plans: BTreeMap<Scenario, Plan>,
     /// Per scenario: what a new write of its plan replaces (the kept version and the plans
     /// shown as not kept), and those plans, newest first.
-    pub plan_versions: BTreeMap<Scenario, (Vec<Hlc>, Vec<UnseenPlan>)>,
+    pub plan_versions: BTreeMap<Scenario, (Vec<Hlc>, Vec<versions::Unseen<Plan>>)>,
     pub terms: BTreeMap<Term, TermPlan>,
     pub drills: Drills,
 }
@@ -85,16 +77,10 @@ impl DrillBook {
             plan_versions: plans
                 .iter()
                 .map(|(s, v)| {
-                    let unseen = v
-                        .unseen
-                        .iter()
-                        .map(|u| UnseenPlan {
-                            at: u.at,
-                            by: u.by.clone(),
-                            plan: u.record.clone(),
-                        })
-                        .collect();
-                    (*s, (v.replaced(), unseen))
+                    (
+                        *s,
+                        (v.replaced(), v.unseen.iter().map(|u| u.owned()).collect()),
+                    )
                 })
                 .collect(),
             plans: plans

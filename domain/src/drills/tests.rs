@@ -375,10 +375,10 @@ fn a_plan_written_alongside_the_kept_one_is_shown_until_saved_over() {
     assert_eq!(replaced, &vec![at(9), at(5)]);
     assert_eq!(
         unseen,
-        &vec![UnseenPlan {
+        &vec![crate::sync::versions::Unseen {
             at: at(5),
             by: chen.clone(),
-            plan: officer
+            record: officer
         }]
     );
     let mut merged = principal;

@@ -31,6 +31,24 @@ impl<T> Clone for Version<'_, T> {
 
 impl<T> Copy for Version<'_, T> {}
 
+/// A write of a record, held apart from the writes it came from (a view kept past them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unseen<T> {
+    pub at: Hlc,
+    pub by: Name,
+    pub record: T,
+}
+
+impl<T: Clone> Version<'_, T> {
+    pub fn owned(&self) -> Unseen<T> {
+        Unseen {
+            at: self.at,
+            by: self.by.clone(),
+            record: self.record.clone(),
+        }
+    }
+}
+
 /// A record's kept version, and the edits made alongside it that it does not hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Versions<'a, T> {

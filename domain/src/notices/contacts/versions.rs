@@ -10,12 +10,7 @@ use crate::sync::{Hlc, versions};
 use crate::text::Name;
 
 /// An edit of a contact that the current version's writer never saw.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnseenEdit {
-    pub at: Hlc,
-    pub by: Name,
-    pub contact: EmergencyContact,
-}
+pub type UnseenEdit = versions::Unseen<EmergencyContact>;
 
 /// A contact as the list shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,15 +48,7 @@ pub fn views<'a>(
                 contact: v.current.record.clone(),
                 version: v.current.at,
                 by: v.current.by.clone(),
-                unseen: v
-                    .unseen
-                    .iter()
-                    .map(|u| UnseenEdit {
-                        at: u.at,
-                        by: u.by.clone(),
-                        contact: u.record.clone(),
-                    })
-                    .collect(),
+                unseen: v.unseen.iter().map(|u| u.owned()).collect(),
             })
             .collect();
     crate::order::sort_by(&mut out, |a, b| {
