@@ -4,7 +4,8 @@
 // and the open cases and closes one with a return-to-class certificate (a sync that brings
 // another class's check while she types keeps her form open with what she typed); another teacher's
 // zero report takes one tap; a late report is marked late; an impossible temperature is
-// refused with a readable message. Phones join with invites the office makes, and the
+// refused with a readable message; a student changed on two phones offline is shown both ways
+// until the teacher chooses. Phones join with invites the office makes, and the
 // Worker reuses its listings for 30 s, as in production.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -174,5 +175,103 @@ describe('check-ins', () => {
     await page.goto(`${srv.url}/app/checkins`);
     await page.getByRole('button', { name: 'Evening', exact: true }).waitFor();
     await phone.close();
+  });
+
+  test("in an outbreak the doctor's day lists the first cases, and a search finds any", async () => {
+    // 三年级二班's noon check: 34 pupils home ill, from its teacher's phone.
+    const today8 = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const ill = Array.from({ length: 34 }, (_, i) => `g3c2-${2026901 + i}`);
+    // Past the segment the first test pushed from this phone (a segment number once used
+    // is answered as already stored).
+    const push = rawPusher(srv.url);
+    push.seqs.set(teacher3.token, 10);
+    const ack = await push(teacher3, 'health', [{
+      type: 'session_check', class: 'g3c2', date: today8, session: 'noon', present: 6, absent: 34, fever: 0,
+      absences: ill.map((student) => ({ student, cause: { kind: 'illness', symptoms: ['cough'] } })),
+    }]);
+    assert.equal(ack.accepted, 1, JSON.stringify(ack));
+    const context = await phoneContext(browser, 'zh-CN', { width: 390, height: 844 });
+    const page = await context.newPage();
+    await signIn(page, doctor, 'zh');
+    const today = page.getByTestId('school-today');
+    const cases = today.getByTestId('cases').locator('li.case');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="open-cases"]')?.textContent) >= 34, null, { timeout: 30_000 });
+    const open = Number(await today.getByTestId('open-cases').textContent());
+    // The first 30, and how many more there are.
+    await today.getByTestId('all-cases').getByText(`显示全部病例 · 未显示： ${open - 30}`).waitFor();
+    assert.equal(await cases.count(), 30);
+    // A pupil whose parent called in: found by name or number, with the form to close it.
+    const search = today.getByLabel('查找学生或班级');
+    await search.fill('2026933');
+    await today.locator('li[data-case="g3c2-2026933"]').waitFor();
+    assert.equal(await cases.count(), 1);
+    await today.locator('li[data-case="g3c2-2026933"]').getByText('登记复课证明').first().waitFor();
+    await search.fill('没有这个人');
+    await today.getByTestId('no-case-found').waitFor();
+    await assertPhoneScreen(page, "The doctor's day, a search with no case");
+    await search.fill('');
+    await today.getByTestId('all-cases').click();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="cases"] li.case').length === n, open);
+    assert.equal(await today.getByTestId('all-cases').count(), 0);
+    await context.close();
+  });
+
+  test('a student changed on two phones offline: both versions are shown until one is chosen', async () => {
+    const phones = [];
+    const open = async (who) => {
+      const context = await phoneContext(browser, 'zh-CN', { width: 390, height: 844 });
+      const page = await context.newPage();
+      await signIn(page, who, 'zh');
+      await page.goto(`${srv.url}/app/roster`);
+      // 张小明 (2026101) of 一年级一班, from the list the office imported at the start of term.
+      await page.getByTestId('students').getByText('2026101').waitFor({ timeout: 30_000 });
+      phones.push(context);
+      return { context, page };
+    };
+    const synced = (page) => page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    const mine = await open(teacher);
+    const doc = await open(doctor);
+    // No signal on either: the teacher marks him a boarder, then the doctor corrects his name.
+    const edit = async (page, name, boarder) => {
+      await page.locator('input[name="student-name"]').fill(name);
+      await page.locator('input[name="student-number"]').fill('2026101');
+      if (boarder) await page.getByRole('checkbox', { name: '住宿生' }).check();
+      await page.getByRole('button', { name: '添加学生' }).last().click();
+      await page.getByRole('status').getByText('已保存到本机的学生： 1').waitFor();
+    };
+    await mine.context.setOffline(true);
+    await doc.context.setOffline(true);
+    await edit(mine.page, '张小明', true);
+    await edit(doc.page, '张晓明', false);
+    for (const { context, page } of [mine, doc]) {
+      await context.setOffline(false);
+      await synced(page);
+    }
+    // Reopened, the teacher's phone lists the doctor's later version, and shows both, with
+    // who made each, for her to choose: her boarder mark is not lost.
+    await mine.page.reload();
+    await synced(mine.page);
+    const row = mine.page.getByTestId('students').locator('li').filter({ hasText: '2026101' });
+    await row.getByText('张晓明').waitFor();
+    const conflict = mine.page.getByTestId('student-conflict');
+    await mine.page.getByText('有学生在两台设备上同时被修改').waitFor();
+    const kept = conflict.locator('li').filter({ hasText: '当前采用' });
+    const notKept = conflict.locator('li').filter({ hasText: '未被采用' });
+    assert.match(await kept.textContent(), /张晓明 · 刘芳 · \d{4}-\d\d-\d\d \d\d:\d\d/);
+    assert.match(await notKept.textContent(), /张小明 · 住宿生 · 李红/);
+    await assertPhoneScreen(mine.page, 'Students, a student changed on two phones');
+    // She keeps hers: the list shows it, and neither phone shows the choice again.
+    await notKept.getByRole('button', { name: '采用这一份' }).click();
+    await conflict.waitFor({ state: 'detached' });
+    await row.getByText('张小明').waitFor();
+    await row.getByText('住宿生').waitFor();
+    await synced(mine.page);
+    await doc.page.reload();
+    await synced(doc.page);
+    const theirs = doc.page.getByTestId('students').locator('li').filter({ hasText: '2026101' });
+    await theirs.getByText('张小明').waitFor({ timeout: 30_000 });
+    await theirs.getByText('住宿生').waitFor();
+    assert.equal(await doc.page.getByTestId('student-conflict').count(), 0);
+    for (const context of phones) await context.close();
   });
 });

@@ -402,6 +402,57 @@ describe('drills on a phone, in Chinese', () => {
     await principal.context.close();
   });
 
+  test("this term's drills set on two phones offline: the choice not kept is shown until saved over", async () => {
+    const officer = await phone();
+    await join(officer.page, 's4');
+    const principal = await phone();
+    await join(principal.page, 's6');
+    const termOn = async (page) => {
+      await openDrills(page);
+      return page.getByTestId('term');
+    };
+    const mine = await termOn(officer.page);
+    const hers = await termOn(principal.page);
+    // With no signal, the officer requires the entry screening drill, then the principal
+    // the confirmed-case drill (neither required by the earlier tests).
+    await officer.context.setOffline(true);
+    await principal.context.setOffline(true);
+    await mine.locator('input[name="req-EntryScreening"]').check();
+    await mine.getByRole('button', { name: '保存本学期安排' }).click();
+    await mine.getByText('已保存本学期的演练安排。').waitFor();
+    await hers.locator('input[name="req-ConfirmedInClass"]').check();
+    await hers.getByRole('button', { name: '保存本学期安排' }).click();
+    await hers.getByText('已保存本学期的演练安排。').waitFor();
+    for (const { context, page } of [officer, principal]) {
+      await context.setOffline(false);
+      await synced(page);
+    }
+    // Reopened, the officer's phone keeps her later choice and shows his beside it.
+    await officer.page.reload();
+    await synced(officer.page);
+    const again = await termOn(officer.page);
+    assert.equal(await again.locator('input[name="req-ConfirmedInClass"]').isChecked(), true);
+    assert.equal(await again.locator('input[name="req-EntryScreening"]').isChecked(), false);
+    const conflict = again.getByTestId('term-conflict');
+    await conflict.getByText('另一台设备同时设置了本学期的演练').waitFor();
+    await conflict.getByText(/陈建国/).waitFor();
+    await conflict.getByText('入校晨检').waitFor();
+    await assertPhoneScreen(officer.page, "This term's drills, a choice not kept");
+    // He requires both and saves once: shown no more, here or on her phone.
+    await again.locator('input[name="req-EntryScreening"]').check();
+    await again.getByRole('button', { name: '保存本学期安排' }).click();
+    await conflict.waitFor({ state: 'detached' });
+    await synced(officer.page);
+    await principal.page.reload();
+    await synced(principal.page);
+    const theirs = await termOn(principal.page);
+    await theirs.getByTestId('standing').filter({ hasText: '入校晨检' }).waitFor();
+    await theirs.getByTestId('standing').filter({ hasText: '班级出现确诊病例' }).waitFor();
+    assert.equal(await theirs.getByTestId('term-conflict').count(), 0);
+    await officer.context.close();
+    await principal.context.close();
+  });
+
   test('the raw API refuses drill writes from roles that may not make them', async () => {
     // A teacher's device (seeded demo code) may not write drills at all; the doctor's may
     // tap but not start one.

@@ -292,6 +292,16 @@ describe('sync API', () => {
     assert.equal(items.accepted, 1, JSON.stringify(items));
     assert.deepEqual(items.rejected.map((r) => [r.k, r.reason.code, r.reason.problem?.kind, r.reason.problem?.what]),
       [[1, 'invalid', 'out_of_range', 'replaces']]);
+    // So does a student, written whole the same way.
+    const student = (replaces) => ({ hlc: [now + 8, 0], payload: {
+      type: 'student', id: 'g1c1-2026199', class: 'g1c1', name: '林一', number: '2026199', replaces } });
+    const students = await (await post('/api/v1/sync/push', doctor.token, { protocol: 1, stream: 'health', seq: 42, ops: [
+      student([[0, 0]]),
+      student(Array.from({ length: 33 }, (_, i) => [now - 100 + i, 0])),
+    ] })).json();
+    assert.equal(students.accepted, 1, JSON.stringify(students));
+    assert.deepEqual(students.rejected.map((r) => [r.k, r.reason.code, r.reason.problem?.kind, r.reason.problem?.what]),
+      [[1, 'invalid', 'out_of_range', 'replaces']]);
     for (const grant of [doctor, teacher]) {
       const ack = await push(grant, 21, [set('masks', 'unit', '箱', now + 6)]);
       assert.equal(ack.accepted, 0, JSON.stringify(ack));

@@ -154,16 +154,16 @@ impl Payload {
     pub fn validate(&self, stream: &Stream) -> Result<(), OpInvalid> {
         match self {
             Payload::SessionCheck(check) => check.validate(stream),
-            Payload::Student(_) | Payload::StaffHealth(_) | Payload::Certificate(_) => {
-                // Their fields validate themselves as they are read.
-                if *stream == Stream::Health {
-                    Ok(())
-                } else {
-                    Err(OpInvalid::WrongStream {
-                        stream: stream.key().to_owned(),
-                    })
-                }
+            Payload::Student(_) | Payload::StaffHealth(_) | Payload::Certificate(_)
+                if *stream != Stream::Health =>
+            {
+                Err(OpInvalid::WrongStream {
+                    stream: stream.key().to_owned(),
+                })
             }
+            Payload::Student(student) => student.validate(),
+            // Their fields validate themselves as they are read.
+            Payload::StaffHealth(_) | Payload::Certificate(_) => Ok(()),
             Payload::StockMovement(movement) => movement.validate(stream),
             Payload::SupplyItem(item) => item.validate(stream),
             Payload::RefillRequest(r) => r.validate(stream),

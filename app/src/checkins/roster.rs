@@ -2,7 +2,9 @@
 //! refused. Class teachers keep their own classes; the office and the school doctor any.
 
 use guardpost_domain::changes::Payload;
-use guardpost_domain::checkins::roster::{ImportReport, RowProblem, import_csv, roster};
+use guardpost_domain::checkins::roster::{
+    ImportReport, RosterVersions, RowProblem, import_csv, roster,
+};
 use guardpost_domain::checkins::{Student, StudentNumber};
 use guardpost_domain::school::ClassId;
 use guardpost_domain::sync::Stream;
@@ -80,13 +82,21 @@ pub fn Roster() -> impl IntoView {
         })
         .unwrap_or_default()
     };
+    // What a write of each student replaces, and the students written on two devices at
+    // once, to be chosen between.
+    let versions = Memo::new(move |_| {
+        view.revision.track();
+        class()
+            .and_then(|class| with_replica(|r| RosterVersions::of(r.changes_by(), &class.id)))
+            .unwrap_or_default()
+    });
     let (name, set_name) = signal(String::new());
     let (number, set_number) = signal(String::new());
     let (boarder, set_boarder) = signal(false);
     let (message, set_message) = signal(None::<(bool, String)>);
     let report = RwSignal::new(None::<ImportReport>);
 
-    let save_all = move |list: Vec<Student>| {
+    let save_written = move |list: Vec<Student>| {
         leptos::task::spawn_local(async move {
             let mut saved = 0;
             for student in list {
@@ -107,6 +117,10 @@ pub fn Roster() -> impl IntoView {
                 format!("{} {saved}", t_string!(i18n, roster.saved)),
             )));
         });
+    };
+    // Each written over what this device holds of it (see RosterVersions::over).
+    let save_all = move |list: Vec<Student>| {
+        save_written(versions.with_untracked(|v| list.into_iter().map(|s| v.over(s)).collect()));
     };
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -183,6 +197,45 @@ pub fn Roster() -> impl IntoView {
                     </ul>
                 </div>
             })}
+            {move || {
+                let conflicts = versions.with(|v| v.conflicts.clone());
+                (!conflicts.is_empty()).then(|| {
+                    let tz = crate::school::use_school().get_untracked().map(|s| s.timezone).unwrap_or_default();
+                    view! {
+                        <div class="conflict" role="alert">
+                            <p>{t!(i18n, roster.unseen)}</p>
+                            {conflicts.into_iter().map(|conflict| {
+                                let kept = std::iter::once((true, conflict.kept.clone()));
+                                let not_kept = conflict.not_kept.clone().into_iter().map(|u| (false, u));
+                                view! {
+                                    <section data-testid="student-conflict">
+                                        <h2>{format!("{} {}", conflict.kept.record.number, conflict.kept.record.name)}</h2>
+                                        <ul>
+                                            {kept.chain(not_kept).map(|(is_kept, u)| {
+                                                let conflict = conflict.clone();
+                                                let chosen = u.record.clone();
+                                                let state = if is_kept { t_string!(i18n, roster.kept_now) } else { t_string!(i18n, roster.not_kept) };
+                                                let mut parts = vec![state.to_owned(), u.record.name.to_string()];
+                                                if u.record.boarder { parts.push(t_string!(i18n, roster.boarder).to_owned()); }
+                                                if u.record.left { parts.push(t_string!(i18n, roster.left).to_owned()); }
+                                                parts.push(u.by.to_string());
+                                                parts.push(tz.local_minute_at_ms(u.at.wall).unwrap_or_default());
+                                                view! {
+                                                    <li class="row">
+                                                        <span class="row-main">{parts.join(" · ")}</span>
+                                                        <button type="button" on:click=move |_| save_written(vec![conflict.choose(&chosen)])>
+                                                            {t!(i18n, roster.keep_this)}</button>
+                                                    </li>
+                                                }
+                                            }).collect_view()}
+                                        </ul>
+                                    </section>
+                                }
+                            }).collect_view()}
+                        </div>
+                    }
+                })
+            }}
             <ul class="rows card" data-testid="students">
                 {move || students().into_iter().map(|(s, mark)| {
                     let mut gone = s.clone();

@@ -6,7 +6,7 @@
 use guardpost_domain::checkins::Session;
 use guardpost_domain::checkins::report::{ReportLabels, daily_csv};
 use guardpost_domain::checkins::status::{Slot, Warning};
-use guardpost_domain::checkins::view::{DayContext, SchoolDayView};
+use guardpost_domain::checkins::view::{CASES_LISTED, CaseList, DayContext, SchoolDayView};
 use leptos::prelude::*;
 
 use super::certificate::{CertificateForm, Drafts};
@@ -46,6 +46,13 @@ pub fn SchoolToday() -> impl IntoView {
             SchoolDayView::build(&classes, day, &r.entries(), r.ops.values())
         })
         .unwrap_or_default()
+    });
+    // In an outbreak the list holds back all but the first cases, and a search finds one:
+    // kept outside the day's redraw, so a sync keeps what she typed and her keyboard.
+    let (search, set_search) = signal(String::new());
+    let (all, set_all) = signal(false);
+    let cases = Memo::new(move |_| {
+        computed.with(|v| CaseList::of(&v.open_cases, &search.get(), all.get()))
     });
     let export = move |_| {
         let SchoolDayView {
@@ -137,15 +144,24 @@ pub fn SchoolToday() -> impl IntoView {
                             }
                         }).collect_view()}
                     </ul>
-                    <h3>{t!(i18n, today.cases)}</h3>
-                    // Said here, not in the case's row: recording the certificate removes the row.
-                    {move || closed.get().map(|text| view! { <p class="notice ok" role="status" data-testid="case-closed">{text}</p> })}
-                    {if open.is_empty() {
-                        view! { <p class="muted-text">{t!(i18n, today.no_cases)}</p> }.into_any()
-                    } else {
-                        view! {
+                }
+            }}
+            <h3>{t!(i18n, today.cases)}</h3>
+            // Said here, not in the case's row: recording the certificate removes the row.
+            {move || closed.get().map(|text| view! { <p class="notice ok" role="status" data-testid="case-closed">{text}</p> })}
+            <Show when=move || { cases.with(|c| c.open > CASES_LISTED) }>
+                <label class="form no-print"><span>{t!(i18n, today.find_case)}</span>
+                    <input type="search" name="case-search" prop:value=search on:input=move |ev| set_search.set(event_target_value(&ev))/></label>
+            </Show>
+            {move || {
+                let CaseList { shown, held_back, open } = cases.get();
+                if open == 0 {
+                    return view! { <p class="muted-text">{t!(i18n, today.no_cases)}</p> }.into_any();
+                }
+                view! {
+                            {shown.is_empty().then(|| view! { <p class="muted-text" data-testid="no-case-found">{t!(i18n, today.no_case_found)}</p> })}
                             <ul class="rows" data-testid="cases">
-                                {open.into_iter().map(|open| {
+                                {shown.into_iter().map(|open| {
                                     let name = open.student_name;
                                     let case = open.case;
                                     view! {
@@ -167,9 +183,11 @@ pub fn SchoolToday() -> impl IntoView {
                                     }
                                 }).collect_view()}
                             </ul>
-                        }.into_any()
-                    }}
-                }
+                            {(held_back > 0).then(|| view! {
+                                <button type="button" class="no-print" data-testid="all-cases" on:click=move |_| set_all.set(true)>
+                                    {format!("{} {}", t_string!(i18n, today.all_cases), held_back)}</button>
+                            })}
+                }.into_any()
             }}
             <div class="actions no-print">
                 <button type="button" on:click=export>{t!(i18n, today.export_csv)}</button>

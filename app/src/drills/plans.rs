@@ -37,14 +37,29 @@ pub fn PlansPanel(book: Memo<DrillBook>) -> impl IntoView {
     let i18n = use_i18n();
     let view = use_sync();
     let scenario = RwSignal::new(Scenario::SuspectedAtGate);
-    let form = RwSignal::new(book.with_untracked(|b| rows(&b.plan(Scenario::SuspectedAtGate))));
-    // What a save replaces: the versions the form began from, as the person saw them. Taken
-    // again when she picks a scenario and once her save is kept.
+    let form = RwSignal::new(Vec::new());
+    // The steps as the form last took them from the plans held: while the form still
+    // equals them, nobody has typed, and it follows the plans as they arrive (the app
+    // opened on this page before its records were read, or another device's save).
+    let taken = StoredValue::new(Vec::new());
+    // What a save replaces: the versions the form began from, as the person saw them.
     let began_from = StoredValue::new(Vec::new());
-    let begin = move |s: Scenario| {
-        began_from.set_value(book.with_untracked(|b| b.replaced_by_edit(s)));
+    // Bumped when the form is taken afresh, which draws its steps again.
+    let taken_at = RwSignal::new(0u32);
+    let take = move |s: Scenario| {
+        let (steps, replaced) = book.with_untracked(|b| (rows(&b.plan(s)), b.replaced_by_edit(s)));
+        taken.set_value(steps.clone());
+        form.set(steps);
+        began_from.set_value(replaced);
+        taken_at.update(|n| *n += 1);
     };
-    begin(Scenario::SuspectedAtGate);
+    take(Scenario::SuspectedAtGate);
+    Effect::new(move |_| {
+        book.track();
+        if form.with_untracked(|f| taken.with_value(|t| f == t)) {
+            take(scenario.get_untracked());
+        }
+    });
     // Plans written alongside the kept one for the chosen scenario, to be put right.
     let unseen = move || {
         let s = scenario.get();
@@ -55,8 +70,8 @@ pub fn PlansPanel(book: Memo<DrillBook>) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    // The steps are drawn again only when a step is added or removed, or another scenario
-    // is chosen: each keystroke goes into `form`, and a field keeps its element and caret.
+    // The steps are drawn again only when a step is added or removed, or the form is taken
+    // afresh: each keystroke goes into `form`, and a field keeps its element and caret.
     let count = Memo::new(move |_| form.with(Vec::len));
     let (problem, set_problem) = signal(None::<String>);
     let (message, set_message) = signal(None::<(bool, String)>);
@@ -99,7 +114,7 @@ pub fn PlansPanel(book: Memo<DrillBook>) -> impl IntoView {
                     );
                     if outcome.0 {
                         outcome.1 = t_string!(i18n, drills.plan_saved).to_owned();
-                        begin(scenario.get_untracked());
+                        take(scenario.get_untracked());
                     }
                     set_message.set(Some(outcome));
                 });
@@ -113,8 +128,7 @@ pub fn PlansPanel(book: Memo<DrillBook>) -> impl IntoView {
                 <select name="plan-scenario" on:change=move |ev| {
                     if let Some(s) = event_target_value(&ev).parse::<usize>().ok().and_then(|i| Scenario::ALL.get(i).copied()) {
                         scenario.set(s);
-                        form.set(book.with_untracked(|b| rows(&b.plan(s))));
-                        begin(s);
+                        take(s);
                     }
                 }>
                     {Scenario::ALL.into_iter().enumerate().map(|(i, s)| view! {
@@ -139,7 +153,7 @@ pub fn PlansPanel(book: Memo<DrillBook>) -> impl IntoView {
                 })
             }}
             <ol class="plan-steps">
-                {move || { scenario.track(); (0..count.get()).map(|i| {
+                {move || { taken_at.track(); (0..count.get()).map(|i| {
                     let get = move |f: fn(&Row) -> String| move || form.with(|rows| rows.get(i).map(f).unwrap_or_default());
                     view! {
                         <li class="plan-step">

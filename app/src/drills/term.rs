@@ -23,20 +23,45 @@ pub fn TermPanel(book: Memo<DrillBook>) -> impl IntoView {
     let (tz, day) = today();
     let term = Term::of(day);
     let summary = move || book.with(|b| TermSummary::of(b, tz, day));
-    // The form starts from the term's plan as saved.
-    let saved = book.with_untracked(|b| b.terms.get(&term).cloned());
-    let chosen = RwSignal::new(
-        saved
-            .as_ref()
-            .map(|p| p.required.clone())
-            .unwrap_or_default(),
-    );
+    // The form starts from the term's plan as saved, and follows it while nobody has
+    // ticked anything (the app opened on this page before its records were read, or
+    // another device's save arrived).
+    let chosen = RwSignal::new(BTreeMap::new());
+    let taken = StoredValue::new(BTreeMap::new());
+    // What a save replaces: the versions the form began from, as the person saw them.
+    let began_from = StoredValue::new(Vec::new());
+    let take = move || {
+        let (required, replaced) = book.with_untracked(|b| {
+            let required = b.terms.get(&term).map(|p| p.required.clone());
+            (required.unwrap_or_default(), b.replaced_by_term_edit(term))
+        });
+        taken.set_value(required.clone());
+        chosen.set(required);
+        began_from.set_value(replaced);
+    };
+    take();
+    Effect::new(move |_| {
+        book.track();
+        if chosen.with_untracked(|c| taken.with_value(|t| c == t)) {
+            take();
+        }
+    });
+    // Term plans written alongside the kept one, requiring otherwise, to be put right.
+    let unseen = move || {
+        book.with(|b| {
+            b.term_versions
+                .get(&term)
+                .map(|(_, unseen)| unseen.clone())
+                .unwrap_or_default()
+        })
+    };
     let (message, set_message) = signal(None::<(bool, String)>);
     let manages = move || view.session.get().is_some_and(|s| may_manage(s.role));
     let save = move |_| {
         let plan = TermPlan {
             term,
             required: chosen.get_untracked(),
+            replaces: began_from.get_value(),
         };
         leptos::task::spawn_local(async move {
             let mut outcome = record_outcome(
@@ -45,6 +70,7 @@ pub fn TermPanel(book: Memo<DrillBook>) -> impl IntoView {
             );
             if outcome.0 {
                 outcome.1 = t_string!(i18n, drills.term_saved).to_owned();
+                take();
             }
             set_message.set(Some(outcome));
         });
@@ -87,6 +113,23 @@ pub fn TermPanel(book: Memo<DrillBook>) -> impl IntoView {
             <Show when=manages>
                 <form class="card form" on:submit=|ev| ev.prevent_default()>
                     <h3>{t!(i18n, drills.required)}</h3>
+                    {move || {
+                        let unseen = unseen();
+                        (!unseen.is_empty()).then(|| {
+                            let tz = crate::school::use_school().get_untracked().map(|s| s.timezone).unwrap_or_default();
+                            view! {
+                                <div class="conflict" role="alert" data-testid="term-conflict">
+                                    <p>{t!(i18n, drills.term_unseen)}</p>
+                                    {unseen.into_iter().map(|u| view! {
+                                        <p><strong>{format!("{} · {}", tz.local_minute_at_ms(u.at.wall).unwrap_or_default(), u.by)}</strong></p>
+                                        <ul>{u.record.required.iter().map(|(scenario, on)| view! {
+                                            <li>{format!("{}{}", labels::scenario(i18n, *scenario), on.map(|d| format!(" · {d}")).unwrap_or_default())}</li>
+                                        }).collect_view()}</ul>
+                                    }).collect_view()}
+                                </div>
+                            }
+                        })
+                    }}
                     {Scenario::ALL.into_iter().map(|scenario| {
                         let ticked = move || chosen.with(|c| c.contains_key(&scenario));
                         let date = move || chosen.with(|c| c.get(&scenario).copied().flatten().map(|d| d.to_string()).unwrap_or_default());

@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::{AsCheckin, Entry, Record};
+use crate::refusals::OpInvalid;
 use crate::school::{ClassGroup, ClassId};
 use crate::sync::hlc::Hlc;
+use crate::sync::versions::{self, Unseen};
 use crate::text::{Name, TextError};
 
 /// Why a student's identifiers were refused.
@@ -87,6 +89,9 @@ pub struct Student {
     /// Left the class; kept so past reports still name them.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub left: bool,
+    /// The versions this write was made over (see [`crate::sync::versions`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaces: Vec<Hlc>,
 }
 
 impl Student {
@@ -98,6 +103,121 @@ impl Student {
             number,
             boarder,
             left: false,
+            replaces: Vec::new(),
+        }
+    }
+
+    /// Names no more versions than a person's write could have been made over.
+    pub fn validate(&self) -> Result<(), OpInvalid> {
+        if self.replaces.len() > versions::MAX_REPLACES as usize {
+            return Err(OpInvalid::OutOfRange {
+                what: "replaces".into(),
+                max: versions::MAX_REPLACES,
+            });
+        }
+        Ok(())
+    }
+
+    /// The same student as written, whatever each write was made over.
+    fn reads_as(&self, other: &Student) -> bool {
+        (
+            &self.id,
+            &self.class,
+            &self.name,
+            &self.number,
+            self.boarder,
+            self.left,
+        ) == (
+            &other.id,
+            &other.class,
+            &other.name,
+            &other.number,
+            other.boarder,
+            other.left,
+        )
+    }
+}
+
+/// A student written on two devices that had not seen each other's write (a teacher marks a
+/// boarder while the doctor corrects the name, both offline): the version kept and those
+/// not kept, for someone to choose between. Versions that read the same are not shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StudentConflict {
+    pub kept: Unseen<Student>,
+    /// Newest first.
+    pub not_kept: Vec<Unseen<Student>>,
+    replaced: Vec<Hlc>,
+}
+
+impl StudentConflict {
+    /// `chosen` (one of the versions shown) written over all of them, which then stop being
+    /// shown on every device.
+    pub fn choose(&self, chosen: &Student) -> Student {
+        Student {
+            replaces: self.replaced.clone(),
+            ..chosen.clone()
+        }
+    }
+}
+
+/// A class's students as the class list page writes them: what a write of each replaces,
+/// and the students written on two devices at once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RosterVersions {
+    replaced: BTreeMap<StudentId, Vec<Hlc>>,
+    /// By student number.
+    pub conflicts: Vec<StudentConflict>,
+}
+
+impl RosterVersions {
+    /// From changes in any order, for `class`'s students.
+    pub fn of<'a, P: AsCheckin + ?Sized + 'a>(
+        changes: impl IntoIterator<Item = (Hlc, &'a Name, &'a P)>,
+        class: &ClassId,
+    ) -> Self {
+        let writes = changes.into_iter().filter_map(|(hlc, by, payload)| {
+            match (Entry { hlc, payload }).record() {
+                Some(Record::Student(s)) if s.class == *class => Some((hlc, by, s)),
+                _ => None,
+            }
+        });
+        let mut out = RosterVersions::default();
+        for (_, v) in versions::of_records(writes, |s| s.id.as_str(), |s: &Student| &s.replaces) {
+            out.replaced
+                .insert(v.current.record.id.clone(), v.replaced());
+            let not_kept: Vec<Unseen<Student>> = v
+                .unseen
+                .iter()
+                .filter(|u| !u.record.reads_as(v.current.record))
+                .map(|u| u.owned())
+                .collect();
+            if !not_kept.is_empty() {
+                out.conflicts.push(StudentConflict {
+                    kept: v.current.owned(),
+                    not_kept,
+                    replaced: v.replaced(),
+                });
+            }
+        }
+        crate::order::sort_by(&mut out.conflicts, |a, b| {
+            a.kept.record.number.cmp(&b.kept.record.number)
+        });
+        out
+    }
+
+    /// `student` as written from what this device holds: over its kept version and the
+    /// versions shown beside it. A student this device has never held replaces the version
+    /// at clock zero, so two first writes of one student made apart (two devices importing
+    /// lists that differ) show as such.
+    pub fn over(&self, student: Student) -> Student {
+        let replaces = self
+            .replaced
+            .get(&student.id)
+            .cloned()
+            .unwrap_or_else(|| vec![Hlc::default()]);
+        Student {
+            replaces,
+            ..student
         }
     }
 }
@@ -327,6 +447,128 @@ mod tests {
         ));
         let no_number = import_csv("姓名,班级\n张三,g1c1\n", &classes, None);
         assert_eq!(no_number.refused.len(), 1);
+    }
+
+    fn at(wall: u64) -> Hlc {
+        Hlc { wall, counter: 0 }
+    }
+
+    fn versions_of(writes: &[(u64, &str, Student)]) -> RosterVersions {
+        let writes: Vec<(Hlc, Name, crate::changes::Payload)> = writes
+            .iter()
+            .map(|(t, by, s)| {
+                let by = Name::parse(by).unwrap();
+                (at(*t), by, crate::changes::Payload::Student(s.clone()))
+            })
+            .collect();
+        RosterVersions::of(
+            writes.iter().map(|(h, by, p)| (*h, by, p)),
+            &ClassId::parse("g1c1").unwrap(),
+        )
+    }
+
+    fn ming() -> Student {
+        Student::new(
+            ClassId::parse("g1c1").unwrap(),
+            Name::parse("李明").unwrap(),
+            StudentNumber::parse("12").unwrap(),
+            false,
+        )
+    }
+
+    #[test]
+    fn a_student_changed_on_two_devices_apart_is_shown_until_one_version_is_chosen() {
+        let none = RosterVersions::default();
+        let added = none.over(ming());
+        assert_eq!(added.replaces, vec![Hlc::default()]);
+        let held = versions_of(&[(1, "李红", added.clone())]);
+        assert!(held.conflicts.is_empty());
+        // Offline, the teacher marks him a boarder; the doctor corrects his name.
+        let boarder = held.over(Student {
+            boarder: true,
+            ..ming()
+        });
+        let renamed = held.over(Student {
+            name: Name::parse("李明明").unwrap(),
+            ..ming()
+        });
+        assert_eq!(boarder.replaces, vec![at(1)]);
+        let both = [
+            (1, "李红", added.clone()),
+            (3, "王医生", renamed.clone()),
+            (2, "李红", boarder.clone()),
+        ];
+        let shown = versions_of(&both);
+        assert_eq!(shown.conflicts.len(), 1);
+        let conflict = &shown.conflicts[0];
+        assert_eq!(conflict.kept.record, renamed);
+        assert_eq!(conflict.not_kept.len(), 1);
+        assert_eq!(conflict.not_kept[0].record, boarder);
+        assert_eq!(conflict.not_kept[0].by.as_str(), "李红");
+        // The roster keeps the later version until the teacher chooses.
+        let entries: Vec<crate::changes::Payload> = both
+            .iter()
+            .map(|(_, _, s)| crate::changes::Payload::Student(s.clone()))
+            .collect();
+        let listed = roster(both.iter().zip(&entries).map(|((t, _, _), p)| Entry {
+            hlc: at(*t),
+            payload: p,
+        }));
+        assert_eq!(listed[0].name.as_str(), "李明明");
+        // She keeps hers, with the name corrected too: shown on no device after.
+        let chosen = conflict.choose(&Student {
+            name: Name::parse("李明明").unwrap(),
+            ..boarder.clone()
+        });
+        assert_eq!(chosen.replaces, vec![at(3), at(2)]);
+        let mut after = both.to_vec();
+        after.push((4, "李红", chosen.clone()));
+        assert!(versions_of(&after).conflicts.is_empty());
+        // In any order.
+        after.reverse();
+        assert!(versions_of(&after).conflicts.is_empty());
+    }
+
+    #[test]
+    fn the_same_list_imported_on_two_devices_shows_nothing() {
+        let none = RosterVersions::default();
+        let shown = versions_of(&[
+            (1, "李红", none.over(ming())),
+            (2, "王医生", none.over(ming())),
+        ]);
+        assert!(shown.conflicts.is_empty());
+        // Two first writes that differ do show.
+        let boarder = none.over(Student {
+            boarder: true,
+            ..ming()
+        });
+        let shown = versions_of(&[(1, "李红", none.over(ming())), (2, "王医生", boarder)]);
+        assert_eq!(shown.conflicts.len(), 1);
+        // Writes from before versions were named show nothing, as before.
+        let shown = versions_of(&[
+            (1, "李红", ming()),
+            (
+                2,
+                "王医生",
+                Student {
+                    boarder: true,
+                    ..ming()
+                },
+            ),
+        ]);
+        assert!(shown.conflicts.is_empty());
+    }
+
+    #[test]
+    fn a_student_naming_too_many_versions_is_refused() {
+        let mut s = ming();
+        s.replaces = (0..32).map(at).collect();
+        assert!(s.validate().is_ok());
+        s.replaces.push(at(99));
+        assert!(matches!(
+            crate::changes::Payload::Student(s).validate(&crate::sync::Stream::Health),
+            Err(OpInvalid::OutOfRange { .. })
+        ));
     }
 
     #[test]

@@ -45,34 +45,32 @@ pub struct DrillBook {
     /// shown as not kept), and those plans, newest first.
     pub plan_versions: BTreeMap<Scenario, (Vec<Hlc>, Vec<versions::Unseen<Plan>>)>,
     pub terms: BTreeMap<Term, TermPlan>,
+    /// Per term: what a new write of its plan replaces, and the term plans written alongside
+    /// the kept one that require otherwise, newest first.
+    pub term_versions: BTreeMap<Term, (Vec<Hlc>, Vec<versions::Unseen<TermPlan>>)>,
     pub drills: Drills,
 }
 
 impl DrillBook {
     /// Folds the changes: a later plan for a scenario, or a later term plan, replaces the
-    /// earlier (by clock, then author, on every device alike); a plan written alongside the
-    /// kept one is kept aside to be shown.
+    /// earlier (by clock, then author, on every device alike); a plan or a term plan written
+    /// alongside the kept one is kept aside to be shown.
     pub fn of<'a, P: AsDrill + 'a>(
         changes: impl IntoIterator<Item = (Hlc, &'a Name, &'a P)>,
     ) -> Self {
         let mut plans: Vec<(Hlc, &Name, &Plan)> = Vec::new();
-        let mut terms: BTreeMap<Term, (Hlc, &Name, &TermPlan)> = BTreeMap::new();
+        let mut terms: Vec<(Hlc, &Name, &TermPlan)> = Vec::new();
         let mut events = Vec::new();
         for (hlc, by, change) in changes {
             match change.drill() {
                 Some(DrillChange::Plan(p)) => plans.push((hlc, by, p)),
-                Some(DrillChange::Term(t))
-                    if terms
-                        .get(&t.term)
-                        .is_none_or(|(h, b, _)| (hlc, by) > (*h, *b)) =>
-                {
-                    terms.insert(t.term, (hlc, by, t));
-                }
+                Some(DrillChange::Term(t)) => terms.push((hlc, by, t)),
                 Some(DrillChange::Event(e)) => events.push((hlc, by, e)),
                 _ => {}
             }
         }
         let plans = versions::of_records(plans, |p| p.scenario, |p: &Plan| &p.replaces);
+        let terms = versions::of_records(terms, |t| t.term, |t: &TermPlan| &t.replaces);
         DrillBook {
             plan_versions: plans
                 .iter()
@@ -87,9 +85,22 @@ impl DrillBook {
                 .into_iter()
                 .map(|(s, v)| (s, v.current.record.clone()))
                 .collect(),
+            term_versions: terms
+                .iter()
+                .map(|(t, v)| {
+                    // One that requires the same drills on the same dates loses nothing.
+                    let differing = v
+                        .unseen
+                        .iter()
+                        .filter(|u| u.record.required != v.current.record.required)
+                        .map(|u| u.owned())
+                        .collect();
+                    (*t, (v.replaced(), differing))
+                })
+                .collect(),
             terms: terms
                 .into_iter()
-                .map(|(t, (_, _, p))| (t, p.clone()))
+                .map(|(t, v)| (t, v.current.record.clone()))
                 .collect(),
             drills: Drills::fold(events),
         }
@@ -101,6 +112,16 @@ impl DrillBook {
     pub fn replaced_by_edit(&self, scenario: Scenario) -> Vec<Hlc> {
         self.plan_versions
             .get(&scenario)
+            .map(|(replaced, _)| replaced.clone())
+            .unwrap_or_else(|| vec![Hlc::default()])
+    }
+
+    /// What an edit of `term`'s plan replaces: the kept version and the term plans shown as
+    /// not kept; for a term with no plan yet, the version at clock zero, so that two first
+    /// plans made alongside each other show as such.
+    pub fn replaced_by_term_edit(&self, term: Term) -> Vec<Hlc> {
+        self.term_versions
+            .get(&term)
             .map(|(replaced, _)| replaced.clone())
             .unwrap_or_else(|| vec![Hlc::default()])
     }

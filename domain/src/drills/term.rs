@@ -11,7 +11,7 @@ use super::plan::Scenario;
 use super::run::Run;
 use crate::refusals::OpInvalid;
 use crate::school::SchoolTimeZone;
-use crate::sync::Stream;
+use crate::sync::{Hlc, Stream, versions};
 
 /// Which half of the school year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -87,6 +87,10 @@ impl Term {
 pub struct TermPlan {
     pub term: Term,
     pub required: BTreeMap<Scenario, Option<NaiveDate>>,
+    /// The versions this write was made over: the one the form began from, and any other
+    /// shown beside it as not kept. See [`crate::sync::versions`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaces: Vec<Hlc>,
 }
 
 impl TermPlan {
@@ -104,6 +108,12 @@ impl TermPlan {
             .find(|d| !self.term.contains(**d))
         {
             Some(date) => Err(OpInvalid::DateOutOfRange { date: *date }),
+            None if self.replaces.len() > versions::MAX_REPLACES as usize => {
+                Err(OpInvalid::OutOfRange {
+                    what: "replaces".into(),
+                    max: versions::MAX_REPLACES,
+                })
+            }
             None => Ok(()),
         }
     }

@@ -85,6 +85,7 @@ fn a_drill_counts_for_the_term_of_its_school_day_in_the_school_zone() {
     let required = |term| TermPlan {
         term,
         required: [(Scenario::Meals, None)].into_iter().collect(),
+        replaces: Vec::new(),
     };
     // 31 January 23:30 in Shanghai is 15:30 UTC: the autumn term's last day.
     let late_january = finished_run("d-1", Scenario::Meals, ms(2027, 1, 31, 15, 30));
@@ -126,6 +127,7 @@ fn the_same_instant_counts_for_the_term_of_each_schools_own_day() {
     let required = |term| TermPlan {
         term,
         required: [(Scenario::Meals, None)].into_iter().collect(),
+        replaces: Vec::new(),
     };
     // 31 July 17:30 UTC: 1 August 01:30 in Shanghai (autumn's first day), but 31 July
     // 23:30 in Urumqi (spring's last).
@@ -178,6 +180,7 @@ fn scheduled_due_soon_and_overdue_by_the_date_set() {
         ]
         .into_iter()
         .collect(),
+        replaces: Vec::new(),
     };
     let today = date(2026, 11, 30);
     let st: BTreeMap<Scenario, Standing> = compliance(&plan, &[], tz, today).into_iter().collect();
@@ -229,6 +232,7 @@ fn the_latest_plan_and_term_win_and_the_template_fills_in() {
         required: [(Scenario::Meals, Some(date(2026, 11, 20)))]
             .into_iter()
             .collect(),
+        replaces: Vec::new(),
     };
     let changes = vec![
         (
@@ -405,4 +409,62 @@ fn a_plan_written_alongside_the_kept_one_is_shown_until_saved_over() {
     // More versions than a person could have seen: refused.
     merged.replaces = (0..33).map(at).collect();
     assert!(merged.validate(&crate::sync::Stream::Drills).is_err());
+}
+
+#[test]
+fn a_term_plan_written_alongside_the_kept_one_is_shown_until_saved_over() {
+    let at = |wall| Hlc { wall, counter: 0 };
+    let name = |n: &str| Name::parse(n).unwrap();
+    let (zhou, chen) = (name("周校长"), name("陈建国"));
+    let term = Term::of(date(2026, 11, 1));
+    let requiring = |pairs: &[(Scenario, Option<NaiveDate>)], replaces: Vec<Hlc>| TermPlan {
+        term,
+        required: pairs.iter().copied().collect(),
+        replaces,
+    };
+    // Nothing set yet: the first plans, each made offline without the other.
+    let empty = book(&[]);
+    let over_nothing = empty.replaced_by_term_edit(term);
+    assert_eq!(over_nothing, vec![Hlc::default()]);
+    let principal = requiring(&[(Scenario::Meals, None)], over_nothing.clone());
+    let officer = requiring(
+        &[(Scenario::Dismissal, Some(date(2026, 12, 3)))],
+        over_nothing.clone(),
+    );
+    let mut changes = vec![
+        (at(7), chen.clone(), Payload::DrillTerm(officer.clone())),
+        (at(4), zhou.clone(), Payload::DrillTerm(principal.clone())),
+    ];
+    let b = book(&changes);
+    assert_eq!(b.terms[&term], officer);
+    let (replaced, unseen) = &b.term_versions[&term];
+    assert_eq!(replaced, &vec![at(7), at(4)]);
+    assert_eq!(unseen.len(), 1);
+    assert_eq!(unseen[0].record, principal);
+    assert_eq!(unseen[0].by, zhou);
+    // Saved over both: shown no more, in any order.
+    let merged = requiring(
+        &[
+            (Scenario::Meals, None),
+            (Scenario::Dismissal, Some(date(2026, 12, 3))),
+        ],
+        b.replaced_by_term_edit(term),
+    );
+    changes.push((at(9), zhou.clone(), Payload::DrillTerm(merged.clone())));
+    changes.reverse();
+    let b = book(&changes);
+    assert_eq!(b.terms[&term], merged);
+    assert!(b.term_versions[&term].1.is_empty());
+    // Two plans requiring the same lose nothing: not shown.
+    let same = book(&[
+        (at(1), zhou, Payload::DrillTerm(principal.clone())),
+        (at(2), chen, Payload::DrillTerm(principal.clone())),
+    ]);
+    assert!(same.term_versions[&term].1.is_empty());
+    // More versions than a person could have seen: refused.
+    let many = requiring(&[(Scenario::Meals, None)], (0..33).map(at).collect());
+    assert!(matches!(
+        many.validate(&crate::sync::Stream::Drills),
+        Err(crate::refusals::OpInvalid::OutOfRange { .. })
+    ));
 }

@@ -74,6 +74,8 @@ pub fn item_versions<'a, P: AsSupply + 'a>(
             _ => None,
         });
     versions::of_records(writes, |i| &i.id, |i: &Item| &i.replaces)
+        .into_iter()
+        .collect()
 }
 
 /// The refill requests among changes with their op ids (None: not yet stored), newest first.

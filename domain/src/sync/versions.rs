@@ -70,48 +70,90 @@ impl<T> Versions<'_, T> {
 /// The versions of one record from its writes, in any order; `replaces` reads what a write
 /// was made over. None when there is no write.
 pub fn of_record<'a, T>(
-    mut writes: Vec<Version<'a, T>>,
+    writes: Vec<Version<'a, T>>,
     replaces: impl Fn(&T) -> &[Hlc],
 ) -> Option<Versions<'a, T>> {
-    crate::order::sort_by(&mut writes, |a, b| (a.at, a.by).cmp(&(b.at, b.by)));
-    let current = *writes.last()?;
+    let stamps: Vec<Stamp<'_>> = writes
+        .iter()
+        .map(|w| Stamp {
+            at: w.at,
+            by: w.by,
+            replaces: replaces(w.record),
+        })
+        .collect();
+    let (current, unseen) = judge(&stamps)?;
+    Some(Versions {
+        current: *writes.get(current)?,
+        unseen: unseen
+            .iter()
+            .filter_map(|i| writes.get(*i).copied())
+            .collect(),
+    })
+}
+
+/// One write as the rule reads it.
+struct Stamp<'a> {
+    at: Hlc,
+    by: &'a Name,
+    replaces: &'a [Hlc],
+}
+
+/// Of one record's writes, the one kept and those made alongside it (newest first), as
+/// places in `stamps`. The rule itself, on stamps alone: every kind of record shares this
+/// one copy of its code (a phone downloads each generic copy).
+fn judge(stamps: &[Stamp<'_>]) -> Option<(usize, Vec<usize>)> {
+    let mut order: Vec<usize> = (0..stamps.len()).collect();
+    let key = |i: &usize| stamps.get(*i).map(|s| (s.at, s.by));
+    crate::order::sort_by(&mut order, |a, b| key(a).cmp(&key(b)));
+    let current_at = stamps.get(*order.last()?)?.at;
+    let current = *order.last()?;
     // Every version the winner's writer had seen, through the versions it replaced.
     let replaced: BTreeMap<Hlc, &[Hlc]> =
-        crate::order::map_of(writes.iter().map(|w| (w.at, replaces(w.record))));
-    let mut known: BTreeSet<Hlc> = BTreeSet::from([current.at]);
-    let mut next: Vec<Hlc> = replaces(current.record).to_vec();
+        crate::order::map_of(stamps.iter().map(|s| (s.at, s.replaces)));
+    let mut known: BTreeSet<Hlc> = BTreeSet::from([current_at]);
+    let mut next: Vec<Hlc> = stamps.get(current)?.replaces.to_vec();
     while let Some(h) = next.pop() {
         if known.insert(h) {
             next.extend(replaced.get(&h).into_iter().flat_map(|r| r.iter().copied()));
         }
     }
     // An edit after the start of that history and not in it was made alongside.
-    let oldest = known.first().copied().unwrap_or(current.at);
-    let unseen = writes
+    let oldest = known.first().copied().unwrap_or(current_at);
+    let unseen = order
         .iter()
         .rev()
-        .filter(|w| w.at > oldest && !known.contains(&w.at))
+        .filter(|i| {
+            stamps
+                .get(**i)
+                .is_some_and(|s| s.at > oldest && !known.contains(&s.at))
+        })
         .copied()
         .collect();
-    Some(Versions { current, unseen })
+    Some((current, unseen))
 }
 
-/// The versions of every record among `writes`, by `key`.
+/// The versions of every record among `writes`, by `key`, in the order of their keys.
 pub fn of_records<'a, K: Ord, T>(
     writes: impl IntoIterator<Item = (Hlc, &'a Name, &'a T)>,
     key: impl Fn(&'a T) -> K,
     replaces: impl Fn(&T) -> &[Hlc] + Copy,
-) -> BTreeMap<K, Versions<'a, T>> {
-    let mut by_key: BTreeMap<K, Vec<Version<'a, T>>> = BTreeMap::new();
-    for (at, by, record) in writes {
-        by_key
-            .entry(key(record))
-            .or_default()
-            .push(Version { at, by, record });
+) -> Vec<(K, Versions<'a, T>)> {
+    let all: Vec<Version<'a, T>> = writes
+        .into_iter()
+        .map(|(at, by, record)| Version { at, by, record })
+        .collect();
+    // Places, not versions, grouped: the map's code is then the same for every kind of
+    // record with the same key.
+    let mut by_key: BTreeMap<K, Vec<usize>> = BTreeMap::new();
+    for (i, w) in all.iter().enumerate() {
+        by_key.entry(key(w.record)).or_default().push(i);
     }
     by_key
         .into_iter()
-        .filter_map(|(k, writes)| of_record(writes, replaces).map(|v| (k, v)))
+        .filter_map(|(k, places)| {
+            let writes = places.iter().filter_map(|i| all.get(*i).copied()).collect();
+            of_record(writes, replaces).map(|v| (k, v))
+        })
         .collect()
 }
 

@@ -5,7 +5,9 @@
 
 mod school_day;
 
-pub use school_day::{ClassWarning, OpenCase, SchoolDayView, StaffReport, TREND_DAYS};
+pub use school_day::{
+    CASES_LISTED, CaseList, ClassWarning, OpenCase, SchoolDayView, StaffReport, TREND_DAYS,
+};
 
 use std::collections::{BTreeMap, BTreeSet};
 

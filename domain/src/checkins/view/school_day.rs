@@ -45,6 +45,43 @@ pub struct OpenCase {
     pub other_symptoms: Vec<Symptom>,
 }
 
+/// How many open cases the doctor's day lists before she asks for all of them: a normal
+/// week's, and few enough that a cheap phone draws them (and their certificate forms) at
+/// once in an outbreak.
+pub const CASES_LISTED: usize = 30;
+
+/// The open cases a list shows, and how many more it holds back.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CaseList {
+    pub shown: Vec<OpenCase>,
+    /// Cases matching the search that are not shown until she asks for all.
+    pub held_back: usize,
+    /// Cases open in all, whatever the search.
+    pub open: usize,
+}
+
+impl CaseList {
+    /// The cases whose student's or class's name holds `search` (every case when it is
+    /// blank), in the order they were opened; the first [`CASES_LISTED`] unless `all`.
+    pub fn of(cases: &[OpenCase], search: &str, all: bool) -> Self {
+        let search = search.trim().to_lowercase();
+        let matching: Vec<&OpenCase> = cases
+            .iter()
+            .filter(|c| {
+                search.is_empty()
+                    || c.student_name.to_lowercase().contains(&search)
+                    || c.class_name.to_lowercase().contains(&search)
+            })
+            .collect();
+        let listed = if all { matching.len() } else { CASES_LISTED };
+        CaseList {
+            held_back: matching.len().saturating_sub(listed),
+            shown: matching.into_iter().take(listed).cloned().collect(),
+            open: cases.len(),
+        }
+    }
+}
+
 /// An early-warning flag with the name of the class it is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClassWarning {
@@ -273,6 +310,53 @@ mod tests {
                 .all(|c| c.other_symptoms == [Symptom::Cough])
         );
         assert_eq!(view.day.fever, 1, "only listed classes are in the grid");
+    }
+
+    #[test]
+    fn in_an_outbreak_the_first_cases_are_listed_and_a_search_finds_any() {
+        let one = class("g1c1", "一年级1班");
+        let two = class("g2c1", "二年级1班");
+        // 28 ill in each class, the one named 王小明 in the second.
+        let ids = |c: &ClassRef| -> Vec<StudentId> {
+            (10..38)
+                .map(|n| StudentId::of(&c.id, &StudentNumber::parse(&n.to_string()).unwrap()))
+                .collect()
+        };
+        let named = student(&two, "王小明", "37");
+        let on_roster = Payload::Student(named.clone());
+        let (first, second) = (
+            feverish_morning(&one, &ids(&one)),
+            feverish_morning(&two, &ids(&two)),
+        );
+        let entries = [entry(1, &on_roster), entry(2, &first), entry(3, &second)];
+        let settings = CheckinSettings::default();
+        let view = SchoolDayView::build(
+            &[one, two],
+            context(&settings),
+            &entries,
+            std::iter::empty(),
+        );
+        assert_eq!(view.open_cases.len(), 56);
+        let first_look = CaseList::of(&view.open_cases, "", false);
+        assert_eq!(first_look.shown.len(), CASES_LISTED);
+        assert_eq!(
+            (first_look.held_back, first_look.open),
+            (56 - CASES_LISTED, 56)
+        );
+        assert_eq!(first_look.shown[..], view.open_cases[..CASES_LISTED]);
+        let all = CaseList::of(&view.open_cases, "", true);
+        assert_eq!((all.shown.len(), all.held_back), (56, 0));
+        // Her name, part of it, or a class's name, whatever the case is written in.
+        let found = CaseList::of(&view.open_cases, " 小明 ", false);
+        assert_eq!(found.shown.len(), 1);
+        assert_eq!(found.shown[0].student_name, "王小明");
+        let class_two = CaseList::of(&view.open_cases, "二年级", false);
+        assert_eq!((class_two.shown.len(), class_two.held_back), (28, 0));
+        let by_id = CaseList::of(&view.open_cases, "G1C1-1", false);
+        assert_eq!(by_id.shown.len(), 10, "g1c1-10 to g1c1-19");
+        let none = CaseList::of(&view.open_cases, "李", true);
+        assert!(none.shown.is_empty());
+        assert_eq!(none.open, 56);
     }
 
     #[test]

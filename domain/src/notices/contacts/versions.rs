@@ -42,7 +42,8 @@ pub fn views<'a>(
 ) -> Vec<ContactView> {
     let mut out: Vec<ContactView> =
         versions::of_records(writes, |c| &c.id, |c: &EmergencyContact| &c.replaces)
-            .into_values()
+            .into_iter()
+            .map(|(_, v)| v)
             .filter(|v| !v.current.record.removed)
             .map(|v| ContactView {
                 contact: v.current.record.clone(),
