@@ -164,7 +164,8 @@ impl StudentConflict {
 /// and the students written on two devices at once.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RosterVersions {
-    replaced: BTreeMap<StudentId, Vec<Hlc>>,
+    /// By student id.
+    replaced: Vec<(StudentId, Vec<Hlc>)>,
     /// By student number.
     pub conflicts: Vec<StudentConflict>,
 }
@@ -184,7 +185,7 @@ impl RosterVersions {
         let mut out = RosterVersions::default();
         for (_, v) in versions::of_records(writes, |s| s.id.as_str(), |s: &Student| &s.replaces) {
             out.replaced
-                .insert(v.current.record.id.clone(), v.replaced());
+                .push((v.current.record.id.clone(), v.replaced()));
             let not_kept: Vec<Unseen<Student>> = v
                 .unseen
                 .iter()
@@ -212,9 +213,10 @@ impl RosterVersions {
     pub fn over(&self, student: Student) -> Student {
         let replaces = self
             .replaced
-            .get(&student.id)
-            .cloned()
-            .unwrap_or_else(|| vec![Hlc::default()]);
+            .binary_search_by(|(id, _)| id.cmp(&student.id))
+            .ok()
+            .and_then(|i| self.replaced.get(i))
+            .map_or_else(|| vec![Hlc::default()], |(_, r)| r.clone());
         Student {
             replaces,
             ..student
