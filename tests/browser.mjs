@@ -136,6 +136,10 @@ export function lowContrast(page) {
  * sideways, and all text meets WCAG AA contrast. `screen` names it in the failure.
  */
 export async function assertPhoneScreen(page, screen) {
+  // To look at what was checked: SHOTS_DIR=/tmp/shots node --test tests/….
+  if (process.env.SHOTS_DIR) {
+    await page.screenshot({ path: `${process.env.SHOTS_DIR}/${screen.replace(/[^\w-]+/g, '_')}.png`, fullPage: true });
+  }
   assert.deepEqual(await smallTapTargets(page), [], `${screen}: controls under 44 × 44 px`);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `${screen}: the page is ${overflow}px wider than the phone`);
