@@ -168,3 +168,5 @@ pub fn may_tap(role: Role) -> bool {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod versions_tests;
