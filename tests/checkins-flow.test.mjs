@@ -5,7 +5,7 @@
 // another class's check while she types keeps her form open with what she typed); another teacher's
 // zero report takes one tap; a late report is marked late; an impossible temperature is
 // refused with a readable message; a student changed on two phones offline is shown both ways
-// until the teacher chooses. Phones join with invites the office makes, and the
+// until the teacher chooses; a class with no one on its list yet says so. Phones join with invites the office makes, and the
 // Worker reuses its listings for 30 s, as in production.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,6 +20,8 @@ const teacher2 = deviceGrant({ device: 'phone-zhaomin', name: '赵敏', role: 't
 const doctor = deviceGrant({ device: 'phone-doctor', name: '刘芳', role: 'health' });
 // 三年级二班's teacher, whose phone writes through the raw API while the doctor types.
 const teacher3 = deviceGrant({ device: 'phone-wanglei', name: '王磊', role: 'teacher', classes: ['g3c2'] });
+// The teacher of a class the office has just added, with no one on its list yet.
+const teacher4 = deviceGrant({ device: 'phone-sunli', name: '孙丽', role: 'teacher', classes: ['g2c1'] });
 
 const CLASS_LIST = [
   '学号,姓名,住宿',
@@ -34,7 +36,7 @@ describe('check-ins', () => {
   let browser;
   // Every deadline at midnight: whatever the time the test runs, each report is late.
   serverAndBrowser({
-    grants: [teacher, teacher2, teacher3, doctor],
+    grants: [teacher, teacher2, teacher3, teacher4, doctor],
     // The list cache on, as deployed: a phone must still get what another phone synced.
     listCacheSeconds: 30,
     editProfile: (p) => { p.checkins = { morning_due: '00:00:00', noon_due: '00:00:00', evening_due: '00:00:00', illness_percent: 10, cluster_cases: 3 }; },
@@ -174,6 +176,22 @@ describe('check-ins', () => {
     // The evening check exists for the boarding class.
     await page.goto(`${srv.url}/app/checkins`);
     await page.getByRole('button', { name: 'Evening', exact: true }).waitFor();
+    await phone.close();
+  });
+
+  test('a class with no one on its list yet says so, until the first student is added', async () => {
+    const phone = await phoneContext(browser, 'zh-CN', { width: 390, height: 844 });
+    const page = await phone.newPage();
+    await signIn(page, teacher4, 'zh-CN');
+    await page.goto(`${srv.url}/app/roster`);
+    await page.getByTestId('no-students').getByText('本班名单里还没有学生').waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByTestId('students').count(), 0, 'no empty card is drawn');
+    await assertPhoneScreen(page, 'Students, a class with no one on its list yet');
+    await page.getByLabel('姓名', { exact: true }).fill('孙一一');
+    await page.getByLabel('学号', { exact: true }).fill('2026201');
+    await page.getByRole('button', { name: '添加学生' }).click();
+    await page.getByTestId('students').getByText('孙一一').waitFor();
+    assert.equal(await page.getByTestId('no-students').count(), 0);
     await phone.close();
   });
 

@@ -46,6 +46,11 @@ describe('every screen on a phone, in Chinese', () => {
     await join(page, 's1');
     await page.getByTestId('quick-check').getByTestId('all-well').waitFor();
     await assertPhoneScreen(page, 'Today (class teacher)');
+    // Drills are the office's: her phone neither holds them nor offers a way to them.
+    await page.locator('.areas').getByRole('link', { name: /^晨午晚检/ }).waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: '通知', exact: true }).waitFor();
+    assert.equal(await page.getByRole('navigation').getByRole('link', { name: '演练', exact: true }).count(), 0);
+    assert.equal(await page.locator('.areas').getByRole('link', { name: /^演练/ }).count(), 0);
 
     await page.getByRole('navigation').getByRole('link', { name: '晨午晚检' }).click();
     const row = page.locator('li[data-student="张小明"]');
@@ -77,6 +82,7 @@ describe('every screen on a phone, in Chinese', () => {
     await join(page, 's5');
     await page.getByTestId('school-today').getByTestId('grid').waitFor();
     await assertPhoneScreen(page, 'Today (doctor)');
+    await page.getByRole('navigation').getByRole('link', { name: '演练', exact: true }).waitFor();
     // The doctor records no class's check herself: Check-ins sends her to the school's day.
     await page.getByRole('navigation').getByRole('link', { name: '晨午晚检' }).click();
     await page.getByTestId('no-classes').getByRole('link', { name: '全校情况请看“今日”。' }).waitFor();

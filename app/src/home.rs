@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::accounts::lists_drills;
 use crate::app::href;
 #[cfg(not(feature = "office"))]
 use crate::app_build::OfficeOnly as SchoolToday;
@@ -50,7 +51,9 @@ pub fn Home() -> impl IntoView {
             <ul class="areas">
                 <li><A href=href::CHECKINS><strong>{t!(i18n, nav.checkins)}</strong><span>{t!(i18n, home.checkins)}</span></A></li>
                 <li><A href=href::SUPPLIES><strong>{t!(i18n, nav.supplies)}</strong><span>{t!(i18n, home.supplies)}</span></A></li>
-                <li><A href=href::DRILLS><strong>{t!(i18n, nav.drills)}</strong><span>{t!(i18n, home.drills)}</span></A></li>
+                <Show when=lists_drills(view)>
+                    <li><A href=href::DRILLS><strong>{t!(i18n, nav.drills)}</strong><span>{t!(i18n, home.drills)}</span></A></li>
+                </Show>
                 <li><A href=href::NOTICES><strong>{t!(i18n, nav.notices)}</strong><span>{t!(i18n, home.notices)}</span></A></li>
                 <li><A href=href::ROSTER><strong>{t!(i18n, roster.title)}</strong><span>{t!(i18n, home.roster)}</span></A></li>
             </ul>

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::accounts::manages_directory;
+use crate::accounts::{lists_drills, manages_directory};
 use crate::app::href;
 
 use crate::i18n::{Locale, t, t_string, use_i18n};
@@ -187,7 +187,9 @@ pub fn NavBar() -> impl IntoView {
             <A href=href::HOME exact=true>{t!(i18n, nav.home)}</A>
             <A href=href::CHECKINS>{t!(i18n, nav.checkins)}</A>
             <A href=href::SUPPLIES>{t!(i18n, nav.supplies)}</A>
-            <A href=href::DRILLS>{t!(i18n, nav.drills)}</A>
+            <Show when=lists_drills(sync)>
+                <A href=href::DRILLS>{t!(i18n, nav.drills)}</A>
+            </Show>
             <A href=href::NOTICES>{t!(i18n, nav.notices)}</A>
             <Show when=is_admin>
                 <A href=href::ADMIN>{t!(i18n, nav.admin)}</A>

@@ -8,6 +8,7 @@ mod join;
 mod signed_out;
 
 use guardpost_domain::school::Role;
+use guardpost_domain::sync::Stream;
 use guardpost_domain::sync::auth::{Actor, Operation};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -46,6 +47,17 @@ pub fn role_of_key(key: &str) -> Role {
         .into_iter()
         .find(|r| role_key(*r) == key)
         .unwrap_or(Role::Teacher)
+}
+
+/// Whether the app lists the drills for this person: a class teacher's phone neither pulls
+/// nor shows them (the Worker's read rule), so a link to them would open on a screen with
+/// nothing of hers. Before anyone signs in, the areas are all listed.
+pub fn lists_drills(view: SyncView) -> impl Fn() -> bool + Copy {
+    move || {
+        view.session
+            .get()
+            .is_none_or(|s| s.may_read(&Stream::Drills).is_ok())
+    }
 }
 
 /// Whether the signed-in person administers the directory: the rule the Worker enforces, so

@@ -236,8 +236,20 @@ pub fn Roster() -> impl IntoView {
                     }
                 })
             }}
+            {move || {
+                let list = students();
+                // A class with no one in it yet says so, rather than drawing an empty card.
+                if list.is_empty() {
+                    // Only once the device has read its data and heard from the server: a
+                    // list still on its way is not an empty class.
+                    let known = view.ready() && view.last_sync_ms.get().is_some();
+                    return (known && class().is_some()).then(|| view! {
+                        <p class="empty-state" data-testid="no-students">{t!(i18n, roster.empty_class)}</p>
+                    }.into_any());
+                }
+                Some(view! {
             <ul class="rows card" data-testid="students">
-                {move || students().into_iter().map(|(s, mark)| {
+                {list.into_iter().map(|(s, mark)| {
                     let mut gone = s.clone();
                     gone.left = true;
                     let question = format!("{} {}", t_string!(i18n, roster.confirm_left), s.name);
@@ -258,6 +270,8 @@ pub fn Roster() -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
+                }.into_any())
+            }}
             <Show when=move || !classes().is_empty() fallback=move || view! {
                 <p class="empty-state" data-testid="no-classes">{t!(i18n, roster.none)}</p>
             }>
