@@ -4,6 +4,7 @@
 //! is told it is saved.
 
 use std::collections::BTreeMap;
+use std::future::IntoFuture;
 
 use guardpost_domain::changes::{Op, Replica, carries};
 use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
@@ -31,17 +32,23 @@ impl From<serde_json::Error> for StoreError {
     }
 }
 
-pub async fn open() -> Result<Database, StoreError> {
-    let factory = Factory::new()?;
-    let mut request = factory.open(DB_NAME, Some(DB_VERSION))?;
-    request.on_upgrade_needed(|event| {
-        // Version 1 creates both stores; there is nothing older to migrate.
-        if let Ok(db) = event.database() {
-            let _ = db.create_object_store(OPS, ObjectStoreParams::new());
-            let _ = db.create_object_store(STATE, ObjectStoreParams::new());
-        }
+/// Opens the device's store. The request is made at the call, not at the first await: the
+/// app's start asks before it draws itself, so the database opens while it draws (on a
+/// slow phone a quarter of a second, which the open no longer waits behind).
+pub fn open() -> impl Future<Output = Result<Database, StoreError>> {
+    let opening = Factory::new().and_then(|factory| {
+        let mut request = factory.open(DB_NAME, Some(DB_VERSION))?;
+        request.on_upgrade_needed(|event| {
+            // Version 1 creates both stores; there is nothing older to migrate.
+            if let Ok(db) = event.database() {
+                let _ = db.create_object_store(OPS, ObjectStoreParams::new());
+                let _ = db.create_object_store(STATE, ObjectStoreParams::new());
+            }
+        });
+        // Listening now: the answer is kept until the first await takes it.
+        Ok(request.into_future())
     });
-    Ok(request.await?)
+    async move { Ok(opening?.await?) }
 }
 
 fn op_key(op: &Op) -> String {

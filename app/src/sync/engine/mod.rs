@@ -168,8 +168,10 @@ pub fn start() -> SyncView {
             if crate::app_build::remember(session.role) {
                 crate::app_build::restart();
             }
+            // Asked now, while the app is still drawing itself; awaited below.
+            let opening = store::open();
             leptos::task::spawn_local(async move {
-                match open_replica(token, &session, false).await {
+                match open_replica(opening, token, &session, false).await {
                     Ok(()) => {
                         view.refresh();
                         // What the device holds shows now; the session's refresh may take a

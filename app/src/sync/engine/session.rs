@@ -3,6 +3,7 @@
 //! unsynced changes aside).
 
 use super::*;
+use idb::Database;
 
 /// Asks the Worker who this device is now: an admin may have changed the person's classes,
 /// or revoked the device. Offline, the stored session stands.
@@ -93,11 +94,12 @@ pub fn discard_set_aside(view: SyncView) {
 }
 
 pub(super) async fn open_replica(
+    opening: impl Future<Output = Result<Database, StoreError>>,
     token: String,
     session: &SessionInfo,
     fresh: bool,
 ) -> Result<(), StoreError> {
-    let db = store::open().await?;
+    let db = opening.await?;
     if fresh {
         store::clear(&db).await?;
     }
@@ -197,7 +199,7 @@ pub async fn sign_in(view: SyncView, token: &str) -> Result<(), SignInError> {
     LocalStorage::set(TOKEN_KEY, token).map_err(|e| SignInError::Storage(e.to_string()))?;
     LocalStorage::set(SESSION_KEY, &session).map_err(|e| SignInError::Storage(e.to_string()))?;
     crate::app_build::remember(session.role);
-    open_replica(token.to_owned(), &session, true)
+    open_replica(store::open(), token.to_owned(), &session, true)
         .await
         .map_err(|e| SignInError::Storage(e.0))?;
     if let Some(()) = with_engine(|e| e.replica.observe_server_time(session.server_ms, now_ms())) {
