@@ -78,6 +78,8 @@ describe('check-ins', () => {
     await phone.setOffline(true);
     await page.getByRole('button', { name: 'Morning', exact: true }).click();
     const row = (name) => page.locator(`li[data-student="${name}"]`);
+    // Nothing entered yet: the one tap is offered above the form.
+    await page.getByTestId('all-well').waitFor();
     // A thermometer misread: 45 °C is refused, with what is wrong.
     await page.getByLabel('Temperature (°C) 周一一').fill('45');
     await page.getByRole('button', { name: 'Save the check' }).click();
@@ -87,6 +89,10 @@ describe('check-ins', () => {
     await row('郑三三').getByRole('button', { name: 'Absent' }).click();
     await row('郑三三').getByRole('button', { name: 'Ill' }).click();
     await row('郑三三').getByRole('button', { name: 'Cough' }).click();
+    // With marks entered, "all present" would report a well class and drop them: it is not
+    // offered, and she is told how to report what she entered.
+    await page.getByTestId('use-the-form').getByText('Students marked: 2').waitFor();
+    assert.equal(await page.getByTestId('all-well').count(), 0);
     await page.getByRole('button', { name: 'Save the check' }).click();
     await page.getByText('Saved on this device').waitFor();
     const reported = page.getByTestId('reported');

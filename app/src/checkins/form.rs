@@ -156,7 +156,9 @@ pub(super) fn CheckForm() -> impl IntoView {
             let data = data();
             let s = session.get();
             let reported = data.reports.get(&s).copied();
-            let tap = data.one_tap.get(&s).copied();
+            let tap = data.one_tap.get(&s).copied().map(|tap| {
+                marks.with(|m| tap.beside(m.values().map(|mark| mark.to_domain()).collect::<Vec<_>>().iter()))
+            });
             let label = move |present: u16| format!("{} ({} {present})", t_string!(i18n, checkins.all_well), t_string!(i18n, checkins.present));
             view! {
                 {reported.map(|report| view! { <ReportedLine report hint=true/> })}
@@ -190,6 +192,11 @@ pub(super) fn CheckForm() -> impl IntoView {
                                 </div>
                             </div>
                         </Show>
+                    }.into_any(),
+                    Some(OneTap::UseTheForm { entered }) => view! {
+                        <p class="notice" data-testid="use-the-form">
+                            {format!("{} {entered}", t_string!(i18n, checkins.entered_below))}
+                        </p>
                     }.into_any(),
                     Some(OneTap::AlreadyFiled) | None => ().into_any(),
                 }}

@@ -34,6 +34,13 @@ pub struct Mark {
     pub temperature: String,
 }
 
+impl Mark {
+    /// Whether the teacher entered anything for the student: an absence or a temperature.
+    pub fn is_entered(&self) -> bool {
+        self.absent.is_some() || !self.temperature.trim().is_empty()
+    }
+}
+
 /// Why the form can't be filed as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FormError {
@@ -120,6 +127,22 @@ pub enum OneTap {
     AlreadyFiled,
     /// The session has a detailed report: a tap only asks, naming what would be replaced.
     AskFirst { present: u16, replaces: Summary },
+    /// The form below holds what the teacher entered for `entered` students: a tap would
+    /// report the class all present and well and drop it, so the form's own save reports.
+    UseTheForm { entered: usize },
+}
+
+impl OneTap {
+    /// The button beside a form holding `marks`: none to tap while anything is entered.
+    pub fn beside<'a>(self, marks: impl IntoIterator<Item = &'a Mark>) -> OneTap {
+        let entered = marks.into_iter().filter(|m| m.is_entered()).count();
+        match self {
+            OneTap::File { .. } | OneTap::AskFirst { .. } if entered > 0 => {
+                OneTap::UseTheForm { entered }
+            }
+            other => other,
+        }
+    }
 }
 
 pub fn one_tap(standing: Option<&Standing<'_>>, present: u16) -> OneTap {
@@ -330,6 +353,43 @@ mod tests {
                 }
             }
         );
+    }
+
+    #[test]
+    fn the_one_tap_is_not_offered_beside_a_form_holding_entries() {
+        let blank = Mark::default();
+        let absent = Mark {
+            absent: Some(AbsenceCause::Personal),
+            temperature: String::new(),
+        };
+        let reading = Mark {
+            absent: None,
+            temperature: " 38.2 ".into(),
+        };
+        let spaces = Mark {
+            absent: None,
+            temperature: "  ".into(),
+        };
+        let file = OneTap::File { present: 8 };
+        // Cleared marks and stray spaces are nothing entered: the tap stays.
+        assert_eq!(file.beside([&blank, &spaces]), file);
+        assert_eq!(
+            file.beside([&blank, &absent, &reading]),
+            OneTap::UseTheForm { entered: 2 }
+        );
+        let ask = OneTap::AskFirst {
+            present: 8,
+            replaces: Summary {
+                present: 7,
+                absent: 1,
+                fever: 0,
+                at_ms: 9,
+            },
+        };
+        assert_eq!(ask.beside([&reading]), OneTap::UseTheForm { entered: 1 });
+        assert_eq!(ask.beside([]), ask);
+        // Already filed: there was nothing to tap, and the form's save still reports.
+        assert_eq!(OneTap::AlreadyFiled.beside([&absent]), OneTap::AlreadyFiled);
     }
 
     #[test]
