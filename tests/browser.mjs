@@ -138,7 +138,7 @@ export function lowContrast(page) {
 export async function assertPhoneScreen(page, screen) {
   // To look at what was checked: SHOTS_DIR=/tmp/shots node --test tests/….
   if (process.env.SHOTS_DIR) {
-    await page.screenshot({ path: `${process.env.SHOTS_DIR}/${screen.replace(/[^\w-]+/g, '_')}.png`, fullPage: true });
+    await page.screenshot({ path: `${process.env.SHOTS_DIR}/${screen.replace(/[^\p{L}\p{N}_-]+/gu, '_')}.png`, fullPage: true });
   }
   assert.deepEqual(await smallTapTargets(page), [], `${screen}: controls under 44 × 44 px`);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
