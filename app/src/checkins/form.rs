@@ -156,9 +156,8 @@ pub(super) fn CheckForm() -> impl IntoView {
             let data = data();
             let s = session.get();
             let reported = data.reports.get(&s).copied();
-            let tap = data.one_tap.get(&s).copied().map(|tap| {
-                marks.with(|m| tap.beside(m.values().map(|mark| mark.to_domain()).collect::<Vec<_>>().iter()))
-            });
+            let tap = data.one_tap.get(&s).copied()
+                .map(|tap| marks.with(|m| tap.beside(m.values().map(Mark::to_domain))));
             let label = move |present: u16| format!("{} ({} {present})", t_string!(i18n, checkins.all_well), t_string!(i18n, checkins.present));
             view! {
                 {reported.map(|report| view! { <ReportedLine report hint=true/> })}

@@ -134,8 +134,11 @@ pub enum OneTap {
 
 impl OneTap {
     /// The button beside a form holding `marks`: none to tap while anything is entered.
-    pub fn beside<'a>(self, marks: impl IntoIterator<Item = &'a Mark>) -> OneTap {
-        let entered = marks.into_iter().filter(|m| m.is_entered()).count();
+    pub fn beside(self, marks: impl IntoIterator<Item = impl std::borrow::Borrow<Mark>>) -> OneTap {
+        let entered = marks
+            .into_iter()
+            .filter(|m| m.borrow().is_entered())
+            .count();
         match self {
             OneTap::File { .. } | OneTap::AskFirst { .. } if entered > 0 => {
                 OneTap::UseTheForm { entered }
@@ -387,7 +390,7 @@ mod tests {
             },
         };
         assert_eq!(ask.beside([&reading]), OneTap::UseTheForm { entered: 1 });
-        assert_eq!(ask.beside([]), ask);
+        assert_eq!(ask.beside(std::iter::empty::<Mark>()), ask);
         // Already filed: there was nothing to tap, and the form's save still reports.
         assert_eq!(OneTap::AlreadyFiled.beside([&absent]), OneTap::AlreadyFiled);
     }
