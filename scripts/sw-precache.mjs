@@ -10,7 +10,7 @@
 //   downloads it). The page's own requests can't fill that cache: on the first visit they
 //   are made before the service worker controls the page.
 import { createHash } from 'node:crypto';
-import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { transform } from 'esbuild';
@@ -67,13 +67,13 @@ export async function writeServiceWorker(staging, publicUrl) {
   return build;
 }
 
-/** The code files of a Trunk build: its wasm-bindgen JS and its wasm. */
+/** The code files of a Trunk build: its wasm-bindgen JS and its wasm, with the wasm's size. */
 async function codeOf(dir) {
   const names = await readdir(dir);
   const js = names.find((n) => n.endsWith('.js') && n !== SW);
   const wasm = names.find((n) => n.endsWith('_bg.wasm'));
   if (!js || !wasm) throw new Error(`no app code (.js and _bg.wasm) in ${dir}`);
-  return { js, wasm };
+  return { js, wasm, size: (await stat(join(dir, wasm))).size };
 }
 
 /**
@@ -102,7 +102,8 @@ export async function minifyCode(staging) {
 
 /** Leaves only the office build's code in its staging directory. */
 export async function trimOfficeBuild(staging) {
-  const keep = Object.values(await codeOf(staging));
+  const { js, wasm } = await codeOf(staging);
+  const keep = [js, wasm];
   for (const name of await readdir(staging)) {
     if (!keep.includes(name)) await rm(join(staging, name), { recursive: true });
   }
@@ -113,11 +114,22 @@ export async function trimOfficeBuild(staging) {
  * remembers none, or its storage can't be read), fetching its code and its wasm at once. It
  * stands before the stylesheet, which would hold a script after it until it arrived (an
  * RTT on a slow link), and starts the app once the page's body is there to mount into.
+ *
+ * While the wasm arrives it keeps the page's opening block (worker/templates/app_boot.html)
+ * up to date: a download that takes more than a second says how far it has got (a first
+ * visit on one bar of signal takes ten); one that gets nothing for 20 s says so and offers
+ * to try again (a dropped signal often stalls a download rather than failing it), until
+ * bytes come again; one that fails says so and offers to try again, rather than saying
+ * "opening" for ever. The bytes are counted as they pass on
+ * to the browser's streaming compile, against the wasm's size written here at build time
+ * (the network's count would be of gzip).
  */
 export function loader(base, classCode, officeCode) {
   const builds = {
-    class: { js: base + classCode.js, wasm: base + classCode.wasm },
-    office: { js: `${base}${OFFICE}/${officeCode.js}`, wasm: `${base}${OFFICE}/${officeCode.wasm}` },
+    class: { js: base + classCode.js, wasm: base + classCode.wasm, size: classCode.size },
+    office: {
+      js: `${base}${OFFICE}/${officeCode.js}`, wasm: `${base}${OFFICE}/${officeCode.wasm}`, size: officeCode.size,
+    },
   };
   return `<script>
 (() => {
@@ -136,16 +148,52 @@ export function loader(base, classCode, officeCode) {
     if (document.readyState === 'loading') addEventListener('DOMContentLoaded', done, { once: true });
     else done();
   });
+  const began = Date.now();
+  const boot = (part) => document.querySelector('#boot ' + part);
+  const show = (part, shown) => { const el = boot(part); if (el) el.hidden = !shown; };
+  let stalled;
+  const stall = (still) => { show('.boot-stalled', still); show('.boot-retry', still); };
+  const waiting = () => {
+    clearTimeout(stalled);
+    stall(false);
+    stalled = setTimeout(() => stall(true), 20000);
+  };
+  const progress = (got, size) => {
+    waiting();
+    const el = boot('.boot-progress');
+    if (!el || Date.now() - began < 1000) return;
+    const text = el.dataset.label + Math.min(99, Math.floor((100 * got) / size)) + '%';
+    if (el.textContent !== text) el.textContent = text;
+    el.hidden = false;
+  };
+  const wasmOf = (chosen) => fetch(chosen.wasm).then((response) => {
+    if (!response.ok || !response.body || !chosen.size) return response;
+    let got = 0;
+    const counted = new TransformStream({
+      transform(chunk, out) { got += chunk.byteLength; progress(got, chosen.size); out.enqueue(chunk); },
+    });
+    return new Response(response.body.pipeThrough(counted), { headers: { 'Content-Type': 'application/wasm' } });
+  });
   const start = (chosen) => Promise.all([import(chosen.js), parsed])
-    .then(([bindings]) => bindings.default({ module_or_path: chosen.wasm }).then((wasm) => {
+    .then(([bindings]) => bindings.default({ module_or_path: wasmOf(chosen) }).then((wasm) => {
       window.wasmBindings = bindings;
       dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
     }));
+  waiting();
+  parsed.then(() => boot('.boot-retry')?.addEventListener('click', () => location.reload()));
   // The office's build not kept on this device, and no network: the class build, which
   // says so on the office's screens, rather than a blank page.
   start(build).catch((e) => {
     if (build === builds.class) throw e;
     return start(builds.class);
+  }).then(() => clearTimeout(stalled), (e) => {
+    clearTimeout(stalled);
+    show('.boot-opening', false);
+    show('.boot-progress', false);
+    show('.boot-stalled', false);
+    show('.boot-failed', true);
+    show('.boot-retry', true);
+    throw e;
   });
 })();
 </script>`;

@@ -69,6 +69,74 @@ describe('app shell', () => {
     }
   });
 
+  test('a first visit on one bar of signal says how much of the app has arrived', async () => {
+    for (const [locale, label, heading] of [['zh-CN', '首次打开，正在下载应用：', '今日防控'], ['en-US', 'First visit, downloading the app: ', 'Today']]) {
+      const context = await phoneContext(browser, locale);
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      // 150 KB/s: the class build's code takes about three seconds.
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false, latency: 100, downloadThroughput: 150 * 1024, uploadThroughput: 150 * 1024,
+      });
+      await page.goto(`${srv.url}/app/`, { waitUntil: 'commit' });
+      const progress = page.locator('#boot .boot-progress');
+      await progress.waitFor({ timeout: 5000 });
+      const shown = await progress.textContent();
+      assert.ok(shown.startsWith(label), shown);
+      const percent = Number(shown.slice(label.length).replace('%', ''));
+      assert.ok(percent >= 0 && percent <= 99, shown);
+      // It moves on, and goes with the rest of the opening block once the app is there.
+      await page.waitForFunction((first) => {
+        const el = document.querySelector('#boot .boot-progress');
+        return !el || el.textContent !== first;
+      }, shown, { timeout: 10_000 });
+      await page.getByRole('heading', { name: heading, level: 1 }).waitFor({ timeout: 30_000 });
+      assert.equal(await page.locator('#boot').count(), 0);
+      await context.close();
+    }
+  });
+
+  test('a first visit whose download fails says so and tries again at a tap', async () => {
+    const context = await phoneContext(browser, 'zh-CN');
+    const page = await context.newPage();
+    // The signal drops while the app's code is on its way.
+    await page.route('**/*_bg.wasm', (route) => route.abort('internetdisconnected'));
+    await page.goto(`${srv.url}/app/`);
+    await page.getByRole('alert').getByText('网络不好，应用没能下载完。请到信号好一点的地方再试。').waitFor();
+    assert.equal(await page.getByText('正在打开防疫哨…').isVisible(), false, 'no longer says it is opening');
+    const retry = page.getByRole('button', { name: '重试' });
+    assert.ok(await retry.isVisible());
+    // Back in signal: one tap opens the app.
+    await page.unroute('**/*_bg.wasm');
+    await retry.click();
+    await page.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
+    assert.equal(await page.getByRole('alert').count(), 0);
+    await context.close();
+  });
+
+  test('a first visit whose download stalls says so after 20 s, and carries on when bytes come again', async () => {
+    const context = await phoneContext(browser, 'zh-CN');
+    const page = await context.newPage();
+    await page.clock.install();
+    // The signal goes: the app's code stops on its way, then comes once it is back.
+    let release;
+    const back = new Promise((resolve) => { release = resolve; });
+    await page.route('**/*_bg.wasm', async (route) => { await back; await route.continue(); });
+    await page.goto(`${srv.url}/app/`, { waitUntil: 'commit' });
+    await page.getByText('正在打开防疫哨…').waitFor();
+    const stalled = page.getByRole('status').getByText('下载停住了，可能是网络断了。可以再等一等，或到信号好一点的地方重试。');
+    await page.clock.fastForward(19_000);
+    assert.equal(await stalled.isVisible(), false, 'not before 20 s');
+    await page.clock.fastForward(2_000);
+    await stalled.waitFor();
+    assert.ok(await page.getByRole('button', { name: '重试' }).isVisible());
+    release();
+    await page.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
+    assert.equal(await stalled.count(), 0);
+    await context.close();
+  });
+
   test('an English browser starts in English', async () => {
     const context = await phoneContext(browser, 'en-US');
     const page = await context.newPage();

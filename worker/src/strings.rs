@@ -49,6 +49,13 @@ pub struct PublicText {
     pub back_home: String,
     /// Shown by the app's page until its code has loaded (a slow first visit).
     pub opening: String,
+    /// Before how much of the app's code a first visit has downloaded, as a percentage.
+    pub downloading: String,
+    /// The app's code did not arrive (the network dropped, or the server failed).
+    pub load_failed: String,
+    /// No byte of the app's code for a while: it may still come.
+    pub load_stalled: String,
+    pub try_again: String,
     pub archive: String,
     pub archive_link: String,
     pub no_archive: String,

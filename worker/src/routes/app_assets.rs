@@ -1,9 +1,11 @@
 //! The app's static files under `/app/`, with the single-page-app fallback: a path that is
 //! not a file (a client-side route like `/app/supplies`) gets `index.html`.
 
+use askama::Template;
 use guardpost_domain::lang::Lang;
 use worker::{Env, Headers, Request, RequestInit, Response, Result, Url};
 
+use crate::strings::PublicText;
 use crate::{config, security, strings};
 
 pub fn redirect_to_slash(req: &Request) -> Result<Response> {
@@ -51,8 +53,17 @@ pub async fn serve(req: Request, env: &Env) -> Result<Response> {
     with_html_policy(assets.fetch(index.to_string(), None).await?, lang).await
 }
 
-/// Gives the app's HTML the words it shows while its code loads, in the visitor's language,
-/// and a content security policy that allows its inline loader by hash.
+/// What the app's page shows until its code runs: the opening line, then how much of the
+/// code a slow first visit has, or that it did not arrive and a button to try again (the
+/// loader shows those; scripts/sw-precache.mjs).
+#[derive(Template)]
+#[template(path = "app_boot.html")]
+struct Boot<'a> {
+    t: &'a PublicText,
+}
+
+/// Gives the app's HTML what it shows while its code loads, in the visitor's language, and a
+/// content security policy that allows its inline loader by hash.
 async fn with_html_policy(mut response: Response, lang: Lang) -> Result<Response> {
     let is_html = response
         .headers()
@@ -65,10 +76,12 @@ async fn with_html_policy(mut response: Response, lang: Lang) -> Result<Response
     for (name, value) in response.headers() {
         headers.set(&name, &value)?;
     }
-    let html = response
-        .text()
-        .await?
-        .replace("<!--opening-->", &strings::public(lang).opening);
+    let boot = Boot {
+        t: strings::public(lang),
+    }
+    .render()
+    .map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let html = response.text().await?.replace("<!--boot-->", &boot);
     headers.set("Content-Security-Policy", &security::app_html_policy(&html))?;
     Ok(Response::ok(html)?.with_headers(headers))
 }
