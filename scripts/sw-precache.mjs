@@ -122,7 +122,7 @@ export async function trimOfficeBuild(staging) {
  * bytes come again; one that fails says so and offers to try again, rather than saying
  * "opening" for ever. The bytes are counted as they pass on
  * to the browser's streaming compile, against the wasm's size written here at build time
- * (the network's count would be of gzip).
+ * (the network's count would be of gzip); only when the network serves them, see wasmOf.
  */
 export function loader(base, classCode, officeCode) {
   const builds = {
@@ -166,14 +166,17 @@ export function loader(base, classCode, officeCode) {
     if (el.textContent !== text) el.textContent = text;
     el.hidden = false;
   };
-  const wasmOf = (chosen) => fetch(chosen.wasm).then((response) => {
+  // Under the service worker the files come from the phone's own cache, and are passed on by
+  // URL: V8 keeps the wasm's compiled code with the cached response, which a counted copy
+  // (a response with no URL) would not find, and a repeat visit would compile it all again.
+  const wasmOf = (chosen) => (navigator.serviceWorker?.controller ? chosen.wasm : fetch(chosen.wasm).then((response) => {
     if (!response.ok || !response.body || !chosen.size) return response;
     let got = 0;
     const counted = new TransformStream({
       transform(chunk, out) { got += chunk.byteLength; progress(got, chosen.size); out.enqueue(chunk); },
     });
     return new Response(response.body.pipeThrough(counted), { headers: { 'Content-Type': 'application/wasm' } });
-  });
+  }));
   const start = (chosen) => Promise.all([import(chosen.js), parsed])
     .then(([bindings]) => bindings.default({ module_or_path: wasmOf(chosen) }).then((wasm) => {
       window.wasmBindings = bindings;
