@@ -166,11 +166,15 @@ export function loader(base, classCode, officeCode) {
     if (el.textContent !== text) el.textContent = text;
     el.hidden = false;
   };
-  // Under the service worker the files come from the phone's own cache, and are passed on by
-  // URL: V8 keeps the wasm's compiled code with the cached response, which a counted copy
-  // (a response with no URL) would not find, and a repeat visit would compile it all again.
-  const wasmOf = (chosen) => (navigator.serviceWorker?.controller ? chosen.wasm : fetch(chosen.wasm).then((response) => {
-    if (!response.ok || !response.body || !chosen.size) return response;
+  // A file the service worker keeps is passed on as it comes: V8 keeps the wasm's compiled
+  // code with the cached response, which a counted copy (a response with no URL) would not
+  // find, and a repeat visit would compile it all again. Only a download is counted: a first
+  // visit, or the office's build the first time a device runs it.
+  const kept = (url) => (navigator.serviceWorker?.controller && window.caches
+    ? caches.match(url).then(Boolean, () => false)
+    : Promise.resolve(false));
+  const wasmOf = (chosen) => kept(chosen.wasm).then((hit) => fetch(chosen.wasm).then((response) => {
+    if (hit || !response.ok || !response.body || !chosen.size) return response;
     let got = 0;
     const counted = new TransformStream({
       transform(chunk, out) { got += chunk.byteLength; progress(got, chosen.size); out.enqueue(chunk); },

@@ -137,6 +137,36 @@ describe('app shell', () => {
     await context.close();
   });
 
+  test('the opening page counts what it downloads, and hands over what the phone keeps as kept', async () => {
+    // Counting passes the wasm through a stream of the page's own; a file the service worker
+    // keeps goes to the browser as it comes, with the compiled code V8 keeps beside it.
+    const context = await phoneContext(browser, 'zh-CN');
+    await context.addInitScript(() => {
+      const Stream = window.TransformStream;
+      window.counted = 0;
+      window.TransformStream = class extends Stream {
+        constructor(...args) { super(...args); window.counted += 1; }
+      };
+    });
+    const page = await context.newPage();
+    const counted = () => page.evaluate(() => window.counted);
+    await page.goto(`${srv.url}/app/`);
+    await page.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
+    assert.equal(await counted(), 1, 'a first visit downloads the code, counted');
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await page.reload();
+    await page.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
+    assert.equal(await counted(), 0, 'the kept code is handed over as kept');
+    // The office's build, which this phone has never run: a download again.
+    await page.evaluate(() => localStorage.setItem('guardpost.build', 'office'));
+    await page.reload();
+    await page.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
+    const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => r.name));
+    assert.ok(loaded.some((url) => /\/app\/office\/.*_bg\.wasm$/.test(url)), loaded.join('\n'));
+    assert.equal(await counted(), 1, "the office's code, not kept yet, counted");
+    await context.close();
+  });
+
   test('an English browser starts in English', async () => {
     const context = await phoneContext(browser, 'en-US');
     const page = await context.newPage();
