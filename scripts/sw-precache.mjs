@@ -122,7 +122,8 @@ export async function trimOfficeBuild(staging) {
  * bytes come again; one that fails says so and offers to try again, rather than saying
  * "opening" for ever. The bytes are counted as they pass on
  * to the browser's streaming compile, against the wasm's size written here at build time
- * (the network's count would be of gzip); only when the network serves them, see wasmOf.
+ * (the network's count would be of gzip); only on a page no service worker controls yet,
+ * see wasmOf.
  */
 export function loader(base, classCode, officeCode) {
   const builds = {
@@ -166,15 +167,15 @@ export function loader(base, classCode, officeCode) {
     if (el.textContent !== text) el.textContent = text;
     el.hidden = false;
   };
-  // A file the service worker keeps is passed on as it comes: V8 keeps the wasm's compiled
-  // code with the cached response, which a counted copy (a response with no URL) would not
-  // find, and a repeat visit would compile it all again. Only a download is counted: a first
-  // visit, or the office's build the first time a device runs it.
-  const kept = (url) => (navigator.serviceWorker?.controller && window.caches
-    ? caches.match(url).then(Boolean, () => false)
-    : Promise.resolve(false));
-  const wasmOf = (chosen) => kept(chosen.wasm).then((hit) => fetch(chosen.wasm).then((response) => {
-    if (hit || !response.ok || !response.body || !chosen.size) return response;
+  // Under the service worker the files come from the phone's own cache (or, for the office's
+  // build the first time a device runs it, through the worker from the network) and go to
+  // the browser as they come: V8 keeps the wasm's compiled code with the cached response,
+  // which a counted copy (a response with no URL) would not find, and a repeat visit would
+  // compile it all again. Asking the cache first cost the repeat visit 0.1 s. Only a page no
+  // service worker controls counts its download, and so only it can tell a stalled one.
+  const controlled = Boolean(navigator.serviceWorker?.controller);
+  const wasmOf = (chosen) => (controlled ? chosen.wasm : fetch(chosen.wasm).then((response) => {
+    if (!response.ok || !response.body || !chosen.size) return response;
     let got = 0;
     const counted = new TransformStream({
       transform(chunk, out) { got += chunk.byteLength; progress(got, chosen.size); out.enqueue(chunk); },
@@ -186,7 +187,7 @@ export function loader(base, classCode, officeCode) {
       window.wasmBindings = bindings;
       dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
     }));
-  waiting();
+  if (!controlled) waiting();
   parsed.then(() => boot('.boot-retry')?.addEventListener('click', () => location.reload()));
   // The office's build not kept on this device, and no network: the class build, which
   // says so on the office's screens, rather than a blank page.
