@@ -153,10 +153,12 @@ export function loader(base, classCode, officeCode) {
   const boot = (part) => document.querySelector('#boot ' + part);
   const show = (part, shown) => { const el = boot(part); if (el) el.hidden = !shown; };
   let stalled;
-  const stall = (still) => { show('.boot-stalled', still); show('.boot-retry', still); };
+  let saidStalled = false;
+  const stall = (still) => { saidStalled = still; show('.boot-stalled', still); show('.boot-retry', still); };
+  // Called for every chunk: the notice is taken down only when it is up.
   const waiting = () => {
     clearTimeout(stalled);
-    stall(false);
+    if (saidStalled) stall(false);
     stalled = setTimeout(() => stall(true), 20000);
   };
   const progress = (got, size) => {
