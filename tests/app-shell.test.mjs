@@ -1,7 +1,7 @@
 // The app shell as a person sees it, in a real headless Chromium against `wrangler dev`.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverAndBrowser, phoneContext } from './browser.mjs';
+import { serverAndBrowser, phoneContext, joinWithInvite } from './browser.mjs';
 
 describe('app shell', () => {
   let srv;
@@ -158,6 +158,33 @@ describe('app shell', () => {
     await page.reload();
     await page.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
     assert.equal(await counted(), 0, 'the kept code is handed over as it comes');
+    await context.close();
+  });
+
+  test("a signed-in teacher's phone draws her class card before its first sync round asks the network anything", async () => {
+    const context = await phoneContext(browser, 'zh-CN');
+    const page = await context.newPage();
+    await joinWithInvite(srv, page, 's1');
+    // Each sync call, noted with whether the card's one tap was drawn when the app made it.
+    await page.addInitScript(() => {
+      window.__syncCalls = [];
+      const fetch = window.fetch;
+      window.fetch = function (input, init) {
+        const url = typeof input === 'string' ? input : input.url;
+        if (url.includes('/api/v1/sync/')) {
+          const button = document.querySelector('[data-testid="quick-check"] [data-testid="all-well"]');
+          window.__syncCalls.push({ path: new URL(url, location.href).pathname, cardDrawn: Boolean(button && /\d/.test(button.textContent)) });
+        }
+        return fetch.call(this, input, init);
+      };
+    });
+    await page.reload();
+    await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    const calls = await page.evaluate(() => window.__syncCalls);
+    // The round on opening: who the device is now, and a pull (nothing waits to be pushed).
+    assert.ok(calls.some((c) => c.path === '/api/v1/sync/session'), JSON.stringify(calls));
+    assert.ok(calls.some((c) => c.path === '/api/v1/sync/pull'), JSON.stringify(calls));
+    assert.deepEqual(calls.filter((c) => !c.cardDrawn), [], 'a sync call went out before the class card was drawn');
     await context.close();
   });
 

@@ -177,6 +177,10 @@ pub fn start() -> SyncView {
                         // What the device holds shows now; the session's refresh may take a
                         // slow network's seconds.
                         view.loaded.set(true);
+                        // The first round's work, and the code it runs for the first time
+                        // (compiled then, on a phone's main thread), waits until Today is
+                        // on screen.
+                        drawn().await;
                         sync_and_refresh(view).await;
                     }
                     Err(e) => {
@@ -218,6 +222,23 @@ pub fn start() -> SyncView {
         visible.remove();
     });
     view
+}
+
+/// Resolves once the browser has drawn what changed before the call: in the task after its
+/// next frame. A page the browser is not drawing (hidden) waits 100 ms at most.
+async fn drawn() {
+    let (done, wait) = futures::channel::oneshot::channel::<()>();
+    let done = Rc::new(Cell::new(Some(done)));
+    let resolve = move || {
+        if let Some(done) = done.take() {
+            let _ = done.send(());
+        }
+    };
+    let after_frame = resolve.clone();
+    // A task queued while the frame is prepared runs after it is painted.
+    request_animation_frame(move || set_timeout(after_frame, Duration::ZERO));
+    set_timeout(resolve, Duration::from_millis(100));
+    let _ = wait.await;
 }
 
 /// Records a change: validated, written to the device's store, and only then reported saved.

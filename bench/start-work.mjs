@@ -1,0 +1,175 @@
+// What a phone's main thread does before a class teacher's Today is usable (issue 13): the
+// app's start, on a 4× slower CPU, taken apart with Chromium's trace. The link is not
+// throttled, so the figures are the CPU's alone (bench/slow-link.mjs has the link).
+//
+// Chromium compiles the app's wasm lazily: each function the first time it is called, on the
+// main thread. V8's code cache keeps only the functions it optimised, so every start, first
+// visit or repeat, compiles again the functions it runs once or twice. How many functions the
+// start compiles is a count that does not vary with the machine's speed, where the times do:
+// it is the figure to compare builds by on a noisy machine.
+//
+// Each run is one phone (its own profile on disk), signed in as 李红 (class teacher of
+// 一年级一班) on an unthrottled link. First visit: the app's files cleared (service worker,
+// Cache Storage, HTTP cache and the compiled code kept with it), its data kept; repeat: a new
+// tab once the first visit's service worker keeps the build and the first visit has synced.
+// For each: ms from the navigation to the first frame drawn with the one-tap button usable;
+// the main thread's busy time before then; the functions compiled lazily before then and
+// their time; and the blocking time of the tasks before then (each task's time over 50 ms,
+// as Lighthouse counts it). Medians of RUNS (default 3) runs; the lazy compile counts of the
+// runs are printed too. Needs a build (`make build`).
+// BENCH_JSON=1 adds a last line `BENCH_ROWS [[measure, guardpost, budget, target, met], …]`.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startWorker, deviceGrant } from '../tests/harness.mjs';
+import { launchPersistent } from '../tests/browser.mjs';
+
+const RUNS = Number(process.env.RUNS || 3);
+const CPU_SLOWDOWN = 4;
+const PHONE = { locale: 'zh-CN', viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.wasm', 'disabled-by-default-v8.wasm.detailed', 'toplevel', 'blink.user_timing'];
+
+const teachers = Array.from({ length: RUNS }, (_, i) => deviceGrant({
+  device: `start-work-phone-${i}`, name: '李红', role: 'teacher', classes: ['g1c1'],
+}));
+
+// In the page before its scripts: the time (performance.now()) of the first frame drawn with
+// the one-tap button usable and naming the head count.
+function watchForUsableToday() {
+  const usable = () => {
+    const button = document.querySelector('[data-testid="quick-check"] [data-testid="all-well"]');
+    return button && !button.disabled && /\d/.test(button.textContent);
+  };
+  const observer = new MutationObserver(() => {
+    if (window.__seen || !usable()) return;
+    window.__seen = true;
+    observer.disconnect();
+    requestAnimationFrame(() => { window.__usableAt = performance.now(); });
+  });
+  observer.observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
+}
+
+async function signIn(context, url, token) {
+  const page = await context.newPage();
+  await page.goto(`${url}/app/join`);
+  await page.getByLabel('邀请码').fill(token);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 60_000 });
+  await page.close();
+}
+
+async function forgetAppFiles(context, url) {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Storage.clearDataForOrigin', { origin: url, storageTypes: 'service_workers,cache_storage' });
+  await cdp.send('Network.enable');
+  await cdp.send('Network.clearBrowserCache');
+  await cdp.detach();
+  await page.close();
+}
+
+/** One traced visit: the page (left open) and what its main thread did before Today was usable. */
+async function visit(context, url) {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+  await cdp.send('Tracing.start', { transferMode: 'ReturnAsStream', traceConfig: { includedCategories: CATEGORIES } });
+  await page.addInitScript(watchForUsableToday);
+  await page.goto(`${url}/app/`, { waitUntil: 'commit' });
+  await page.waitForFunction(() => window.__usableAt, null, { timeout: 60_000, polling: 100 });
+  const usableAt = await page.evaluate(() => window.__usableAt);
+  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.end');
+  const { stream } = await complete;
+  let text = '';
+  for (;;) {
+    const { data, eof } = await cdp.send('IO.read', { handle: stream });
+    text += data;
+    if (eof) break;
+  }
+  await cdp.send('IO.close', { handle: stream });
+  await cdp.detach();
+  return { page, ...work(JSON.parse(text).traceEvents, usableAt) };
+}
+
+/** The page's main thread, from its navigation to the moment Today was usable. */
+function work(events, usableAt) {
+  const names = new Map();
+  for (const e of events) {
+    if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}/${e.tid}`, e.args.name);
+  }
+  const commits = events.filter((e) => e.name === 'navigationStart' && names.get(`${e.pid}/${e.tid}`) === 'CrRendererMain'
+    && e.args?.data?.documentLoaderURL?.includes('/app/'));
+  const nav = commits.at(-1);
+  if (!nav) throw new Error('no navigation of /app/ in the trace');
+  const thread = `${nav.pid}/${nav.tid}`;
+  const start = nav.ts;
+  const end = start + usableAt * 1000;
+  const mine = events.filter((e) => `${e.pid}/${e.tid}` === thread && e.ph === 'X' && e.ts >= start && e.ts < end);
+  const tasks = mine.filter((e) => e.name === 'RunTask');
+  const lazy = mine.filter((e) => e.name === 'wasm.CompileLazy');
+  const sum = (xs) => xs.reduce((s, e) => s + (e.dur ?? 0), 0) / 1000;
+  return {
+    usableMs: usableAt,
+    busyMs: sum(tasks),
+    blockingMs: tasks.reduce((s, e) => s + Math.max(0, (e.dur ?? 0) / 1000 - 50), 0),
+    longest: Math.max(0, ...tasks.map((e) => (e.dur ?? 0) / 1000)),
+    compiled: lazy.length,
+    compileMs: sum(lazy),
+  };
+}
+
+async function settled(page) {
+  await page.waitForFunction(async () => {
+    const reg = await navigator.serviceWorker.getRegistration('/app/');
+    if (reg?.active?.state !== 'activated') return false;
+    const names = (await caches.keys()).filter((n) => n.startsWith('guardpost-app-'));
+    if (names.length !== 1) return false;
+    const kept = (await (await caches.open(names[0])).keys()).map((r) => new URL(r.url).pathname);
+    return kept.some((p) => p.endsWith('.wasm'));
+  }, null, { timeout: 120_000, polling: 500 });
+  await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 120_000 });
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x) => `${Math.round(x)} ms`;
+
+const srv = await startWorker({ grants: teachers });
+const runs = [];
+try {
+  for (const teacher of teachers) {
+    const profile = await mkdtemp(join(tmpdir(), 'guardpost-start-work-'));
+    const context = await launchPersistent(profile, PHONE);
+    try {
+      await signIn(context, srv.url, teacher.token);
+      await forgetAppFiles(context, srv.url);
+      const first = await visit(context, srv.url);
+      await settled(first.page);
+      await first.page.close();
+      const repeat = await visit(context, srv.url);
+      await repeat.page.close();
+      delete first.page;
+      delete repeat.page;
+      runs.push({ first, repeat });
+      console.error(`run ${runs.length}: first ${JSON.stringify(first)}, repeat ${JSON.stringify(repeat)}`);
+    } finally {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    }
+  }
+} finally {
+  await srv.stop();
+}
+
+const of = (visitName, key) => median(runs.map((r) => r[visitName][key]));
+console.log(`The app's start on a ${CPU_SLOWDOWN}× slower CPU, link unthrottled, 390 × 844 phone, zh-CN, signed-in teacher; medians of ${runs.length} runs`);
+console.log('| visit | to usable Today | main thread busy | blocking (tasks over 50 ms) | longest task | functions compiled lazily (runs) | their time |');
+console.log('|---|---|---|---|---|---|---|');
+for (const v of ['first', 'repeat']) {
+  console.log(`| ${v} | ${ms(of(v, 'usableMs'))} | ${ms(of(v, 'busyMs'))} | ${ms(of(v, 'blockingMs'))} | ${ms(of(v, 'longest'))} | ${of(v, 'compiled')} (${runs.map((r) => r[v].compiled).join(', ')}) | ${ms(of(v, 'compileMs'))} |`);
+}
+const rows = ['first', 'repeat'].flatMap((v) => [
+  [`start, ${v} visit, 4× CPU: to usable Today; main thread busy; blocking`, `${ms(of(v, 'usableMs'))}; ${ms(of(v, 'busyMs'))}; ${ms(of(v, 'blockingMs'))}`, '', '', ''],
+  [`start, ${v} visit: wasm functions compiled before Today is usable, and their time`, `${of(v, 'compiled')}; ${ms(of(v, 'compileMs'))}`, '', '', ''],
+]);
+if (process.env.BENCH_JSON === '1') console.log(`BENCH_ROWS ${JSON.stringify(rows)}`);
