@@ -17,8 +17,10 @@
 // their time; and the blocking time of the tasks before then (each task's time over 50 ms,
 // as Lighthouse counts it). Medians of RUNS (default 3) runs; the lazy compile counts of the
 // runs are printed too. Needs a build (`make build`).
+// FUNCS=file writes the index of each function the last repeat visit compiled before Today
+// was usable (`wasm-opt -g` on the same build gives their names).
 // BENCH_JSON=1 adds a last line `BENCH_ROWS [[measure, guardpost, budget, target, met], …]`.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWorker, deviceGrant } from '../tests/harness.mjs';
@@ -116,6 +118,7 @@ function work(events, usableAt) {
     longest: Math.max(0, ...tasks.map((e) => (e.dur ?? 0) / 1000)),
     compiled: lazy.length,
     compileMs: sum(lazy),
+    funcs: lazy.map((e) => e.args?.func_index),
   };
 }
 
@@ -150,6 +153,9 @@ try {
       await repeat.page.close();
       delete first.page;
       delete repeat.page;
+      if (process.env.FUNCS) await writeFile(process.env.FUNCS, repeat.funcs.join('\n'));
+      delete first.funcs;
+      delete repeat.funcs;
       runs.push({ first, repeat });
       console.error(`run ${runs.length}: first ${JSON.stringify(first)}, repeat ${JSON.stringify(repeat)}`);
     } finally {
