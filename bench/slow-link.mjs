@@ -40,6 +40,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchPersistent } from '../tests/browser.mjs';
+import { PHONE, signIn, forgetAppFiles, serviceWorkerReady } from './phone.mjs';
 
 const RUNS = Number(process.env.RUNS || 3);
 const TARGET_FIRST_S = 5;
@@ -79,36 +80,6 @@ function watchForUsableToday() {
   observer.observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
 }
 
-/** Signs the context's phone in with `token` on an unthrottled link, as an earlier visit did. */
-async function signIn(context, url, token) {
-  const page = await context.newPage();
-  await page.goto(`${url}/app/join`);
-  await page.getByLabel('邀请码').fill(token);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByTestId('quick-check').getByTestId('all-well').getByText(/\d/).waitFor({ timeout: 60_000 });
-  await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 60_000 });
-  await page.close();
-}
-
-/** Forgets the app's files (service worker, Cache Storage, HTTP cache), keeps its data. */
-async function forgetAppFiles(context, url) {
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Storage.clearDataForOrigin', { origin: url, storageTypes: 'service_workers,cache_storage' });
-  await cdp.send('Network.enable');
-  await cdp.send('Network.clearBrowserCache');
-  await page.goto(`${url}/api/v1/health`);
-  const left = await page.evaluate(async () => ({
-    workers: (await navigator.serviceWorker.getRegistrations()).length,
-    caches: (await caches.keys()).length,
-    databases: (await indexedDB.databases()).length,
-  }));
-  if (left.workers || left.caches) throw new Error(`app files not forgotten: ${JSON.stringify(left)}`);
-  if (!left.databases) throw new Error('IndexedDB was lost with the app files');
-  await cdp.detach();
-  await page.close();
-}
-
 /** One visit to /app/ on the slow link: ms to a usable Today, and the bytes by kind. */
 async function visit(context, url) {
   const page = await context.newPage();
@@ -145,24 +116,10 @@ async function visit(context, url) {
   return { page, cdp, ms, progressMs, bytes, requests: [...requests.values()] };
 }
 
-/** Waits until the page's service worker is active with every file of the build kept. */
-async function serviceWorkerReady(page) {
-  await page.waitForFunction(async () => {
-    const reg = await navigator.serviceWorker.getRegistration('/app/');
-    if (!reg?.active || reg.active.state !== 'activated') return false;
-    const names = (await caches.keys()).filter((n) => n.startsWith('guardpost-app-'));
-    if (names.length !== 1) return false;
-    const cache = await caches.open(names[0]);
-    const kept = (await cache.keys()).map((r) => new URL(r.url).pathname);
-    return kept.some((p) => p.endsWith('.wasm')) && kept.includes('/app/');
-  }, null, { timeout: 180_000, polling: 500 });
-}
-
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
-const PHONE = { locale: 'zh-CN', viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 const srv = await startWorker({ grants: teachers });
 const runs = [];

@@ -25,10 +25,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWorker, deviceGrant } from '../tests/harness.mjs';
 import { launchPersistent } from '../tests/browser.mjs';
+import { PHONE, signIn, forgetAppFiles, serviceWorkerReady } from './phone.mjs';
 
 const RUNS = Number(process.env.RUNS || 3);
 const CPU_SLOWDOWN = 4;
-const PHONE = { locale: 'zh-CN', viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.wasm', 'disabled-by-default-v8.wasm.detailed', 'toplevel', 'blink.user_timing'];
 
 const teachers = Array.from({ length: RUNS }, (_, i) => deviceGrant({
@@ -49,25 +49,6 @@ function watchForUsableToday() {
     requestAnimationFrame(() => { window.__usableAt = performance.now(); });
   });
   observer.observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
-}
-
-async function signIn(context, url, token) {
-  const page = await context.newPage();
-  await page.goto(`${url}/app/join`);
-  await page.getByLabel('邀请码').fill(token);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 60_000 });
-  await page.close();
-}
-
-async function forgetAppFiles(context, url) {
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Storage.clearDataForOrigin', { origin: url, storageTypes: 'service_workers,cache_storage' });
-  await cdp.send('Network.enable');
-  await cdp.send('Network.clearBrowserCache');
-  await cdp.detach();
-  await page.close();
 }
 
 /** One traced visit: the page (left open) and what its main thread did before Today was usable. */
@@ -122,18 +103,6 @@ function work(events, usableAt) {
   };
 }
 
-async function settled(page) {
-  await page.waitForFunction(async () => {
-    const reg = await navigator.serviceWorker.getRegistration('/app/');
-    if (reg?.active?.state !== 'activated') return false;
-    const names = (await caches.keys()).filter((n) => n.startsWith('guardpost-app-'));
-    if (names.length !== 1) return false;
-    const kept = (await (await caches.open(names[0])).keys()).map((r) => new URL(r.url).pathname);
-    return kept.some((p) => p.endsWith('.wasm'));
-  }, null, { timeout: 120_000, polling: 500 });
-  await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 120_000 });
-}
-
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => `${Math.round(x)} ms`;
 
@@ -147,7 +116,8 @@ try {
       await signIn(context, srv.url, teacher.token);
       await forgetAppFiles(context, srv.url);
       const first = await visit(context, srv.url);
-      await settled(first.page);
+      await serviceWorkerReady(first.page);
+      await first.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 120_000 });
       await first.page.close();
       const repeat = await visit(context, srv.url);
       await repeat.page.close();

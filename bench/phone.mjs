@@ -1,0 +1,49 @@
+// What the benches that open the app on a phone share: the phone, its sign-in, the first
+// visit's clearing of the app's files, and the wait for the service worker to keep them
+// (bench/slow-link.mjs, bench/start-work.mjs).
+
+/** A 390 × 844 phone in Chinese. */
+export const PHONE = { locale: 'zh-CN', viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+/** Signs the context's phone in with `token` on an unthrottled link, as an earlier visit did. */
+export async function signIn(context, url, token) {
+  const page = await context.newPage();
+  await page.goto(`${url}/app/join`);
+  await page.getByLabel('邀请码').fill(token);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByTestId('quick-check').getByTestId('all-well').getByText(/\d/).waitFor({ timeout: 60_000 });
+  await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 60_000 });
+  await page.close();
+}
+
+/** Forgets the app's files (service worker, Cache Storage, HTTP cache), keeps its data. */
+export async function forgetAppFiles(context, url) {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Storage.clearDataForOrigin', { origin: url, storageTypes: 'service_workers,cache_storage' });
+  await cdp.send('Network.enable');
+  await cdp.send('Network.clearBrowserCache');
+  await page.goto(`${url}/api/v1/health`);
+  const left = await page.evaluate(async () => ({
+    workers: (await navigator.serviceWorker.getRegistrations()).length,
+    caches: (await caches.keys()).length,
+    databases: (await indexedDB.databases()).length,
+  }));
+  if (left.workers || left.caches) throw new Error(`app files not forgotten: ${JSON.stringify(left)}`);
+  if (!left.databases) throw new Error('IndexedDB was lost with the app files');
+  await cdp.detach();
+  await page.close();
+}
+
+/** Waits until the page's service worker is active with every file of the build kept. */
+export async function serviceWorkerReady(page) {
+  await page.waitForFunction(async () => {
+    const reg = await navigator.serviceWorker.getRegistration('/app/');
+    if (!reg?.active || reg.active.state !== 'activated') return false;
+    const names = (await caches.keys()).filter((n) => n.startsWith('guardpost-app-'));
+    if (names.length !== 1) return false;
+    const cache = await caches.open(names[0]);
+    const kept = (await cache.keys()).map((r) => new URL(r.url).pathname);
+    return kept.some((p) => p.endsWith('.wasm')) && kept.includes('/app/');
+  }, null, { timeout: 180_000, polling: 500 });
+}
