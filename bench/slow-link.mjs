@@ -120,7 +120,6 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
-
 const srv = await startWorker({ grants: teachers });
 const runs = [];
 try {
