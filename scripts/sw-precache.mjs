@@ -23,6 +23,8 @@ const BUILD_LINE = /^const BUILD = .*;$/m;
 export const OFFICE_DIST = join(import.meta.dirname, '..', 'target', 'trunk-office');
 // The storage key and value app/src/app_build.rs writes for a device of the office.
 const BUILD_KEY = 'guardpost.build';
+// The office's wasm this device has run, by its file name (the loader's own note).
+const RAN_OFFICE_KEY = 'guardpost.office-ran';
 
 /** Paths of the files under `dir`, relative to it, with '/' separators, sorted. */
 async function filesUnder(dir, prefix = '') {
@@ -169,14 +171,19 @@ export function loader(base, classCode, officeCode) {
     if (el.textContent !== text) el.textContent = text;
     el.hidden = false;
   };
-  // Under the service worker the files come from the phone's own cache (or, for the office's
-  // build the first time a device runs it, through the worker from the network) and go to
-  // the browser as they come: V8 keeps the wasm's compiled code with the cached response,
-  // which a counted copy (a response with no URL) would not find, and a repeat visit would
-  // compile it all again. Asking the cache first cost the repeat visit 0.1 s. Only a page no
-  // service worker controls counts its download, and so only it can tell a stalled one.
+  // Under the service worker the files come from the phone's own cache and go to the browser
+  // as they come: V8 keeps the wasm's compiled code with the cached response, which a counted
+  // copy (a response with no URL) would not find, and a repeat visit would compile it all
+  // again. Asking the cache first cost the repeat visit 0.1 s. So a page no service worker
+  // controls counts its download, and so does the office's build the first time a device
+  // runs it (it comes through the worker from the network): the device notes which office
+  // build it has run, and a new release's is counted again. Only a counted download can
+  // tell a stalled one.
   const controlled = Boolean(navigator.serviceWorker?.controller);
-  const wasmOf = (chosen) => (controlled ? chosen.wasm : fetch(chosen.wasm).then((response) => {
+  let ranOffice = null;
+  try { ranOffice = localStorage.getItem(${JSON.stringify(RAN_OFFICE_KEY)}); } catch (e) {}
+  const counts = (chosen) => !controlled || (chosen === builds.office && ranOffice !== chosen.wasm);
+  const wasmOf = (chosen) => (!counts(chosen) ? chosen.wasm : fetch(chosen.wasm).then((response) => {
     if (!response.ok || !response.body || !chosen.size) return response;
     let got = 0;
     const counted = new TransformStream({
@@ -188,8 +195,11 @@ export function loader(base, classCode, officeCode) {
     .then(([bindings]) => bindings.default({ module_or_path: wasmOf(chosen) }).then((wasm) => {
       window.wasmBindings = bindings;
       dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
+      if (chosen === builds.office) {
+        try { localStorage.setItem(${JSON.stringify(RAN_OFFICE_KEY)}, chosen.wasm); } catch (e) {}
+      }
     }));
-  if (!controlled) waiting();
+  if (counts(build)) waiting();
   parsed.then(() => boot('.boot-retry')?.addEventListener('click', () => location.reload()));
   // The office's build not kept on this device, and no network: the class build, which
   // says so on the office's screens, rather than a blank page.

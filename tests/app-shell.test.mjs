@@ -1,7 +1,7 @@
 // The app shell as a person sees it, in a real headless Chromium against `wrangler dev`.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverAndBrowser, phoneContext, joinWithInvite } from './browser.mjs';
+import { serverAndBrowser, phoneContext, joinWithInvite, DEMO_ADMIN_TOKEN } from './browser.mjs';
 
 describe('app shell', () => {
   let srv;
@@ -158,6 +158,40 @@ describe('app shell', () => {
     await page.reload();
     await page.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
     assert.equal(await counted(), 0, 'the kept code is handed over as it comes');
+    await context.close();
+  });
+
+  test("an office device counts its build's first download through the service worker, and only that one", async () => {
+    // The office's build is not kept until a device runs it: the first time, it comes through
+    // the worker from the network, and a slow one must say how far it has got.
+    const context = await phoneContext(browser, 'zh-CN');
+    await context.addInitScript(() => {
+      const Stream = window.TransformStream;
+      window.counted = 0;
+      window.TransformStream = class extends Stream {
+        constructor(...args) { super(...args); window.counted += 1; }
+      };
+    });
+    const page = await context.newPage();
+    const counted = () => page.evaluate(() => window.counted);
+    await page.goto(`${srv.url}/app/`);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    const res = await fetch(`${srv.url}/api/v1/admin/invites`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${DEMO_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ staff: 's5', hours: 24 }),
+    });
+    const { code } = await res.json();
+    await page.goto(`${srv.url}/app/join`);
+    await page.getByLabel('邀请码').fill(code);
+    await page.getByRole('button', { name: '登录' }).click();
+    // The doctor's sign-in starts the office's build, under the service worker.
+    await page.getByTestId('school-today').waitFor();
+    assert.equal(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)), true);
+    assert.equal(await counted(), 1, "the office's first download, through the worker, is counted");
+    await page.reload();
+    await page.getByTestId('school-today').waitFor();
+    assert.equal(await counted(), 0, "the office's build, run once, is handed over as it comes");
     await context.close();
   });
 
