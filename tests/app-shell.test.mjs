@@ -142,13 +142,7 @@ describe('app shell', () => {
     // under the service worker the wasm goes to the browser as it comes, so V8 finds the
     // compiled code it keeps with the cached file.
     const context = await phoneContext(browser, 'zh-CN');
-    await context.addInitScript(() => {
-      const Stream = window.TransformStream;
-      window.counted = 0;
-      window.TransformStream = class extends Stream {
-        constructor(...args) { super(...args); window.counted += 1; }
-      };
-    });
+    await countStreams(context);
     const page = await context.newPage();
     const counted = () => page.evaluate(() => window.counted);
     await page.goto(`${srv.url}/app/`);
@@ -165,13 +159,7 @@ describe('app shell', () => {
     // The office's build is not kept until a device runs it: the first time, it comes through
     // the worker from the network, and a slow one must say how far it has got.
     const context = await phoneContext(browser, 'zh-CN');
-    await context.addInitScript(() => {
-      const Stream = window.TransformStream;
-      window.counted = 0;
-      window.TransformStream = class extends Stream {
-        constructor(...args) { super(...args); window.counted += 1; }
-      };
-    });
+    await countStreams(context);
     const page = await context.newPage();
     const counted = () => page.evaluate(() => window.counted);
     await page.goto(`${srv.url}/app/`);
@@ -270,3 +258,14 @@ describe('app shell', () => {
     await context.close();
   });
 });
+
+/** Counts the streams each page of `context` makes: the loader counts a download through one. */
+function countStreams(context) {
+  return context.addInitScript(() => {
+    const Stream = window.TransformStream;
+    window.counted = 0;
+    window.TransformStream = class extends Stream {
+      constructor(...args) { super(...args); window.counted += 1; }
+    };
+  });
+}
