@@ -16,7 +16,7 @@ use wasm_bindgen::JsCast;
 
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::sync::engine::{RecordError, record, use_sync, with_replica};
-use crate::widgets::SyncMark;
+use crate::widgets::{Conflict, SyncMark};
 
 /// The classes whose roster this person keeps.
 fn keepable(view: crate::sync::SyncView) -> Vec<ClassRef> {
@@ -200,10 +200,9 @@ pub fn Roster() -> impl IntoView {
             {move || {
                 let conflicts = versions.with(|v| v.conflicts.clone());
                 (!conflicts.is_empty()).then(|| {
-                    let tz = crate::school::use_school().get_untracked().map(|s| s.timezone).unwrap_or_default();
+                    let tz = crate::school::school_tz();
                     view! {
-                        <div class="conflict" role="alert">
-                            <p>{t!(i18n, roster.unseen)}</p>
+                        <Conflict said=t_string!(i18n, roster.unseen)>
                             {conflicts.into_iter().map(|conflict| {
                                 let kept = std::iter::once((true, conflict.kept.clone()));
                                 let not_kept = conflict.not_kept.clone().into_iter().map(|u| (false, u));
@@ -232,7 +231,7 @@ pub fn Roster() -> impl IntoView {
                                     </section>
                                 }
                             }).collect_view()}
-                        </div>
+                        </Conflict>
                     }
                 })
             }}

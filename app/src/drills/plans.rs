@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use super::labels::{self, OWNERS};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::{record, use_sync};
-use crate::widgets::{FieldProblem, Outcome, record_outcome};
+use crate::widgets::{Conflict, FieldProblem, Outcome, record_outcome};
 
 /// A step as typed: its text (and optionally in English), owner and target in minutes.
 #[derive(Debug, Clone, PartialEq)]
@@ -138,17 +138,16 @@ pub fn PlansPanel(book: Memo<DrillBook>) -> impl IntoView {
             {move || {
                 let unseen = unseen();
                 (!unseen.is_empty()).then(|| {
-                    let tz = crate::school::use_school().get_untracked().map(|s| s.timezone).unwrap_or_default();
+                    let tz = crate::school::school_tz();
                     view! {
-                        <div class="conflict" role="alert" data-testid="plan-conflict">
-                            <p>{t!(i18n, drills.plan_unseen)}</p>
+                        <Conflict said=t_string!(i18n, drills.plan_unseen) testid="plan-conflict">
                             {unseen.into_iter().map(|u| view! {
                                 <details>
                                     <summary>{format!("{} · {} · {} {}", tz.local_minute_at_ms(u.at.wall).unwrap_or_default(), u.by, u.record.steps.len(), t_string!(i18n, drills.steps_count))}</summary>
                                     <ol>{u.record.steps.iter().map(|step| view! { <li>{step.zh.to_string()}</li> }).collect_view()}</ol>
                                 </details>
                             }).collect_view()}
-                        </div>
+                        </Conflict>
                     }
                 })
             }}

@@ -14,7 +14,7 @@ use super::labels;
 use super::page::today;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::{record, use_sync};
-use crate::widgets::{Outcome, PrintButton, aside, labelled, record_outcome};
+use crate::widgets::{Conflict, Outcome, PrintButton, aside, labelled, record_outcome};
 
 #[component]
 pub fn TermPanel(book: Memo<DrillBook>) -> impl IntoView {
@@ -116,17 +116,16 @@ pub fn TermPanel(book: Memo<DrillBook>) -> impl IntoView {
                     {move || {
                         let unseen = unseen();
                         (!unseen.is_empty()).then(|| {
-                            let tz = crate::school::use_school().get_untracked().map(|s| s.timezone).unwrap_or_default();
+                            let tz = crate::school::school_tz();
                             view! {
-                                <div class="conflict" role="alert" data-testid="term-conflict">
-                                    <p>{t!(i18n, drills.term_unseen)}</p>
+                                <Conflict said=t_string!(i18n, drills.term_unseen) testid="term-conflict">
                                     {unseen.into_iter().map(|u| view! {
                                         <p><strong>{format!("{} · {}", tz.local_minute_at_ms(u.at.wall).unwrap_or_default(), u.by)}</strong></p>
                                         <ul>{u.record.required.iter().map(|(scenario, on)| view! {
                                             <li>{format!("{}{}", labels::scenario(i18n, *scenario), on.map(|d| format!(" · {d}")).unwrap_or_default())}</li>
                                         }).collect_view()}</ul>
                                     }).collect_view()}
-                                </div>
+                                </Conflict>
                             }
                         })
                     }}

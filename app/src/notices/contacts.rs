@@ -14,7 +14,7 @@ use leptos_i18n::I18nContext;
 
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::sync::engine::{record, school_now_ms, use_sync, with_replica};
-use crate::widgets::{FieldProblem, Mark, Outcome, SyncMark, labelled, record_outcome};
+use crate::widgets::{Conflict, FieldProblem, Mark, Outcome, SyncMark, labelled, record_outcome};
 
 const KINDS: [ContactKind; 4] = [
     ContactKind::School,
@@ -156,10 +156,9 @@ pub fn Contacts() -> impl IntoView {
                                             {c.hours.as_ref().map(|h| format!(" · {h}"))}</p>
                                         {duty.map(|d| view! { <p data-testid="on-duty">{d}</p> })}
                                         {(!unseen.is_empty()).then(|| view! {
-                                            <div class="conflict" role="alert" data-testid="contact-conflict">
-                                                <p>{t!(i18n, notices.contact_unseen)}</p>
+                                            <Conflict said=t_string!(i18n, notices.contact_unseen) testid="contact-conflict">
                                                 <ul>{unseen.into_iter().map(|u| view! { <li>{u}</li> }).collect_view()}</ul>
-                                            </div>
+                                            </Conflict>
                                         })}
                                         <Show when=may_edit>
                                             <div class="actions">

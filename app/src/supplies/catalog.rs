@@ -11,7 +11,7 @@ use super::item_form::ItemForm;
 use super::labels;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::sync::engine::{use_sync, with_replica};
-use crate::widgets::{Outcome, SyncMark};
+use crate::widgets::{Conflict, Outcome, SyncMark};
 
 /// The catalog, and the starter catalog for a store that has none yet; items are added and
 /// edited (or retired) here.
@@ -86,10 +86,9 @@ pub fn CatalogList() -> impl IntoView {
                         {item.reusable.then(|| view! { <p class="muted">{t!(i18n, supplies.reusable)}</p> })}
                         {labels::handling(i18n, item.hazard).map(|h| view! { <p class="notice error">{h}</p> })}
                         {(!unseen.is_empty()).then(|| view! {
-                            <div class="conflict" role="alert" data-testid="item-conflict">
-                                <p>{t!(i18n, supplies.item_unseen)}</p>
+                            <Conflict said=t_string!(i18n, supplies.item_unseen) testid="item-conflict">
                                 <ul>{unseen.into_iter().map(|u| view! { <li>{u}</li> }).collect_view()}</ul>
-                            </div>
+                            </Conflict>
                         })}
                         <button type="button" on:click=move |_| { set_message.set(None); editing.set(Some(Some(edit_item.clone()))); }>
                             {t!(i18n, supplies.edit)}

@@ -5,6 +5,7 @@
 // Only the class build still has areas it leaves to the office.
 #[cfg(not(feature = "office"))]
 mod area;
+mod conflict;
 mod file;
 mod notice;
 mod set_aside;
@@ -18,6 +19,7 @@ mod words;
 
 #[cfg(not(feature = "office"))]
 pub use area::EmptyArea;
+pub use conflict::Conflict;
 pub use file::{PrintButton, download};
 pub use notice::{FieldProblem, Outcome, TextField};
 pub use set_aside::SetAsideList;
