@@ -86,8 +86,13 @@ pub fn waiting_release() -> ReadSignal<Option<ServiceWorker>, LocalStorage> {
             set_waiting.set(Some(worker));
         }
     };
+    // Once a worker is active: on a first visit the registration this page just made may
+    // not exist yet when the page asks for it, and the page would never hear of a release.
+    let Ok(ready) = container.ready() else {
+        return waiting;
+    };
     wasm_bindgen_futures::spawn_local(async move {
-        let Ok(found) = JsFuture::from(container.get_registration()).await else {
+        let Ok(found) = JsFuture::from(ready).await else {
             return;
         };
         let Ok(registration) = found.dyn_into::<ServiceWorkerRegistration>() else {
