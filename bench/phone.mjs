@@ -1,6 +1,10 @@
 // What the benches that open the app on a phone share: the phone, its sign-in, the first
-// visit's clearing of the app's files, and the wait for the service worker to keep them
-// (bench/slow-link.mjs, bench/start-work.mjs).
+// visit's clearing of the app's files, the wait for the service worker to keep them, and the
+// first-then-repeat visit of each phone (bench/slow-link.mjs, bench/start-work.mjs).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchPersistent } from '../tests/browser.mjs';
 
 /** A 390 × 844 phone in Chinese. */
 export const PHONE = { locale: 'zh-CN', viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
@@ -46,4 +50,35 @@ export async function serviceWorkerReady(page) {
     const kept = (await cache.keys()).map((r) => new URL(r.url).pathname);
     return kept.some((p) => p.endsWith('.wasm')) && kept.includes('/app/');
   }, null, { timeout: 180_000, polling: 500 });
+}
+
+/**
+ * Each teacher's phone in turn, a browser with its own profile on disk, as a phone's browser
+ * keeps: signed in, its app files forgotten, then `visit(context, url)` (which resolves to an
+ * object with its `page`) for a first visit, and again in a new tab once the first has
+ * finished what a phone would (its service worker's install, the sync round it started).
+ * Resolves to what `measure(first, repeat)` returns for each phone; it runs before the
+ * repeat visit's page is closed.
+ */
+export async function firstAndRepeatVisits(url, teachers, name, visit, measure) {
+  const runs = [];
+  for (const teacher of teachers) {
+    const profile = await mkdtemp(join(tmpdir(), `guardpost-${name}-`));
+    const context = await launchPersistent(profile, PHONE);
+    try {
+      await signIn(context, url, teacher.token);
+      await forgetAppFiles(context, url);
+      const first = await visit(context, url);
+      await serviceWorkerReady(first.page);
+      await first.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 180_000 });
+      await first.page.close();
+      const repeat = await visit(context, url);
+      runs.push(await measure(first, repeat));
+      await repeat.page.close();
+    } finally {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    }
+  }
+  return runs;
 }

@@ -36,11 +36,7 @@
 // Medians of RUNS (default 3) runs.
 // BENCH_JSON=1 adds a last line `BENCH_ROWS [[measure, guardpost, budget, target, met], …]`.
 import { startWorker, deviceGrant } from '../tests/harness.mjs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { launchPersistent } from '../tests/browser.mjs';
-import { PHONE, signIn, forgetAppFiles, serviceWorkerReady } from './phone.mjs';
+import { firstAndRepeatVisits } from './phone.mjs';
 
 const RUNS = Number(process.env.RUNS || 3);
 const TARGET_FIRST_S = 5;
@@ -121,34 +117,17 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
 const srv = await startWorker({ grants: teachers });
-const runs = [];
+let runs;
 try {
-  for (const teacher of teachers) {
-    const profile = await mkdtemp(join(tmpdir(), 'guardpost-slow-link-'));
-    const context = await launchPersistent(profile, PHONE);
-    try {
-      await signIn(context, srv.url, teacher.token);
-      await forgetAppFiles(context, srv.url);
-      const first = await visit(context, srv.url);
-      // Let the first visit finish what a phone would (its service worker's install, the
-      // sync round it started) before the tab is closed and the app opened again.
-      await serviceWorkerReady(first.page);
-      await first.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 180_000 });
-      await first.page.close();
-      const repeat = await visit(context, srv.url);
-      const appFromNetwork = repeat.requests.filter((r) => !r.fromSw && new URL(r.url).pathname.startsWith('/app/'));
-      if (appFromNetwork.length) {
-        throw new Error(`repeat visit loaded app files from the network: ${appFromNetwork.map((r) => r.url).join(', ')}`);
-      }
-      await repeat.page.close();
-      if (first.progressMs === null) throw new Error('the first visit never said how much of the app had arrived');
-      runs.push({ first: first.ms, repeat: repeat.ms, progress: first.progressMs, bytes: first.bytes, repeatBytes: repeat.bytes });
-      console.error(`run ${runs.length}: first ${secs(first.ms)}, repeat ${secs(repeat.ms)}`);
-    } finally {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
+  runs = await firstAndRepeatVisits(srv.url, teachers, 'slow-link', visit, (first, repeat) => {
+    const appFromNetwork = repeat.requests.filter((r) => !r.fromSw && new URL(r.url).pathname.startsWith('/app/'));
+    if (appFromNetwork.length) {
+      throw new Error(`repeat visit loaded app files from the network: ${appFromNetwork.map((r) => r.url).join(', ')}`);
     }
-  }
+    if (first.progressMs === null) throw new Error('the first visit never said how much of the app had arrived');
+    console.error(`run: first ${secs(first.ms)}, repeat ${secs(repeat.ms)}`);
+    return { first: first.ms, repeat: repeat.ms, progress: first.progressMs, bytes: first.bytes, repeatBytes: repeat.bytes };
+  });
 } finally {
   await srv.stop();
 }

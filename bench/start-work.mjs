@@ -20,12 +20,9 @@
 // FUNCS=file writes the index of each function the last repeat visit compiled before Today
 // was usable (`wasm-opt -g` on the same build gives their names).
 // BENCH_JSON=1 adds a last line `BENCH_ROWS [[measure, guardpost, budget, target, met], …]`.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { startWorker, deviceGrant } from '../tests/harness.mjs';
-import { launchPersistent } from '../tests/browser.mjs';
-import { PHONE, signIn, forgetAppFiles, serviceWorkerReady } from './phone.mjs';
+import { firstAndRepeatVisits } from './phone.mjs';
 
 const RUNS = Number(process.env.RUNS || 3);
 const CPU_SLOWDOWN = 4;
@@ -107,32 +104,14 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => `${Math.round(x)} ms`;
 
 const srv = await startWorker({ grants: teachers });
-const runs = [];
+let runs;
 try {
-  for (const teacher of teachers) {
-    const profile = await mkdtemp(join(tmpdir(), 'guardpost-start-work-'));
-    const context = await launchPersistent(profile, PHONE);
-    try {
-      await signIn(context, srv.url, teacher.token);
-      await forgetAppFiles(context, srv.url);
-      const first = await visit(context, srv.url);
-      await serviceWorkerReady(first.page);
-      await first.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 120_000 });
-      await first.page.close();
-      const repeat = await visit(context, srv.url);
-      await repeat.page.close();
-      delete first.page;
-      delete repeat.page;
-      if (process.env.FUNCS) await writeFile(process.env.FUNCS, repeat.funcs.join('\n'));
-      delete first.funcs;
-      delete repeat.funcs;
-      runs.push({ first, repeat });
-      console.error(`run ${runs.length}: first ${JSON.stringify(first)}, repeat ${JSON.stringify(repeat)}`);
-    } finally {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
-    }
-  }
+  runs = await firstAndRepeatVisits(srv.url, teachers, 'start-work', visit, async (first, repeat) => {
+    if (process.env.FUNCS) await writeFile(process.env.FUNCS, repeat.funcs.join('\n'));
+    const [f, r] = [first, repeat].map(({ page, funcs, ...figures }) => figures);
+    console.error(`run: first ${JSON.stringify(f)}, repeat ${JSON.stringify(r)}`);
+    return { first: f, repeat: r };
+  });
 } finally {
   await srv.stop();
 }
