@@ -7,6 +7,8 @@ source "$(dirname "$0")/lib.sh"
 
 TRUNK_VERSION=0.21.14
 WORKER_BUILD_VERSION=0.8.7
+# Splits the app's screens opened later out of its wasm (scripts/split/wasm-bindgen).
+WASM_SPLIT_VERSION=0.2.4
 want_browser=false
 [[ "${1:-}" == "--browser" ]] && want_browser=true
 
@@ -53,6 +55,12 @@ fi
 if ! has_version worker-build "$WORKER_BUILD_VERSION"; then
   log "installing worker-build $WORKER_BUILD_VERSION"
   cargo install worker-build --version "$WORKER_BUILD_VERSION" --force
+fi
+
+# The CLI has no --version: cargo's own list of installed crates says which is there.
+if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  log "installing wasm-split-cli (wasm_split_cli_support $WASM_SPLIT_VERSION)"
+  cargo install --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --force
 fi
 
 for pid in "${pids[@]}"; do wait "$pid"; done

@@ -5,6 +5,10 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 # The office's build first: the class build's hook takes its code in (scripts/sw-precache.mjs).
+# Trunk's wasm-bindgen is scripts/split/wasm-bindgen, which splits the screens opened later
+# out of each build's wasm first (app/src/later.rs); the Worker's is the real one.
+trunk() { PATH="$ROOT/scripts/split:$PATH" command trunk "$@"; }
+
 log "building the office's app (trunk, release, every screen)"
 trunk build --release --offline --features office --dist target/trunk-office --public-url /app/office/
 log "building the class teacher's app (trunk, release)"

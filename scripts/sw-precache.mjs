@@ -9,8 +9,9 @@
 //   own; it keeps the office's build once a device runs it (a teacher's phone never
 //   downloads it). The page's own requests can't fill that cache: on the first visit they
 //   are made before the service worker controls the page.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { transform } from 'esbuild';
@@ -25,6 +26,13 @@ export const OFFICE_DIST = join(import.meta.dirname, '..', 'target', 'trunk-offi
 const BUILD_KEY = 'guardpost.build';
 // The office's wasm this device has run, by its file name (the loader's own note).
 const RAN_OFFICE_KEY = 'guardpost.office-ran';
+// Where a build's screens opened later go (app/src/later.rs), beside its code.
+const SPLIT = 'split';
+// The module name the split's loader has in the main module's imports (wasm-split-cli's).
+const SPLIT_LOADER = './__wasm_split.js';
+// What the main module imports instead when no split ran (a `trunk build` without
+// scripts/split/ first on PATH): such a build would stop at its first screen opened later.
+const UNSPLIT = '__wasm_split_placeholder__';
 
 /** Paths of the files under `dir`, relative to it, with '/' separators, sorted. */
 async function filesUnder(dir, prefix = '') {
@@ -102,10 +110,69 @@ export async function minifyCode(staging) {
   if (html !== null) await writeFile(page, html);
 }
 
+const hashOf = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+
+/** wasm-opt with the level and passes the page gives Trunk for the main module. */
+async function wasmOptArgs(page) {
+  const html = await readFile(page, 'utf8');
+  const level = html.match(/data-wasm-opt="([^"]*)"/)?.[1];
+  const params = html.match(/data-wasm-opt-params="([^"]*)"/)?.[1] ?? '';
+  if (!level) throw new Error(`${page}: no data-wasm-opt on the rust link`);
+  return [`-O${level}`, ...params.split(/\s+/).filter(Boolean)];
+}
+
+/**
+ * Takes the screens split out of the build's wasm (scripts/split/wasm-bindgen left them in
+ * `splitDir`) into `staging/split/`: each module through wasm-opt as the main one is, and
+ * every file named by its contents, as Trunk names the rest. The names matter beyond the
+ * cache: wasm-split names its modules by their place in the code, and a page of one release
+ * must never run another release's module in its memory. The loader's references and the
+ * main JS's import of the loader are rewritten to the new names.
+ */
+export async function placeSplit(staging, splitDir, sourcePage) {
+  const { js } = await codeOf(staging);
+  const mainJs = join(staging, js);
+  let main = await readFile(mainJs, 'utf8');
+  if (main.includes(UNSPLIT)) {
+    throw new Error(`${js} imports ${UNSPLIT}: the wasm was not split (build with scripts/build.sh, which puts scripts/split/ first on PATH)`);
+  }
+  if (!main.includes(`from "${SPLIT_LOADER}"`)) return [];
+  let loader = await readFile(join(splitDir, SPLIT_LOADER), 'utf8');
+  // wasm-bindgen ran before Trunk named the JS by its hash: the loader imports the plain name.
+  const mainImport = /from "\.\/([^"/]+)\.js"/;
+  const stem = loader.match(mainImport)?.[1];
+  if (!stem) throw new Error(`${splitDir}/${SPLIT_LOADER}: no import of the main module`);
+  if (!js.startsWith(`${stem}-`) && js !== `${stem}.js`) throw new Error(`${splitDir}: the split of ${stem}, not of ${js}`);
+  loader = loader.replace(mainImport, `from "../${js}"`);
+  await rm(join(staging, SPLIT), { recursive: true, force: true });
+  await mkdir(join(staging, SPLIT));
+  const optArgs = await wasmOptArgs(sourcePage);
+  const placed = [];
+  for (const name of (await readdir(splitDir)).filter((n) => n.endsWith('.wasm') && n !== `${stem}.wasm`)) {
+    const quoted = `"./${name}"`;
+    if (!loader.includes(quoted)) throw new Error(`${SPLIT_LOADER} never loads ${name}`);
+    const optimised = join(staging, SPLIT, name);
+    execFileSync('wasm-opt', [...optArgs, join(splitDir, name), '-o', optimised], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const bytes = await readFile(optimised);
+    const hashed = `${name.replace(/[.]wasm$/, '')}-${hashOf(bytes)}.wasm`;
+    await rm(optimised);
+    await writeFile(join(staging, SPLIT, hashed), bytes);
+    loader = loader.replaceAll(quoted, `"./${hashed}"`);
+    placed.push(hashed);
+  }
+  const { code } = await transform(loader, { loader: 'js', minify: true, charset: 'utf8', format: 'esm' });
+  const loaderName = `wasm-split-${hashOf(code)}.js`;
+  await writeFile(join(staging, SPLIT, loaderName), code);
+  // Only the import statements: the wasm's imports keep the module name it was linked with.
+  main = main.replaceAll(`from "${SPLIT_LOADER}"`, `from "./${SPLIT}/${loaderName}"`);
+  await writeFile(mainJs, main);
+  return [loaderName, ...placed];
+}
+
 /** Leaves only the office build's code in its staging directory. */
 export async function trimOfficeBuild(staging) {
   const { js, wasm } = await codeOf(staging);
-  const keep = [js, wasm];
+  const keep = [js, wasm, SPLIT];
   for (const name of await readdir(staging)) {
     if (!keep.includes(name)) await rm(join(staging, name), { recursive: true });
   }
@@ -251,6 +318,12 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     process.exit(1);
   }
   const publicUrl = process.env.TRUNK_PUBLIC_URL || '/app/';
+  // Trunk's wasm-bindgen output directory, where scripts/split/wasm-bindgen left the split.
+  const profile = process.env.TRUNK_PROFILE === 'debug' ? 'debug' : 'release';
+  const splitDir = join(import.meta.dirname, '..', 'target', 'wasm-bindgen', profile, SPLIT);
+  const page = process.env.TRUNK_HTML_FILE || join(import.meta.dirname, '..', 'app', 'index.html');
+  const placed = await placeSplit(staging, splitDir, page);
+  console.error(`sw-precache: ${placed.length} files of screens opened later`);
   if (publicUrl.replace(/\/$/, '').endsWith(`/${OFFICE}`)) {
     await trimOfficeBuild(staging);
     await minifyCode(staging);

@@ -45,14 +45,18 @@ export function serverAndBrowser(options, started) {
   });
 }
 
-/** A phone-sized context (a teacher's mid-range Android phone) in the given language. */
-export function phoneContext(browser, locale, { width = 390, height = 800 } = {}) {
+/**
+ * A phone-sized context (a teacher's mid-range Android phone) in the given language; `more`
+ * are further options of Playwright's context (e.g. `serviceWorkers: 'block'`).
+ */
+export function phoneContext(browser, locale, { width = 390, height = 800, ...more } = {}) {
   return browser.newContext({
     locale,
     viewport: { width, height },
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
+    ...more,
   });
 }
 

@@ -24,6 +24,21 @@ function loaderBuilds(html) {
 }
 
 /**
+ * The files of the screens a build loads later (app/src/later.rs), as URLs: the loader its
+ * main JS at `js` imports, and every module that loader can fetch.
+ */
+async function splitFiles(url, js) {
+  const dir = js.slice(0, js.lastIndexOf('/') + 1);
+  const main = await (await fetch(url + js)).text();
+  const loader = main.match(/from\s*"\.\/(split\/wasm-split-[0-9a-f]{16}\.js)"/);
+  assert.ok(loader, `${js} imports no loader of screens opened later`);
+  const source = await (await fetch(url + dir + loader[1])).text();
+  const modules = [...source.matchAll(/"\.\/([\w-]+-[0-9a-f]{16}\.wasm)"/g)].map((m) => `${dir}split/${m[1]}`);
+  assert.ok(modules.length > 1, `${loader[1]} fetches no modules`);
+  return [dir + loader[1], ...modules];
+}
+
+/**
  * A TCP proxy to 127.0.0.1:`port`. After `stall()` it still accepts connections but forwards
  * and answers nothing, on new connections and on those the browser keeps alive alike.
  */
@@ -86,8 +101,13 @@ describe('starting the app with no network or a stalling one', () => {
     for (const url of ['/app/', ...loaded, builds.class.js, builds.class.wasm, '/app/public/icon.svg', '/app/public/manifest.webmanifest']) {
       assert.ok(build.files.includes(url), `${url} is not kept: ${build.files}`);
     }
+    // So are the screens opened later, whose code the page fetches only when one opens.
+    for (const url of await splitFiles(srv.url, builds.class.js)) {
+      assert.ok(build.files.includes(url), `${url} is not kept: ${build.files}`);
+    }
     // The office's code is kept once a device runs it, never on a teacher's phone at install.
-    assert.deepEqual(build.office, [builds.office.js, builds.office.wasm].sort());
+    const officeSplit = await splitFiles(srv.url, builds.office.js);
+    assert.deepEqual(build.office, [builds.office.js, builds.office.wasm, ...officeSplit].sort());
     assert.ok(build.office.every((url) => !build.files.includes(url)));
     assert.ok(!build.files.includes('/app/sw.js') && !build.files.includes('/app/index.html'));
     for (const url of [...build.files, ...build.office]) {
@@ -148,6 +168,9 @@ describe('starting the app with no network or a stalling one', () => {
     await page.locator('li[data-student="张小明"]').getByRole('button', { name: 'Absent' }).click();
     await page.getByRole('button', { name: 'Save the check' }).click();
     await page.getByText('Saved on this device').waitFor();
+    // A screen whose code comes later was kept at install too.
+    await page.getByRole('navigation').getByRole('link', { name: 'Supplies', exact: true }).click();
+    await page.getByRole('heading', { name: 'Prevention supplies', level: 1 }).waitFor();
     // Another route, typed or from a bookmark, is the same kept app.
     await page.goto(`${srv.url}/app/`);
     await page.getByTestId('sync-status').getByText('Waiting to sync: 1').waitFor();
@@ -158,6 +181,50 @@ describe('starting the app with no network or a stalling one', () => {
     await page.getByTestId('sync-status').getByText('Online').waitFor();
     await page.goto(`${srv.url}/app/sync`);
     assert.equal(await page.getByTestId('pending-count').textContent(), '0');
+    await context.close();
+  });
+
+  test("a teacher's first visit fetches a screen's code when she opens it, and says so if the network has gone", async () => {
+    // Before the service worker keeps the app (blocked here), the page fetches what it runs.
+    const context = await phoneContext(browser, 'zh-CN', { height: 844, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    const fetched = [];
+    page.on('request', (r) => { if (r.url().includes('/split/')) fetched.push(new URL(r.url()).pathname); });
+    const nav = page.getByRole('navigation');
+    await page.goto(`${srv.url}/app/join`);
+    await page.getByLabel('邀请码').fill(teacher.token);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
+    await page.getByTestId('quick-check').waitFor();
+    await page.getByTestId('sync-status').getByText('全部已同步').waitFor();
+    // Her first check needs nothing but Today: none of the screens opened later came with it.
+    assert.deepEqual(fetched.filter((path) => path.endsWith('.wasm')), []);
+
+    await nav.getByRole('link', { name: '物资', exact: true }).click();
+    await page.getByRole('heading', { name: '防疫物资', level: 1 }).waitFor();
+    assert.ok(fetched.some((path) => /\/split\/split_supplies-[0-9a-f]{16}\.wasm$/.test(path)), fetched.join(' '));
+
+    // The signal goes. A screen whose code has not come says so, and the app carries on.
+    await context.setOffline(true);
+    await nav.getByRole('link', { name: '通知', exact: true }).click();
+    const missing = page.getByTestId('not-downloaded');
+    await missing.getByText('这一页还没有下载到本机，现在也连不上网络。').waitFor();
+    await nav.getByRole('link', { name: '今日', exact: true }).click();
+    await page.getByTestId('quick-check').waitFor();
+    // What has come stays: Supplies opens with no network.
+    await nav.getByRole('link', { name: '物资', exact: true }).click();
+    await page.getByRole('heading', { name: '防疫物资', level: 1 }).waitFor();
+    // Tried again while still offline: the same word, not a stuck page.
+    await nav.getByRole('link', { name: '通知', exact: true }).click();
+    await missing.waitFor();
+    await missing.getByRole('button', { name: '重试' }).click();
+    await missing.getByText('这一页还没有下载到本机，现在也连不上网络。').waitFor();
+    // The signal returns; one tap brings the screen, in place.
+    await context.setOffline(false);
+    await missing.getByRole('button', { name: '重试' }).click();
+    await page.getByRole('heading', { name: '通知公告', level: 1 }).waitFor();
+    assert.equal(await missing.count(), 0);
+    assert.equal(new URL(page.url()).pathname, '/app/notices');
     await context.close();
   });
 

@@ -4,22 +4,14 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-#[cfg(feature = "office")]
-use crate::accounts::AdminPage;
 use crate::accounts::{Join, SignedOutScreen};
-// The class build holds none of the office's screens; see `app_build`.
-#[cfg(not(feature = "office"))]
-use crate::app_build::OfficePage as AdminPage;
-use crate::checkins::{Checkins, Roster};
-use crate::drills::Drills;
+use crate::checkins::Checkins;
 use crate::home::Home;
 use crate::i18n::I18nContextProvider;
+use crate::later::{self, Later};
 use crate::not_found::NotFound;
-use crate::notices::Notices;
 use crate::school::school_signal;
 use crate::shell::{Header, NavBar};
-use crate::supplies::Supplies;
-use crate::sync::page::SyncPage;
 
 /// Where the Worker serves the app; Trunk's `public_url` must match.
 pub const BASE: &str = "/app";
@@ -41,6 +33,8 @@ pub mod href {
 pub fn App() -> impl IntoView {
     provide_context(school_signal());
     let sync = crate::sync::engine::start();
+    // Today, Check-ins and signing in come with the app; the other screens' code when one
+    // first opens (see `later`).
     // A device that has learnt it is signed out shows the sign-in screen and nothing else.
     let signed_out = move || sync.phase.get() == crate::sync::Phase::Revoked;
     view! {
@@ -53,13 +47,13 @@ pub fn App() -> impl IntoView {
                         <Routes fallback=NotFound>
                             <Route path=path!("/") view=Home/>
                             <Route path=path!("/checkins") view=Checkins/>
-                            <Route path=path!("/supplies") view=Supplies/>
-                            <Route path=path!("/drills") view=Drills/>
-                            <Route path=path!("/notices") view=Notices/>
+                            <Route path=path!("/supplies") view=|| view! { <Later load=later::supplies/> }/>
+                            <Route path=path!("/drills") view=|| view! { <Later load=later::drills/> }/>
+                            <Route path=path!("/notices") view=|| view! { <Later load=later::notices/> }/>
                             <Route path=path!("/join") view=Join/>
-                            <Route path=path!("/sync") view=SyncPage/>
-                            <Route path=path!("/admin") view=AdminPage/>
-                            <Route path=path!("/roster") view=Roster/>
+                            <Route path=path!("/sync") view=|| view! { <Later load=later::sync_page/> }/>
+                            <Route path=path!("/admin") view=|| view! { <Later load=later::admin/> }/>
+                            <Route path=path!("/roster") view=|| view! { <Later load=later::roster/> }/>
                         </Routes>
                         </Show>
                     </main>

@@ -12,6 +12,7 @@ mod checkins;
 mod drills;
 mod home;
 mod install;
+mod later;
 mod network;
 mod not_found;
 mod notices;

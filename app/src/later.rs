@@ -1,0 +1,105 @@
+//! Screens whose code a phone fetches the first time one of them opens, rather than before
+//! Today (issue 13: what a teacher downloads before her first check).
+//!
+//! Each function made by `later!` is split out of the app's wasm at build time, with the code
+//! only it reaches, into files of their own (`scripts/split/wasm-bindgen` runs the split between
+//! rustc and wasm-bindgen; `scripts/sw-precache.mjs` names those files by their contents).
+//! The service worker keeps them at install like every other file, so on an installed phone
+//! they open offline. Until then (a first visit whose worker is not yet installed, with the
+//! network gone) the screen says its part of the app is not on the phone yet and offers to
+//! try again, instead of the whole app stopping.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+use leptos::wasm_split::SplitLoaderError;
+
+#[cfg(feature = "office")]
+use crate::accounts::AdminPage;
+// The class build holds none of the office's screens; see `app_build`.
+#[cfg(not(feature = "office"))]
+use crate::app_build::OfficePage as AdminPage;
+use crate::checkins::Roster;
+use crate::drills::Drills;
+use crate::i18n::{t, use_i18n};
+use crate::notices::Notices;
+use crate::supplies::Supplies;
+use crate::sync::page::SyncPage;
+
+/// A screen's view, once its code is on the phone.
+pub type Screen = Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError>>>>;
+
+/// Declares `pub fn $name() -> Screen` for the component `$screen`, whose code is split out
+/// of the app's wasm into a part of its own named `$name`.
+macro_rules! later {
+    ($($name:ident => $screen:ident),* $(,)?) => {$(
+        pub fn $name() -> Screen {
+            #[leptos::wasm_split::wasm_split($name, fallible, wasm_split_path = ::leptos::wasm_split)]
+            fn split() -> Result<AnyView, SplitLoaderError> {
+                Ok(view! { <$screen/> }.into_any())
+            }
+            Box::pin(split())
+        }
+    )*};
+}
+
+later! {
+    supplies => Supplies,
+    drills => Drills,
+    notices => Notices,
+    sync_page => SyncPage,
+    roster => Roster,
+    admin => AdminPage,
+}
+
+/// Shows the screen `load` brings once its code is on the phone: at once when the service
+/// worker keeps it, after the download on a first visit. A download that fails says so and
+/// can be tried again in place (a reload with no network and no worker would leave the app).
+#[component]
+pub fn Later(load: fn() -> Screen) -> impl IntoView {
+    let i18n = use_i18n();
+    let screen = StoredValue::new_local(None::<AnyView>);
+    let arrived = RwSignal::new(false);
+    let failed = RwSignal::new(false);
+    // The screen is built when its code has come, under this component's owner (its
+    // contexts: the language, the sync view), and not at all if the person has gone on.
+    let owner = StoredValue::new_local(Owner::current());
+    let fetch = move || {
+        failed.set(false);
+        let attempt = async move {
+            match load().await {
+                Ok(view) => {
+                    screen.set_value(Some(view));
+                    arrived.set(true);
+                }
+                Err(_) => failed.set(true),
+            }
+        };
+        match owner.get_value() {
+            Some(owner) => owner.with(|| spawn_local_scoped_with_cancellation(attempt)),
+            None => spawn_local_scoped_with_cancellation(attempt),
+        }
+    };
+    fetch();
+    move || {
+        if arrived.get() {
+            // Taken once: `arrived` never changes back, so this runs once more at most.
+            return screen.try_update_value(Option::take).flatten();
+        }
+        let view = if failed.get() {
+            view! {
+                <section class="area" data-testid="not-downloaded">
+                    <p class="notice error" role="alert">{t!(i18n, later.not_here)}</p>
+                    <button type="button" on:click=move |_| fetch()>{t!(i18n, later.retry)}</button>
+                </section>
+            }
+            .into_any()
+        } else {
+            view! { <p class="later-loading" role="status">{t!(i18n, later.loading)}</p> }
+                .into_any()
+        };
+        Some(view)
+    }
+}
