@@ -16,20 +16,13 @@ async function file(dir, test) {
 }
 
 const dist = join(ROOT, 'dist', 'app');
-// A build's code: its wasm and JS, the loader of its screens opened later, which the JS
-// imports (so it comes before the first screen), and those screens' modules, which come
-// only when one opens (app/src/later.rs).
-const code = async (dir) => {
-  const js = await file(dir, (n) => n.endsWith('.js') && n !== 'sw.js');
-  const loader = js.toString().match(/from\s*"\.\/(split\/wasm-split-[0-9a-f]{16}\.js)"/);
-  if (!loader) throw new Error(`the JS in ${dir} imports no loader of screens opened later`);
-  const later = await readdir(join(dir, 'split'));
-  return {
-    wasm: await file(dir, (n) => n.endsWith('_bg.wasm')),
-    js: Buffer.concat([js, await readFile(join(dir, loader[1]))]),
-    later: await Promise.all(later.filter((n) => n.endsWith('.wasm')).map((n) => readFile(join(dir, 'split', n)))),
-  };
-};
+// A build's code: its wasm and JS (which holds the loader of its screens opened later), and
+// those screens' modules, which come only when one opens (app/src/later.rs).
+const code = async (dir) => ({
+  wasm: await file(dir, (n) => n.endsWith('_bg.wasm')),
+  js: await file(dir, (n) => n.endsWith('.js') && n !== 'sw.js'),
+  later: await Promise.all((await readdir(join(dir, 'split'))).map((n) => readFile(join(dir, 'split', n)))),
+});
 const classBuild = await code(dist);
 const officeBuild = await code(join(dist, 'office'));
 const appCss = await file(dist, (n) => n.endsWith('.css'));

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { transform } from 'esbuild';
+import { build, transform } from 'esbuild';
 
 const SW = 'sw.js';
 const OFFICE = 'office';
@@ -124,15 +124,16 @@ async function wasmOptArgs(page) {
 /**
  * Takes the screens split out of the build's wasm (scripts/split/wasm-bindgen left them in
  * `splitDir`) into `staging/split/`: each module through wasm-opt as the main one is, and
- * every file named by its contents, as Trunk names the rest. The names matter beyond the
- * cache: wasm-split names its modules by their place in the code, and a page of one release
- * must never run another release's module in its memory. The loader's references and the
- * main JS's import of the loader are rewritten to the new names.
+ * named by its contents, as Trunk names the rest. The names matter beyond the cache:
+ * wasm-split names its modules by their place in the code, and a page of one release must
+ * never run another release's module in its memory. The modules' loader, which the main JS
+ * imports, is bundled into the main JS (esbuild), with the modules' new names: the app's
+ * start fetches, and a device keeps, no file more than before.
  */
 export async function placeSplit(staging, splitDir, sourcePage) {
   const { js } = await codeOf(staging);
   const mainJs = join(staging, js);
-  let main = await readFile(mainJs, 'utf8');
+  const main = await readFile(mainJs, 'utf8');
   if (main.includes(UNSPLIT)) {
     throw new Error(`${js} imports ${UNSPLIT}: the wasm was not split (build with scripts/build.sh, which puts scripts/split/ first on PATH)`);
   }
@@ -143,7 +144,7 @@ export async function placeSplit(staging, splitDir, sourcePage) {
   const stem = loader.match(mainImport)?.[1];
   if (!stem) throw new Error(`${splitDir}/${SPLIT_LOADER}: no import of the main module`);
   if (!js.startsWith(`${stem}-`) && js !== `${stem}.js`) throw new Error(`${splitDir}: the split of ${stem}, not of ${js}`);
-  loader = loader.replace(mainImport, `from "../${js}"`);
+  loader = loader.replace(mainImport, `from "./${js}"`);
   await rm(join(staging, SPLIT), { recursive: true, force: true });
   await mkdir(join(staging, SPLIT));
   const optArgs = await wasmOptArgs(sourcePage);
@@ -157,16 +158,21 @@ export async function placeSplit(staging, splitDir, sourcePage) {
     const hashed = `${name.replace(/[.]wasm$/, '')}-${hashOf(bytes)}.wasm`;
     await rm(optimised);
     await writeFile(join(staging, SPLIT, hashed), bytes);
-    loader = loader.replaceAll(quoted, `"./${hashed}"`);
+    // Fetched relative to the module the loader ends up in: the main JS, beside split/.
+    loader = loader.replaceAll(quoted, `"./${SPLIT}/${hashed}"`);
     placed.push(hashed);
   }
-  const { code } = await transform(loader, { loader: 'js', minify: true, charset: 'utf8', format: 'esm' });
-  const loaderName = `wasm-split-${hashOf(code)}.js`;
-  await writeFile(join(staging, SPLIT, loaderName), code);
-  // Only the import statements: the wasm's imports keep the module name it was linked with.
-  main = main.replaceAll(`from "${SPLIT_LOADER}"`, `from "./${SPLIT}/${loaderName}"`);
-  await writeFile(mainJs, main);
-  return [loaderName, ...placed];
+  // Beside the main JS under the name it imports, for esbuild to find; gone once bundled.
+  const loaderPath = join(staging, SPLIT_LOADER);
+  await writeFile(loaderPath, loader);
+  try {
+    await build({ entryPoints: [mainJs], bundle: true, format: 'esm', charset: 'utf8', outfile: mainJs, allowOverwrite: true, logLevel: 'error' });
+  } finally {
+    await rm(loaderPath);
+  }
+  // The wasm's imports still name the module (its key in the imports object), not as an import.
+  if (/from\s*"\.\/__wasm_split\.js"/.test(await readFile(mainJs, 'utf8'))) throw new Error(`${js}: the split's loader was not bundled`);
+  return placed;
 }
 
 /** Leaves only the office build's code in its staging directory. */
@@ -323,7 +329,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const splitDir = join(import.meta.dirname, '..', 'target', 'wasm-bindgen', profile, SPLIT);
   const page = process.env.TRUNK_HTML_FILE || join(import.meta.dirname, '..', 'app', 'index.html');
   const placed = await placeSplit(staging, splitDir, page);
-  console.error(`sw-precache: ${placed.length} files of screens opened later`);
+  console.error(`sw-precache: ${placed.length} modules of screens opened later`);
   if (publicUrl.replace(/\/$/, '').endsWith(`/${OFFICE}`)) {
     await trimOfficeBuild(staging);
     await minifyCode(staging);

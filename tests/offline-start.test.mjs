@@ -24,18 +24,15 @@ function loaderBuilds(html) {
 }
 
 /**
- * The files of the screens a build loads later (app/src/later.rs), as URLs: the loader its
- * main JS at `js` imports, and every module that loader can fetch.
+ * The modules of the screens a build loads later (app/src/later.rs), as URLs: those its main
+ * JS at `js` (which holds their loader) can fetch.
  */
 async function splitFiles(url, js) {
   const dir = js.slice(0, js.lastIndexOf('/') + 1);
   const main = await (await fetch(url + js)).text();
-  const loader = main.match(/from\s*"\.\/(split\/wasm-split-[0-9a-f]{16}\.js)"/);
-  assert.ok(loader, `${js} imports no loader of screens opened later`);
-  const source = await (await fetch(url + dir + loader[1])).text();
-  const modules = [...source.matchAll(/"\.\/([\w-]+-[0-9a-f]{16}\.wasm)"/g)].map((m) => `${dir}split/${m[1]}`);
-  assert.ok(modules.length > 1, `${loader[1]} fetches no modules`);
-  return [dir + loader[1], ...modules];
+  const modules = [...main.matchAll(/"\.\/(split\/[\w-]+-[0-9a-f]{16}\.wasm)"/g)].map((m) => dir + m[1]);
+  assert.ok(modules.length > 1, `${js} fetches no modules of screens opened later`);
+  return [...new Set(modules)];
 }
 
 /**
@@ -241,13 +238,17 @@ describe('starting the app with no network or a stalling one', () => {
     const builds = loaderBuilds(await (await fetch(`${srv.url}/app/`)).text());
     assert.equal(loaded.at(-1), builds.office.wasm);
     assert.equal(await page.evaluate(() => localStorage.getItem('guardpost.build')), 'office');
-    // The service worker keeps the office's code as soon as it is in charge.
+    // The service worker keeps the office's code as soon as it is in charge: its main JS and
+    // wasm, and its screens opened later with their loader, which the main JS imports.
+    const office = JSON.parse((await (await fetch(`${srv.url}/app/sw.js`)).text())
+      .match(/^const BUILD = (.*);$/m)[1]).office;
+    assert.ok(office.includes(builds.office.js) && office.includes(builds.office.wasm));
     await page.evaluate(() => navigator.serviceWorker.ready);
     await page.waitForFunction(async (urls) => {
       const names = await caches.keys();
       const kept = await Promise.all(urls.map((u) => caches.match(u)));
       return names.length === 1 && kept.every(Boolean);
-    }, [builds.office.js, builds.office.wasm]);
+    }, office);
 
     await context.setOffline(true);
     await page.reload();

@@ -5,7 +5,6 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::accounts::{Join, SignedOutScreen};
-use crate::checkins::Checkins;
 use crate::home::Home;
 use crate::i18n::I18nContextProvider;
 use crate::later::{self, Later};
@@ -33,8 +32,8 @@ pub mod href {
 pub fn App() -> impl IntoView {
     provide_context(school_signal());
     let sync = crate::sync::engine::start();
-    // Today, Check-ins and signing in come with the app; the other screens' code when one
-    // first opens (see `later`).
+    // Today and signing in come with the app; the other screens' code when one first opens
+    // (see `later`).
     // A device that has learnt it is signed out shows the sign-in screen and nothing else.
     let signed_out = move || sync.phase.get() == crate::sync::Phase::Revoked;
     view! {
@@ -46,7 +45,7 @@ pub fn App() -> impl IntoView {
                         <Show when=move || !signed_out() fallback=SignedOutScreen>
                         <Routes fallback=NotFound>
                             <Route path=path!("/") view=Home/>
-                            <Route path=path!("/checkins") view=Checkins/>
+                            <Route path=path!("/checkins") view=|| view! { <Later load=later::checkins/> }/>
                             <Route path=path!("/supplies") view=|| view! { <Later load=later::supplies/> }/>
                             <Route path=path!("/drills") view=|| view! { <Later load=later::drills/> }/>
                             <Route path=path!("/notices") view=|| view! { <Later load=later::notices/> }/>

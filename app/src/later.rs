@@ -1,5 +1,6 @@
 //! Screens whose code a phone fetches the first time one of them opens, rather than before
-//! Today (issue 13: what a teacher downloads before her first check).
+//! Today (issue 13: what a teacher downloads before her first check, which Today's class
+//! card takes in one tap; the detailed check on the Check-ins page is one of these screens).
 //!
 //! Each function made by `later!` is split out of the app's wasm at build time, with the code
 //! only it reaches, into files of their own (`scripts/split/wasm-bindgen` runs the split between
@@ -21,7 +22,7 @@ use crate::accounts::AdminPage;
 // The class build holds none of the office's screens; see `app_build`.
 #[cfg(not(feature = "office"))]
 use crate::app_build::OfficePage as AdminPage;
-use crate::checkins::Roster;
+use crate::checkins::{Checkins, Roster};
 use crate::drills::Drills;
 use crate::i18n::{t, use_i18n};
 use crate::notices::Notices;
@@ -46,6 +47,7 @@ macro_rules! later {
 }
 
 later! {
+    checkins => Checkins,
     supplies => Supplies,
     drills => Drills,
     notices => Notices,
