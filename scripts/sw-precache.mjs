@@ -1,5 +1,6 @@
 // Trunk's post_build hook (Trunk.toml), run for both builds of the app (see
 // app/src/app_build.rs and scripts/build.sh):
+// - each build takes in the screens split out of its wasm (app/src/later.rs, placeSplit);
 // - the office's build (public URL /app/office/) keeps only its code: the page, styles and
 //   files are the class build's;
 // - the class build takes the office's code into office/, replaces Trunk's loader with one
