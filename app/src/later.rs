@@ -56,6 +56,14 @@ later! {
     admin => AdminPage,
 }
 
+/// Where a screen's code is: on its way, failed to come (the person can try again), or here.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Code {
+    Coming,
+    Failed,
+    Arrived,
+}
+
 /// Shows the screen `load` brings once its code is on the phone: at once when the service
 /// worker keeps it, after the download on a first visit. A download that fails says so and
 /// can be tried again in place (a reload with no network and no worker would leave the app).
@@ -63,20 +71,19 @@ later! {
 pub fn Later(load: fn() -> Screen) -> impl IntoView {
     let i18n = use_i18n();
     let screen = StoredValue::new_local(None::<AnyView>);
-    let arrived = RwSignal::new(false);
-    let failed = RwSignal::new(false);
+    let code = RwSignal::new(Code::Coming);
     // The screen is built when its code has come, under this component's owner (its
     // contexts: the language, the sync view), and not at all if the person has gone on.
     let owner = StoredValue::new_local(Owner::current());
     let fetch = move || {
-        failed.set(false);
+        code.set(Code::Coming);
         let attempt = async move {
             match load().await {
                 Ok(view) => {
                     screen.set_value(Some(view));
-                    arrived.set(true);
+                    code.set(Code::Arrived);
                 }
-                Err(_) => failed.set(true),
+                Err(_) => code.set(Code::Failed),
             }
         };
         match owner.get_value() {
@@ -85,23 +92,21 @@ pub fn Later(load: fn() -> Screen) -> impl IntoView {
         }
     };
     fetch();
-    move || {
-        if arrived.get() {
-            // Taken once: `arrived` never changes back, so this runs once more at most.
-            return screen.try_update_value(Option::take).flatten();
-        }
-        let view = if failed.get() {
+    move || match code.get() {
+        // Taken once: nothing sets `code` after it has arrived, so this runs once.
+        Code::Arrived => screen.try_update_value(Option::take).flatten(),
+        Code::Failed => Some(
             view! {
                 <section class="area" data-testid="not-downloaded">
                     <p class="notice error" role="alert">{t!(i18n, later.not_here)}</p>
                     <button type="button" on:click=move |_| fetch()>{t!(i18n, later.retry)}</button>
                 </section>
             }
-            .into_any()
-        } else {
+            .into_any(),
+        ),
+        Code::Coming => Some(
             view! { <p class="later-loading" role="status">{t!(i18n, later.loading)}</p> }
-                .into_any()
-        };
-        Some(view)
+                .into_any(),
+        ),
     }
 }
