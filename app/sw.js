@@ -35,7 +35,7 @@ self.addEventListener('activate', (event) => {
   );
 });
 
-// The office's build is kept once a device runs it (it asks, app/src/main.rs): a class
+// The office's build is kept once a device runs it (it asks, app/src/install.rs): a class
 // teacher's phone never spends its data on the office's screens.
 const keepOffice = () => caches.open(CACHE).then((cache) => Promise.all(BUILD.office.map((url) =>
   cache.match(url).then((hit) => hit || cache.add(new Request(url, { cache: 'no-cache' }))))));
@@ -45,8 +45,6 @@ self.addEventListener('message', (event) => {
   // The person tapped "reload" on the new release's offer.
   if (event.data === 'skip-waiting') self.skipWaiting();
 });
-
-const keeps = (path) => BUILD.files.includes(path) || BUILD.office.includes(path);
 
 self.addEventListener('fetch', (event) => {
   const request = event.request;
@@ -61,15 +59,10 @@ self.addEventListener('fetch', (event) => {
   // which allows its own inline loader by hash. A path ending in a file name is a file, as
   // the Worker decides too.
   const route = request.mode === 'navigate' && !url.pathname.split('/').pop().includes('.');
-  // The files are the same whatever the request's headers, so Vary is beside the point.
-  const kept = () => caches.open(CACHE).then((cache) => cache.match(route ? SHELL : request, { ignoreVary: true }));
   event.respondWith(
-    kept()
-      // A file this release keeps was seen missing from a match for a moment while the cache
-      // was being written (Chromium, an office phone offline just after keeping its build),
-      // and found again a moment later: it is looked for once more before the network,
-      // which may not be there.
-      .then((hit) => hit || (!keeps(url.pathname) ? hit : new Promise((done) => setTimeout(done, 100)).then(kept)))
+    caches.open(CACHE)
+      // The files are the same whatever the request's headers, so Vary is beside the point.
+      .then((cache) => cache.match(route ? SHELL : request, { ignoreVary: true }))
       .then((hit) => hit || fetch(request).then((response) => {
         // The office's code, fetched before this worker controlled the page, is kept as it
         // comes, in this release's cache only.

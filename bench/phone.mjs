@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchPersistent } from '../tests/browser.mjs';
+import { launchPersistent, waitInPage } from '../tests/browser.mjs';
 
 /** A 390 × 844 phone in Chinese. */
 export const PHONE = { locale: 'zh-CN', viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
@@ -41,7 +41,7 @@ export async function forgetAppFiles(context, url) {
 
 /** Waits until the page's service worker is active with every file of the build kept. */
 export async function serviceWorkerReady(page) {
-  await page.waitForFunction(async () => {
+  await waitInPage(page, async () => {
     const reg = await navigator.serviceWorker.getRegistration('/app/');
     if (!reg?.active || reg.active.state !== 'activated') return false;
     const names = (await caches.keys()).filter((n) => n.startsWith('guardpost-app-'));
@@ -49,7 +49,7 @@ export async function serviceWorkerReady(page) {
     const cache = await caches.open(names[0]);
     const kept = (await cache.keys()).map((r) => new URL(r.url).pathname);
     return kept.some((p) => p.endsWith('.wasm')) && kept.includes('/app/');
-  }, null, { timeout: 180_000, polling: 500 });
+  }, null, { timeout: 180_000, every: 500 });
 }
 
 /**

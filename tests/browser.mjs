@@ -216,3 +216,19 @@ export async function syncRound(page) {
     dispatchEvent(new Event('online'));
   }));
 }
+
+/**
+ * Waits until `predicate(arg)`, run in the page, resolves to something truthy. For a predicate
+ * that awaits (Cache Storage, the service worker's registration): Playwright's
+ * `waitForFunction` takes the promise such a predicate returns as its truthy answer, and so
+ * waits for nothing.
+ */
+export async function waitInPage(page, predicate, arg, { timeout = 30_000, every = 100 } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const answer = await page.evaluate(predicate, arg);
+    if (answer) return answer;
+    if (Date.now() > end) throw new Error(`waited ${timeout / 1000} s in ${page.url()} for: ${predicate}`);
+    await new Promise((resolve) => setTimeout(resolve, every));
+  }
+}

@@ -9,7 +9,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWorker, deviceGrant, ROOT } from './harness.mjs';
-import { launchBrowser, phoneContext } from './browser.mjs';
+import { launchBrowser, phoneContext, waitInPage } from './browser.mjs';
 import { precacheList } from '../scripts/sw-precache.mjs';
 
 const SCHOOL = '城关镇第一中心小学';
@@ -239,23 +239,30 @@ describe('starting the app with no network or a stalling one', () => {
     assert.equal(loaded.at(-1), builds.office.wasm);
     assert.equal(await page.evaluate(() => localStorage.getItem('guardpost.build')), 'office');
     // The service worker keeps the office's code as soon as it is in charge: its main JS and
-    // wasm, and its screens opened later with their loader, which the main JS imports.
+    // wasm, and the modules of its screens opened later.
     const office = JSON.parse((await (await fetch(`${srv.url}/app/sw.js`)).text())
       .match(/^const BUILD = (.*);$/m)[1]).office;
     assert.ok(office.includes(builds.office.js) && office.includes(builds.office.wasm));
     await page.evaluate(() => navigator.serviceWorker.ready);
-    await page.waitForFunction(async (urls) => {
+    await waitInPage(page, async (urls) => {
       const names = await caches.keys();
       const kept = await Promise.all(urls.map((u) => caches.match(u)));
       return names.length === 1 && kept.every(Boolean);
     }, office);
 
+    // What the page and its service worker say, for a failure's message.
+    const said = [];
+    page.on('console', (m) => said.push(`${m.type()}: ${m.text()}`));
+    page.on('requestfailed', (r) => said.push(`failed: ${new URL(r.url()).pathname} ${r.failure()?.errorText}`));
     await context.setOffline(true);
     await page.reload();
     await page.getByTestId('school-today').waitFor();
     await page.goto(`${srv.url}/app/admin`);
     // The office's screen itself (the doctor may not manage the directory, and is told so).
-    await page.getByRole('heading', { name: 'Administration', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Administration', level: 1 }).waitFor().catch(async (e) => {
+      e.message += `\nthe page shows: ${await page.locator('main').innerText().catch(() => '?')}\n${said.join('\n')}`;
+      throw e;
+    });
     await page.getByText('Only the prevention office can manage the directory and devices.').waitFor();
     assert.equal(await page.getByTestId('office-only').count(), 0);
 
