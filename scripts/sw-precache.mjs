@@ -172,7 +172,8 @@ export async function placeSplit(staging, splitDir, sourcePage) {
     await rm(loaderPath);
   }
   // The wasm's imports still name the module (its key in the imports object), not as an import.
-  if (/from\s*"\.\/__wasm_split\.js"/.test(await readFile(mainJs, 'utf8'))) throw new Error(`${js}: the split's loader was not bundled`);
+  const stillImported = new RegExp(`from\\s*"${SPLIT_LOADER.replaceAll('.', '\\.')}"`);
+  if (stillImported.test(await readFile(mainJs, 'utf8'))) throw new Error(`${js}: the split's loader was not bundled`);
   return placed;
 }
 

@@ -250,7 +250,7 @@ describe('starting the app with no network or a stalling one', () => {
       return names.length === 1 && kept.every(Boolean);
     }, office);
 
-    // What the page and its service worker say, for a failure's message.
+    // What the page says and which of its requests fail, for a failure's message.
     const said = [];
     page.on('console', (m) => said.push(`${m.type()}: ${m.text()}`));
     page.on('requestfailed', (r) => said.push(`failed: ${new URL(r.url()).pathname} ${r.failure()?.errorText}`));

@@ -33,7 +33,8 @@ pub fn App() -> impl IntoView {
     provide_context(school_signal());
     let sync = crate::sync::engine::start();
     // Today and signing in come with the app; every other screen's code when it first
-    // opens (see `later`). A device that has learnt it is signed out shows the sign-in screen and nothing else.
+    // opens (see `later`).
+    // A device that has learnt it is signed out shows the sign-in screen and nothing else.
     let signed_out = move || sync.phase.get() == crate::sync::Phase::Revoked;
     view! {
         <I18nContextProvider>
