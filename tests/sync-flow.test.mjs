@@ -23,6 +23,12 @@ describe('offline-first check-ins', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     // Signing in lands on Today.
     await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+    // The app is installed before the tests take the network away, as on a phone used once
+    // online: its service worker keeps every file, the screens opened later among them.
+    // (Awaited in the page, not polled: some tests stop the page's clock.)
+    await page.evaluate(() => navigator.serviceWorker.controller !== null || new Promise((done) => {
+      navigator.serviceWorker.addEventListener('controllerchange', () => done(true), { once: true });
+    }));
   }
 
   test('a check recorded with no signal is kept across a restart and syncs later', async () => {
@@ -209,7 +215,11 @@ describe('offline-first check-ins', () => {
   async function saveCheck(page) {
     await page.getByRole('navigation').getByRole('link', { name: 'Check-ins' }).click();
     await page.getByRole('button', { name: 'Save the check' }).click();
-    await page.getByText('Saved on this device').waitFor();
+    await page.getByText('Saved on this device').waitFor().catch(async (e) => {
+      // What the screen showed, should it fail.
+      e.message += `\nthe page shows: ${await page.locator('main').innerText().catch(() => '?')}`;
+      throw e;
+    });
   }
 
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
