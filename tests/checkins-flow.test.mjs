@@ -74,7 +74,10 @@ describe('check-ins', () => {
     await page.getByRole('status').getByText('Students saved on this device: 3').waitFor();
 
     // In the classroom, with no signal (the app is open; there is no service worker yet).
+    // The screen is open before the signal goes: its code comes when it first opens, and a
+    // screen that could not come says so (tests/offline-start).
     await page.getByRole('navigation').getByRole('link', { name: 'Check-ins' }).click();
+    await page.getByRole('button', { name: 'Morning', exact: true }).waitFor();
     await phone.setOffline(true);
     await page.getByRole('button', { name: 'Morning', exact: true }).click();
     const row = (name) => page.locator(`li[data-student="${name}"]`);

@@ -1,12 +1,15 @@
-//! The device's durable store, in IndexedDB: every op received (one record each, so a pull
-//! page appends without rewriting the rest) and the replica's state (cursors, outbox, clock,
-//! refused changes) as one small record. A change is in the outbox on disk before the person
+//! The device's durable store, in IndexedDB: every op received (each stream's ops of one
+//! write in one record, see `guardpost_domain::sync::kept`, so a pull page appends without
+//! rewriting the rest) and the replica's state (cursors, outbox, clock, refused changes) as
+//! one small record. A change is in the outbox on disk before the person
 //! is told it is saved.
 
 use std::collections::BTreeMap;
 use std::future::IntoFuture;
 
 use guardpost_domain::changes::{Op, Replica, carries};
+use guardpost_domain::sync::OpId;
+use guardpost_domain::sync::kept::{self, Kept, Plan};
 use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
 use wasm_bindgen::JsValue;
 
@@ -51,49 +54,47 @@ pub fn open() -> impl Future<Output = Result<Database, StoreError>> {
     async move { Ok(opening?.await?) }
 }
 
-fn op_key(op: &Op) -> String {
-    key_of(&op.id)
-}
-
-fn key_of(id: &guardpost_domain::sync::OpId) -> String {
-    format!(
-        "{}/{}/{:010}/{:05}",
-        id.stream,
-        id.device,
-        id.seq.get(),
-        id.k
-    )
-}
-
-/// The replica kept on this device, with all its ops, if there is one.
-pub async fn load(db: &Database) -> Result<Option<Replica>, StoreError> {
+/// The replica kept on this device, with all its ops, and where each op is kept; `None`
+/// if there is none.
+pub async fn load(db: &Database) -> Result<Option<(Replica, Kept)>, StoreError> {
     let tx = db.transaction(&[OPS, STATE], TransactionMode::ReadOnly)?;
     let state = tx
         .object_store(STATE)?
         .get(JsValue::from_str(REPLICA_KEY))?
         .await?;
-    let values = tx.object_store(OPS)?.get_all(None, None)?.await?;
+    let store = tx.object_store(OPS)?;
+    // Both in key order: the n-th key is the n-th value's.
+    let keys = store.get_all_keys(None, None)?.await?;
+    let values = store.get_all(None, None)?.await?;
     tx.await?;
     let Some(state) = state.and_then(|v| v.as_string()) else {
         return Ok(None);
     };
     let mut replica: Replica = serde_json::from_str(&state)?;
     let mut ops = BTreeMap::new();
+    let mut kept = Kept::default();
     let mut uncarried = Vec::new();
-    for value in values {
-        if let Some(json) = value.as_string() {
-            match serde_json::from_str::<Op>(&json) {
-                Ok(op) => {
-                    ops.insert(op.id.clone(), op);
-                }
-                // Kept by a release whose build carried a stream this one leaves out (a
-                // class teacher's phone held drills before): they leave the device. Any
-                // other op that can't be read is an error, never dropped.
-                Err(e) => match serde_json::from_str::<OpIdOnly>(&json) {
-                    Ok(held) if !carries(held.id.stream) => uncarried.push(key_of(&held.id)),
-                    _ => return Err(e.into()),
-                },
+    for (key, value) in keys.iter().zip(values) {
+        let (Some(key), Some(json)) = (key.as_string(), value.as_string()) else {
+            continue;
+        };
+        let read = if kept::is_bundle(&key) {
+            serde_json::from_str::<Vec<Op>>(&json)
+        } else {
+            serde_json::from_str::<Op>(&json).map(|op| vec![op])
+        };
+        match read {
+            Ok(read) => {
+                kept.found(&key, read.iter().map(|op| op.id.clone()));
+                ops.extend(read.into_iter().map(|op| (op.id.clone(), op)));
             }
+            // Kept by a release whose build carried a stream this one leaves out (a class
+            // teacher's phone held drills before): they leave the device. Any other record
+            // that can't be read is an error, never dropped.
+            Err(e) => match kept::stream_of(&key) {
+                Some(stream) if !carries(stream) => uncarried.push(key),
+                _ => return Err(e.into()),
+            },
         }
     }
     replica.ops = ops;
@@ -105,45 +106,54 @@ pub async fn load(db: &Database) -> Result<Option<Replica>, StoreError> {
         }
         tx.commit()?.await?;
     }
-    Ok(Some(replica))
+    Ok(Some((replica, kept)))
 }
 
-/// An op's identity alone, read from a stored op this build can't decode whole.
-#[derive(serde::Deserialize)]
-struct OpIdOnly {
-    id: guardpost_domain::sync::OpId,
-}
-
-/// A write prepared from the replica while it is borrowed: its state and new ops, as JSON.
-/// Preparing is synchronous so the replica is never borrowed across an await; IndexedDB runs
-/// read-write transactions in the order they were created, so the last prepared state wins.
+/// A write prepared from the replica while it is borrowed: its state, and the records of ops
+/// to put and delete, as JSON. Preparing is synchronous so the replica is never borrowed
+/// across an await; IndexedDB runs read-write transactions in the order they were created,
+/// so the last prepared state wins.
 pub struct Write {
     state: String,
-    ops: Vec<(String, String)>,
-    /// Ops the replica let go of (old daily checks the server holds).
+    puts: Vec<(String, String)>,
     deleted: Vec<String>,
 }
 
 impl Write {
-    pub fn prepare<'a>(
-        replica: &Replica,
-        new_ops: impl IntoIterator<Item = &'a Op>,
-    ) -> Result<Self, StoreError> {
-        let ops = new_ops
-            .into_iter()
-            .map(|op| Ok((op_key(op), serde_json::to_string(op)?)))
-            .collect::<Result<Vec<_>, StoreError>>()?;
+    /// The replica's state alone (cursors, outbox, clock, refused changes).
+    pub fn state(replica: &Replica) -> Result<Self, StoreError> {
         Ok(Self {
             state: serde_json::to_string(replica)?,
-            ops,
+            puts: Vec::new(),
             deleted: Vec::new(),
         })
     }
 
-    /// The same write, also deleting the ops `dropped` from the device.
-    pub fn deleting(mut self, dropped: &[guardpost_domain::sync::OpId]) -> Self {
-        self.deleted = dropped.iter().map(key_of).collect();
-        self
+    /// The state and the ops newly held (`written`, read from the replica).
+    pub fn ops(replica: &Replica, kept: &mut Kept, written: &[OpId]) -> Result<Self, StoreError> {
+        Self::carrying(replica, kept.write(written))
+    }
+
+    /// The state, and the records of ops rewritten without those the replica let go of (old
+    /// daily checks the server holds, a stream no longer read).
+    pub fn letting_go(replica: &Replica, kept: &mut Kept) -> Result<Self, StoreError> {
+        Self::carrying(replica, kept.let_go(|id| replica.ops.contains_key(id)))
+    }
+
+    fn carrying(replica: &Replica, plan: Plan) -> Result<Self, StoreError> {
+        let puts = plan
+            .puts
+            .into_iter()
+            .map(|(key, ids)| {
+                let ops: Vec<&Op> = ids.iter().filter_map(|id| replica.ops.get(id)).collect();
+                Ok((key, serde_json::to_string(&ops)?))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Self {
+            puts,
+            deleted: plan.deletes,
+            ..Self::state(replica)?
+        })
     }
 }
 
@@ -151,16 +161,16 @@ impl Write {
 pub async fn save(db: &Database, write: Write) -> Result<(), StoreError> {
     let Write {
         state,
-        ops: new_ops,
+        puts,
         deleted,
     } = write;
     let tx = db.transaction(&[OPS, STATE], TransactionMode::ReadWrite)?;
     let ops = tx.object_store(OPS)?;
-    for (key, json) in &new_ops {
-        ops.put(&JsValue::from_str(json), Some(&JsValue::from_str(key)))?;
-    }
     for key in &deleted {
         ops.delete(JsValue::from_str(key))?;
+    }
+    for (key, json) in &puts {
+        ops.put(&JsValue::from_str(json), Some(&JsValue::from_str(key)))?;
     }
     tx.object_store(STATE)?.put(
         &JsValue::from_str(&state),

@@ -15,6 +15,7 @@ pub mod auth;
 pub mod document;
 pub mod hlc;
 pub mod ids;
+pub mod kept;
 pub mod op;
 pub mod refusal;
 pub mod replica;

@@ -31,6 +31,7 @@ use session::{forget_school, open_replica, refresh_session, sync_and_refresh};
 
 use super::api::{self, CallError};
 use super::store::{self, StoreError, Write};
+use guardpost_domain::sync::kept::Kept;
 
 const TOKEN_KEY: &str = "guardpost.token";
 const SESSION_KEY: &str = "guardpost.session";
@@ -42,6 +43,8 @@ const MAX_BACKOFF_MS: u64 = 5 * 60 * 1000;
 struct Engine {
     db: Rc<Database>,
     replica: Replica,
+    /// Where the store keeps each of the replica's ops.
+    kept: Kept,
     token: String,
 }
 
@@ -247,7 +250,7 @@ pub async fn record(view: SyncView, stream: Stream, payload: Payload) -> Result<
         e.replica
             .record(stream, payload, now_ms())
             .map_err(RecordError::Invalid)?;
-        Write::prepare(&e.replica, [])
+        Write::state(&e.replica)
             .map(|w| (e.db.clone(), w))
             .map_err(|err| {
                 e.replica.unrecord_last(stream);
@@ -278,7 +281,7 @@ pub enum RecordError {
 pub async fn dismiss_refused(view: SyncView, index: usize) {
     let prepared = with_engine(|e| {
         e.replica.dismiss_refused(index);
-        Write::prepare(&e.replica, []).map(|w| (e.db.clone(), w))
+        Write::state(&e.replica).map(|w| (e.db.clone(), w))
     });
     if let Some(Ok((db, write))) = prepared
         && let Err(e) = store::save(&db, write).await

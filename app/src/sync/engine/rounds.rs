@@ -129,7 +129,7 @@ async fn sync_once(view: SyncView) -> Result<(), Failure> {
         let next = with_engine(|e| {
             let stream = e.replica.streams_to_push().into_iter().next()?;
             let request = e.replica.next_push(stream)?;
-            Some(Write::prepare(&e.replica, []).map(|w| (request, w)))
+            Some(Write::state(&e.replica).map(|w| (request, w)))
         })
         .flatten();
         let Some(prepared) = next else { break };
@@ -140,8 +140,7 @@ async fn sync_once(view: SyncView) -> Result<(), Failure> {
             Ok(ack) => {
                 let write = with_engine(|e| {
                     let applied = e.replica.on_ack(&ack, now_ms());
-                    let own = applied.stored.iter().filter_map(|id| e.replica.ops.get(id));
-                    Write::prepare(&e.replica, own)
+                    Write::ops(&e.replica, &mut e.kept, &applied.stored)
                 });
                 if let Some(write) = write {
                     store::save(&db, write?).await?;
@@ -154,7 +153,7 @@ async fn sync_once(view: SyncView) -> Result<(), Failure> {
                 let server_ms = body.server_ms.unwrap_or_else(now_ms);
                 let write = with_engine(|e| {
                     e.replica.restamp_sealed(stream, server_ms, now_ms());
-                    Write::prepare(&e.replica, [])
+                    Write::state(&e.replica)
                 });
                 if let Some(write) = write {
                     store::save(&db, write?).await?;
@@ -174,7 +173,7 @@ async fn sync_once(view: SyncView) -> Result<(), Failure> {
                             problem: OpInvalid::Unreadable { detail: message },
                         },
                     );
-                    Write::prepare(&e.replica, [])
+                    Write::state(&e.replica)
                 });
                 if let Some(write) = write {
                     store::save(&db, write?).await?;
@@ -194,8 +193,8 @@ async fn rescope(view: SyncView, db: &Database) -> Result<(), Failure> {
         return Ok(());
     };
     let write = with_engine(|e| {
-        let gone = e.replica.rescope(&session, now_ms())?;
-        Some(Write::prepare(&e.replica, []).map(|w| w.deleting(&gone)))
+        e.replica.rescope(&session, now_ms())?;
+        Some(Write::letting_go(&e.replica, &mut e.kept))
     })
     .flatten();
     if let Some(write) = write {
@@ -263,8 +262,7 @@ async fn pull_all(view: SyncView, db: &Database, token: &str) -> Result<(), Fail
                 let response: PullResponse = serde_json::from_str(&text).map_err(unreadable)?;
                 let prepared = with_engine(|e| {
                     let applied = e.replica.on_pull(response, now_ms());
-                    let ops = applied.stored.iter().filter_map(|id| e.replica.ops.get(id));
-                    Write::prepare(&e.replica, ops)
+                    Write::ops(&e.replica, &mut e.kept, &applied.stored)
                 });
                 match prepared {
                     Some(write) => {
@@ -305,8 +303,7 @@ async fn pull_all(view: SyncView, db: &Database, token: &str) -> Result<(), Fail
         if let Some(keep_from) = keep_from {
             let prepared = with_engine(|e| {
                 let dropped = e.replica.drop_daily_before(keep_from);
-                (!dropped.is_empty())
-                    .then(|| Write::prepare(&e.replica, []).map(|w| w.deleting(&dropped)))
+                (!dropped.is_empty()).then(|| Write::letting_go(&e.replica, &mut e.kept))
             });
             if let Some(Some(write)) = prepared {
                 store::save(db, write?).await?;

@@ -103,8 +103,8 @@ pub(super) async fn open_replica(
     if fresh {
         store::clear(&db).await?;
     }
-    let replica = match store::load(&db).await? {
-        Some(replica) if replica.device == session.device => replica,
+    let (replica, kept) = match store::load(&db).await? {
+        Some((replica, kept)) if replica.device == session.device => (replica, kept),
         _ => {
             // Every long-lived record comes, however old; daily ones from the horizon on.
             let horizon = guardpost_domain::sync::replica::join_horizon(now_ms());
@@ -114,14 +114,15 @@ pub(super) async fn open_replica(
                 &session.streams,
                 horizon,
             );
-            store::save(&db, Write::prepare(&replica, [])?).await?;
-            replica
+            store::save(&db, Write::state(&replica)?).await?;
+            (replica, Kept::default())
         }
     };
     ENGINE.with_borrow_mut(|engine| {
         *engine = Some(Engine {
             db: Rc::new(db),
             replica,
+            kept,
             token,
         })
     });

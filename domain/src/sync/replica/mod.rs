@@ -98,7 +98,8 @@ pub struct Replica<P> {
     pub me: Name,
     pub clock: Hlc,
     /// Every op received. Not part of the serialized state: the app keeps ops in their own
-    /// store, one record each, and the rest of the replica as one small record.
+    /// store (each write's together, see [`crate::sync::kept`]), and the rest of the replica
+    /// as one small record.
     #[serde(skip)]
     pub ops: BTreeMap<OpId, Op<P>>,
     pub cursors: BTreeMap<Stream, StreamCursor>,
