@@ -1,8 +1,7 @@
 //! The device's durable store, in IndexedDB: every op received (each stream's ops of one
 //! write in one record, see `guardpost_domain::sync::kept`, so a pull page appends without
 //! rewriting the rest) and the replica's state (cursors, outbox, clock, refused changes) as
-//! one small record. A change is in the outbox on disk before the person
-//! is told it is saved.
+//! one small record. A change is in the outbox on disk before the person is told it is saved.
 
 use std::collections::BTreeMap;
 use std::future::IntoFuture;
