@@ -228,6 +228,27 @@ mod tests {
         assert_eq!(kept.let_go(|id| *id != op).deletes, [key]);
     }
 
+    /// Two tabs across a release: the older one kept an op alone while the newer one put the
+    /// same op in a bundle. Both records are found at the next start, and a drop leaves
+    /// neither behind (no copy comes back at the start after).
+    #[test]
+    fn an_op_found_in_two_records_leaves_both_when_dropped() {
+        let (op, other) = (id(Stream::Health, 1, 1, 0), id(Stream::Health, 1, 2, 0));
+        let mut store: Store = BTreeMap::new();
+        store.insert(alone_key(&op), vec![op.clone()]);
+        store.insert(
+            "health/~0000000003".to_owned(),
+            vec![op.clone(), other.clone()],
+        );
+        let mut kept = reread(&store);
+        apply(&mut store, kept.let_go(|id| *id != op));
+        assert_eq!(
+            store,
+            BTreeMap::from([("health/~0000000003".to_owned(), vec![other.clone()])])
+        );
+        assert_eq!(reread(&store), kept);
+    }
+
     #[test]
     fn keys_name_their_stream_and_bundles_follow_reloads() {
         assert_eq!(stream_of("drills/~0000000007"), Some(Stream::Drills));
