@@ -4,10 +4,12 @@
 // new phone on the slow link of bench/slow-link.mjs (400 kbps each way, 400 ms round trip,
 // 4× slower CPU; DevTools emulation on the page, applied once the app's files are installed,
 // from the click on "Sign in": the API's answers cross the slow link, the app's files come
-// from its service worker). Needs a build.
+// from its service worker). Each phone is a Chromium of its own with its profile on disk
+// (IndexedDB on disk, as a phone keeps it; incognito contexts until 2026-12-02's third
+// session). Needs a build.
 import { gzipSync } from 'node:zlib';
 import { startWorker, deviceGrant } from '../tests/harness.mjs';
-import { launchBrowser, phoneContext } from '../tests/browser.mjs';
+import { phonesOnDisk, PHONE } from './phone.mjs';
 
 const OPS = Number(process.env.OPS || 20_000);
 const DEVICES = 40;
@@ -18,7 +20,7 @@ const doctor = deviceGrant({ device: 'term-new-phone', name: '校医', role: 'he
 const slowDoctor = deviceGrant({ device: 'term-new-phone-slow', name: '校医二', role: 'health' });
 const SLOW_LINK = { offline: false, latency: 400, downloadThroughput: 50_000, uploadThroughput: 50_000 };
 const srv = await startWorker({ grants: [...teachers, doctor, slowDoctor] });
-const browser = await launchBrowser();
+const phones = phonesOnDisk('first-sync', { ...PHONE, locale: 'en-US' });
 try {
   const now = Date.now();
   await Promise.all(teachers.map(async (t, i) => {
@@ -39,8 +41,8 @@ try {
     }
   }));
 
-  const context = await phoneContext(browser, 'en-US');
-  const page = await context.newPage();
+  const context = await phones.open();
+  const page = context.pages()[0] ?? await context.newPage();
   await page.goto(`${srv.url}/app/join`);
   await page.getByLabel('Invite code').fill(doctor.token);
   const t0 = performance.now();
@@ -65,8 +67,8 @@ try {
 
   await context.close();
   // A second new phone, on the slow link.
-  const slowContext = await phoneContext(browser, 'en-US');
-  const slow = await slowContext.newPage();
+  const slowContext = await phones.open();
+  const slow = slowContext.pages()[0] ?? await slowContext.newPage();
   await slow.goto(`${srv.url}/app/join`);
   await slow.evaluate(() => navigator.serviceWorker.ready.then(() => true));
   await slow.getByLabel('Invite code').fill(slowDoctor.token);
@@ -96,6 +98,6 @@ try {
     ])}`);
   }
 } finally {
-  await browser.close();
+  await phones.close();
   await srv.stop();
 }

@@ -53,6 +53,31 @@ export async function serviceWorkerReady(page) {
 }
 
 /**
+ * Phones each with a browser of its own and a profile on disk: a phone's browser keeps
+ * IndexedDB on disk, where an incognito context (every `newContext`) keeps it in memory, about
+ * 1.5× quicker to write on this machine. `open(options)` starts one with `base` and `options`
+ * (Playwright's launch and context options) and resolves to its context; `close()` closes
+ * every one opened and removes their profiles.
+ */
+export function phonesOnDisk(name, base = PHONE) {
+  const opened = [];
+  return {
+    async open(options = {}) {
+      const phone = { profile: await mkdtemp(join(tmpdir(), `guardpost-${name}-`)) };
+      opened.push(phone);
+      phone.context = await launchPersistent(phone.profile, { ...base, ...options });
+      return phone.context;
+    },
+    async close() {
+      for (const { context, profile } of opened.splice(0)) {
+        await context?.close().catch(() => {});
+        await rm(profile, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/**
  * Each teacher's phone in turn, a browser with its own profile on disk, as a phone's browser
  * keeps: signed in, its app files forgotten, then `visit(context, url)` (which resolves to an
  * object with its `page`) for a first visit, and again in a new tab once the first has

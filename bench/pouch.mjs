@@ -5,26 +5,29 @@
 // push them, then a fresh device pulls all 10,000 into its IndexedDB.
 //
 // - Guardpost: the real app (dist/app) against `wrangler dev` (worker/build). Each teacher's
-//   browser context signs in through /app/join as a person would (untimed), then the 500
+//   phone signs in through /app/join as a person would (untimed), then the 500
 //   records are put into the app's own IndexedDB outbox, in the app's own format, exactly as
 //   its engine's `record()` leaves them (HLC ticked on the server-corrected clock, outbox of
 //   the `health` stream). Timed: opening the app until every device's sync status says "All
 //   changes synced" with nothing waiting — the app's engine seals the segment, gzips it with
-//   CompressionStream, pushes, and pulls as its sync round always does. Then a fresh context
+//   CompressionStream, pushes, and pulls as its sync round always does. Then a new phone
 //   opens /app/join (untimed) and the doctor signs in; timed from the click on "Sign in" until
 //   the status says all synced after the first sync, which pulls everything.
 // - PouchDB: `pouchdb`'s own browser build (dist/pouchdb.min.js, IndexedDB adapter) in a page
 //   served by bench/pouch-server.mjs (express-pouchdb over PouchDB's in-memory adapter, in its
 //   own process as wrangler is). Each device's page writes the same 500 records as documents
 //   into its local database (untimed); timed: opening the page until `replicate.to(remote)`
-//   has finished on every device. Then a fresh context opens the page (untimed) and is timed
+//   has finished on every device. Then a new phone opens the page (untimed) and is timed
 //   over `replicate.from(remote)` into a new IndexedDB database. PouchDB's default
 //   replication settings, unless POUCH_BATCH sets a batch_size.
 //
-// The 20 devices of a side run at once, each in its own browser context (its own storage and
-// connection pool), for both sides alike; PARALLEL (default 20) runs them in batches
-// instead, timing each batch and adding the times. Runs alternate Guardpost, PouchDB, … with
-// fresh servers, a fresh browser and fresh storage each time; RUNS (default 5) of each.
+// Each device is a Chromium of its own with its profile on disk (bench/phone.mjs
+// `phonesOnDisk`): IndexedDB on disk, as a phone keeps it (an incognito context keeps it in
+// memory; until 2026-12-02's third session the devices were incognito contexts of one
+// browser). The 20 devices of a side run at once, for both sides alike; PARALLEL (default
+// 20) runs them in batches instead, timing each batch and adding the times. Runs alternate
+// Guardpost, PouchDB, … with fresh servers, fresh browsers and fresh profiles each time;
+// RUNS (default 5) of each.
 //
 // Requests and bytes are counted by a small HTTP proxy on 127.0.0.1 that the browser talks to
 // in front of either server: per request, the bytes the browser's TCP connection carried both
@@ -44,7 +47,7 @@ import { createServer, request as httpRequest, Agent } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { startWorker, deviceGrant, ROOT } from '../tests/harness.mjs';
-import { launchBrowser, phoneContext } from '../tests/browser.mjs';
+import { phonesOnDisk, PHONE } from './phone.mjs';
 
 const POUCH_VERSION = createRequire(import.meta.url)('pouchdb/package.json').version;
 const RUNS = Number(process.env.RUNS || 5);
@@ -276,11 +279,27 @@ function evaluate(page, fn, arg) {
   return within(page.evaluate(fn, arg), TIMEOUT_MS, `in ${page.url()}`);
 }
 
-/** A phone's browser context; on a loaded machine a step may take longer than playwright's 30 s. */
-async function device(browser) {
-  const context = await phoneContext(browser, 'en-US');
+/** The phones of one run, each a browser of its own with its profile on disk. */
+function phonesOfRun(side, stops) {
+  const phones = phonesOnDisk(`pouch-${side}`, { ...PHONE, locale: 'en-US', timeout: TIMEOUT_MS, ...OWN_SIGNALS });
+  const close = () => phones.close();
+  stops.push(close);
+  running.add(close);
+  return phones;
+}
+
+/** A new phone's page; on a loaded machine a step may take longer than playwright's 30 s. */
+async function device(phones) {
+  const context = await phones.open();
   context.setDefaultTimeout(TIMEOUT_MS);
-  return context;
+  return context.pages()[0] ?? context.newPage();
+}
+
+/** `n` new phones' pages, in order, started five at a time (each is a browser). */
+async function devices(phones, n) {
+  const pages = new Array(n);
+  await inBatches([...pages.keys()], 5, async (i) => { pages[i] = await device(phones); });
+  return pages;
 }
 
 /**
@@ -424,14 +443,11 @@ async function guardpostRun() {
     const proxy = await countingProxy(srv.port, (path) => path.startsWith('/api/'));
     stops.push(proxy.stop);
     running.add(proxy.stop);
-    const browser = await launchBrowser(OWN_SIGNALS);
-    const closeBrowser = () => browser.close();
-    stops.push(closeBrowser);
-    running.add(closeBrowser);
+    const phones = phonesOfRun('guardpost', stops);
     const url = proxy.url;
 
     // Setup (untimed): each teacher's phone signs in, syncs, then holds 500 unsynced checks.
-    const pages = await Promise.all(teachers.map(async () => (await device(browser)).newPage()));
+    const pages = await devices(phones, DEVICES);
     await inBatches(teachers.map((t, i) => [t, i]), 5, async ([t, i]) => {
       const page = pages[i];
       await signIn(page, `${url}/app/join`, t.token);
@@ -469,8 +485,8 @@ async function guardpostRun() {
     // the records arrive. `onSyncPage` goes on to the sync page at once instead (a second new
     // phone, measured after the first), to tell the sync from that screen.
     const newDevice = async (grant, onSyncPage) => {
-      const context = await device(browser);
-      const page = await context.newPage();
+      const page = await device(phones);
+      const context = page.context();
       await page.goto(`${url}/app/join`);
       await evaluate(page, () => navigator.serviceWorker.ready.then(() => true));
       await page.getByLabel('Invite code').fill(grant.token);
@@ -521,14 +537,11 @@ async function pouchRun() {
     const url = proxy.url;
     const created = await fetch(`${srv.url}/school`, { method: 'PUT' });
     if (created.status !== 201) throw new Error(`creating the database: ${created.status}`);
-    const browser = await launchBrowser(OWN_SIGNALS);
-    const closeBrowser = () => browser.close();
-    stops.push(closeBrowser);
-    running.add(closeBrowser);
+    const phones = phonesOfRun('pouch', stops);
     const batch = POUCH_BATCH ? `&batch=${POUCH_BATCH}` : '';
 
     // Setup (untimed): each device's page writes its 500 records into its local database.
-    const pages = await Promise.all(Array.from({ length: DEVICES }, async () => (await device(browser)).newPage()));
+    const pages = await devices(phones, DEVICES);
     await inBatches(pages.map((p, i) => [p, i]), 5, async ([page, i]) => {
       await page.goto(`${url}/bench.html`);
       const seeded = await evaluate(page, (docs) => window.seed(docs), docsOf(i));
@@ -549,8 +562,8 @@ async function pouchRun() {
     await Promise.all(pages.map((p) => p.context().close()));
 
     // Pull: a new device replicates everything into a new IndexedDB database.
-    const context = await device(browser);
-    const page = await context.newPage();
+    const page = await device(phones);
+    const context = page.context();
     await page.goto(`${url}/bench.html`);
     await evaluate(page, (b) => { window.BATCH_SIZE = b; }, POUCH_BATCH);
     w = proxy.window();
