@@ -41,7 +41,7 @@
 // on stderr. Each run's record counts on the pulling device are checked (10,000 records, and
 // every absence entry and reading). Needs a build (`make build`), target/debug/seed and the
 // npm packages pouchdb, pouchdb-adapter-memory and express-pouchdb (package.json).
-//   node bench/pouch.mjs                 # RUNS=5: about 5 minutes on 2 cores
+//   node bench/pouch.mjs                 # RUNS=5: about 15 minutes on 2 cores
 import { spawn } from 'node:child_process';
 import { createServer, request as httpRequest, Agent } from 'node:http';
 import { createRequire } from 'node:module';

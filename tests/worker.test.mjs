@@ -1,7 +1,23 @@
 // The Worker over HTTP, against a real `wrangler dev` with a fresh local KV.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorker, demoSeed } from './harness.mjs';
+import { readFile } from 'node:fs/promises';
+import { get } from 'node:http';
+import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { startWorker, demoSeed, ROOT } from './harness.mjs';
+
+/** A GET with these request headers, its answer's bytes as sent (fetch would decode them). */
+function rawGet(url, headers) {
+  return new Promise((resolve, reject) => {
+    get(url, { headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
 
 describe('an unseeded deployment', () => {
   let srv;
@@ -122,6 +138,45 @@ describe('the demo school', () => {
     const bare = await fetch(`${srv.url}/app`, { redirect: 'manual' });
     assert.equal(bare.status, 301);
     assert.equal(new URL(bare.headers.get('location')).pathname, '/app/');
+  });
+
+  test("the app's code goes in brotli to a browser that takes it, the same bytes, and as before to one that does not", async () => {
+    const html = await (await fetch(`${srv.url}/app/`)).text();
+    const code = [...new Set([...html.matchAll(/\/app\/[\w/-]+\.(?:wasm|js|css)/g)].map((m) => m[0]))];
+    // Both builds' JS and wasm (the loader names them) and the styles.
+    assert.equal(code.filter((p) => p.endsWith('.wasm')).length, 2, code.join(' '));
+    assert.equal(code.filter((p) => p.endsWith('.js')).length, 2, code.join(' '));
+    assert.equal(code.filter((p) => p.endsWith('.css')).length, 1, code.join(' '));
+    for (const path of code) {
+      const plain = await rawGet(srv.url + path, { 'accept-encoding': 'identity' });
+      assert.equal(plain.status, 200, path);
+      assert.equal(plain.headers['content-encoding'], undefined, path);
+      assert.match(plain.headers.vary ?? '', /accept-encoding/i, path);
+      // wrangler dev stands in for Cloudflare's front line, and passes the Worker's coding on
+      // only to a client that lists it first (Chromium lists gzip first and gets it locally;
+      // Cloudflare itself sends an origin's brotli to any client that takes it).
+      const br = await rawGet(srv.url + path, { 'accept-encoding': 'br, gzip' });
+      assert.equal(br.status, 200, path);
+      assert.equal(br.headers['content-encoding'], 'br', path);
+      assert.equal(br.headers['content-type'], plain.headers['content-type'], path);
+      assert.match(br.headers.vary ?? '', /accept-encoding/i, path);
+      assert.ok(brotliDecompressSync(br.body).equals(plain.body), `${path}: brotli copy is not the file`);
+      // The build's copy at brotli's highest setting, not one the runtime made on the way.
+      assert.ok(br.body.equals(await readFile(join(ROOT, 'dist', `${path}.br`))), `${path}: not the build's copy`);
+      // The browser revalidates the copy it keeps with that copy's ETag.
+      assert.ok(br.headers.etag, path);
+      const again = await rawGet(srv.url + path, { 'accept-encoding': 'br', 'if-none-match': br.headers.etag });
+      assert.equal(again.status, 304, path);
+      // A browser that refuses brotli gets gzip, decoded to the same bytes.
+      const gz = await rawGet(srv.url + path, { 'accept-encoding': 'gzip, br;q=0' });
+      assert.equal(gz.status, 200, path);
+      assert.notEqual(gz.headers['content-encoding'], 'br', path);
+      const body = gz.headers['content-encoding'] === 'gzip' ? gunzipSync(gz.body) : gz.body;
+      assert.ok(body.equals(plain.body), path);
+    }
+    const wasm = code.find((p) => p.endsWith('.wasm') && !p.includes('/office/'));
+    const [br, gz] = await Promise.all(['br', 'gzip'].map((e) => rawGet(srv.url + wasm, { 'accept-encoding': e })));
+    assert.ok(br.body.length < 0.85 * gz.body.length, `brotli ${br.body.length} B against gzip ${gz.body.length} B`);
   });
 
   test('unknown API routes and methods get JSON errors', async () => {

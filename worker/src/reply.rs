@@ -6,7 +6,7 @@ use std::fmt::Display;
 
 use guardpost_domain::api::{ErrorCode, Refused};
 use serde::Serialize;
-use worker::{Request, Response, Result};
+use worker::{Headers, Request, Response, Result};
 
 use crate::kv::KvCost;
 
@@ -53,6 +53,38 @@ impl Answer {
 }
 
 /// A refusal blaming the server: `what` failed, for the reason `e`.
+/// A copy of the response's headers that can be changed: those of a response passed through
+/// from the assets binding can't.
+pub fn headers_of(response: &Response) -> Result<Headers> {
+    let headers = Headers::new();
+    for (name, value) in response.headers() {
+        headers.set(&name, &value)?;
+    }
+    Ok(headers)
+}
+
+/// Whether the request's `Accept-Encoding` takes `coding` (`gzip`, `br`): listed, and not
+/// refused with `q=0`.
+pub fn accepts(req: &Request, coding: &str) -> bool {
+    let Ok(Some(header)) = req.headers().get("Accept-Encoding") else {
+        return false;
+    };
+    header.split(',').any(|entry| {
+        let mut parts = entry.split(';');
+        let named = parts
+            .next()
+            .is_some_and(|name| name.trim().eq_ignore_ascii_case(coding));
+        let refused = parts.any(|param| {
+            param
+                .trim()
+                .strip_prefix("q=")
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .is_some_and(|q| q <= 0.0)
+        });
+        named && !refused
+    })
+}
+
 pub fn internal(what: &str, e: impl Display) -> Refused {
     Refused::new(ErrorCode::Internal, format!("{what}: {e}"))
 }

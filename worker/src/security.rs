@@ -3,7 +3,7 @@
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
-use worker::{Headers, Response, Result};
+use worker::{Response, Result};
 
 /// What a response is, for its content security policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,10 +66,7 @@ fn policy(kind: Kind) -> &'static str {
 /// headers, so they are copied into new ones.
 pub fn harden(response: Result<Response>, kind: Kind) -> Result<Response> {
     let response = response?;
-    let headers = Headers::new();
-    for (name, value) in response.headers() {
-        headers.set(&name, &value)?;
-    }
+    let headers = crate::reply::headers_of(&response)?;
     // A handler that built a more specific policy (the app's HTML) keeps it.
     if headers.get("Content-Security-Policy")?.is_none() {
         headers.set("Content-Security-Policy", policy(kind))?;

@@ -3,10 +3,10 @@
 
 use askama::Template;
 use guardpost_domain::lang::Lang;
-use worker::{Env, Headers, Request, RequestInit, Response, Result, Url};
+use worker::{EncodeBody, Env, Fetcher, Headers, Request, RequestInit, Response, Result, Url};
 
 use crate::strings::PublicText;
-use crate::{config, security, strings};
+use crate::{config, reply, security, strings};
 
 pub fn redirect_to_slash(req: &Request) -> Result<Response> {
     let mut url = req.url()?;
@@ -24,7 +24,12 @@ pub async fn serve(req: Request, env: &Env) -> Result<Response> {
     if url.path() == SERVICE_WORKER {
         return always_revalidated(assets.fetch_request(req).await?);
     }
-    let response = if looks_like_file(&url) {
+    let response = if let Some(kind) = code_kind(&url) {
+        match in_brotli(&req, &url, kind, &assets).await? {
+            Some(squeezed) => squeezed,
+            None => varying(assets.fetch_request(req).await?)?,
+        }
+    } else if looks_like_file(&url) {
         assets.fetch_request(req).await?
     } else {
         // The app's HTML is always sent whole: a 304 would carry no body to hash, and the
@@ -72,10 +77,7 @@ async fn with_html_policy(mut response: Response, lang: Lang) -> Result<Response
     if !is_html || response.status_code() != 200 {
         return Ok(response);
     }
-    let headers = Headers::new();
-    for (name, value) in response.headers() {
-        headers.set(&name, &value)?;
-    }
+    let headers = reply::headers_of(&response)?;
     let boot = Boot {
         t: strings::public(lang),
     }
@@ -90,11 +92,76 @@ async fn with_html_policy(mut response: Response, lang: Lang) -> Result<Response
 /// one only when it sees new bytes: a copy kept by an HTTP cache would hold every phone on
 /// the old release. `no-cache` still lets an unchanged script cost a 304.
 fn always_revalidated(response: Response) -> Result<Response> {
-    let headers = Headers::new();
-    for (name, value) in response.headers() {
-        headers.set(&name, &value)?;
-    }
+    let headers = reply::headers_of(&response)?;
     headers.set("Cache-Control", "no-cache")?;
+    Ok(response.with_headers(headers))
+}
+
+/// The app's code the build also wrote in brotli (scripts/sw-precache.mjs), by extension, with
+/// the type it is sent as.
+const CODE: [(&str, &str); 3] = [
+    (".wasm", "application/wasm"),
+    (".js", "text/javascript"),
+    (".css", "text/css"),
+];
+
+/// The type of a file of the app's code; `None` for anything else.
+fn code_kind(url: &Url) -> Option<&'static str> {
+    CODE.iter()
+        .find(|(extension, _)| url.path().ends_with(extension))
+        .map(|(_, kind)| *kind)
+}
+
+/// The build's brotli copy of a file of code (`name.br`, at the highest setting: the class
+/// build's wasm a fifth smaller than gzip, 1.6 s less on one bar of signal), for a browser
+/// that takes brotli; `None` otherwise, or when the build wrote no copy. Sent as it is
+/// (`encodeBody: manual`), so the runtime neither decodes nor compresses it again.
+async fn in_brotli(
+    req: &Request,
+    url: &Url,
+    kind: &str,
+    assets: &Fetcher,
+) -> Result<Option<Response>> {
+    if !reply::accepts(req, "br") {
+        return Ok(None);
+    }
+    let mut copy = url.clone();
+    copy.set_path(&format!("{}.br", url.path()));
+    // The copy's own ETag answers a revalidation: the browser keeps this encoding's.
+    let headers = Headers::new();
+    for name in ["If-None-Match", "If-Modified-Since"] {
+        if let Some(value) = req.headers().get(name)? {
+            headers.set(name, &value)?;
+        }
+    }
+    let mut init = RequestInit::new();
+    init.with_method(req.method()).with_headers(headers);
+    let found = assets
+        .fetch_request(Request::new_with_init(copy.as_str(), &init)?)
+        .await?;
+    let status = found.status_code();
+    if status != 200 && status != 304 {
+        return Ok(None);
+    }
+    let sent = reply::headers_of(&found)?;
+    sent.set("Content-Type", kind)?;
+    sent.set("Content-Encoding", "br")?;
+    sent.set("Vary", "Accept-Encoding")?;
+    let (_, body) = found.into_parts();
+    Ok(Some(
+        Response::builder()
+            .with_status(status)
+            .with_headers(sent)
+            .with_encode_body(EncodeBody::Manual)
+            .body(body),
+    ))
+}
+
+/// A file of code as the assets send it, which a shared cache must keep apart from the
+/// brotli copy.
+fn varying(response: Response) -> Result<Response> {
+    let headers = reply::headers_of(&response)?;
+    headers.set("Vary", "Accept-Encoding")?;
     Ok(response.with_headers(headers))
 }
 

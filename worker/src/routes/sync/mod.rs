@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use worker::{Env, Request};
 
 use crate::identity::{self, Caller};
-use crate::reply::{Answer, Answered, internal};
+use crate::reply::{self, Answer, Answered, internal};
 use crate::{body, config};
 
 pub mod compact;
@@ -120,7 +120,7 @@ pub async fn push(mut req: Request, env: &Env) -> Answered {
 /// `POST /api/v1/sync/pull`: lists the requested days, returns the segments the caller lacks
 /// as far as its role lets it see them, in pages.
 pub async fn pull(mut req: Request, env: &Env) -> Answered {
-    let gzip = accepts_gzip(&req);
+    let gzip = reply::accepts(&req, "gzip");
     let (caller, body) = authenticated_body::<PullRequest>(&mut req, env).await?;
     let kv = &caller.school.kv;
     let mut pager = PullPager::new(&caller.grant, &body, Day::of_ms(caller.school.now_ms))?;
@@ -167,12 +167,4 @@ fn listed(keys: Vec<(String, Option<serde_json::Value>)>) -> Vec<Listed> {
             key,
         })
         .collect()
-}
-
-fn accepts_gzip(req: &Request) -> bool {
-    req.headers()
-        .get("Accept-Encoding")
-        .ok()
-        .flatten()
-        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")))
 }
