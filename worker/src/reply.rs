@@ -52,7 +52,6 @@ impl Answer {
     }
 }
 
-/// A refusal blaming the server: `what` failed, for the reason `e`.
 /// A copy of the response's headers that can be changed: those of a response passed through
 /// from the assets binding can't.
 pub fn headers_of(response: &Response) -> Result<Headers> {
@@ -85,6 +84,7 @@ pub fn accepts(req: &Request, coding: &str) -> bool {
     })
 }
 
+/// A refusal blaming the server: `what` failed, for the reason `e`.
 pub fn internal(what: &str, e: impl Display) -> Refused {
     Refused::new(ErrorCode::Internal, format!("{what}: {e}"))
 }
