@@ -245,6 +245,27 @@ describe('app shell', () => {
     await context.close();
   });
 
+  test("a phone sent the app's code in brotli, as Cloudflare sends it to Chromium, opens Today and a screen opened later", async () => {
+    // wrangler dev passes the Worker's brotli copies on only to a client that lists br
+    // first (tests/worker.test.mjs); Cloudflare sends them to any browser that takes br.
+    const context = await phoneContext(browser, 'en-US', { extraHTTPHeaders: { 'Accept-Encoding': 'br, gzip' }, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    const code = [];
+    page.on('response', async (r) => {
+      if (/\.(wasm|js|css)$/.test(new URL(r.url()).pathname)) code.push([new URL(r.url()).pathname, await r.headerValue('content-encoding')]);
+    });
+    await page.goto(`${srv.url}/app/`);
+    await page.getByRole('heading', { name: 'Today' }).waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: 'Check-ins', exact: true }).click();
+    await page.getByRole('heading', { name: 'Check-ins', level: 1 }).waitFor();
+    const kinds = (ext) => code.filter(([path]) => path.endsWith(ext));
+    // The page's styles and code, and the module of the screen opened later.
+    assert.ok(kinds('.css').length >= 1 && kinds('.js').length >= 1, JSON.stringify(code));
+    assert.ok(kinds('.wasm').length >= 2, `the main module and a screen's: ${JSON.stringify(code)}`);
+    assert.deepEqual(code.filter(([, encoding]) => encoding !== 'br'), [], 'every file of code came in brotli');
+    await context.close();
+  });
+
   test('losing the network shows Offline, and regaining it shows Online', async () => {
     const context = await phoneContext(browser, 'en-US');
     const page = await context.newPage();
