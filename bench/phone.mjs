@@ -88,8 +88,8 @@ export function phonesOnDisk(name, base = PHONE) {
 export async function firstAndRepeatVisits(url, teachers, name, visit, measure) {
   const runs = [];
   for (const teacher of teachers) {
-    const profile = await mkdtemp(join(tmpdir(), `guardpost-${name}-`));
-    const context = await launchPersistent(profile, PHONE);
+    const phone = phonesOnDisk(name);
+    const context = await phone.open();
     try {
       await signIn(context, url, teacher.token);
       await forgetAppFiles(context, url);
@@ -101,8 +101,7 @@ export async function firstAndRepeatVisits(url, teachers, name, visit, measure) 
       runs.push(await measure(first, repeat));
       await repeat.page.close();
     } finally {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
+      await phone.close();
     }
   }
   return runs;
