@@ -15,6 +15,7 @@ use guardpost_domain::api::ErrorCode;
 use guardpost_domain::changes::{OpDraft, Payload, PullResponse, RefusedChange, Replica};
 use guardpost_domain::refusals::OpInvalid;
 use guardpost_domain::sync::Stream;
+use guardpost_domain::sync::kept::Kept;
 use guardpost_domain::sync::segment::Rejection;
 use guardpost_domain::sync::wire::{PushAck, SessionInfo};
 use idb::Database;
@@ -31,7 +32,6 @@ use session::{forget_school, open_replica, refresh_session, sync_and_refresh};
 
 use super::api::{self, CallError};
 use super::store::{self, StoreError, Write};
-use guardpost_domain::sync::kept::Kept;
 
 const TOKEN_KEY: &str = "guardpost.token";
 const SESSION_KEY: &str = "guardpost.session";
