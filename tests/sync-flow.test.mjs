@@ -206,7 +206,11 @@ describe('offline-first check-ins', () => {
     await page.clock.install();
     await signIn(page, token);
     await page.getByTestId('sync-status').getByText('All changes synced').waitFor();
+    // The start's sync waits for Today's first frame, and then asks who the phone is: the
+    // clock stops only once that sync is over, or the first move of the clock would let it go.
+    const asked = page.waitForResponse((r) => r.url().endsWith('/api/v1/sync/session'));
     await page.goto(`${srv.url}${page0}`);
+    await asked;
     await page.getByTestId('sync-status').getByText('All changes synced').waitFor();
     await page.clock.pauseAt(Date.now() + 1000);
     return { context, page };
@@ -232,6 +236,45 @@ describe('offline-first check-ins', () => {
     await status.getByText('Waiting to sync: 1').waitFor();
     await context.setOffline(false);
     await status.getByText('All changes synced').waitFor({ timeout: 10_000 });
+    await context.close();
+  });
+
+  test('when the signal returns while a retry waits, one sync goes, not two', async () => {
+    // The phone's own clock: Playwright's stand-in hands out timer ids past 2^31, which the
+    // app's handles (a WebIDL long, as browsers give) can't clear.
+    const context = await phoneContext(browser, 'en-US');
+    const page = await context.newPage();
+    await signIn(page, teacher.token);
+    // Opened afresh, with its start's sync over: the minute's sync is a minute away.
+    const asked = page.waitForResponse((r) => r.url().endsWith('/api/v1/sync/session'));
+    await page.goto(`${srv.url}/app/`);
+    await asked;
+    const status = page.getByTestId('sync-status');
+    await status.getByText('All changes synced').waitFor();
+    // The check's sync fails with no signal, and a retry waits 2 s.
+    await context.setOffline(true);
+    await saveCheck(page);
+    await status.getByText('Waiting to sync: 1').waitFor();
+    const sent = [];
+    page.on('request', (r) => {
+      const m = /\/api\/v1\/sync\/(push|pull)$/.exec(r.url());
+      if (m) sent.push(m[1]);
+    });
+    // The signal returns; the push that goes crawls past the moment the retry was due.
+    let release;
+    const stalled = new Promise((resolve) => { release = resolve; });
+    let routed = false;
+    await page.route('**/api/v1/sync/push', async (route) => { routed = true; await stalled; await route.continue(); }, { times: 1 });
+    await context.setOffline(false);
+    await status.getByText('Syncing…').waitFor();
+    await sleep(3_000);
+    assert.ok(routed, 'the push was not held');
+    release();
+    await status.getByText('All changes synced').waitFor({ timeout: 10_000 });
+    // A second round would start at once: give it time to show.
+    await sleep(1_000);
+    await status.getByText('All changes synced').waitFor();
+    assert.deepEqual(sent, ['push', 'pull'], `sync requests after the signal returned: ${sent}`);
     await context.close();
   });
 

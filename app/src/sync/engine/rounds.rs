@@ -19,6 +19,11 @@ pub fn sync_now(view: SyncView) {
         return;
     }
     AGAIN.set(false);
+    // The round starting now is the retry a failure left waiting (the signal came back, the
+    // app was looked at): left set, it would fire during this round and make another.
+    if let Some(retry) = RETRY.take() {
+        retry.clear();
+    }
     SYNCING.set(true);
     view.phase.set(Phase::Syncing);
     leptos::task::spawn_local(async move {
@@ -33,9 +38,6 @@ pub fn sync_now(view: SyncView) {
         let retry = match result {
             Ok(()) => {
                 BACKOFF_MS.set(0);
-                if let Some(retry) = RETRY.take() {
-                    retry.clear();
-                }
                 view.phase.set(Phase::Idle);
                 false
             }
@@ -67,9 +69,9 @@ pub fn sync_now(view: SyncView) {
             sync_now(view);
             return;
         }
-        // One retry at a time: a sync that fails while one waits (the network came back for
-        // a moment, the app was looked at) leaves it be rather than starting another chain.
-        if retry && RETRY.get().is_none() {
+        // One retry at a time: this round took the place of any that waited, and the
+        // backoff goes on doubling from where that one left it.
+        if retry {
             let backoff = (BACKOFF_MS.get() * 2).clamp(2_000, MAX_BACKOFF_MS);
             BACKOFF_MS.set(backoff);
             let handle = set_timeout_with_handle(
