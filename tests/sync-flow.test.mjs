@@ -278,6 +278,26 @@ describe('offline-first check-ins', () => {
     await context.close();
   });
 
+  test('a sync that fails as the signal drops goes again once it is back, not after its wait', async () => {
+    const { context, page } = await phoneWithClock(teacher.token);
+    const status = page.getByTestId('sync-status');
+    // The push leaves; the signal drops and comes back while it is on its way, and the push
+    // fails only then.
+    let fail;
+    const failing = new Promise((resolve) => { fail = resolve; });
+    await page.route('**/api/v1/sync/push', async (route) => { await failing; await route.abort('internetdisconnected'); }, { times: 1 });
+    const pushing = page.waitForRequest((r) => r.url().endsWith('/api/v1/sync/push'));
+    await saveCheck(page);
+    await pushing;
+    await context.setOffline(true);
+    await context.setOffline(false);
+    fail();
+    // The clock is stopped, so no retry fires: only the signal's return can send the check.
+    await status.getByText('All changes synced').waitFor({ timeout: 10_000 });
+    assert.equal(await page.evaluate(() => navigator.onLine), true);
+    await context.close();
+  });
+
   test('a check waiting when the app opens goes up while the question of who she is hangs', async () => {
     const context = await phoneContext(browser, 'en-US');
     const first = await context.newPage();

@@ -63,9 +63,14 @@ pub fn sync_now(view: SyncView) {
             }
         };
         view.refresh();
-        // After a failure the retry below is the next round; after a success, a change
-        // recorded during the round goes now.
-        if AGAIN.take() && !retry && view.phase.get_untracked() == Phase::Idle {
+        // Asked for again during the round: after a success (a change recorded meanwhile),
+        // the next round goes now; after the network failed, it goes now too if the browser
+        // says the signal is back (its return, during the round, is what asked), where the
+        // retry's wait could be minutes. After any other failure the retry is the next round.
+        let phase = view.phase.get_untracked();
+        let signal_back =
+            phase == Phase::Offline && web_sys::window().is_some_and(|w| w.navigator().on_line());
+        if AGAIN.take() && (!retry && phase == Phase::Idle || signal_back) {
             sync_now(view);
             return;
         }
