@@ -16,7 +16,7 @@ const POUCH_JS = require.resolve('pouchdb/dist/pouchdb.min.js');
 
 // The page a device opens: PouchDB's browser build (IndexedDB adapter) and the calls the
 // benchmark makes. `?push=1` starts pushing the device's local database at once, as an app
-// that syncs on start would.
+// that syncs on start would; `?push=online` when the network comes back.
 const PAGE = `<!doctype html><meta charset="utf-8"><title>pouch bench</title>
 <script src="/pouchdb.min.js"></script>
 <script>
@@ -29,7 +29,7 @@ window.seed = async (docs) => {
   return { adapter: db.adapter, docs: (await db.info()).doc_count, failed };
 };
 window.pushAll = async () => {
-  const db = new PouchDB('checks');
+  const db = window.local ?? new PouchDB('checks');
   const r = await db.replicate.to(remote(), batch());
   return { written: r.docs_written, failures: r.doc_write_failures, status: r.status };
 };
@@ -49,7 +49,16 @@ window.held = async () => {
 const params = new URLSearchParams(location.search);
 if (params.get('push')) {
   window.BATCH_SIZE = Number(params.get('batch')) || 0;
-  pushAll().then((r) => { window.pushed = r; }, (e) => { window.pushed = { error: String(e) }; });
+  const push = () => pushAll().then((r) => { window.pushed = r; }, (e) => { window.pushed = { error: String(e) }; });
+  if (params.get('push') === 'online') {
+    // Open and idle with its database open, it pushes when the network comes back, as an app
+    // open in a classroom without signal does.
+    window.local = new PouchDB('checks');
+    window.local.info().then(() => { window.ready = true; });
+    addEventListener('online', push, { once: true });
+  } else {
+    push();
+  }
 }
 </script>`;
 
