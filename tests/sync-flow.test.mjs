@@ -298,6 +298,33 @@ describe('offline-first check-ins', () => {
     await context.close();
   });
 
+  test('a server that fails once the signal is back is tried again within seconds, whatever the wait before', async () => {
+    const { context, page } = await phoneWithClock(teacher.token);
+    const status = page.getByTestId('sync-status');
+    const settled = () => page.evaluate(() => !/Syncing/.test(document.querySelector('[data-testid="sync-status"]').textContent));
+    // Fourteen seconds with no signal: the retries have come to wait 16 s.
+    await context.setOffline(true);
+    await saveCheck(page);
+    await status.getByText('Waiting to sync: 1').waitFor();
+    for (const wait of [2_000, 4_000, 8_000]) {
+      await page.clock.runFor(wait);
+      while (!(await settled())) await sleep(10);
+    }
+    // The signal returns, and the Worker fails its first push.
+    let refused = false;
+    await page.route('**/api/v1/sync/push', async (route) => {
+      refused = true;
+      await route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"internal","message":"try again"}' });
+    }, { times: 1 });
+    await context.setOffline(false);
+    await status.getByText('Sync failed, retrying').waitFor();
+    assert.ok(refused);
+    // The next try comes as the first retry after a failure does, in 2 s.
+    await page.clock.runFor(2_500);
+    await status.getByText('All changes synced').waitFor({ timeout: 10_000 });
+    await context.close();
+  });
+
   test('a check waiting when the app opens goes up while the question of who she is hangs', async () => {
     const context = await phoneContext(browser, 'en-US');
     const first = await context.newPage();

@@ -206,7 +206,12 @@ pub fn start() -> SyncView {
         },
         PERIOD,
     );
-    let online = window_event_listener(leptos::ev::online, move |_| sync_now(view));
+    let online = window_event_listener(leptos::ev::online, move |_| {
+        // The failures counted while the signal was gone were the signal's: a server that
+        // fails once it is back is tried again soon, not after the doubled wait.
+        BACKOFF_MS.set(0);
+        sync_now(view);
+    });
     let visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
         let visible = web_sys::window()
             .and_then(|w| w.document())
