@@ -227,6 +227,8 @@ describe('offline-first check-ins', () => {
   }
 
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  // No sync round under way: a failed try has settled before the clock moves again.
+  const settled = (page) => page.evaluate(() => !/Syncing/.test(document.querySelector('[data-testid="sync-status"]').textContent));
 
   test('when the signal returns, the phone syncs by itself', async () => {
     const { context, page } = await phoneWithClock(teacher.token);
@@ -301,14 +303,13 @@ describe('offline-first check-ins', () => {
   test('a server that fails once the signal is back is tried again within seconds, whatever the wait before', async () => {
     const { context, page } = await phoneWithClock(teacher.token);
     const status = page.getByTestId('sync-status');
-    const settled = () => page.evaluate(() => !/Syncing/.test(document.querySelector('[data-testid="sync-status"]').textContent));
     // Fourteen seconds with no signal: the retries have come to wait 16 s.
     await context.setOffline(true);
     await saveCheck(page);
     await status.getByText('Waiting to sync: 1').waitFor();
     for (const wait of [2_000, 4_000, 8_000]) {
       await page.clock.runFor(wait);
-      while (!(await settled())) await sleep(10);
+      while (!(await settled(page))) await sleep(10);
     }
     // The signal returns, and the Worker fails its first push.
     let refused = false;
@@ -450,10 +451,9 @@ describe('offline-first check-ins', () => {
     await status.getByText('Waiting to sync: 1').waitFor();
     // Half an hour on the phone's clock, 10 s at a time, each failed try settled before the
     // next step.
-    const settled = () => page.evaluate(() => !/Syncing/.test(document.querySelector('[data-testid="sync-status"]').textContent));
     for (let t = 0; t < 28 * 60_000; t += 10_000) {
       await page.clock.runFor(10_000);
-      while (!(await settled())) await sleep(10);
+      while (!(await settled(page))) await sleep(10);
     }
     const attempts = (await page.evaluate(() => window.syncAttempts)).slice(start);
     const gaps = attempts.slice(1).map((at, i) => Math.round((at - attempts[i]) / 1000));
