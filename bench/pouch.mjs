@@ -269,18 +269,17 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
+/** `work(item)` for `size` items at a time; resolves to the sum of the batches' times. */
 async function inBatches(items, size, work) {
-  let ms = 0;
-  for (let k = 0; k < items.length; k += size) {
-    const t0 = performance.now();
-    await Promise.all(items.slice(k, k + size).map(work));
-    ms += performance.now() - t0;
-  }
+  const [ms = 0] = await timedBatches(items, size, async (item, times) => {
+    await work(item);
+    times.push(performance.now());
+  });
   return ms;
 }
 
 /**
- * Like `inBatches`, for work that marks moments: `work(item, times)` pushes each moment's
+ * `inBatches` for work that marks moments: `work(item, times)` pushes each moment's
  * `performance.now()` in order. Resolves to, for each moment, the sum over batches of the
  * time from the batch's start to its last item's reaching that moment.
  */

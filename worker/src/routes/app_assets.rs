@@ -113,9 +113,9 @@ fn code_kind(url: &Url) -> Option<&'static str> {
 }
 
 /// The build's brotli copy of a file of code (`name.br`, at the highest setting: the class
-/// build's wasm a fifth smaller than gzip, a first visit on one bar of signal 1.8 s sooner), for a browser
-/// that takes brotli; `None` otherwise, or when the build wrote no copy. Sent as it is
-/// (`encodeBody: manual`), so the runtime neither decodes nor compresses it again.
+/// build's wasm a fifth smaller than gzip, a first visit on one bar of signal 1.8 s sooner),
+/// for a browser that takes brotli; `None` otherwise, or when the build wrote no copy. Sent
+/// as it is (`encodeBody: manual`), so the runtime neither decodes nor compresses it again.
 async fn in_brotli(
     req: &Request,
     url: &Url,
