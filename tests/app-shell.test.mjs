@@ -192,7 +192,8 @@ describe('app shell', () => {
       window.__syncCalls = [];
       const fetch = window.fetch;
       window.fetch = function (input, init) {
-        const url = typeof input === 'string' ? input : input.url;
+        // A string, a Request, or a URL (the split modules' loader fetches by URL).
+        const url = input instanceof Request ? input.url : String(input);
         if (url.includes('/api/v1/sync/')) {
           const button = document.querySelector('[data-testid="quick-check"] [data-testid="all-well"]');
           window.__syncCalls.push({ path: new URL(url, location.href).pathname, cardDrawn: Boolean(button && /\d/.test(button.textContent)) });

@@ -435,7 +435,7 @@ describe('offline-first check-ins', () => {
       const real = window.fetch;
       window.syncAttempts = [];
       window.fetch = function fetch(input, init) {
-        const url = typeof input === 'string' ? input : input.url;
+        const url = input instanceof Request ? input.url : String(input);
         if (/\/api\/v1\/sync\/(push|pull)$/.test(url)) window.syncAttempts.push(Date.now());
         return real.call(this, input, init);
       };

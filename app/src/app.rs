@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::accounts::{Join, SignedOutScreen};
+use crate::accounts::SignedOutScreen;
 use crate::home::Home;
 use crate::i18n::I18nContextProvider;
 use crate::later::{self, Later};
@@ -32,8 +32,7 @@ pub mod href {
 pub fn App() -> impl IntoView {
     provide_context(school_signal());
     let sync = crate::sync::engine::start();
-    // Today and signing in come with the app; every other screen's code when it first
-    // opens (see `later`).
+    // Today comes with the app; every other screen's code when it first opens (see `later`).
     // A device that has learnt it is signed out shows the sign-in screen and nothing else.
     let signed_out = move || sync.phase.get() == crate::sync::Phase::Revoked;
     view! {
@@ -49,7 +48,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/supplies") view=|| view! { <Later load=later::supplies/> }/>
                             <Route path=path!("/drills") view=|| view! { <Later load=later::drills/> }/>
                             <Route path=path!("/notices") view=|| view! { <Later load=later::notices/> }/>
-                            <Route path=path!("/join") view=Join/>
+                            <Route path=path!("/join") view=|| view! { <Later load=later::join/> }/>
                             <Route path=path!("/sync") view=|| view! { <Later load=later::sync_page/> }/>
                             <Route path=path!("/admin") view=|| view! { <Later load=later::admin/> }/>
                             <Route path=path!("/roster") view=|| view! { <Later load=later::roster/> }/>

@@ -19,8 +19,9 @@ use leptos::wasm_split::SplitLoaderError;
 
 #[cfg(feature = "office")]
 use crate::accounts::AdminPage;
-// The class build holds none of the office's screens; see `app_build`.
+use crate::accounts::Join;
 #[cfg(not(feature = "office"))]
+// The class build holds none of the office's screens; see `app_build`.
 use crate::app_build::OfficePage as AdminPage;
 use crate::checkins::{Checkins, Roster};
 use crate::drills::Drills;
@@ -54,6 +55,9 @@ later! {
     sync_page => SyncPage,
     roster => Roster,
     admin => AdminPage,
+    // Signing in needs the network, which brings its code too; a phone signed in never
+    // fetches it.
+    join => Join,
 }
 
 /// Where a screen's code is: on its way, failed to come (the person can try again), or here.

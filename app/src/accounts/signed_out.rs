@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
-use super::join::Join;
 use crate::i18n::{t, use_i18n};
+use crate::later::{self, Later};
 use crate::widgets::SetAsideList;
 
 /// What a device shows once it learns it is signed out: that the school's data has left it,
@@ -15,6 +15,6 @@ pub fn SignedOutScreen() -> impl IntoView {
             <p>{t!(i18n, join.revoked_body)}</p>
         </div>
         <SetAsideList/>
-        <Join/>
+        <Later load=later::join/>
     }
 }

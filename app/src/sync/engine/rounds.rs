@@ -1,8 +1,12 @@
 //! One sync round and the loop around it: push the outbox segment by segment, then pull
 //! every page, with one retry waiting after a failure.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use gloo_net::http::{Method, Request};
 use guardpost_domain::sync::wire::{PullRequest, resume_of};
+use leptos::wasm_split::SplitLoaderError;
 
 use super::*;
 
@@ -27,7 +31,11 @@ pub fn sync_now(view: SyncView) {
     SYNCING.set(true);
     view.phase.set(Phase::Syncing);
     leptos::task::spawn_local(async move {
-        let result = sync_once(view).await;
+        let result = match round(view).await {
+            Ok(round) => round.await,
+            // Its code is not on the phone, and the network did not bring it.
+            Err(_) => Err(Failure::Unreachable),
+        };
         SYNCING.set(false);
         // Signed out while the round ran (the session's refresh beside it learnt the device
         // was revoked): the school's data has left, and the sign-in screen stands.
@@ -119,6 +127,18 @@ fn failure(e: CallError) -> Failure {
             Failure::Other(body.map_or_else(|| format!("HTTP {status}"), |b| b.message))
         }
     }
+}
+
+type Round = Pin<Box<dyn Future<Output = Result<(), Failure>>>>;
+
+/// A round's code (the push, the pull and what they send, read and take in) is a part of
+/// the app's wasm of its own, fetched when the first round starts, after Today is drawn:
+/// a teacher's check is saved on the phone without it, so she need not wait for it on a
+/// slow link (issue 13). The service worker keeps it with the rest of the app; a phone
+/// that cannot fetch it yet is offline for that round, and the retry fetches it again.
+#[leptos::wasm_split::wasm_split(sync_round, fallible, wasm_split_path = ::leptos::wasm_split)]
+fn round(view: SyncView) -> Result<Round, SplitLoaderError> {
+    Ok(Box::pin(sync_once(view)))
 }
 
 async fn sync_once(view: SyncView) -> Result<(), Failure> {

@@ -2,12 +2,29 @@
 //! and forgetting the school's data once the device learns it is signed out (keeping its
 //! unsynced changes aside).
 
+use std::future::Future;
+use std::pin::Pin;
+
 use super::*;
 use idb::Database;
 
 /// Asks the Worker who this device is now: an admin may have changed the person's classes,
-/// or revoked the device. Offline, the stored session stands.
+/// or revoked the device. Offline, the stored session stands, as it does while the code
+/// that asks has not come (it comes with a sync round's: `rounds::round`).
 pub(super) async fn refresh_session(view: SyncView) {
+    if let Ok(asking) = ask_session(view).await {
+        asking.await;
+    }
+}
+
+#[leptos::wasm_split::wasm_split(sync_round, fallible, wasm_split_path = ::leptos::wasm_split)]
+fn ask_session(
+    view: SyncView,
+) -> Result<Pin<Box<dyn Future<Output = ()>>>, leptos::wasm_split::SplitLoaderError> {
+    Ok(Box::pin(session_now(view)))
+}
+
+async fn session_now(view: SyncView) {
     let Some(token) = token() else { return };
     match api::get::<SessionInfo>("/api/v1/sync/session", &token).await {
         Ok(session) => {
