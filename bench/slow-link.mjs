@@ -106,10 +106,12 @@ async function visit(context, url) {
   await page.waitForFunction(() => window.__usableAt, null, { timeout: 180_000, polling: 100 });
   const ms = await page.evaluate(() => window.__usableAt);
   const progressMs = await page.evaluate(() => window.__progressAt ?? null);
-  // Requests finished by the time Today was usable (CDP's clock, from the page's request).
-  const wasm = [...requests.values()].find((r) => r.url.endsWith('.wasm') && !r.fromSw);
+  // Requests finished by the time Today was usable (CDP's clock, from the page's request):
+  // the sync's code, fetched when the first round starts after Today is drawn, is not one.
+  const wasm = [...requests.values()].find((r) => r.url.endsWith('_bg.wasm') && !r.fromSw);
   const bytes = { wasm: 0, js: 0, css: 0, html: 0, other: 0, wasmDoneMs: wasm?.doneMs };
   for (const r of requests.values()) {
+    if (r.doneMs === undefined || r.doneMs > ms) continue;
     const path = new URL(r.url).pathname;
     const kind = path.endsWith('.wasm') ? 'wasm' : path.endsWith('.js') ? 'js' : path.endsWith('.css') ? 'css'
       : r.type === 'Document' ? 'html' : 'other';

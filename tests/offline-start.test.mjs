@@ -267,7 +267,8 @@ describe('starting the app with no network or a stalling one', () => {
     const context = await phoneContext(browser, 'en-US');
     const page = await context.newPage();
     const loaded = [];
-    page.on('request', (r) => { if (r.url().endsWith('.wasm')) loaded.push(new URL(r.url()).pathname); });
+    // The builds' main modules (their parts that come later, such as the sync's, follow).
+    page.on('request', (r) => { if (r.url().endsWith('_bg.wasm')) loaded.push(new URL(r.url()).pathname); });
     await page.goto(`${srv.url}/app/join`);
     await page.getByLabel('Invite code').fill(doctor.token);
     await page.getByRole('button', { name: 'Sign in' }).click();
