@@ -162,6 +162,7 @@ describe('starting the app with no network or a stalling one', () => {
     await page.getByRole('heading', { name: 'Check-ins', level: 1 }).waitFor();
     await page.locator('li[data-student="张小明"]').waitFor();
     await page.getByTestId('school-name').getByText(SCHOOL).waitFor();
+    await page.getByTestId('sync-status').getByText('Offline').waitFor();
     // And she works in it: one student is off sick.
     await page.locator('li[data-student="张小明"]').getByRole('button', { name: 'Absent' }).click();
     await page.getByRole('button', { name: 'Save the check' }).click();

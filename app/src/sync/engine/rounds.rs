@@ -1,9 +1,7 @@
 //! One sync round and the loop around it: push the outbox segment by segment, then pull
 //! every page, with one retry waiting after a failure.
 
-use std::future::Future;
-use std::pin::Pin;
-
+use futures::future::LocalBoxFuture;
 use gloo_net::http::{Method, Request};
 use guardpost_domain::sync::wire::{PullRequest, resume_of};
 use leptos::wasm_split::SplitLoaderError;
@@ -129,15 +127,13 @@ fn failure(e: CallError) -> Failure {
     }
 }
 
-type Round = Pin<Box<dyn Future<Output = Result<(), Failure>>>>;
-
 /// A round's code (the push, the pull and what they send, read and take in) is a part of
 /// the app's wasm of its own, fetched when the first round starts, after Today is drawn:
 /// a teacher's check is saved on the phone without it, so she need not wait for it on a
 /// slow link (issue 13). The service worker keeps it with the rest of the app; a phone
 /// that cannot fetch it yet is offline for that round, and the retry fetches it again.
 #[leptos::wasm_split::wasm_split(sync_round, fallible, wasm_split_path = ::leptos::wasm_split)]
-fn round(view: SyncView) -> Result<Round, SplitLoaderError> {
+fn round(view: SyncView) -> Result<LocalBoxFuture<'static, Result<(), Failure>>, SplitLoaderError> {
     Ok(Box::pin(sync_once(view)))
 }
 

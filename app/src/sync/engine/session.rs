@@ -2,8 +2,7 @@
 //! and forgetting the school's data once the device learns it is signed out (keeping its
 //! unsynced changes aside).
 
-use std::future::Future;
-use std::pin::Pin;
+use futures::future::LocalBoxFuture;
 
 use super::*;
 use idb::Database;
@@ -20,7 +19,7 @@ pub(super) async fn refresh_session(view: SyncView) {
 #[leptos::wasm_split::wasm_split(sync_round, fallible, wasm_split_path = ::leptos::wasm_split)]
 fn ask_session(
     view: SyncView,
-) -> Result<Pin<Box<dyn Future<Output = ()>>>, leptos::wasm_split::SplitLoaderError> {
+) -> Result<LocalBoxFuture<'static, ()>, leptos::wasm_split::SplitLoaderError> {
     Ok(Box::pin(session_now(view)))
 }
 
