@@ -1,5 +1,8 @@
 // Renders public/icon.svg into the PNG icons the web app manifest names (192 and 512 px,
 // and a 512 px maskable one whose shield sits inside the safe circle on the theme colour),
+// and the pages' 48 px favicon: a browser decodes a page's favicon on its main thread, and
+// an SVG one builds a document of its own there (20–45 ms on a 4× slower CPU, twice during
+// the app's start, bench/start-work.mjs's trace), where a small PNG decodes in a millisecond;
 // with the same headless Chromium the tests use. The PNGs are committed; run this again
 // after changing the SVG: `node scripts/icons.mjs`.
 import { readFile } from 'node:fs/promises';
@@ -12,6 +15,7 @@ const browser = await launchBrowser();
 try {
   const page = await browser.newPage();
   for (const { file, size, maskable } of [
+    { file: 'icon-48.png', size: 48 },
     { file: 'icon-192.png', size: 192 },
     { file: 'icon-512.png', size: 512 },
     { file: 'icon-maskable-512.png', size: 512, maskable: true },

@@ -50,6 +50,24 @@ describe('installing the app', () => {
     }
   });
 
+  test('every page names a small PNG favicon of the size it says, not the SVG', async () => {
+    // A browser decodes a page's favicon on its main thread; an SVG one builds a document
+    // there (scripts/icons.mjs), during the app's start.
+    for (const path of ['/app/', '/']) {
+      const html = await (await fetch(srv.url + path)).text();
+      const links = [...html.matchAll(/<link rel="icon" href="([^"]+)" sizes="([^"]+)" type="([^"]+)">/g)];
+      assert.equal(links.length, 1, `${path} names one favicon: ${html.match(/<link[^>]*icon[^>]*>/g)}`);
+      const [, href, sizes, type] = links[0];
+      assert.equal(type, 'image/png', path);
+      const got = await fetch(srv.url + href);
+      assert.equal(got.status, 200, href);
+      assert.equal(got.headers.get('content-type'), 'image/png');
+      const bytes = new Uint8Array(await got.arrayBuffer());
+      assert.equal(pngSize(bytes), sizes, href);
+      assert.ok(bytes.length < 2048, `${href} is ${bytes.length} B`);
+    }
+  });
+
   test('Chromium finds no installability error once the service worker runs', async () => {
     // A profile of its own: Chromium installs nothing from an incognito context.
     const profile = await mkdtemp(join(tmpdir(), 'guardpost-profile-'));

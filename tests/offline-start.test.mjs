@@ -192,6 +192,12 @@ describe('starting the app with no network or a stalling one', () => {
     const nav = page.getByRole('navigation');
     await page.goto(`${srv.url}/app/join`);
     await page.getByLabel('邀请码').fill(teacher.token);
+    // The sync's code comes while she types, not after she taps (a round trip saved).
+    const syncCode = /\/split\/split_sync_round-[0-9a-f]{16}\.wasm$/;
+    for (const until = Date.now() + 30_000; !fetched.some((path) => syncCode.test(path));) {
+      assert.ok(Date.now() < until, `the sync's code was not fetched on the sign-in screen: ${fetched.join(' ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
     await page.getByTestId('quick-check').waitFor();

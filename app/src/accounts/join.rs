@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::i18n::{t, t_string, use_i18n};
 use crate::school::use_school;
-use crate::sync::engine::{JoinWith, SignInError, join, sign_in, use_sync};
+use crate::sync::engine::{JoinWith, SignInError, fetch_round_code, join, sign_in, use_sync};
 
 /// A short description of this device for the admin's device list ("Android · Chrome").
 fn device_label() -> Option<Name> {
@@ -63,6 +63,8 @@ pub fn Join() -> impl IntoView {
     let view = use_sync();
     let school = use_school();
     let navigate = use_navigate();
+    // Signing in is followed by the first sync: its code comes while the person types.
+    fetch_round_code();
     let query = use_query_map();
     let (code, set_code) = signal(query.get_untracked().get("code").unwrap_or_default());
     // Joining anew starts this device afresh: changes still waiting would be lost, so the

@@ -24,7 +24,7 @@ use leptos::prelude::*;
 mod rounds;
 mod session;
 
-pub use rounds::sync_now;
+pub use rounds::{fetch_round_code, sync_now};
 pub use session::{
     JoinWith, SignInError, discard_set_aside, join, resend_set_aside, sign_in, token,
 };

@@ -132,7 +132,21 @@ fn failure(e: CallError) -> Failure {
 /// a teacher's check is saved on the phone without it, so she need not wait for it on a
 /// slow link (issue 13). The service worker keeps it with the rest of the app; a phone
 /// that cannot fetch it yet is offline for that round, and the retry fetches it again.
-#[leptos::wasm_split::wasm_split(sync_round, fallible, wasm_split_path = ::leptos::wasm_split)]
+/// Fetches a round's code before the first round needs it: the sign-in screen is open while
+/// the person types the code, and the pull that follows signing in would otherwise wait a
+/// round trip more for it. A failed fetch is the round's to try again.
+pub fn fetch_round_code() {
+    leptos::task::spawn_local(async {
+        let _ = preload_round().await;
+    });
+}
+
+#[leptos::wasm_split::wasm_split(
+    sync_round,
+    fallible,
+    preload(preload_round),
+    wasm_split_path = ::leptos::wasm_split
+)]
 fn round(view: SyncView) -> Result<LocalBoxFuture<'static, Result<(), Failure>>, SplitLoaderError> {
     Ok(Box::pin(sync_once(view)))
 }
