@@ -37,6 +37,10 @@ const SPLIT_LOADER = './__wasm_split.js';
 // scripts/split/ first on PATH): such a build would stop at its first screen opened later.
 const UNSPLIT = '__wasm_split_placeholder__';
 // Beside each file of code, the same bytes at brotli's highest setting (compressForTheWire).
+// The device's store (app/src/sync/store.rs, DB_NAME), which the loader reads while the code
+// comes, and the global it leaves its reading under (EARLY_READ there).
+const STORE_DB = 'guardpost';
+const EARLY_READ = 'guardpostStore';
 const BROTLI = '.br';
 const SENT_COMPRESSED = /[.](wasm|js|css)$/;
 
@@ -233,6 +237,13 @@ export async function trimOfficeBuild(staging) {
  * to the browser's streaming compile, against the wasm's size written here at build time
  * (the network's count would be of gzip); only on a page no service worker controls yet,
  * see wasmOf.
+ *
+ * It reads the device's store meanwhile (every object store's keys and values, in one
+ * transaction) and leaves the database and what it read for the app (store.rs,
+ * take_early_read): the app has the replica as soon as it has drawn itself, rather than
+ * after the store's round trips, each queued behind that first frame. Only a store that is
+ * there is read: on a device that has none, the open is undone, and the app creates the
+ * store with its object stores when it signs in.
  */
 export function loader(base, classCode, officeCode) {
   const builds = {
@@ -243,6 +254,38 @@ export function loader(base, classCode, officeCode) {
   };
   return `<script>
 (() => {
+  window[${JSON.stringify(EARLY_READ)}] = new Promise((done) => {
+    const none = () => done(null);
+    let request;
+    try { request = indexedDB.open(${JSON.stringify(STORE_DB)}); } catch (e) { return none(); }
+    request.onupgradeneeded = () => request.transaction.abort();
+    request.onerror = none;
+    request.onblocked = none;
+    request.onsuccess = () => {
+      const db = request.result;
+      // Another release's app upgrading the store waits for no one.
+      db.onversionchange = () => db.close();
+      const failed = () => { db.close(); none(); };
+      try {
+        const names = [...db.objectStoreNames];
+        const tx = db.transaction(names, 'readonly');
+        const stores = {};
+        for (const name of names) {
+          const store = tx.objectStore(name);
+          const read = { keys: store.getAllKeys(), values: store.getAll() };
+          stores[name] = read;
+        }
+        tx.oncomplete = () => {
+          for (const read of Object.values(stores)) {
+            read.keys = read.keys.result;
+            read.values = read.values.result;
+          }
+          done({ db, stores });
+        };
+        tx.onabort = failed;
+      } catch (e) { failed(); }
+    };
+  });
   const builds = ${JSON.stringify(builds)};
   let build = builds.class;
   try { if (localStorage.getItem(${JSON.stringify(BUILD_KEY)}) === ${JSON.stringify(OFFICE)}) build = builds.office; } catch (e) {}

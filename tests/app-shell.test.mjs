@@ -211,6 +211,37 @@ describe('app shell', () => {
     await context.close();
   });
 
+  test("a signed-in phone's start reads its store once, while the app's code comes, and works from that reading", async () => {
+    const context = await phoneContext(browser, 'zh-CN');
+    const page = await context.newPage();
+    await joinWithInvite(srv, page, 's1');
+    // Every read of the phone's store, by object store and kind of read.
+    await page.addInitScript(() => {
+      window.__reads = [];
+      for (const method of ['get', 'getAll', 'getAllKeys']) {
+        const read = IDBObjectStore.prototype[method];
+        IDBObjectStore.prototype[method] = function (...args) {
+          window.__reads.push(`${this.name} ${method}`);
+          return read.apply(this, args);
+        };
+      }
+    });
+    await page.reload();
+    const card = page.getByTestId('quick-check');
+    await card.getByTestId('all-well').getByText(/\d/).waitFor();
+    // Only the page's loader read it (all of each object store); the app, whose own reading
+    // asks for the replica's state by its key, took the loader's.
+    assert.deepEqual((await page.evaluate(() => window.__reads)).sort(), ['ops getAll', 'ops getAllKeys', 'state getAll', 'state getAllKeys']);
+    assert.equal(await page.evaluate(() => typeof window.guardpostStore), 'undefined');
+    // And keeps what she does through the loader's connection: a check survives a reload.
+    await card.getByTestId('all-well').click();
+    await card.getByTestId('reported').waitFor();
+    await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
+    await page.reload();
+    await card.getByTestId('reported').waitFor();
+    await context.close();
+  });
+
   test('an English browser starts in English', async () => {
     const context = await phoneContext(browser, 'en-US');
     const page = await context.newPage();

@@ -10,7 +10,8 @@ use guardpost_domain::changes::{Op, Replica, carries};
 use guardpost_domain::sync::OpId;
 use guardpost_domain::sync::kept::{self, Kept, Plan};
 use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::IdbDatabase;
 
 const DB_NAME: &str = "guardpost";
 const DB_VERSION: u32 = 1;
@@ -34,10 +35,49 @@ impl From<serde_json::Error> for StoreError {
     }
 }
 
-/// Opens the device's store. The request is made at the call, not at the first await: the
-/// app's start asks before it draws itself, so the database opens while it draws (on a
-/// slow phone a quarter of a second, which the open no longer waits behind).
-pub fn open() -> impl Future<Output = Result<Database, StoreError>> {
+/// The name of the global under which the page's loader leaves its reading of the store
+/// (scripts/sw-precache.mjs, `loader`): a promise of the database it opened, each object
+/// store's keys and values, or null.
+const EARLY_READ: &str = "guardpostStore";
+
+/// The device's store, opened; with what it held, when the page's loader read it while the
+/// app's code came.
+pub struct Opened {
+    pub db: Database,
+    early: Option<Read>,
+}
+
+/// What the store held: the replica's state and the records of ops, by key, as stored.
+pub struct Read {
+    state: Option<String>,
+    records: Vec<(String, String)>,
+}
+
+/// Opens the device's store, taking the page loader's connection and reading when there is
+/// one (once: a later open, at a sign-in, reads afresh). The loader opens and reads while
+/// the wasm downloads, compiles and draws the app (opening alone can take a quarter of a
+/// second on a phone); the app, which would only start asking once it had drawn itself,
+/// and then ask the store three times, each answer queued behind the frame it drew, waits
+/// for one answer. Without it, the request is made at the call, not at the first await: the
+/// app's start asks before it draws itself, so the database opens while it draws.
+pub fn open() -> impl Future<Output = Result<Opened, StoreError>> {
+    let early = take_early_read();
+    let fresh = early.is_none().then(open_database);
+    async move {
+        if let Some(early) = early
+            && let Some(opened) = early.await
+        {
+            return Ok(opened);
+        }
+        let db = match fresh {
+            Some(opening) => opening.await?,
+            None => open_database().await?,
+        };
+        Ok(Opened { db, early: None })
+    }
+}
+
+fn open_database() -> impl Future<Output = Result<Database, StoreError>> {
     let opening = Factory::new().and_then(|factory| {
         let mut request = factory.open(DB_NAME, Some(DB_VERSION))?;
         request.on_upgrade_needed(|event| {
@@ -53,9 +93,59 @@ pub fn open() -> impl Future<Output = Result<Database, StoreError>> {
     async move { Ok(opening?.await?) }
 }
 
-/// The replica kept on this device, with all its ops, and where each op is kept; `None`
-/// if there is none.
-pub async fn load(db: &Database) -> Result<Option<(Replica, Kept)>, StoreError> {
+/// The loader's reading, taken from the page (so a later open reads afresh). `None` inside
+/// when it read nothing usable: no store yet, another version of it, an error.
+fn take_early_read() -> Option<impl Future<Output = Option<Opened>>> {
+    let global = js_sys::global();
+    let key = JsValue::from_str(EARLY_READ);
+    let promise = js_sys::Reflect::get(&global, &key)
+        .ok()?
+        .dyn_into::<js_sys::Promise>()
+        .ok()?;
+    let _ = js_sys::Reflect::delete_property(global.unchecked_ref::<js_sys::Object>(), &key);
+    Some(async move {
+        let found = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+        let field = |value: &JsValue, name: &str| js_sys::Reflect::get(value, &name.into()).ok();
+        let db: IdbDatabase = field(&found, "db")?.dyn_into().ok()?;
+        if db.version() != f64::from(DB_VERSION) {
+            // Another release's store: this one opens it, upgrading it if it must.
+            db.close();
+            return None;
+        }
+        let stores = field(&found, "stores")?;
+        let store = |name: &str| -> Option<(js_sys::Array, js_sys::Array)> {
+            let store = field(&stores, name)?;
+            Some((
+                field(&store, "keys")?.dyn_into().ok()?,
+                field(&store, "values")?.dyn_into().ok()?,
+            ))
+        };
+        let (Some((state_keys, state_values)), Some((keys, values))) = (store(STATE), store(OPS))
+        else {
+            db.close();
+            return None;
+        };
+        let state = state_keys
+            .iter()
+            .position(|k| k.as_string().as_deref() == Some(REPLICA_KEY))
+            .and_then(|i| state_values.get(i as u32).as_string());
+        let records = strings(keys.iter().zip(values.iter()));
+        Some(Opened {
+            db: db.into(),
+            early: Some(Read { state, records }),
+        })
+    })
+}
+
+/// The records whose key and value are both strings, as every record this app writes is.
+fn strings(pairs: impl Iterator<Item = (JsValue, JsValue)>) -> Vec<(String, String)> {
+    pairs
+        .filter_map(|(key, value)| Some((key.as_string()?, value.as_string()?)))
+        .collect()
+}
+
+/// What the store holds, read in one transaction.
+async fn read(db: &Database) -> Result<Read, StoreError> {
     let tx = db.transaction(&[OPS, STATE], TransactionMode::ReadOnly)?;
     let state = tx
         .object_store(STATE)?
@@ -66,17 +156,31 @@ pub async fn load(db: &Database) -> Result<Option<(Replica, Kept)>, StoreError> 
     let keys = store.get_all_keys(None, None)?.await?;
     let values = store.get_all(None, None)?.await?;
     tx.await?;
-    let Some(state) = state.and_then(|v| v.as_string()) else {
-        return Ok(None);
+    Ok(Read {
+        state: state.and_then(|v| v.as_string()),
+        records: strings(keys.into_iter().zip(values)),
+    })
+}
+
+/// The replica kept on this device, with all its ops, and where each op is kept; `None`
+/// if there is none. `fresh`: the store was just cleared, so what the loader read is gone.
+pub async fn load(
+    opened: Opened,
+    fresh: bool,
+) -> Result<(Database, Option<(Replica, Kept)>), StoreError> {
+    let Opened { db, early } = opened;
+    let read = match early.filter(|_| !fresh) {
+        Some(read) => read,
+        None => read(&db).await?,
+    };
+    let Some(state) = read.state else {
+        return Ok((db, None));
     };
     let mut replica: Replica = serde_json::from_str(&state)?;
     let mut ops = BTreeMap::new();
     let mut kept = Kept::default();
     let mut uncarried = Vec::new();
-    for (key, value) in keys.iter().zip(values) {
-        let (Some(key), Some(json)) = (key.as_string(), value.as_string()) else {
-            continue;
-        };
+    for (key, json) in read.records {
         let read = if kept::is_bundle(&key) {
             serde_json::from_str::<Vec<Op>>(&json)
         } else {
@@ -105,7 +209,7 @@ pub async fn load(db: &Database) -> Result<Option<(Replica, Kept)>, StoreError> 
         }
         tx.commit()?.await?;
     }
-    Ok(Some((replica, kept)))
+    Ok((db, Some((replica, kept))))
 }
 
 /// A write prepared from the replica while it is borrowed: its state, and the records of ops

@@ -5,7 +5,6 @@
 use futures::future::LocalBoxFuture;
 
 use super::*;
-use idb::Database;
 
 /// Asks the Worker who this device is now: an admin may have changed the person's classes,
 /// or revoked the device. Offline, the stored session stands, as it does while the code
@@ -110,16 +109,17 @@ pub fn discard_set_aside(view: SyncView) {
 }
 
 pub(super) async fn open_replica(
-    opening: impl Future<Output = Result<Database, StoreError>>,
+    opening: impl Future<Output = Result<store::Opened, StoreError>>,
     token: String,
     session: &SessionInfo,
     fresh: bool,
 ) -> Result<(), StoreError> {
-    let db = opening.await?;
+    let opened = opening.await?;
     if fresh {
-        store::clear(&db).await?;
+        store::clear(&opened.db).await?;
     }
-    let (replica, kept) = match store::load(&db).await? {
+    let (db, loaded) = store::load(opened, fresh).await?;
+    let (replica, kept) = match loaded {
         Some((replica, kept)) if replica.device == session.device => (replica, kept),
         _ => {
             // Every long-lived record comes, however old; daily ones from the horizon on.
