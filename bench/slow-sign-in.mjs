@@ -3,8 +3,8 @@
 // against `wrangler dev`): she opens the sign-in link on a phone that has never run the app,
 // types her code, taps 登录, and waits for her class card. Two times, from the navigation:
 // - the sign-in screen usable (its code field on screen, enabled);
-// - from her tap to a usable Today (the one-tap button naming the head count, which needs
-//   the first pull: the class list comes with it), and to the header's "全部已同步".
+// - from her tap to a usable Today (her class card's one-tap button, naming the head count),
+//   and to the header's "全部已同步" (the first sync round done).
 // She types for TYPING_S seconds (default 5), the time the page has to fetch what signing in
 // is followed by (the sync's code, app/src/sync/engine/rounds.rs: fetch_round_code).
 // The service worker is blocked: its install fetches the whole build, which the emulated
@@ -89,7 +89,7 @@ console.log(`A teacher's first sign-in on the slow link: 400 kbps, 400 ms RTT, $
 console.log('| from | to | median | runs |');
 console.log('|---|---|---|---|');
 console.log(`| opening the sign-in link | the sign-in screen usable | ${secs(of('form'))} | ${list('form')} |`);
-console.log(`| her tap on 登录 | Today usable (the head count from the first pull) | ${secs(of('today'))} | ${list('today')} |`);
+console.log(`| her tap on 登录 | Today usable (the one-tap button naming the head count) | ${secs(of('today'))} | ${list('today')} |`);
 console.log(`| her tap on 登录 | "全部已同步" | ${secs(of('synced'))} | ${list('synced')} |`);
 const rows = [
   [`slow link, first sign-in: opening the link → sign-in screen usable (median${asked})`, secs(of('form')), '', '', ''],

@@ -6,7 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../tests/harness.mjs';
 
-const SCRIPTS = (process.env.BENCH_ONLY || 'sizes,slow-link,start-work,lighthouse,pouch,server-cost,first-sync,school-year,kv-budget,supplies,phone-year')
+const SCRIPTS = (process.env.BENCH_ONLY || 'sizes,slow-link,slow-sign-in,start-work,lighthouse,pouch,server-cost,first-sync,school-year,kv-budget,supplies,phone-year')
   .split(',').map((s) => s.trim()).filter(Boolean);
 const LOGS = join(ROOT, 'target', 'bench');
 
