@@ -208,6 +208,9 @@ describe('app shell', () => {
     assert.ok(calls.some((c) => c.path === '/api/v1/sync/session'), JSON.stringify(calls));
     assert.ok(calls.some((c) => c.path === '/api/v1/sync/pull'), JSON.stringify(calls));
     assert.deepEqual(calls.filter((c) => !c.cardDrawn), [], 'a sync call went out before the class card was drawn');
+    // A signed-in phone never fetches the sign-in screen's code.
+    const joinCode = await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/split/split_join-')).length);
+    assert.equal(joinCode, 0);
     await context.close();
   });
 
