@@ -36,11 +36,11 @@ const SPLIT_LOADER = './__wasm_split.js';
 // What the main module imports instead when no split ran (a `trunk build` without
 // scripts/split/ first on PATH): such a build would stop at its first screen opened later.
 const UNSPLIT = '__wasm_split_placeholder__';
-// Beside each file of code, the same bytes at brotli's highest setting (compressForTheWire).
 // The device's store (app/src/sync/store.rs, DB_NAME), which the loader reads while the code
 // comes, and the global it leaves its reading under (EARLY_READ there).
 const STORE_DB = 'guardpost';
 const EARLY_READ = 'guardpostStore';
+// Beside each file of code, the same bytes at brotli's highest setting (compressForTheWire).
 const BROTLI = '.br';
 const SENT_COMPRESSED = /[.](wasm|js|css)$/;
 
@@ -240,8 +240,8 @@ export async function trimOfficeBuild(staging) {
  *
  * It reads the device's store meanwhile (every object store's keys and values, in one
  * transaction) and leaves the database and what it read for the app (store.rs,
- * take_early_read): the app has the replica as soon as it has drawn itself, rather than
- * after the store's round trips, each queued behind that first frame. Only a store that is
+ * take_early_read), which would otherwise open and ask the store only once it had drawn
+ * itself, each of three answers queued behind the frame it drew. Only a store that is
  * there is read: on a device that has none, the open is undone, and the app creates the
  * store with its object stores when it signs in.
  */

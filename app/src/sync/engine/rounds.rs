@@ -127,20 +127,21 @@ fn failure(e: CallError) -> Failure {
     }
 }
 
-/// A round's code (the push, the pull and what they send, read and take in) is a part of
-/// the app's wasm of its own, fetched when the first round starts, after Today is drawn:
-/// a teacher's check is saved on the phone without it, so she need not wait for it on a
-/// slow link (issue 13). The service worker keeps it with the rest of the app; a phone
-/// that cannot fetch it yet is offline for that round, and the retry fetches it again.
 /// Fetches a round's code before the first round needs it: the sign-in screen is open while
-/// the person types the code, and the pull that follows signing in would otherwise wait a
-/// round trip more for it. A failed fetch is the round's to try again.
+/// the person types the code, and the first round after signing in would otherwise wait
+/// for it (0.9 s of a first sign-in on one bar of signal, bench/slow-sign-in.mjs). A failed
+/// fetch is the round's to try again.
 pub fn fetch_round_code() {
     leptos::task::spawn_local(async {
         let _ = preload_round().await;
     });
 }
 
+/// A round's code (the push, the pull and what they send, read and take in) is a part of
+/// the app's wasm of its own, fetched when the first round starts, after Today is drawn:
+/// a teacher's check is saved on the phone without it, so she need not wait for it on a
+/// slow link (issue 13). The service worker keeps it with the rest of the app; a phone
+/// that cannot fetch it yet is offline for that round, and the retry fetches it again.
 #[leptos::wasm_split::wasm_split(
     sync_round,
     fallible,
