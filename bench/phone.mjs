@@ -9,6 +9,32 @@ import { launchPersistent, waitInPage } from '../tests/browser.mjs';
 /** A 390 × 844 phone in Chinese. */
 export const PHONE = { locale: 'zh-CN', viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
+/** The slow link of issue 13: 400 kbps each way, a 400 ms round trip. */
+export const SLOW_LINK = {
+  offline: false,
+  latency: 400, // ms, round trip
+  downloadThroughput: (400 * 1000) / 8, // bytes/s
+  uploadThroughput: (400 * 1000) / 8,
+};
+/** A cheap phone's CPU against this machine's. */
+export const CPU_SLOWDOWN = 4;
+/** BROTLI_FIRST=1: the phone asks for `br, gzip`, as Cloudflare would answer Chromium. */
+export const BROTLI_FIRST = process.env.BROTLI_FIRST === '1';
+
+/**
+ * Puts `page` on the slow link with the slower CPU (DevTools' emulation: the page's requests,
+ * not its service worker's), asking for brotli first under BROTLI_FIRST; resolves to its CDP
+ * session, with the Network domain enabled.
+ */
+export async function onSlowLink(context, page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', SLOW_LINK);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+  if (BROTLI_FIRST) await cdp.send('Network.setExtraHTTPHeaders', { headers: { 'Accept-Encoding': 'br, gzip' } });
+  return cdp;
+}
+
 /** Signs the context's phone in with `token` on an unthrottled link, as an earlier visit did. */
 export async function signIn(context, url, token) {
   const page = await context.newPage();

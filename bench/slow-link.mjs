@@ -40,19 +40,11 @@
 // Chromium (`gzip, deflate, br, zstd`) gzip.
 // BENCH_JSON=1 adds a last line `BENCH_ROWS [[measure, guardpost, budget, target, met], …]`.
 import { startWorker, deviceGrant } from '../tests/harness.mjs';
-import { firstAndRepeatVisits } from './phone.mjs';
+import { BROTLI_FIRST, CPU_SLOWDOWN, firstAndRepeatVisits, onSlowLink } from './phone.mjs';
 
 const RUNS = Number(process.env.RUNS || 3);
 const TARGET_FIRST_S = 5;
 const TARGET_REPEAT_S = 1;
-const LINK = {
-  offline: false,
-  latency: 400, // ms, round trip
-  downloadThroughput: (400 * 1000) / 8, // bytes/s
-  uploadThroughput: (400 * 1000) / 8,
-};
-const CPU_SLOWDOWN = 4;
-const BROTLI_FIRST = process.env.BROTLI_FIRST === '1';
 
 // 李红, class teacher of 一年级一班 (g1c1) in the demo school: one device per run.
 const teachers = Array.from({ length: RUNS }, (_, i) => deviceGrant({
@@ -84,11 +76,7 @@ function watchForUsableToday() {
 /** One visit to /app/ on the slow link: ms to a usable Today, and the bytes by kind. */
 async function visit(context, url) {
   const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', LINK);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
-  if (BROTLI_FIRST) await cdp.send('Network.setExtraHTTPHeaders', { headers: { 'Accept-Encoding': 'br, gzip' } });
+  const cdp = await onSlowLink(context, page);
   const requests = new Map();
   let navigationStart;
   cdp.on('Network.requestWillBeSent', ({ type, timestamp }) => {

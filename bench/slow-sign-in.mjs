@@ -13,13 +13,10 @@
 // runs, each a fresh browser profile on disk. BROTLI_FIRST=1: as in bench/slow-link.mjs.
 // BENCH_JSON=1 adds a last line `BENCH_ROWS [[measure, guardpost, budget, target, met], …]`.
 import { startWorker, deviceGrant } from '../tests/harness.mjs';
-import { phonesOnDisk } from './phone.mjs';
+import { BROTLI_FIRST, CPU_SLOWDOWN, onSlowLink, phonesOnDisk } from './phone.mjs';
 
 const RUNS = Number(process.env.RUNS || 3);
 const TYPING_S = Number(process.env.TYPING_S || 5);
-const LINK = { offline: false, latency: 400, downloadThroughput: (400 * 1000) / 8, uploadThroughput: (400 * 1000) / 8 };
-const CPU_SLOWDOWN = 4;
-const BROTLI_FIRST = process.env.BROTLI_FIRST === '1';
 
 const teachers = Array.from({ length: RUNS }, (_, i) => deviceGrant({
   device: `slow-sign-in-phone-${i}`, name: '李红', role: 'teacher', classes: ['g1c1'],
@@ -58,11 +55,7 @@ try {
     try {
       const context = await phone.open({ serviceWorkers: 'block' });
       const page = await context.newPage();
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Network.enable');
-      await cdp.send('Network.emulateNetworkConditions', LINK);
-      await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
-      if (BROTLI_FIRST) await cdp.send('Network.setExtraHTTPHeaders', { headers: { 'Accept-Encoding': 'br, gzip' } });
+      await onSlowLink(context, page);
       await page.addInitScript(watch);
       await page.goto(`${srv.url}/app/join`, { waitUntil: 'commit' });
       await page.waitForFunction(() => window.__formAt, null, { timeout: 180_000, polling: 100 });
