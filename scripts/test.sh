@@ -64,7 +64,9 @@ check backup-tool cargo build -p guardpost-backup
 check deploy-dry-run wrangler deploy --dry-run --outdir "$ROOT/target/dry-run"
 
 log "worker and browser tests (node --test)"
-node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+# A test that hangs (a wait with no end of its own) fails after ten minutes instead of
+# holding the run until CI gives up on it: the longest suite takes under three.
+node --test --test-concurrency=1 --test-timeout=600000 --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$out/node.tap" tests/*.test.mjs || true
 count_node "$out/node.tap"
 grep -qE '^# pass' "$out/node.tap" || { failed=$((failed + 1)); failures+=("node-tests-ran"); }
