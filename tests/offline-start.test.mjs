@@ -9,7 +9,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWorker, deviceGrant, ROOT } from './harness.mjs';
-import { launchBrowser, phoneContext, waitInPage } from './browser.mjs';
+import { launchBrowser, phoneContext, syncRound, waitInPage } from './browser.mjs';
 import { precacheList } from '../scripts/sw-precache.mjs';
 
 const SCHOOL = '城关镇第一中心小学';
@@ -180,6 +180,37 @@ describe('starting the app with no network or a stalling one', () => {
     await page.getByTestId('sync-status').getByText('Online').waitFor();
     await page.goto(`${srv.url}/app/sync`);
     assert.equal(await page.getByTestId('pending-count').textContent(), '0');
+    await context.close();
+  });
+
+  test('a first visit whose install lost a file on the way installs once a sync goes through, and then starts with no network', async () => {
+    const context = await phoneContext(browser, 'zh-CN', { height: 844 });
+    // The signal drops while the service worker fetches the code of a screen she never
+    // opens, and its install fails whole. (At the context: the worker's fetches are its own.)
+    const part = '**/app/split/split_admin-*.wasm';
+    let lost = 0;
+    await context.route(part, (route) => { lost += 1; return route.abort('internetdisconnected'); });
+    const page = await context.newPage();
+    await page.goto(`${srv.url}/app/join`);
+    await page.getByLabel('邀请码').fill(teacher.token);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
+    await page.getByTestId('sync-status').getByText('全部已同步').waitFor();
+    await waitInPage(page, () => navigator.serviceWorker.getRegistration('/app/')
+      .then((r) => !r || !(r.installing || r.waiting || r.active)));
+    assert.ok(lost >= 1);
+    assert.equal(await page.evaluate(() => navigator.serviceWorker.controller), null);
+
+    // The signal is back, and she keeps the tab open: the next sync (on the signal's return,
+    // or the idle minute's) goes through, and the app is installed after all.
+    await context.unroute(part);
+    await syncRound(page);
+    await waitInPage(page, () => navigator.serviceWorker.controller !== null);
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
+    await page.getByTestId('school-name').getByText(SCHOOL).waitFor();
+    await page.getByTestId('sync-status').getByText('离线').waitFor();
     await context.close();
   });
 

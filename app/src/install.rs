@@ -28,12 +28,30 @@ pub fn register_service_worker() {
     let Some(container) = container() else {
         return;
     };
-    let options = web_sys::RegistrationOptions::new();
-    options.set_scope("/app/");
-    // The promise's outcome changes nothing here: the next start simply tries again.
-    let _ = container.register_with_options("/app/sw.js", &options);
+    register(&container);
     #[cfg(feature = "office")]
     keep_office_build(&container);
+}
+
+fn register(container: &ServiceWorkerContainer) {
+    let options = web_sys::RegistrationOptions::new();
+    options.set_scope("/app/");
+    // The outcome is read from the page's controller instead ([`install_again_if_missing`]).
+    let _ = container.register_with_options("/app/sw.js", &options);
+}
+
+/// A first visit's install fails whole when one of its files does not come (the signal
+/// dropped midway), and the browser tries again only at the app's next start: a teacher who
+/// keeps the tab open would find, once out of signal, that a reload brings nothing. Called
+/// when a sync has gone through (the network works now): a page with no worker in charge
+/// registers again. One still installing is left to finish (the browser does not start a
+/// second for the same script).
+pub fn install_again_if_missing() {
+    if let Some(container) = container()
+        && container.controller().is_none()
+    {
+        register(&container);
+    }
 }
 
 /// The service worker keeps the class build when it installs, so that a teacher's phone

@@ -45,6 +45,7 @@ pub fn sync_now(view: SyncView) {
             Ok(()) => {
                 BACKOFF_MS.set(0);
                 view.phase.set(Phase::Idle);
+                crate::install::install_again_if_missing();
                 false
             }
             Err(Failure::Unreachable) => {
