@@ -180,6 +180,14 @@ export async function joinWithInvite(srv, page, staff) {
   });
   assert.equal(res.status, 201);
   const { code } = await res.json();
+  await signInWithCode(srv, page, code);
+}
+
+/**
+ * Types `code` in on the Chinese sign-in page and taps 登录; resolves on Today with
+ * everything synced.
+ */
+export async function signInWithCode(srv, page, code) {
   await page.goto(`${srv.url}/app/join`);
   await page.getByLabel('邀请码').fill(code);
   await page.getByRole('button', { name: '登录' }).click();

@@ -9,7 +9,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWorker, deviceGrant, ROOT } from './harness.mjs';
-import { launchBrowser, phoneContext, syncRound, waitInPage } from './browser.mjs';
+import { launchBrowser, phoneContext, signInWithCode, syncRound, waitInPage } from './browser.mjs';
 import { precacheList } from '../scripts/sw-precache.mjs';
 
 const SCHOOL = '城关镇第一中心小学';
@@ -191,11 +191,7 @@ describe('starting the app with no network or a stalling one', () => {
     let lost = 0;
     await context.route(part, (route) => { lost += 1; return route.abort('internetdisconnected'); });
     const page = await context.newPage();
-    await page.goto(`${srv.url}/app/join`);
-    await page.getByLabel('邀请码').fill(teacher.token);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
-    await page.getByTestId('sync-status').getByText('全部已同步').waitFor();
+    await signInWithCode(srv, page, teacher.token);
     await waitInPage(page, () => navigator.serviceWorker.getRegistration('/app/')
       .then((r) => !r || !(r.installing || r.waiting || r.active)));
     assert.ok(lost >= 1);

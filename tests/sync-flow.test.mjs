@@ -5,7 +5,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { deviceGrant } from './harness.mjs';
-import { serverAndBrowser, phoneContext } from './browser.mjs';
+import { serverAndBrowser, phoneContext, signInWithCode } from './browser.mjs';
 
 const teacher = deviceGrant({ device: 'phone-lihong', name: '李红', role: 'teacher', classes: ['g1c1'] });
 const doctor = deviceGrant({ device: 'phone-doctor', name: '刘芳', role: 'health' });
@@ -122,11 +122,7 @@ describe('offline-first check-ins', () => {
   test('an impossible check is refused on the phone, in the person\'s language, and not saved', async () => {
     const context = await phoneContext(browser, 'zh-CN');
     const page = await context.newPage();
-    await page.goto(`${srv.url}/app/join`);
-    await page.getByLabel('邀请码').fill(teacher.token);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
-    await page.getByTestId('sync-status').getByText('全部已同步').waitFor();
+    await signInWithCode(srv, page, teacher.token);
     await page.getByRole('navigation').getByRole('link', { name: '晨午晚检' }).click();
     // The sync API fails from here on, so a check saved despite the refusal could not leave
     // the phone: it would still be waiting after a restart.
