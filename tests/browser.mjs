@@ -1,6 +1,9 @@
 // Headless Debian Chromium driven by playwright-core, with the flags this closed network
 // needs (no background connections that would be refused), and the checks every screen a
 // person reaches must pass on a phone.
+// Tests edit or cut requests with the context's route (`page.context().route`), never the
+// page's: once the app's service worker is in charge, Chromium may credit a request to the
+// worker, and a page's route then never sees it (Playwright issue #7588).
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';

@@ -161,7 +161,7 @@ describe('devices on bad networks', () => {
     // A fixed sequence of what the network does to each sync request.
     let n = 0;
     const fates = { failed: 0, hung: 0, lost: 0, fine: 0 };
-    await page.route('**/api/v1/sync/**', async (route) => {
+    await page.context().route('**/api/v1/sync/**', async (route) => {
       const fate = ['failed', 'hung', 'lost', 'fine', 'failed', 'lost', 'fine'][n++ % 7];
       fates[fate] += 1;
       if (fate === 'failed') return route.abort('connectionreset');
@@ -179,7 +179,7 @@ describe('devices on bad networks', () => {
     await saveCheck(page, '晨检', students[3]);
     // The network stays bad for a while, then steadies; the phone gets there by itself.
     await new Promise((r) => setTimeout(r, 8_000));
-    await page.unroute('**/api/v1/sync/**');
+    await page.context().unroute('**/api/v1/sync/**');
     await synced(page, 60_000);
     t.diagnostic(`requests: ${JSON.stringify(fates)}`);
     assert.ok(fates.lost > 0 && fates.failed > 0, JSON.stringify(fates));
@@ -200,7 +200,7 @@ describe('devices on bad networks', () => {
     // The push is on its way when the Worker goes down.
     let held;
     const reached = new Promise((resolve) => { held = resolve; });
-    await page.route('**/api/v1/sync/push', async (route) => {
+    await page.context().route('**/api/v1/sync/push', async (route) => {
       held();
       await new Promise((r) => setTimeout(r, 500));
       await route.continue().catch(() => {});

@@ -101,7 +101,7 @@ describe('a new release while the app is open', () => {
       await page.getByTestId('sync-status').getByText('全部已同步').waitFor();
       await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
       // A check saved while the sync API fails: it waits on the phone.
-      await page.route('**/api/v1/sync/**', (route) => route.abort('internetdisconnected'));
+      await page.context().route('**/api/v1/sync/**', (route) => route.abort('internetdisconnected'));
       await page.getByRole('navigation').getByRole('link', { name: '晨午晚检' }).click();
       await page.locator('li[data-student="张小明"]').getByRole('button', { name: '缺勤' }).click();
       await page.getByRole('button', { name: '保存检查结果' }).click();
@@ -129,7 +129,7 @@ describe('a new release while the app is open', () => {
       assert.deepEqual(await page.evaluate(() => caches.keys()), [`guardpost-app-${next.version}`]);
       assert.equal(await offer.count(), 0);
       // The waiting check goes once the API answers again.
-      await page.unroute('**/api/v1/sync/**');
+      await page.context().unroute('**/api/v1/sync/**');
       await page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 15_000 });
       // The sync page says what the device stores, and whether the browser may clear it.
       await page.goto(`${srv.url}/app/sync`);

@@ -277,7 +277,7 @@ describe('starting the app with no network or a stalling one', () => {
     // weak signal); the rest of the app and the API do.
     const syncCode = /\/split\/split_sync_round-[0-9a-f]{16}\.wasm$/;
     let refused = 0;
-    await page.route(syncCode, (route) => {
+    await page.context().route(syncCode, (route) => {
       refused += 1;
       return route.abort('connectionreset');
     });
@@ -290,7 +290,7 @@ describe('starting the app with no network or a stalling one', () => {
     assert.ok(refused >= 1);
 
     // The code comes at a retry, with no reload, and the check goes up.
-    await page.unroute(syncCode);
+    await page.context().unroute(syncCode);
     await page.getByTestId('sync-status').getByText('All changes synced').waitFor({ timeout: 15_000 });
     await page.goto(`${srv.url}/app/sync`);
     assert.equal(await page.getByTestId('pending-count').textContent(), '0');

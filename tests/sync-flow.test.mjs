@@ -58,13 +58,13 @@ describe('offline-first check-ins', () => {
     await page.close();
     await context.setOffline(false);
     const again = await context.newPage();
-    await again.route('**/api/v1/sync/**', (route) => route.abort('internetdisconnected'));
+    await again.context().route('**/api/v1/sync/**', (route) => route.abort('internetdisconnected'));
     await again.goto(`${srv.url}/app/checkins`);
     await again.getByTestId('reported').getByText('Not yet synced').waitFor();
     await again.getByTestId('sync-status').getByText('Waiting to sync: 1').waitFor();
 
     // The network works again (the syncs that start by themselves are tested below).
-    await again.unroute('**/api/v1/sync/**');
+    await again.context().unroute('**/api/v1/sync/**');
     await again.goto(`${srv.url}/app/sync`);
     await again.getByRole('button', { name: 'Sync now' }).click();
     await again.getByTestId('sync-status').getByText('All changes synced').waitFor();
@@ -126,7 +126,7 @@ describe('offline-first check-ins', () => {
     await page.getByRole('navigation').getByRole('link', { name: '晨午晚检' }).click();
     // The sync API fails from here on, so a check saved despite the refusal could not leave
     // the phone: it would still be waiting after a restart.
-    await page.route('**/api/v1/sync/**', (route) => route.abort('internetdisconnected'));
+    await page.context().route('**/api/v1/sync/**', (route) => route.abort('internetdisconnected'));
     await page.getByLabel('体温（℃） 张小明').fill('45');
     await page.getByRole('button', { name: '保存检查结果' }).click();
     await page.getByText('张小明: 体温应在34.0到43.0℃之间。').waitFor();
@@ -272,7 +272,7 @@ describe('offline-first check-ins', () => {
     let release;
     const stalled = new Promise((resolve) => { release = resolve; });
     let routed = false;
-    await page.route('**/api/v1/sync/push', async (route) => { routed = true; await stalled; await route.continue(); }, { times: 1 });
+    await page.context().route('**/api/v1/sync/push', async (route) => { routed = true; await stalled; await route.continue(); }, { times: 1 });
     await context.setOffline(false);
     await status.getByText('Syncing…').waitFor();
     await sleep(3_000);
@@ -293,7 +293,7 @@ describe('offline-first check-ins', () => {
     // fails only then.
     let fail;
     const failing = new Promise((resolve) => { fail = resolve; });
-    await page.route('**/api/v1/sync/push', async (route) => { await failing; await route.abort('internetdisconnected'); }, { times: 1 });
+    await page.context().route('**/api/v1/sync/push', async (route) => { await failing; await route.abort('internetdisconnected'); }, { times: 1 });
     const pushing = page.waitForRequest((r) => r.url().endsWith('/api/v1/sync/push'));
     await saveCheck(page);
     await pushing;
@@ -319,7 +319,7 @@ describe('offline-first check-ins', () => {
     }
     // The signal returns, and the Worker fails its first push.
     let refused = false;
-    await page.route('**/api/v1/sync/push', async (route) => {
+    await page.context().route('**/api/v1/sync/push', async (route) => {
       refused = true;
       await route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"internal","message":"try again"}' });
     }, { times: 1 });
@@ -349,7 +349,7 @@ describe('offline-first check-ins', () => {
     const stalled = new Promise((resolve) => { release = resolve; });
     const page = await context.newPage();
     const asked = page.waitForRequest((r) => r.url().endsWith('/api/v1/sync/session'));
-    await page.route('**/api/v1/sync/session', async (route) => {
+    await page.context().route('**/api/v1/sync/session', async (route) => {
       await stalled;
       // The page may be closing by then.
       await route.continue().catch(() => {});
@@ -375,7 +375,7 @@ describe('offline-first check-ins', () => {
     // The signal returns and a sync starts, but its pull crawls: the push is already done.
     let release;
     const stalled = new Promise((resolve) => { release = resolve; });
-    await page.route('**/api/v1/sync/pull', async (route) => { await stalled; await route.continue(); }, { times: 1 });
+    await page.context().route('**/api/v1/sync/pull', async (route) => { await stalled; await route.continue(); }, { times: 1 });
     const pulling = page.waitForRequest((r) => /\/api\/v1\/sync\/pull$/.test(r.url()));
     await context.setOffline(true);
     await context.setOffline(false);
@@ -392,10 +392,10 @@ describe('offline-first check-ins', () => {
     const { context, page } = await phoneWithClock(teacher.token);
     const status = page.getByTestId('sync-status');
     // The sync fails while the phone is in a pocket; the network is back when it comes out.
-    await page.route('**/api/v1/sync/**', (route) => route.abort('internetdisconnected'));
+    await page.context().route('**/api/v1/sync/**', (route) => route.abort('internetdisconnected'));
     await saveCheck(page);
     await status.getByText('Waiting to sync: 1').waitFor();
-    await page.unroute('**/api/v1/sync/**');
+    await page.context().unroute('**/api/v1/sync/**');
     await sleep(1500);
     await status.getByText('Waiting to sync: 1').waitFor();
     await page.evaluate(() => {
@@ -451,7 +451,7 @@ describe('offline-first check-ins', () => {
     await status.getByText('All changes synced').waitFor();
     let now = Date.now() + 1000;
     await page.clock.pauseAt(now);
-    await page.route('**/api/v1/sync/**', (route) => route.abort('internetdisconnected'));
+    await page.context().route('**/api/v1/sync/**', (route) => route.abort('internetdisconnected'));
     const start = await page.evaluate(() => window.syncAttempts.length);
     await saveCheck(page);
     await status.getByText('Waiting to sync: 1').waitFor();
