@@ -11,6 +11,7 @@ use crate::later::{self, Later};
 use crate::not_found::NotFound;
 use crate::school::school_signal;
 use crate::shell::{Header, NavBar};
+use crate::widgets::NextTask;
 
 /// Where the Worker serves the app; Trunk's `public_url` must match.
 pub const BASE: &str = "/app";
@@ -39,25 +40,33 @@ pub fn App() -> impl IntoView {
         <I18nContextProvider>
             <Router base=BASE>
                 <div class="shell">
-                    <Header/>
+                    // The header, the page and the navigation are each drawn in a task of their own,
+                    // so that the app's start does not hold a slow phone's main thread in one go.
+                    <NextTask>
+                        <Header/>
+                    </NextTask>
                     <main class="page">
-                        <Show when=move || !signed_out() fallback=SignedOutScreen>
-                        <Routes fallback=NotFound>
-                            <Route path=path!("/") view=Home/>
-                            <Route path=path!("/checkins") view=|| view! { <Later load=later::checkins/> }/>
-                            <Route path=path!("/supplies") view=|| view! { <Later load=later::supplies/> }/>
-                            <Route path=path!("/drills") view=|| view! { <Later load=later::drills/> }/>
-                            <Route path=path!("/notices") view=|| view! { <Later load=later::notices/> }/>
-                            <Route path=path!("/join") view=|| view! { <Later load=later::join/> }/>
-                            <Route path=path!("/sync") view=|| view! { <Later load=later::sync_page/> }/>
-                            <Route path=path!("/admin") view=|| view! { <Later load=later::admin/> }/>
-                            <Route path=path!("/roster") view=|| view! { <Later load=later::roster/> }/>
-                        </Routes>
-                        </Show>
+                        <NextTask>
+                            <Show when=move || !signed_out() fallback=SignedOutScreen>
+                                <Routes fallback=NotFound>
+                                    <Route path=path!("/") view=Home/>
+                                    <Route path=path!("/checkins") view=|| view! { <Later load=later::checkins/> }/>
+                                    <Route path=path!("/supplies") view=|| view! { <Later load=later::supplies/> }/>
+                                    <Route path=path!("/drills") view=|| view! { <Later load=later::drills/> }/>
+                                    <Route path=path!("/notices") view=|| view! { <Later load=later::notices/> }/>
+                                    <Route path=path!("/join") view=|| view! { <Later load=later::join/> }/>
+                                    <Route path=path!("/sync") view=|| view! { <Later load=later::sync_page/> }/>
+                                    <Route path=path!("/admin") view=|| view! { <Later load=later::admin/> }/>
+                                    <Route path=path!("/roster") view=|| view! { <Later load=later::roster/> }/>
+                                </Routes>
+                            </Show>
+                        </NextTask>
                     </main>
-                    <Show when=move || !signed_out()>
-                        <NavBar/>
-                    </Show>
+                    <NextTask>
+                        <Show when=move || !signed_out()>
+                            <NavBar/>
+                        </Show>
+                    </NextTask>
                 </div>
             </Router>
         </I18nContextProvider>

@@ -33,12 +33,9 @@ use i18n_gen::i18n;
 fn main() {
     console_error_panic_hook::set_once();
     install::register_service_worker();
-    leptos::mount::mount_to_body(app::App);
-    // The page's "opening…" line has done its job once the app is on screen.
-    if let Some(boot) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("boot"))
-    {
-        boot.remove();
-    }
+    // Instantiating the module and drawing the app are tasks of their own (see NextTask).
+    leptos::prelude::set_timeout(
+        || leptos::mount::mount_to_body(app::App),
+        std::time::Duration::ZERO,
+    );
 }

@@ -15,6 +15,11 @@ use crate::sync::{Phase, SyncView};
 
 #[component]
 pub fn Header() -> impl IntoView {
+    // The page's "opening…" line has done its job once the header is drawn, in this task:
+    // the header takes its place with nothing painted in between.
+    if let Some(boot) = document().and_then(|d| d.get_element_by_id("boot")) {
+        boot.remove();
+    }
     let i18n = use_i18n();
     let school = use_school();
     let school_name = move || school.get().map(|s| s.name.to_string());

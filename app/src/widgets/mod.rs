@@ -7,6 +7,7 @@
 mod area;
 mod conflict;
 mod file;
+mod next_task;
 mod notice;
 mod set_aside;
 // A signature is asked for wherever stock leaves the store: the store's forms and a drill's.
@@ -21,6 +22,7 @@ mod words;
 pub use area::EmptyArea;
 pub use conflict::Conflict;
 pub use file::{PrintButton, download};
+pub use next_task::NextTask;
 pub use notice::{FieldProblem, Outcome, TextField};
 pub use set_aside::SetAsideList;
 #[cfg(feature = "office")]

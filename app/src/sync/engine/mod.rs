@@ -176,6 +176,9 @@ pub fn start() -> SyncView {
             leptos::task::spawn_local(async move {
                 match open_replica(opening, token, &session, false).await {
                     Ok(()) => {
+                        // Today's cards are drawn in a task of their own: reading the store
+                        // and drawing them in one held a slow phone's main thread too long.
+                        next_task().await;
                         view.refresh();
                         // What the device holds shows now; the session's refresh may take a
                         // slow network's seconds.
@@ -230,6 +233,18 @@ pub fn start() -> SyncView {
         visible.remove();
     });
     view
+}
+
+/// Resolves in a task of its own, queued at the call.
+async fn next_task() {
+    let (done, wait) = futures::channel::oneshot::channel::<()>();
+    set_timeout(
+        move || {
+            let _ = done.send(());
+        },
+        Duration::ZERO,
+    );
+    let _ = wait.await;
 }
 
 /// Resolves once the browser has drawn what changed before the call: in the task after its
