@@ -9,8 +9,8 @@ cd "$ROOT"
 # out of each build's wasm first (app/src/later.rs); the Worker's is the real one.
 trunk() { PATH="$ROOT/scripts/split:$PATH" command trunk "$@"; }
 
-log "building the wasm's function order (tools/wasm-order, for scripts/split/wasm-bindgen)"
-cargo build --release --quiet -p guardpost-wasm-order
+log "building the wasm's last steps (tools/wasm-shrink, for scripts/split/wasm-bindgen)"
+cargo build --release --quiet -p guardpost-wasm-shrink
 log "building the office's app (trunk, release, every screen)"
 trunk build --release --offline --features office --dist target/trunk-office --public-url /app/office/
 log "building the class teacher's app (trunk, release)"

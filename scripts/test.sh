@@ -46,12 +46,12 @@ count_node() { # log file: node's test runner summary
 "$ROOT/scripts/bootstrap.sh" --browser
 
 check fmt cargo fmt --all -- --check
-check clippy-native cargo clippy -p guardpost-domain -p guardpost-tools -p guardpost-backup -p guardpost-wasm-order --all-targets -- -D warnings
+check clippy-native cargo clippy -p guardpost-domain -p guardpost-tools -p guardpost-backup -p guardpost-wasm-shrink --all-targets -- -D warnings
 check clippy-wasm32 cargo clippy --target wasm32-unknown-unknown -p guardpost-domain -p guardpost-app -p guardpost-worker -- -D warnings
 check clippy-office cargo clippy --target wasm32-unknown-unknown -p guardpost-app --features office -- -D warnings
 
 log "cargo test"
-if cargo test -p guardpost-domain -p guardpost-tools -p guardpost-wasm-order >"$out/cargo-test.log" 2>&1; then :; else
+if cargo test -p guardpost-domain -p guardpost-tools -p guardpost-wasm-shrink >"$out/cargo-test.log" 2>&1; then :; else
   grep -qE '^test result:' "$out/cargo-test.log" || { failed=$((failed + 1)); failures+=("cargo-test-build"); }
   tail -n 60 "$out/cargo-test.log" >&2
 fi

@@ -1,6 +1,6 @@
 //! The order puts alike functions side by side, and the renamed module is the same module.
 
-use guardpost_wasm_order::{order, rename};
+use guardpost_wasm_shrink::order::{order, rename};
 use wasm_encoder::{
     CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection, ImportSection,
     Instruction, Module, NameMap, NameSection, TypeSection, ValType,
