@@ -6,8 +6,8 @@
 //! key the glue's import object and the wasm agree on, so both are renamed together, and the
 //! step refuses a glue that does not hold each name exactly once.
 
+use wasm_encoder::ImportSection;
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
-use wasm_encoder::{ImportSection, Module, RawSection};
 use wasmparser::{Parser, Payload};
 
 /// The wasm and its glue, renamed.
@@ -21,47 +21,37 @@ pub struct Shortened {
 pub fn shorten(wasm: &[u8], glue: &str, module: &str) -> Result<Shortened, String> {
     let mut imports = ImportSection::new();
     let mut renamed = Vec::new();
-    let mut sections = Vec::new();
+    let mut kept = Vec::new();
+    let mut imports_at = None;
     for payload in Parser::new(0).parse_all(wasm) {
         let payload = payload.map_err(|e| e.to_string())?;
         let Some((id, range)) = payload.as_section() else {
             continue;
         };
-        if let Payload::ImportSection(reader) = payload {
-            for import in reader.into_imports() {
-                let import = import.map_err(|e| e.to_string())?;
-                let ty = RoundtripReencoder
-                    .entity_type(import.ty)
-                    .map_err(|e| e.to_string())?;
-                if import.module == module {
-                    let short = short_name(renamed.len());
-                    imports.import(import.module, &short, ty);
-                    renamed.push((import.name, short));
-                } else {
-                    imports.import(import.module, import.name, ty);
-                }
+        let Payload::ImportSection(reader) = payload else {
+            kept.push((id, range));
+            continue;
+        };
+        imports_at = Some(kept.len());
+        for import in reader.into_imports() {
+            let import = import.map_err(|e| e.to_string())?;
+            let ty = RoundtripReencoder
+                .entity_type(import.ty)
+                .map_err(|e| e.to_string())?;
+            if import.module == module {
+                let short = short_name(renamed.len());
+                imports.import(import.module, &short, ty);
+                renamed.push((import.name, short));
+            } else {
+                imports.import(import.module, import.name, ty);
             }
-            sections.push(None);
-        } else {
-            sections.push(Some((id, range)));
         }
     }
-    if renamed.is_empty() {
+    let Some(at) = imports_at.filter(|_| !renamed.is_empty()) else {
         return Err(format!("no import from {module}: not this glue's wasm"));
-    }
-
-    let mut module = Module::new();
-    for section in sections {
-        match section {
-            Some((id, range)) => module.section(&RawSection {
-                id,
-                data: &wasm[range],
-            }),
-            None => module.section(&imports),
-        };
-    }
+    };
     Ok(Shortened {
-        wasm: module.finish(),
+        wasm: crate::reassemble(wasm, &kept, at, &imports),
         glue: rename_keys(glue, &renamed)?,
     })
 }

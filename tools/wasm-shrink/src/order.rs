@@ -10,7 +10,7 @@
 use std::cmp::Reverse;
 use std::collections::HashMap;
 
-use wasm_encoder::{Module, NameMap, NameSection, RawSection};
+use wasm_encoder::{NameMap, NameSection};
 use wasmparser::{BinaryReaderError, KnownCustom, Name, Parser, Payload, TypeRef};
 
 /// Bytes of code compared at a time: long enough to be an instruction with its operand.
@@ -146,13 +146,5 @@ pub fn rename(wasm: &[u8]) -> Result<Vec<u8>, BinaryReaderError> {
     }
     names.functions(&functions);
 
-    let mut module = Module::new();
-    for (id, range) in sections {
-        module.section(&RawSection {
-            id,
-            data: &wasm[range],
-        });
-    }
-    module.section(&names);
-    Ok(module.finish())
+    Ok(crate::reassemble(wasm, &sections, sections.len(), &names))
 }
