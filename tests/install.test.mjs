@@ -35,6 +35,10 @@ describe('installing the app', () => {
     // Both languages: the description in Chinese and in English.
     assert.match(manifest.description, /[\u4e00-\u9fff]/);
     assert.match(manifest.description, /[A-Za-z]{4,}/);
+    // PNGs only: the browser fetches the manifest's best icon during the app's start and
+    // decodes it on the page's main thread, where an SVG one builds a document (as a favicon
+    // does, below).
+    assert.deepEqual(manifest.icons.filter((i) => i.type !== 'image/png'), []);
     const png = manifest.icons.filter((i) => i.type === 'image/png');
     assert.deepEqual(png.map((i) => `${i.sizes} ${i.purpose}`).sort(), ['192x192 any', '512x512 any', '512x512 maskable']);
     for (const icon of png) {

@@ -97,7 +97,7 @@ describe('starting the app with no network or a stalling one', () => {
     const html = await (await fetch(`${srv.url}/app/`)).text();
     const builds = loaderBuilds(html);
     const loaded = [...html.matchAll(/(?:href|src)="(\/app\/[^"]+)"/g)].map((m) => m[1]);
-    for (const url of ['/app/', ...loaded, builds.class.js, builds.class.wasm, '/app/public/icon.svg', '/app/public/manifest.webmanifest']) {
+    for (const url of ['/app/', ...loaded, builds.class.js, builds.class.wasm, '/app/public/icon-192.png', '/app/public/manifest.webmanifest']) {
       assert.ok(build.files.includes(url), `${url} is not kept: ${build.files}`);
     }
     // So are the screens opened later, whose code the page fetches only when one opens.

@@ -25,10 +25,28 @@ describe('offline-first check-ins', () => {
     await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
     // The app is installed before the tests take the network away, as on a phone used once
     // online: its service worker keeps every file, the screens opened later among them.
-    // (Awaited in the page, not polled: some tests stop the page's clock.)
-    await page.evaluate(() => navigator.serviceWorker.controller !== null || new Promise((done) => {
+    // (Awaited in the page, not polled: some tests stop the page's clock. Bounded here, in
+    // Node, so that an install that never ends fails the test with what the worker says
+    // instead of holding the run until its timeout.)
+    const controlled = page.evaluate(() => navigator.serviceWorker.controller !== null || new Promise((done) => {
       navigator.serviceWorker.addEventListener('controllerchange', () => done(true), { once: true });
     }));
+    let timer;
+    const late = new Promise((_, fail) => {
+      timer = setTimeout(async () => {
+        const worker = await page.evaluate(async () => {
+          const reg = await navigator.serviceWorker.getRegistration('/app/');
+          const state = (w) => w?.state ?? null;
+          return { controlled: navigator.serviceWorker.controller !== null, installing: state(reg?.installing), waiting: state(reg?.waiting), active: state(reg?.active) };
+        }).catch((e) => `unreadable: ${e.message}`);
+        fail(new Error(`the service worker took no control of the page in 90 s: ${JSON.stringify(worker)}`));
+      }, 90_000);
+    });
+    try {
+      await Promise.race([controlled, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   test('a check recorded with no signal is kept across a restart and syncs later', async () => {

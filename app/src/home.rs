@@ -12,6 +12,7 @@ use crate::checkins::{QuickCheck, SelfReport, sees_whole_school};
 use crate::drills::OverdueDrills as OverdueDrillsHere;
 use crate::i18n::{t, use_i18n};
 use crate::sync::engine::use_sync;
+use crate::widgets::NextTask;
 
 /// The start page, "Today": a class teacher's one-tap check of each class, the whole
 /// school's day for the office and the doctor, everyone's own health report, and the areas.
@@ -37,6 +38,9 @@ pub fn Home() -> impl IntoView {
             <For each=classes key=|c| c.id.clone() let:class>
                 <QuickCheck class/>
             </For>
+            // The rest of the page, below the cards, in the task after them: the cards a
+            // teacher came for are on screen sooner, and the start holds the thread less long.
+            <NextTask>
             <Show when=nothing_to_check>
                 <p class="empty-state" data-testid="no-classes">{t!(i18n, checkins.no_classes)}" "{t!(i18n, checkins.ask_office)}</p>
             </Show>
@@ -57,6 +61,7 @@ pub fn Home() -> impl IntoView {
                 <li><A href=href::NOTICES><strong>{t!(i18n, nav.notices)}</strong><span>{t!(i18n, home.notices)}</span></A></li>
                 <li><A href=href::ROSTER><strong>{t!(i18n, roster.title)}</strong><span>{t!(i18n, home.roster)}</span></A></li>
             </ul>
+            </NextTask>
             </Show>
         </section>
     }

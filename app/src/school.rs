@@ -36,18 +36,27 @@ pub fn cached_timezone() -> guardpost_domain::school::SchoolTimeZone {
 /// The school's summary: the cached copy at once, replaced by the Worker's answer when it
 /// arrives. `None` until one of the two is known.
 pub fn school_signal() -> ReadSignal<Option<SchoolSummary>> {
-    let cached = LocalStorage::get::<SchoolSummary>(CACHE_KEY).ok();
-    let (school, set_school) = signal(cached);
-    leptos::task::spawn_local(async move {
-        // A failure (offline, not seeded yet) keeps whatever was cached; the header then
-        // says the name is unavailable rather than guessing.
-        if let Ok(fresh) = fetch_summary().await {
-            // Losing the cache only costs the offline header its name, so a full storage
-            // quota is not worth interrupting anyone for.
-            let _ = LocalStorage::set(CACHE_KEY, &fresh);
-            set_school.set(Some(fresh));
-        }
-    });
+    let (school, set_school) = signal(None);
+    // In a task of its own, queued before the screens' (NextTask), which find the cached
+    // copy there when they are drawn: the app's first task is only the drawing of its frame.
+    set_timeout(
+        move || {
+            if let Ok(cached) = LocalStorage::get::<SchoolSummary>(CACHE_KEY) {
+                set_school.set(Some(cached));
+            }
+            leptos::task::spawn_local(async move {
+                // A failure (offline, not seeded yet) keeps whatever was cached; the header
+                // then says the name is unavailable rather than guessing.
+                if let Ok(fresh) = fetch_summary().await {
+                    // Losing the cache only costs the offline header its name, so a full
+                    // storage quota is not worth interrupting anyone for.
+                    let _ = LocalStorage::set(CACHE_KEY, &fresh);
+                    set_school.set(Some(fresh));
+                }
+            });
+        },
+        std::time::Duration::ZERO,
+    );
     school
 }
 

@@ -116,16 +116,31 @@ pub struct SyncView {
 
 impl SyncView {
     fn new() -> Self {
+        let view = Self::blank();
+        view.read_kept();
+        view
+    }
+
+    /// The view before the device's own records are read: loading, signed in as no one.
+    fn blank() -> Self {
         Self {
             phase: RwSignal::new(Phase::Loading),
             pending: RwSignal::new(0),
             last_sync_ms: RwSignal::new(None),
             refused: RwSignal::new(Vec::new()),
             revision: RwSignal::new(0),
-            session: RwSignal::new(LocalStorage::get::<SessionInfo>(SESSION_KEY).ok()),
-            set_aside: RwSignal::new(LocalStorage::get(SET_ASIDE_KEY).unwrap_or_default()),
+            session: RwSignal::new(None),
+            set_aside: RwSignal::new(Vec::new()),
             loaded: RwSignal::new(false),
         }
+    }
+
+    /// Reads who the device is signed in as, and any changes kept aside, from its storage.
+    fn read_kept(self) {
+        self.session
+            .set(LocalStorage::get::<SessionInfo>(SESSION_KEY).ok());
+        self.set_aside
+            .set(LocalStorage::get(SET_ASIDE_KEY).unwrap_or_default());
     }
 
     /// Whether the device's own data has been read (or there is none to read). A page that
@@ -162,45 +177,12 @@ fn with_engine<T>(f: impl FnOnce(&mut Engine) -> T) -> Option<T> {
 
 /// Creates the view, loads the device's replica and starts the sync loop. Called once.
 pub fn start() -> SyncView {
-    let view = SyncView::new();
+    let view = SyncView::blank();
     provide_context(view);
-    let token = LocalStorage::get::<String>(TOKEN_KEY).ok();
-    match (token, view.session.get_untracked()) {
-        (Some(token), Some(session)) => {
-            // A session kept from before the device remembered its build.
-            if crate::app_build::remember(session.role) {
-                crate::app_build::restart();
-            }
-            // Asked now, while the app is still drawing itself; awaited below.
-            let opening = store::open();
-            leptos::task::spawn_local(async move {
-                match open_replica(opening, token, &session, false).await {
-                    Ok(()) => {
-                        // Today's cards are drawn in a task of their own: reading the store
-                        // and drawing them in one held a slow phone's main thread too long.
-                        next_task().await;
-                        view.refresh();
-                        // What the device holds shows now; the session's refresh may take a
-                        // slow network's seconds.
-                        view.loaded.set(true);
-                        // The first round's work, and the code it runs for the first time
-                        // (compiled then, on a phone's main thread), waits until Today is
-                        // on screen.
-                        drawn().await;
-                        sync_and_refresh(view).await;
-                    }
-                    Err(e) => {
-                        view.phase.set(Phase::StorageFailed(e.0));
-                        view.loaded.set(true);
-                    }
-                }
-            });
-        }
-        _ => {
-            view.phase.set(Phase::SignedOut);
-            view.loaded.set(true);
-        }
-    }
+    // Reading the device's records (and compiling the code that reads them, on a phone's
+    // main thread) is a task of its own, queued before the screens' (NextTask), which find
+    // the session read when they are drawn.
+    set_timeout(move || begin(view), Duration::ZERO);
     set_interval(
         move || {
             if RETRY.get().is_none() {
@@ -233,6 +215,51 @@ pub fn start() -> SyncView {
         visible.remove();
     });
     view
+}
+
+/// Reads what the device keeps, and loads its replica if it is signed in.
+fn begin(view: SyncView) {
+    view.read_kept();
+    let token = LocalStorage::get::<String>(TOKEN_KEY).ok();
+    match (token, view.session.get_untracked()) {
+        (Some(token), Some(session)) => {
+            // A session kept from before the device remembered its build.
+            if crate::app_build::remember(session.role) {
+                crate::app_build::restart();
+            }
+            // Asked now, before the screens are drawn; awaited below.
+            let opening = store::open();
+            leptos::task::spawn_local(async move {
+                // The store's records are read in the task after this one, which read the
+                // session: each is the first run of a lot of reading code.
+                next_task().await;
+                match open_replica(opening, token, &session, false).await {
+                    Ok(()) => {
+                        // Today's cards are drawn in a task of their own: reading the store
+                        // and drawing them in one held a slow phone's main thread too long.
+                        next_task().await;
+                        view.refresh();
+                        // What the device holds shows now; the session's refresh may take a
+                        // slow network's seconds.
+                        view.loaded.set(true);
+                        // The first round's work, and the code it runs for the first time
+                        // (compiled then, on a phone's main thread), waits until Today is
+                        // on screen.
+                        drawn().await;
+                        sync_and_refresh(view).await;
+                    }
+                    Err(e) => {
+                        view.phase.set(Phase::StorageFailed(e.0));
+                        view.loaded.set(true);
+                    }
+                }
+            });
+        }
+        _ => {
+            view.phase.set(Phase::SignedOut);
+            view.loaded.set(true);
+        }
+    }
 }
 
 /// Resolves in a task of its own, queued at the call.
