@@ -33,8 +33,9 @@ pub fn cached_timezone() -> guardpost_domain::school::SchoolTimeZone {
         .unwrap_or_default()
 }
 
-/// The school's summary: the cached copy at once, replaced by the Worker's answer when it
-/// arrives. `None` until one of the two is known.
+/// The school's summary: the cached copy from the task after this call (before any screen
+/// is drawn), replaced by the Worker's answer when it arrives. `None` until one of the two
+/// is known.
 pub fn school_signal() -> ReadSignal<Option<SchoolSummary>> {
     let (school, set_school) = signal(None);
     // In a task of its own, queued before the screens' (NextTask), which find the cached
