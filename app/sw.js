@@ -44,6 +44,8 @@ self.addEventListener('message', (event) => {
   if (event.data === 'keep-office') event.waitUntil(keepOffice());
   // The person tapped "reload" on the new release's offer.
   if (event.data === 'skip-waiting') self.skipWaiting();
+  // A page loaded while this worker activated is in no one's charge (app/src/install.rs).
+  if (event.data === 'claim') event.waitUntil(self.clients.claim());
 });
 
 self.addEventListener('fetch', (event) => {

@@ -210,6 +210,23 @@ describe('starting the app with no network or a stalling one', () => {
     await context.close();
   });
 
+  test('a page loaded with its worker active but not in charge is taken in charge once a sync goes through', async () => {
+    const context = await phoneContext(browser, 'zh-CN', { height: 844 });
+    const page = await context.newPage();
+    await signInWithCode(srv, page, teacher.token);
+    await waitInPage(page, () => navigator.serviceWorker.controller !== null);
+    // A reload past the worker leaves the page as one loaded while the worker activated
+    // does (a sign-in restarting into the other build during the first install): the worker
+    // is active, and the page is in no one's charge.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Page.reload', { ignoreCache: true });
+    await page.getByRole('heading', { name: '今日防控', level: 1 }).waitFor();
+    assert.equal(await page.evaluate(() => navigator.serviceWorker.controller), null);
+    await syncRound(page);
+    await waitInPage(page, () => navigator.serviceWorker.controller !== null);
+    await context.close();
+  });
+
   test("a teacher's first visit fetches a screen's code when she opens it, and says so if the network has gone", async () => {
     // Before the service worker keeps the app (blocked here), the page fetches what it runs.
     const context = await phoneContext(browser, 'zh-CN', { height: 844, serviceWorkers: 'block' });

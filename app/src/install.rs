@@ -51,14 +51,15 @@ pub fn install_again_if_missing() {
         && container.controller().is_none()
     {
         register(&container);
+        // A worker that became active while this page was loading (a sign-in that restarts
+        // into the other build during the first install) leaves the page in no one's charge
+        // until the app's next start: asked, it takes charge now.
+        tell_active(&container, "claim");
     }
 }
 
-/// The service worker keeps the class build when it installs, so that a teacher's phone
-/// never downloads the office's screens; a device that runs the office's build asks it to
-/// keep that build too, so that it also starts with no network.
-#[cfg(feature = "office")]
-fn keep_office_build(container: &ServiceWorkerContainer) {
+/// Posts `message` (named in app/sw.js) to the active worker, once there is one.
+fn tell_active(container: &ServiceWorkerContainer, message: &'static str) {
     let Ok(ready) = container.ready() else {
         return;
     };
@@ -68,10 +69,17 @@ fn keep_office_build(container: &ServiceWorkerContainer) {
         };
         let registration: ServiceWorkerRegistration = registration.unchecked_into();
         if let Some(active) = registration.active() {
-            // Named in app/sw.js.
-            let _ = active.post_message(&"keep-office".into());
+            let _ = active.post_message(&message.into());
         }
     });
+}
+
+/// The service worker keeps the class build when it installs, so that a teacher's phone
+/// never downloads the office's screens; a device that runs the office's build asks it to
+/// keep that build too, so that it also starts with no network.
+#[cfg(feature = "office")]
+fn keep_office_build(container: &ServiceWorkerContainer) {
+    tell_active(container, "keep-office");
 }
 
 /// Today's address is `/app/`. The router writes its base without the slash (`/app`, after
