@@ -13,6 +13,7 @@ mod drills;
 mod home;
 mod install;
 mod later;
+mod local;
 mod network;
 mod not_found;
 mod notices;

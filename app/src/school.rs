@@ -28,7 +28,7 @@ pub fn school_today() -> chrono::NaiveDate {
 /// The school's time zone as last learned (the cached summary), for work done outside the
 /// screens; the default zone before the school is known.
 pub fn cached_timezone() -> guardpost_domain::school::SchoolTimeZone {
-    LocalStorage::get::<SchoolSummary>(CACHE_KEY)
+    crate::local::read::<SchoolSummary>(CACHE_KEY)
         .map(|s| s.timezone)
         .unwrap_or_default()
 }
@@ -42,7 +42,7 @@ pub fn school_signal() -> ReadSignal<Option<SchoolSummary>> {
     // copy there when they are drawn: the app's first task is only the drawing of its frame.
     set_timeout(
         move || {
-            if let Ok(cached) = LocalStorage::get::<SchoolSummary>(CACHE_KEY) {
+            if let Some(cached) = crate::local::read::<SchoolSummary>(CACHE_KEY) {
                 set_school.set(Some(cached));
             }
             leptos::task::spawn_local(async move {
@@ -71,5 +71,6 @@ async fn fetch_summary() -> Result<SchoolSummary, gloo_net::Error> {
             response.status()
         )));
     }
-    response.json().await
+    let text = response.text().await?;
+    guardpost_domain::json::from_str(&text).map_err(gloo_net::Error::from)
 }

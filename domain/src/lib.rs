@@ -10,6 +10,7 @@ pub mod checkins;
 pub mod dates;
 pub mod demo;
 pub mod drills;
+pub mod json;
 pub mod keys;
 pub mod lang;
 pub mod notices;

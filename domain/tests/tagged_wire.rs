@@ -6,6 +6,7 @@
 
 use guardpost_domain::changes::Payload;
 use guardpost_domain::checkins::AbsenceCause;
+use guardpost_domain::json;
 use guardpost_domain::notices::event::Action;
 use guardpost_domain::refusals::OpInvalid;
 use guardpost_domain::supplies::MovementKind;
@@ -13,19 +14,24 @@ use guardpost_domain::sync::segment::Rejection;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-/// Each `json` is read, and written back to the same text.
-fn round_trips<T: Serialize + DeserializeOwned + std::fmt::Debug>(json: &[&str]) {
+/// Each `json` is read, and written back to the same text; the app's reader
+/// (`guardpost_domain::json`) reads the same value.
+fn round_trips<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(json: &[&str]) {
     for text in json {
         let read: T = serde_json::from_str(text).unwrap_or_else(|e| panic!("{text}: {e}"));
         assert_eq!(serde_json::to_string(&read).unwrap(), *text, "{read:?}");
+        assert_eq!(json::from_str::<T>(text).unwrap(), read, "{text}");
     }
 }
 
-/// Each `(json, words)` is refused, with `words` in the error.
+/// Each `(json, words)` is refused, with `words` in the error, by the app's reader with the
+/// same error.
 fn refuses<T: DeserializeOwned + std::fmt::Debug>(json: &[(&str, &str)]) {
     for (text, words) in json {
         let error = serde_json::from_str::<T>(text).expect_err(text).to_string();
         assert!(error.contains(words), "{text}: {error}");
+        let ours = json::from_str::<T>(text).expect_err(text).to_string();
+        assert_eq!(ours, error, "{text}");
     }
 }
 

@@ -2,6 +2,7 @@
 
 use gloo_net::http::{Method, Request, RequestBuilder};
 use guardpost_domain::api::{ApiError, ErrorCode};
+use guardpost_domain::json;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -70,10 +71,8 @@ impl CallError {
 async fn answer<T: DeserializeOwned>(response: gloo_net::http::Response) -> Result<T, CallError> {
     if response.ok() {
         let status = response.status();
-        return response
-            .json::<T>()
-            .await
-            .map_err(|e| unreadable(status, &e));
+        let text = response.text().await.map_err(|e| unreadable(status, &e))?;
+        return json::from_str(&text).map_err(|e| unreadable(status, &e));
     }
     Err(refused(response).await)
 }
@@ -81,7 +80,10 @@ async fn answer<T: DeserializeOwned>(response: gloo_net::http::Response) -> Resu
 async fn refused(response: gloo_net::http::Response) -> CallError {
     CallError::Refused {
         status: response.status(),
-        body: response.json::<ApiError>().await.ok(),
+        body: match response.text().await {
+            Ok(text) => json::from_str::<ApiError>(&text).ok(),
+            Err(_) => None,
+        },
     }
 }
 

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::future::IntoFuture;
 
 use guardpost_domain::changes::{Op, Replica, carries};
+use guardpost_domain::json;
 use guardpost_domain::sync::OpId;
 use guardpost_domain::sync::kept::{self, Kept, Plan};
 use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
@@ -176,15 +177,15 @@ pub async fn load(
     let Some(state) = read.state else {
         return Ok((db, None));
     };
-    let mut replica: Replica = serde_json::from_str(&state)?;
+    let mut replica: Replica = json::from_str(&state)?;
     let mut ops = BTreeMap::new();
     let mut kept = Kept::default();
     let mut uncarried = Vec::new();
-    for (key, json) in read.records {
+    for (key, text) in read.records {
         let read = if kept::is_bundle(&key) {
-            serde_json::from_str::<Vec<Op>>(&json)
+            json::from_str::<Vec<Op>>(&text)
         } else {
-            serde_json::from_str::<Op>(&json).map(|op| vec![op])
+            json::from_str::<Op>(&text).map(|op| vec![op])
         };
         match read {
             Ok(read) => {

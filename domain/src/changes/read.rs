@@ -106,5 +106,5 @@ fn reordered<'de, A: MapAccess<'de>>(first: String, mut map: A) -> Result<Payloa
         text.push_str(&format!(",{}:{value}", Value::from(key)));
     }
     text.push('}');
-    serde_json::from_str(&text).map_err(de::Error::custom)
+    crate::json::from_str(&text).map_err(de::Error::custom)
 }

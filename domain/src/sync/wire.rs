@@ -148,7 +148,7 @@ pub fn resume_of(answer: &str) -> Result<Option<Resume>, serde_json::Error> {
         #[serde(default)]
         resume: Option<Resume>,
     }
-    serde_json::from_str::<Cut>(answer).map(|cut| cut.resume)
+    crate::json::from_str::<Cut>(answer).map(|cut| cut.resume)
 }
 
 /// The answer to a pull: segments the caller lacks, in key order. A segment of a stream

@@ -138,9 +138,9 @@ impl SyncView {
     /// Reads who the device is signed in as, and any changes kept aside, from its storage.
     fn read_kept(self) {
         self.session
-            .set(LocalStorage::get::<SessionInfo>(SESSION_KEY).ok());
+            .set(crate::local::read::<SessionInfo>(SESSION_KEY));
         self.set_aside
-            .set(LocalStorage::get(SET_ASIDE_KEY).unwrap_or_default());
+            .set(crate::local::read(SET_ASIDE_KEY).unwrap_or_default());
     }
 
     /// Whether the device's own data has been read (or there is none to read). A page that
@@ -220,7 +220,7 @@ pub fn start() -> SyncView {
 /// Reads what the device keeps, and loads its replica if it is signed in.
 fn begin(view: SyncView) {
     view.read_kept();
-    let token = LocalStorage::get::<String>(TOKEN_KEY).ok();
+    let token = crate::local::read::<String>(TOKEN_KEY);
     match (token, view.session.get_untracked()) {
         (Some(token), Some(session)) => {
             // A session kept from before the device remembered its build.

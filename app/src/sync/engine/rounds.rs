@@ -3,6 +3,7 @@
 
 use futures::future::LocalBoxFuture;
 use gloo_net::http::{Method, Request};
+use guardpost_domain::json;
 use guardpost_domain::sync::wire::{PullRequest, resume_of};
 use leptos::wasm_split::SplitLoaderError;
 
@@ -298,7 +299,7 @@ async fn pull_all(view: SyncView, db: &Database, token: &str) -> Result<(), Fail
             let text = answer?;
             let next = request.next_page(resume_of(&text).map_err(unreadable)?);
             let take_in = async {
-                let response: PullResponse = serde_json::from_str(&text).map_err(unreadable)?;
+                let response: PullResponse = json::from_str(&text).map_err(unreadable)?;
                 let prepared = with_engine(|e| {
                     let applied = e.replica.on_pull(response, now_ms());
                     Write::ops(&e.replica, &mut e.kept, &applied.stored)

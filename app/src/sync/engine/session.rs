@@ -177,7 +177,7 @@ impl SignInError {
 /// The device's bearer token, for calls outside sync (the admin pages).
 pub fn token() -> Option<String> {
     // The stored copy, too: pages may ask before the replica has finished loading.
-    with_engine(|e| e.token.clone()).or_else(|| LocalStorage::get::<String>(TOKEN_KEY).ok())
+    with_engine(|e| e.token.clone()).or_else(|| crate::local::read::<String>(TOKEN_KEY))
 }
 
 /// How a person joins: an invite code from an admin, or the school's setup code.
