@@ -218,7 +218,10 @@ export async function signOnPad(page) {
 export async function syncRound(page) {
   await page.evaluate(() => new Promise((resolve) => {
     const slot = document.querySelector('[data-testid="sync-status"] .pending');
-    let syncing = false;
+    // A round already under way (the start's) takes the `online` as a round asked for
+    // again, which it starts in the same task as it ends: the slot never leaves "syncing"
+    // between the two, and the change to look for is the end of the second.
+    let syncing = /正在同步|Syncing/.test(slot.textContent);
     const observer = new MutationObserver(() => {
       if (/正在同步|Syncing/.test(slot.textContent)) syncing = true;
       else if (syncing) { observer.disconnect(); requestAnimationFrame(() => resolve()); }
