@@ -61,16 +61,6 @@ pub fn school_signal() -> ReadSignal<Option<SchoolSummary>> {
     school
 }
 
-async fn fetch_summary() -> Result<SchoolSummary, gloo_net::Error> {
-    let response = gloo_net::http::Request::get("/api/v1/school")
-        .send()
-        .await?;
-    if !response.ok() {
-        return Err(gloo_net::Error::GlooError(format!(
-            "status {}",
-            response.status()
-        )));
-    }
-    let text = response.text().await?;
-    guardpost_domain::json::from_str(&text).map_err(gloo_net::Error::from)
+async fn fetch_summary() -> Result<SchoolSummary, crate::sync::api::CallError> {
+    crate::sync::api::call::<(), _>(gloo_net::http::Method::GET, "/api/v1/school", None, None).await
 }

@@ -39,10 +39,17 @@ struct Variant<A>(A);
 /// deserializer this seed is given.
 struct StructFields<V>(V);
 
-macro_rules! straight {
-    ($($method:ident)*) => {$(
+/// Methods of a visitor alone, handed to serde_json as they are (`straight`) or with the
+/// visitor wrapped, for what may nest a struct (`wrapped`).
+macro_rules! forward {
+    (straight: $($method:ident)*) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
             self.0.$method(visitor)
+        }
+    )*};
+    (wrapped: $($method:ident)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            self.0.$method(Wrap(visitor))
         }
     )*};
 }
@@ -50,20 +57,16 @@ macro_rules! straight {
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for Objects<D> {
     type Error = D::Error;
 
-    straight! {
-        deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+    forward! {
+        straight: deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
         deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
         deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char deserialize_str
         deserialize_string deserialize_bytes deserialize_byte_buf deserialize_unit
         deserialize_identifier deserialize_ignored_any
     }
 
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        self.0.deserialize_any(Wrap(visitor))
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        self.0.deserialize_option(Wrap(visitor))
+    forward! {
+        wrapped: deserialize_any deserialize_option deserialize_seq deserialize_map
     }
 
     fn deserialize_unit_struct<V: Visitor<'de>>(
@@ -82,10 +85,6 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Objects<D> {
         self.0.deserialize_newtype_struct(name, Wrap(visitor))
     }
 
-    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        self.0.deserialize_seq(Wrap(visitor))
-    }
-
     fn deserialize_tuple<V: Visitor<'de>>(
         self,
         _len: usize,
@@ -101,10 +100,6 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Objects<D> {
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
         self.0.deserialize_seq(Wrap(visitor))
-    }
-
-    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        self.0.deserialize_map(Wrap(visitor))
     }
 
     fn deserialize_struct<V: Visitor<'de>>(

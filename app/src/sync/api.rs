@@ -80,10 +80,11 @@ async fn answer<T: DeserializeOwned>(response: gloo_net::http::Response) -> Resu
 async fn refused(response: gloo_net::http::Response) -> CallError {
     CallError::Refused {
         status: response.status(),
-        body: match response.text().await {
-            Ok(text) => json::from_str::<ApiError>(&text).ok(),
-            Err(_) => None,
-        },
+        body: response
+            .text()
+            .await
+            .ok()
+            .and_then(|text| json::from_str::<ApiError>(&text).ok()),
     }
 }
 
