@@ -61,6 +61,19 @@ pub fn school_signal() -> ReadSignal<Option<SchoolSummary>> {
     school
 }
 
-async fn fetch_summary() -> Result<SchoolSummary, crate::sync::api::CallError> {
-    crate::sync::api::call::<(), _>(gloo_net::http::Method::GET, "/api/v1/school", None, None).await
+async fn fetch_summary() -> Result<SchoolSummary, gloo_net::Error> {
+    let response = gloo_net::http::Request::get("/api/v1/school")
+        .send()
+        .await?;
+    if !response.ok() {
+        return Err(gloo_net::Error::GlooError(format!(
+            "status {}",
+            response.status()
+        )));
+    }
+    // Not `sync::api::call`: that one is reached only from screens and rounds loaded later,
+    // and calling it here would bring its request building (gzip, bodies) into Today's
+    // download (+3.3 KB gzip, measured).
+    let text = response.text().await?;
+    guardpost_domain::json::from_str(&text).map_err(gloo_net::Error::from)
 }
