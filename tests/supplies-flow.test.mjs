@@ -370,6 +370,16 @@ describe('the store on a phone, in Chinese', () => {
     await teacher.page.getByRole('status').getByText('已保存在本机。').waitFor();
     await teacher.page.getByTestId('refills').getByText('已保存在本机，待同步后送达总务处。').waitFor();
     await teacher.page.getByTestId('refills').getByTestId('sync-mark').getByText('未同步').waitFor();
+    // Still offline, the app restarts with her request waiting: its start reads only the
+    // health stream's changes, and this one, in the replica's own record, has the whole store
+    // read. Today is hers at once; the kit, read after the start, shows it still waiting.
+    await teacher.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await teacher.page.goto(`${srv.url}/app/`);
+    await teacher.page.getByTestId('quick-check').getByTestId('all-well').getByText(/\d/).waitFor();
+    await teacher.page.getByTestId('sync-status').getByText('待同步： 1').waitFor();
+    await openStore(teacher.page);
+    await kit.getByText('额温枪 1 把').waitFor();
+    await teacher.page.getByTestId('refills').getByTestId('sync-mark').getByText('未同步').waitFor();
     await teacher.context.setOffline(false);
     await teacher.page.getByTestId('sync-status').getByText('全部已同步').waitFor({ timeout: 30_000 });
     await teacher.page.getByTestId('refills').getByText('已申请，等待总务处发放。').waitFor();

@@ -51,12 +51,12 @@ pub fn App() -> impl IntoView {
                                 <Routes fallback=NotFound>
                                     <Route path=path!("/") view=Home/>
                                     <Route path=path!("/checkins") view=|| view! { <Later load=later::checkins/> }/>
-                                    <Route path=path!("/supplies") view=|| view! { <Later load=later::supplies/> }/>
-                                    <Route path=path!("/drills") view=|| view! { <Later load=later::drills/> }/>
-                                    <Route path=path!("/notices") view=|| view! { <Later load=later::notices/> }/>
+                                    <Route path=path!("/supplies") view=|| view! { <Later load=later::supplies every_stream=true/> }/>
+                                    <Route path=path!("/drills") view=|| view! { <Later load=later::drills every_stream=true/> }/>
+                                    <Route path=path!("/notices") view=|| view! { <Later load=later::notices every_stream=true/> }/>
                                     <Route path=path!("/join") view=|| view! { <Later load=later::join/> }/>
-                                    <Route path=path!("/sync") view=|| view! { <Later load=later::sync_page/> }/>
-                                    <Route path=path!("/admin") view=|| view! { <Later load=later::admin/> }/>
+                                    <Route path=path!("/sync") view=|| view! { <Later load=later::sync_page every_stream=true/> }/>
+                                    <Route path=path!("/admin") view=|| view! { <Later load=later::admin every_stream=true/> }/>
                                     <Route path=path!("/roster") view=|| view! { <Later load=later::roster/> }/>
                                 </Routes>
                             </Show>

@@ -28,6 +28,7 @@ use crate::drills::Drills;
 use crate::i18n::{t, use_i18n};
 use crate::notices::Notices;
 use crate::supplies::Supplies;
+use crate::sync::engine::{read_in_full, use_sync};
 use crate::sync::page::SyncPage;
 
 /// A screen's view, once its code is on the phone.
@@ -71,9 +72,13 @@ enum Code {
 /// Shows the screen `load` brings once its code is on the phone: at once when the service
 /// worker keeps it, after the download on a first visit. A download that fails says so and
 /// can be tried again in place (a reload with no network and no worker would leave the app).
+/// `every_stream`: the screen shows records of streams the start leaves unread (supplies,
+/// notices), which are read first; the others (Check-ins, the roster, signing in) don't wait
+/// for that code.
 #[component]
-pub fn Later(load: fn() -> Screen) -> impl IntoView {
+pub fn Later(load: fn() -> Screen, #[prop(optional)] every_stream: bool) -> impl IntoView {
     let i18n = use_i18n();
+    let view = use_sync();
     let screen = StoredValue::new_local(None::<AnyView>);
     let code = RwSignal::new(Code::Coming);
     // The screen is built when its code has come, under this component's owner (its
@@ -82,6 +87,11 @@ pub fn Later(load: fn() -> Screen) -> impl IntoView {
     let fetch = move || {
         code.set(Code::Coming);
         let attempt = async move {
+            // Their code comes with the sync round's.
+            if every_stream && read_in_full(view).await.is_err() {
+                code.set(Code::Failed);
+                return;
+            }
             match load().await {
                 Ok(view) => {
                     screen.set_value(Some(view));

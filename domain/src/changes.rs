@@ -21,6 +21,8 @@ use crate::sync::{Stream, replica, segment, server, wire};
 
 mod read;
 
+pub use read::{AtStart, read_at_start};
+
 /// What an operation does. Written with its `type` first, and read by [`read`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -69,6 +71,9 @@ pub type Replica = replica::Replica<Payload>;
 pub type RefusedChange = replica::RefusedChange<Payload>;
 pub type Outbox = replica::Outbox<Payload>;
 pub type Applied = replica::Applied<Payload>;
+/// A stored op and replica as the app's start reads them (see [`AtStart`]).
+pub type OpAtStart = crate::sync::Op<AtStart>;
+pub type ReplicaAtStart = replica::Replica<AtStart>;
 
 /// Whether this build's changes carry `stream`'s records. The class teacher's build leaves
 /// the drills out (the `drills` feature): her phone neither pulls nor shows them.
@@ -325,6 +330,49 @@ mod tests {
             absences: vec![],
             readings: vec![],
         })
+    }
+
+    /// The app's start reads its replica's own record with the changes of some streams left
+    /// for later: it takes the replica as read only when none of its changes was.
+    #[test]
+    fn a_stored_replica_read_at_start_is_the_replica_or_left_whole() {
+        let mut replica = Replica::new(
+            DeviceId::parse("phone-0001").unwrap(),
+            Name::parse("李红").unwrap(),
+            &[Stream::Health, Stream::Notices],
+            crate::sync::segment::Day::try_from(20260801).unwrap(),
+        );
+        replica
+            .record(Stream::Health, check("g1c1", 40, 0), 1_700_000_000_000)
+            .unwrap();
+        let stored =
+            crate::json::from_str::<ReplicaAtStart>(&serde_json::to_string(&replica).unwrap())
+                .unwrap();
+        assert_eq!(stored.try_map(AtStart::read), Some(replica.clone()));
+        let notice: Payload =
+            serde_json::from_str(r#"{"type":"notice","notice":"n-1","step":{"kind":"approve"}}"#)
+                .unwrap();
+        replica
+            .outbox
+            .entry(Stream::Notices)
+            .or_default()
+            .pending
+            .push(OpDraft {
+                hlc: Hlc::default(),
+                payload: notice,
+            });
+        let not_notices = |p: Payload| (!matches!(p, Payload::Notice(_))).then_some(p);
+        assert_eq!(replica.clone().try_map(not_notices), None);
+        assert_eq!(replica.clone().try_map(Some), Some(replica.clone()));
+        let stored =
+            crate::json::from_str::<ReplicaAtStart>(&serde_json::to_string(&replica).unwrap())
+                .unwrap();
+        let read = stored.try_map(AtStart::read);
+        if read_at_start(Stream::Notices) {
+            assert_eq!(read, Some(replica));
+        } else {
+            assert_eq!(read, None);
+        }
     }
 
     #[test]

@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 use std::future::IntoFuture;
 
-use guardpost_domain::changes::{Op, Replica, carries};
+use guardpost_domain::changes::{
+    AtStart, Op, OpAtStart, Replica, ReplicaAtStart, carries, read_at_start,
+};
 use guardpost_domain::json;
 use guardpost_domain::sync::OpId;
 use guardpost_domain::sync::kept::{self, Kept, Plan};
@@ -163,54 +165,160 @@ async fn read(db: &Database) -> Result<Read, StoreError> {
     })
 }
 
-/// The replica kept on this device, with all its ops, and where each op is kept; `None`
-/// if there is none. `fresh`: the store was just cleared, so what the loader read is gone.
-pub async fn load(
-    opened: Opened,
-    fresh: bool,
-) -> Result<(Database, Option<(Replica, Kept)>), StoreError> {
+/// What the store held, as the app's start reads it.
+pub enum Loaded {
+    /// No replica: a device not signed in yet, or a store just cleared.
+    Nothing,
+    Replica(Box<Start>),
+    /// The replica's own record holds a change of a stream not read at start (a refill
+    /// request waiting to sync, a refusal of one): the whole store is read by
+    /// [`read_whole`], with the code that reads every kind.
+    Whole(Read),
+}
+
+/// The replica with the ops of the streams read at start (`changes::read_at_start`), and
+/// where each is kept; the records of the other streams as stored, for [`read_records`].
+pub struct Start {
+    pub replica: Replica,
+    pub kept: Kept,
+    pub rest: Vec<(String, String)>,
+}
+
+/// The store read whole (see [`read_whole`]).
+pub struct Whole {
+    pub replica: Replica,
+    pub kept: Kept,
+    /// The records to delete (see [`Records::uncarried`]).
+    pub uncarried: Vec<String>,
+}
+
+/// The replica kept on this device as its start reads it (see [`Loaded`]). `fresh`: the
+/// store was just cleared, so what the loader read is gone.
+pub async fn load(opened: Opened, fresh: bool) -> Result<(Database, Loaded), StoreError> {
     let Opened { db, early } = opened;
     let read = match early.filter(|_| !fresh) {
         Some(read) => read,
         None => read(&db).await?,
     };
-    let Some(state) = read.state else {
-        return Ok((db, None));
+    let Some(state) = &read.state else {
+        return Ok((db, Loaded::Nothing));
     };
-    let mut replica: Replica = json::from_str(&state)?;
+    let Some(mut replica) = json::from_str::<ReplicaAtStart>(state)?.try_map(AtStart::read) else {
+        return Ok((db, Loaded::Whole(read)));
+    };
     let mut ops = BTreeMap::new();
     let mut kept = Kept::default();
-    let mut uncarried = Vec::new();
+    let mut rest = Vec::new();
     for (key, text) in read.records {
-        let read = if kept::is_bundle(&key) {
-            json::from_str::<Vec<Op>>(&text)
-        } else {
-            json::from_str::<Op>(&text).map(|op| vec![op])
+        let at_start = match kept::stream_of(&key) {
+            Some(stream) if read_at_start(stream) => {
+                let read = if kept::is_bundle(&key) {
+                    json::from_str::<Vec<OpAtStart>>(&text)?
+                } else {
+                    vec![json::from_str::<OpAtStart>(&text)?]
+                };
+                read.into_iter()
+                    .map(|op| op.try_map(AtStart::read))
+                    .collect::<Option<Vec<_>>>()
+            }
+            _ => None,
         };
-        match read {
-            Ok(read) => {
+        match at_start {
+            Some(read) => {
                 kept.found(&key, read.iter().map(|op| op.id.clone()));
                 ops.extend(read.into_iter().map(|op| (op.id.clone(), op)));
             }
-            // Kept by a release whose build carried a stream this one leaves out (a class
-            // teacher's phone held drills before): they leave the device. Any other record
-            // that can't be read is an error, never dropped.
-            Err(e) => match kept::stream_of(&key) {
-                Some(stream) if !carries(stream) => uncarried.push(key),
+            // A bundle's key holds its stream: one written before these are read (a check
+            // saved meanwhile) can't take the key of one of them.
+            None => rest.push((key, text)),
+        }
+    }
+    replica.ops = ops;
+    Ok((
+        db,
+        Loaded::Replica(Box::new(Start {
+            replica,
+            kept,
+            rest,
+        })),
+    ))
+}
+
+/// The store as [`load`] found it, read whole: for a replica whose own record holds a
+/// change of a stream not read at start.
+pub fn read_whole(read: Read) -> Result<Option<Whole>, StoreError> {
+    let Some(state) = read.state else {
+        return Ok(None);
+    };
+    let mut replica: Replica = json::from_str(&state)?;
+    let mut kept = Kept::default();
+    let records = read_records(&read.records)?;
+    let uncarried = records.take_in(&mut replica, &mut kept);
+    Ok(Some(Whole {
+        replica,
+        kept,
+        uncarried,
+    }))
+}
+
+/// Records read with every kind's reader.
+pub struct Records {
+    read: Vec<(String, Vec<Op>)>,
+    /// Kept by a release whose build carried a stream this one leaves out (a class
+    /// teacher's phone held drills before): they leave the device.
+    uncarried: Vec<String>,
+}
+
+/// Reads records of ops, as stored. Any record that can't be read, but for a stream this
+/// build does not carry, is an error: never dropped.
+pub fn read_records(records: &[(String, String)]) -> Result<Records, StoreError> {
+    let mut out = Records {
+        read: Vec::new(),
+        uncarried: Vec::new(),
+    };
+    for (key, text) in records {
+        let read = if kept::is_bundle(key) {
+            json::from_str::<Vec<Op>>(text)
+        } else {
+            json::from_str::<Op>(text).map(|op| vec![op])
+        };
+        match read {
+            Ok(read) => out.read.push((key.clone(), read)),
+            Err(e) => match kept::stream_of(key) {
+                Some(stream) if !carries(stream) => out.uncarried.push(key.clone()),
                 _ => return Err(e.into()),
             },
         }
     }
-    replica.ops = ops;
-    if !uncarried.is_empty() {
-        let tx = db.transaction(&[OPS], TransactionMode::ReadWrite)?;
-        let store = tx.object_store(OPS)?;
-        for key in &uncarried {
-            store.delete(JsValue::from_str(key))?;
+    Ok(out)
+}
+
+impl Records {
+    /// Puts the ops read into the replica and notes where each is kept; gives the keys of
+    /// the records to delete.
+    pub fn take_in(self, replica: &mut Replica, kept: &mut Kept) -> Vec<String> {
+        for (key, ops) in self.read {
+            kept.found(&key, ops.iter().map(|op| op.id.clone()));
+            replica
+                .ops
+                .extend(ops.into_iter().map(|op| (op.id.clone(), op)));
         }
-        tx.commit()?.await?;
+        self.uncarried
     }
-    Ok((db, Some((replica, kept))))
+}
+
+/// Deletes records of ops, in one transaction.
+pub async fn delete(db: &Database, keys: &[String]) -> Result<(), StoreError> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let tx = db.transaction(&[OPS], TransactionMode::ReadWrite)?;
+    let store = tx.object_store(OPS)?;
+    for key in keys {
+        store.delete(JsValue::from_str(key))?;
+    }
+    tx.commit()?.await?;
+    Ok(())
 }
 
 /// A write prepared from the replica while it is borrowed: its state, and the records of ops

@@ -266,6 +266,10 @@ mod tests {
         Write(Vec<OpId>),
         Drop(Vec<OpId>),
         Reload,
+        /// A reload as the class build's start makes it: the health stream's records are
+        /// found first, the ops given are written (a check saved meanwhile: health ones
+        /// only), and the other records are found after.
+        ReloadHealthFirst(Vec<OpId>),
     }
 
     fn some_id() -> impl Strategy<Value = OpId> {
@@ -283,6 +287,7 @@ mod tests {
             prop::collection::vec(some_id(), 0..8).prop_map(Step::Write),
             prop::collection::vec(some_id(), 0..8).prop_map(Step::Drop),
             Just(Step::Reload),
+            prop::collection::vec(some_id(), 0..4).prop_map(Step::ReloadHealthFirst),
         ]
     }
 
@@ -316,6 +321,23 @@ mod tests {
                         apply(&mut store, kept.let_go(|id| held.contains(id)));
                     }
                     Step::Reload => kept = reread(&store),
+                    Step::ReloadHealthFirst(ids) => {
+                        let (health, rest): (Store, Store) = store
+                            .clone()
+                            .into_iter()
+                            .partition(|(key, _)| stream_of(key) == Some(Stream::Health));
+                        kept = reread(&health);
+                        let mut new = Vec::new();
+                        for id in ids.into_iter().filter(|id| id.stream == Stream::Health) {
+                            if held.insert(id.clone()) {
+                                new.push(id);
+                            }
+                        }
+                        apply(&mut store, kept.write(&new));
+                        for (key, ops) in &rest {
+                            kept.found(key, ops.iter().cloned());
+                        }
+                    }
                 }
                 let mut seen = BTreeSet::new();
                 for (key, ops) in &store {

@@ -95,10 +95,22 @@ pub fn short_id(what: &str, raw: &str) -> Result<(), OpInvalid> {
 /// An operation as stored and synced: its identity, its timestamp, who wrote it (stamped by
 /// the Worker from the device's credential, never taken from the client) and what it does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(bound = "P: Change")]
+#[serde(bound(serialize = "P: Serialize", deserialize = "P: Deserialize<'de>"))]
 pub struct Op<P> {
     pub id: OpId,
     pub hlc: Hlc,
     pub by: Name,
     pub payload: P,
+}
+
+impl<P> Op<P> {
+    /// The same op with its change put through `f`; `None` when `f` gives none.
+    pub fn try_map<Q>(self, f: impl FnOnce(P) -> Option<Q>) -> Option<Op<Q>> {
+        Some(Op {
+            id: self.id,
+            hlc: self.hlc,
+            by: self.by,
+            payload: f(self.payload)?,
+        })
+    }
 }

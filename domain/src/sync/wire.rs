@@ -29,10 +29,23 @@ pub const PULL_PAGE_OPS: usize = 1_000;
 /// An op as the device sends it: the Worker adds its identity (from the segment) and who
 /// wrote it (from the device's credential).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, bound = "P: Change")]
+#[serde(
+    deny_unknown_fields,
+    bound(serialize = "P: Serialize", deserialize = "P: Deserialize<'de>")
+)]
 pub struct OpDraft<P> {
     pub hlc: Hlc,
     pub payload: P,
+}
+
+impl<P> OpDraft<P> {
+    /// The same draft with its change put through `f`; `None` when `f` gives none.
+    pub fn try_map<Q>(self, f: impl FnOnce(P) -> Option<Q>) -> Option<OpDraft<Q>> {
+        Some(OpDraft {
+            hlc: self.hlc,
+            payload: f(self.payload)?,
+        })
+    }
 }
 
 /// `POST /api/v1/sync/push`: one segment.

@@ -21,9 +21,11 @@ use guardpost_domain::sync::wire::{PushAck, SessionInfo};
 use idb::Database;
 use leptos::prelude::*;
 
+mod rest;
 mod rounds;
 mod session;
 
+pub use rest::read_in_full;
 pub use rounds::{fetch_round_code, sync_now};
 pub use session::{
     JoinWith, SignInError, discard_set_aside, join, resend_set_aside, sign_in, token,
@@ -31,7 +33,7 @@ pub use session::{
 use session::{forget_school, open_replica, refresh_session, sync_and_refresh};
 
 use super::api::{self, CallError};
-use super::store::{self, StoreError, Write};
+use super::store::{self, Loaded, StoreError, Write};
 
 const TOKEN_KEY: &str = "guardpost.token";
 const SESSION_KEY: &str = "guardpost.session";
@@ -45,6 +47,8 @@ struct Engine {
     replica: Replica,
     /// Where the store keeps each of the replica's ops.
     kept: Kept,
+    /// The records of streams not read at start, as stored, until `rest::read_in_full`.
+    rest: Vec<(String, String)>,
     token: String,
 }
 
@@ -135,12 +139,11 @@ impl SyncView {
         }
     }
 
-    /// Reads who the device is signed in as, and any changes kept aside, from its storage.
+    /// Reads who the device is signed in as from its storage. The changes kept aside are
+    /// read with the rest (`rest::read_in_full`).
     fn read_kept(self) {
         self.session
             .set(crate::local::read::<SessionInfo>(SESSION_KEY));
-        self.set_aside
-            .set(crate::local::read(SET_ASIDE_KEY).unwrap_or_default());
     }
 
     /// Whether the device's own data has been read (or there is none to read). A page that
@@ -258,6 +261,10 @@ fn begin(view: SyncView) {
         _ => {
             view.phase.set(Phase::SignedOut);
             view.loaded.set(true);
+            // The sign-in screen lists the changes kept aside at a sign-out.
+            leptos::task::spawn_local(async move {
+                let _ = read_in_full(view).await;
+            });
         }
     }
 }

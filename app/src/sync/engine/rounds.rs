@@ -155,9 +155,19 @@ fn round(view: SyncView) -> Result<LocalBoxFuture<'static, Result<(), Failure>>,
 }
 
 async fn sync_once(view: SyncView) -> Result<(), Failure> {
-    let Some((db, token)) = with_engine(|e| (e.db.clone(), e.token.clone())) else {
+    // A round lets go of what the replica no longer holds and stores what it newly does:
+    // both need every record the store keeps read first. This code is here already.
+    let _ = read_in_full(view).await;
+    let Some((db, token, unread)) =
+        with_engine(|e| (e.db.clone(), e.token.clone(), !e.rest.is_empty()))
+    else {
         return Ok(());
     };
+    if unread {
+        return Err(Failure::Storage(
+            "records of this device could not be read".into(),
+        ));
+    }
     rescope(view, &db).await?;
     if with_replica(Replica::must_pull_before_push) == Some(true) {
         pull(view, &db, &token).await?;

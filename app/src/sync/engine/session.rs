@@ -23,6 +23,8 @@ fn ask_session(
 }
 
 async fn session_now(view: SyncView) {
+    // A revoked device's unsynced changes join those kept aside before: read them first.
+    let _ = read_in_full(view).await;
     let Some(token) = token() else { return };
     match api::get::<SessionInfo>("/api/v1/sync/session", &token).await {
         Ok(session) => {
@@ -119,8 +121,14 @@ pub(super) async fn open_replica(
         store::clear(&opened.db).await?;
     }
     let (db, loaded) = store::load(opened, fresh).await?;
-    let (replica, kept) = match loaded {
-        Some((replica, kept)) if replica.device == session.device => (replica, kept),
+    let db = Rc::new(db);
+    let (loaded, rest) = match loaded {
+        Loaded::Nothing => (None, Vec::new()),
+        Loaded::Replica(start) => (Some((start.replica, start.kept)), start.rest),
+        Loaded::Whole(read) => (rest::read_whole(db.clone(), read).await?, Vec::new()),
+    };
+    let (replica, kept, rest) = match loaded {
+        Some((replica, kept)) if replica.device == session.device => (replica, kept, rest),
         _ => {
             // Every long-lived record comes, however old; daily ones from the horizon on.
             let horizon = guardpost_domain::sync::replica::join_horizon(now_ms());
@@ -131,14 +139,15 @@ pub(super) async fn open_replica(
                 horizon,
             );
             store::save(&db, Write::state(&replica)?).await?;
-            (replica, Kept::default())
+            (replica, Kept::default(), Vec::new())
         }
     };
     ENGINE.with_borrow_mut(|engine| {
         *engine = Some(Engine {
-            db: Rc::new(db),
+            db,
             replica,
             kept,
+            rest,
             token,
         })
     });

@@ -1,6 +1,7 @@
 //! What a device holds: every op it has received, its outbox, its pull cursors and the
 //! changes the Worker refused. Pure state; the app persists it and the simulation drives it.
 
+mod map;
 mod marks;
 mod pull;
 mod scope;
@@ -40,7 +41,7 @@ pub fn join_horizon(now_ms: u64) -> Day {
 
 /// A change this device made that the Worker refused, kept until the person has seen it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(bound = "P: Change")]
+#[serde(bound(serialize = "P: Serialize", deserialize = "P: Deserialize<'de>"))]
 pub struct RefusedChange<P> {
     pub stream: Stream,
     pub hlc: Hlc,
@@ -51,7 +52,7 @@ pub struct RefusedChange<P> {
 /// One stream's outbox: the segment being pushed (sealed: its seq and content never change
 /// until acked, so a retry is the same segment) and the ops recorded since.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(bound = "P: Change")]
+#[serde(bound(serialize = "P: Serialize", deserialize = "P: Deserialize<'de>"))]
 pub struct Outbox<P> {
     pub sealed: Option<(Seq, Vec<OpDraft<P>>)>,
     pub pending: Vec<OpDraft<P>>,
@@ -91,7 +92,7 @@ impl<P> Default for Applied<P> {
 
 /// A device's replica of the school's data it may see.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(bound = "P: Change")]
+#[serde(bound(serialize = "P: Serialize", deserialize = "P: Deserialize<'de>"))]
 pub struct Replica<P> {
     pub device: DeviceId,
     /// Who this device acts for, as the Worker stamps it on this device's ops.
