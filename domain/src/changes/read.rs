@@ -209,17 +209,21 @@ mod tests {
         format!("{{{}}}", out.join(","))
     }
 
+    /// Each sample as written, then with its `type` last.
+    fn both_orders(samples: &[&str]) -> Vec<String> {
+        let written = samples.iter().map(|t| t.to_string());
+        written
+            .chain(samples.iter().map(|t| type_last(t)))
+            .collect()
+    }
+
     fn health_only(text: &str) -> Result<AtStart, serde_json::Error> {
         json::from_str::<HealthOnly>(text).map(|read| read.0)
     }
 
     #[test]
     fn the_health_reader_reads_health_changes_as_the_whole_one_does() {
-        for text in HEALTH
-            .iter()
-            .map(|t| t.to_string())
-            .chain(HEALTH.map(type_last))
-        {
+        for text in both_orders(&HEALTH) {
             let whole: Payload = json::from_str(&text).unwrap();
             assert_eq!(health_only(&text).unwrap(), AtStart::Read(whole), "{text}");
         }
@@ -227,11 +231,7 @@ mod tests {
 
     #[test]
     fn the_health_reader_leaves_other_changes_for_later() {
-        for text in OTHERS
-            .iter()
-            .map(|t| t.to_string())
-            .chain(OTHERS.map(type_last))
-        {
+        for text in both_orders(&OTHERS) {
             assert!(json::from_str::<Payload>(&text).is_ok(), "{text}");
             assert_eq!(health_only(&text).unwrap(), AtStart::Later, "{text}");
         }
