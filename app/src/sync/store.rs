@@ -211,16 +211,10 @@ pub async fn load(opened: Opened, fresh: bool) -> Result<(Database, Loaded), Sto
     let mut rest = Vec::new();
     for (key, text) in read.records {
         let at_start = match kept::stream_of(&key) {
-            Some(stream) if read_at_start(stream) => {
-                let read = if kept::is_bundle(&key) {
-                    json::from_str::<Vec<OpAtStart>>(&text)?
-                } else {
-                    vec![json::from_str::<OpAtStart>(&text)?]
-                };
-                read.into_iter()
-                    .map(|op| op.try_map(AtStart::read))
-                    .collect::<Option<Vec<_>>>()
-            }
+            Some(stream) if read_at_start(stream) => record::<OpAtStart>(&key, &text)?
+                .into_iter()
+                .map(|op| op.try_map(AtStart::read))
+                .collect::<Option<Vec<_>>>(),
             _ => None,
         };
         match at_start {
@@ -269,6 +263,18 @@ pub struct Records {
     uncarried: Vec<String>,
 }
 
+/// The ops of one record: a bundle's list, or an op kept alone (releases before bundles).
+fn record<T: serde::de::DeserializeOwned>(
+    key: &str,
+    text: &str,
+) -> Result<Vec<T>, serde_json::Error> {
+    if kept::is_bundle(key) {
+        json::from_str(text)
+    } else {
+        json::from_str(text).map(|op| vec![op])
+    }
+}
+
 /// Reads records of ops, as stored. Any record that can't be read, but for a stream this
 /// build does not carry, is an error: never dropped.
 pub fn read_records(records: &[(String, String)]) -> Result<Records, StoreError> {
@@ -277,12 +283,7 @@ pub fn read_records(records: &[(String, String)]) -> Result<Records, StoreError>
         uncarried: Vec::new(),
     };
     for (key, text) in records {
-        let read = if kept::is_bundle(key) {
-            json::from_str::<Vec<Op>>(text)
-        } else {
-            json::from_str::<Op>(text).map(|op| vec![op])
-        };
-        match read {
+        match record::<Op>(key, text) {
             Ok(read) => out.read.push((key.clone(), read)),
             Err(e) => match kept::stream_of(key) {
                 Some(stream) if !carries(stream) => out.uncarried.push(key.clone()),
