@@ -216,6 +216,8 @@ export async function signOnPad(page) {
  * slot has said it is syncing and then stopped saying so (the round's redraw has run).
  */
 export async function syncRound(page) {
+  // The header's slot is the app's: a phone opening at Today shows its first cards before it.
+  await page.getByTestId('sync-status').locator('.pending').waitFor();
   await page.evaluate(() => new Promise((resolve) => {
     const slot = document.querySelector('[data-testid="sync-status"] .pending');
     // A round already under way (the start's) takes the `online` as a round asked for

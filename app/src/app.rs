@@ -36,6 +36,12 @@ pub fn App() -> impl IntoView {
     // Today comes with the app; every other screen's code when it first opens (see `later`).
     // A device that has learnt it is signed out shows the sign-in screen and nothing else.
     let signed_out = move || sync.phase.get() == crate::sync::Phase::Revoked;
+    // Signed out before Today was drawn: the first cards give way to the sign-in screen.
+    Effect::new(move |_| {
+        if signed_out() {
+            crate::first::leave();
+        }
+    });
     view! {
         <I18nContextProvider>
             <Router base=BASE>

@@ -38,6 +38,7 @@ pub fn Home() -> impl IntoView {
             <For each=classes key=|c| c.id.clone() let:class>
                 <QuickCheck class/>
             </For>
+            <LeaveFirstCards/>
             // The rest of the page, below the cards, in the task after them: the cards a
             // teacher came for are on screen sooner, and the start holds the thread less long.
             <NextTask>
@@ -71,3 +72,10 @@ pub fn Home() -> impl IntoView {
 #[cfg(not(feature = "office"))]
 #[component]
 fn OverdueDrillsHere() -> impl IntoView {}
+
+/// Today's cards are drawn: the first ones, drawn before the app came, give way to them
+/// (in the same task, so the page never shows both or neither).
+#[component]
+fn LeaveFirstCards() -> impl IntoView {
+    Effect::new(|_| crate::first::leave());
+}

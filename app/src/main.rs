@@ -10,6 +10,7 @@ mod app;
 mod app_build;
 mod checkins;
 mod drills;
+mod first;
 mod home;
 mod install;
 mod later;
@@ -34,9 +35,26 @@ use i18n_gen::i18n;
 fn main() {
     console_error_panic_hook::set_once();
     install::register_service_worker();
-    // Instantiating the module and drawing the app are tasks of their own (see NextTask).
+    wasm_bindgen_futures::spawn_local(async {
+        if first::draw().await == first::Then::Restarting {
+            return;
+        }
+        if whole_app().await.is_err() {
+            first::app_missing();
+        }
+    });
+}
+
+/// The app itself: the framework, Today and the frame around every screen, split out of the
+/// first part of the code (scripts/split/wasm-bindgen), which only draws the first cards
+/// (`first`). Fetched once they are on screen, so as not to share a slow link with them;
+/// kept by the service worker like every other part.
+#[leptos::wasm_split::wasm_split(whole_app, fallible, wasm_split_path = ::leptos::wasm_split)]
+fn whole_app() -> Result<(), leptos::wasm_split::SplitLoaderError> {
+    // Instantiating the code and drawing the app are tasks of their own (see NextTask).
     leptos::prelude::set_timeout(
         || leptos::mount::mount_to_body(app::App),
         std::time::Duration::ZERO,
     );
+    Ok(())
 }

@@ -28,9 +28,12 @@ pub fn school_today() -> chrono::NaiveDate {
 /// The school's time zone as last learned (the cached summary), for work done outside the
 /// screens; the default zone before the school is known.
 pub fn cached_timezone() -> guardpost_domain::school::SchoolTimeZone {
+    cached().map(|s| s.timezone).unwrap_or_default()
+}
+
+/// The school's summary as last learned, if it was.
+pub fn cached() -> Option<SchoolSummary> {
     crate::local::read::<SchoolSummary>(CACHE_KEY)
-        .map(|s| s.timezone)
-        .unwrap_or_default()
 }
 
 /// The school's summary: the cached copy from the task after this call (before any screen

@@ -92,7 +92,7 @@ fn SyncStatus() -> impl IntoView {
 
 /// The language cookie the Worker reads and sets too (worker/src/strings.rs), so that the
 /// public page, the app's opening line and the app speak the same language.
-const LANG_COOKIE: &str = "i18n_pref_locale";
+pub const LANG_COOKIE: &str = "i18n_pref_locale";
 
 fn document() -> Option<web_sys::HtmlDocument> {
     use wasm_bindgen::JsCast;

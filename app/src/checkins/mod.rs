@@ -3,6 +3,7 @@
 //! the office and the doctor, and everyone's own daily health report. What they show is
 //! decided in `guardpost_domain::checkins`; these modules render it.
 
+mod card;
 #[cfg(feature = "office")]
 mod certificate;
 mod form;
@@ -34,6 +35,7 @@ use crate::i18n::{Locale, t_string};
 use crate::sync::engine::{SyncView, record, school_now_ms, use_sync, with_replica};
 use crate::widgets::record_outcome;
 
+pub use card::{Card, CardView};
 pub use page::Checkins;
 pub use quick_check::QuickCheck;
 pub use roster::Roster;
@@ -44,7 +46,7 @@ pub use self_report::SelfReport;
 pub use crate::school::school_tz;
 
 /// A class's day as the device's data has it, for its teacher's card and form.
-fn class_view(
+pub(crate) fn class_view(
     class: &ClassRef,
     date: NaiveDate,
     settings: &CheckinSettings,
@@ -84,10 +86,7 @@ pub fn checkin_settings() -> CheckinSettings {
 }
 
 fn time_of(ms: u64) -> String {
-    school_tz()
-        .local_minute_at_ms(ms)
-        .and_then(|t| t.split(' ').nth(1).map(str::to_owned))
-        .unwrap_or_default()
+    card::time_of(school_tz(), ms)
 }
 
 /// Whether the signed-in person sees every class's day (the office and the doctor).

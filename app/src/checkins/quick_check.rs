@@ -1,19 +1,18 @@
 use guardpost_domain::checkins::SessionCheck;
-use guardpost_domain::checkins::form::OneTap;
 use guardpost_domain::checkins::status;
 use guardpost_domain::sync::wire::ClassRef;
+use leptos::html::Div;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
-use super::reported::ReportedLine;
-use super::{checkin_settings, class_view, save_check, school_tz, time_of};
-use crate::app::href;
-use crate::i18n::{t, t_string, use_i18n};
+use super::card::{Card, CardView};
+use super::{checkin_settings, class_view, save_check, school_tz};
+use crate::i18n::use_i18n;
 use crate::sync::engine::{school_now_ms, use_sync};
-use crate::widgets::{Outcome, session_label};
 
 /// The card of one class's current session: already reported (with when), or the one-tap
-/// zero report; and any check of the day whose deadline passed without a report.
+/// zero report; and any check of the day whose deadline passed without a report. Drawn by
+/// `Card`, as the first card before the app came (`crate::first`), whose last tap's outcome
+/// it goes on showing.
 #[component]
 pub fn QuickCheck(class: ClassRef) -> impl IntoView {
     let i18n = use_i18n();
@@ -22,18 +21,8 @@ pub fn QuickCheck(class: ClassRef) -> impl IntoView {
     let settings = checkin_settings();
     let session = status::current_session(&class.group(), &settings, tz, school_now_ms());
     let (message, set_message) = signal(None::<(bool, String)>);
-    let class_for_data = class.clone();
-    let data = Memo::new(move |_| {
-        view.revision.track();
-        class_view(
-            &class_for_data,
-            tz.date_at_ms(school_now_ms()),
-            &settings,
-            tz,
-        )
-    });
-    let data = move || data.get();
-    let name = class.name.to_string();
+    let root = NodeRef::<Div>::new();
+    let card = StoredValue::new_local(None::<Card>);
     let class_id = class.id.clone();
     let file = move |present: u16| {
         let date = tz.date_at_ms(school_now_ms());
@@ -42,37 +31,28 @@ pub fn QuickCheck(class: ClassRef) -> impl IntoView {
             set_message.set(Some(save_check(view, i18n, check).await));
         });
     };
-    view! {
-        <div class="card quick-check" data-testid="quick-check">
-            <h2>{format!("{} · {}", name, session_label(i18n, session))}</h2>
-            {move || {
-                let missed = data().missed;
-                (!missed.is_empty()).then(|| view! {
-                    <div class="card warning" role="alert" data-testid="missed">
-                        {missed.into_iter().map(|(s, due)| view! {
-                            <p>{format!("{} {} · {} {}", session_label(i18n, s), t_string!(i18n, checkins.missed), t_string!(i18n, checkins.due_at), time_of(due))}</p>
-                        }).collect_view()}
-                        <A href=href::CHECKINS attr:class="secondary-link">{t!(i18n, checkins.report_late)}</A>
-                    </div>
-                })
-            }}
-            {move || {
-                let data = data();
-                match (data.reports.get(&session).copied(), data.one_tap.get(&session).copied()) {
-                    (Some(report), _) => view! { <ReportedLine report/> }.into_any(),
-                    (None, Some(OneTap::File { present })) => {
-                        let file = file.clone();
-                        view! {
-                            <button type="button" class="primary big" data-testid="all-well" on:click=move |_| file(present)>
-                                {format!("{} ({} {present})", t_string!(i18n, checkins.all_well), t_string!(i18n, checkins.present))}
-                            </button>
-                            <A href=href::CHECKINS attr:class="secondary-link">{t!(i18n, checkins.someone_absent)}</A>
-                        }.into_any()
-                    }
-                    (None, _) => ().into_any(),
-                }
-            }}
-            <Outcome message/>
-        </div>
-    }
+    Effect::new(move |_| {
+        view.revision.track();
+        // A tap on the first card of this class (`crate::first`), saved before this card was
+        // drawn or while it was drawn behind: this card goes on saying how it went.
+        if let Some(carried) = crate::first::outcome_for(&class.id) {
+            set_message.set(Some(carried));
+        }
+        let locale = i18n.get_locale();
+        let message = message.get();
+        let Some(root) = root.get() else { return };
+        let data = class_view(&class, tz.date_at_ms(school_now_ms()), &settings, tz);
+        let shown = CardView {
+            name: class.name.as_str(),
+            session,
+            data: &data,
+            tz,
+            message: message.as_ref(),
+        };
+        card.update_value(|card| {
+            card.get_or_insert_with(|| Card::attach(root.into(), file.clone()))
+                .draw(locale, &shown);
+        });
+    });
+    view! { <div class="card quick-check" data-testid="quick-check" node_ref=root></div> }
 }

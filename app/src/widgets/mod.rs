@@ -6,6 +6,7 @@
 #[cfg(not(feature = "office"))]
 mod area;
 mod conflict;
+mod dom;
 mod file;
 mod next_task;
 mod notice;
@@ -21,6 +22,7 @@ mod words;
 #[cfg(not(feature = "office"))]
 pub use area::EmptyArea;
 pub use conflict::Conflict;
+pub use dom::element;
 pub use file::{PrintButton, download};
 pub use next_task::NextTask;
 pub use notice::{FieldProblem, Outcome, TextField};
@@ -39,14 +41,19 @@ use guardpost_domain::checkins::temperature::TemperatureError;
 use guardpost_domain::refusals::Problem;
 use leptos_i18n::I18nContext;
 
-use crate::i18n::{Locale, t_string};
+use crate::i18n::{Locale, t_string, td_string};
 
 /// The name of a check of the day, in the person's language.
 pub fn session_label(i18n: I18nContext<Locale>, session: Session) -> &'static str {
+    session_label_in(i18n.get_locale(), session)
+}
+
+/// [`session_label`] in a given language, for what is drawn without the i18n context.
+pub fn session_label_in(locale: Locale, session: Session) -> &'static str {
     match session {
-        Session::Morning => t_string!(i18n, checkins.morning),
-        Session::Noon => t_string!(i18n, checkins.noon),
-        Session::Evening => t_string!(i18n, checkins.evening),
+        Session::Morning => td_string!(locale, checkins.morning),
+        Session::Noon => td_string!(locale, checkins.noon),
+        Session::Evening => td_string!(locale, checkins.evening),
     }
 }
 
@@ -130,16 +137,21 @@ pub fn describe(i18n: I18nContext<Locale>, payload: &Payload) -> String {
 
 /// What is wrong with a change, in the person's language.
 pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> &'static str {
+    problem_text_in(i18n.get_locale(), problem)
+}
+
+/// [`problem_text`] in a given language.
+pub fn problem_text_in(locale: Locale, problem: Problem) -> &'static str {
     match problem {
-        Problem::Malformed => t_string!(i18n, invalid.malformed),
-        Problem::Headcount => t_string!(i18n, invalid.headcount),
-        Problem::Fever => t_string!(i18n, invalid.fever),
-        Problem::Absences => t_string!(i18n, invalid.absences),
-        Problem::Quantity => t_string!(i18n, invalid.quantity),
-        Problem::Text => t_string!(i18n, invalid.text),
-        Problem::Unreadable => t_string!(i18n, invalid.unreadable),
-        Problem::Date => t_string!(i18n, invalid.date),
-        Problem::Expired => t_string!(i18n, invalid.expired),
+        Problem::Malformed => td_string!(locale, invalid.malformed),
+        Problem::Headcount => td_string!(locale, invalid.headcount),
+        Problem::Fever => td_string!(locale, invalid.fever),
+        Problem::Absences => td_string!(locale, invalid.absences),
+        Problem::Quantity => td_string!(locale, invalid.quantity),
+        Problem::Text => td_string!(locale, invalid.text),
+        Problem::Unreadable => td_string!(locale, invalid.unreadable),
+        Problem::Date => td_string!(locale, invalid.date),
+        Problem::Expired => td_string!(locale, invalid.expired),
     }
 }
 
@@ -168,22 +180,30 @@ pub fn record_outcome(
     i18n: I18nContext<Locale>,
     result: Result<(), crate::sync::engine::RecordError>,
 ) -> (bool, String) {
+    record_outcome_in(i18n.get_locale(), result)
+}
+
+/// [`record_outcome`] in a given language.
+pub fn record_outcome_in(
+    locale: Locale,
+    result: Result<(), crate::sync::engine::RecordError>,
+) -> (bool, String) {
     use crate::sync::engine::RecordError;
     match result {
-        Ok(()) => (true, t_string!(i18n, checkins.saved).to_owned()),
+        Ok(()) => (true, td_string!(locale, checkins.saved).to_owned()),
         Err(RecordError::Invalid(problem)) => (
             false,
             format!(
                 "{} {}",
-                t_string!(i18n, checkins.invalid),
-                problem_text(i18n, problem.problem())
+                td_string!(locale, checkins.invalid),
+                problem_text_in(locale, problem.problem())
             ),
         ),
         Err(RecordError::Storage(e)) => (
             false,
-            format!("{} {e}", t_string!(i18n, checkins.storage_failed)),
+            format!("{} {e}", td_string!(locale, checkins.storage_failed)),
         ),
-        Err(RecordError::SignedOut) => (false, t_string!(i18n, checkins.signed_out).to_owned()),
+        Err(RecordError::SignedOut) => (false, td_string!(locale, checkins.signed_out).to_owned()),
     }
 }
 

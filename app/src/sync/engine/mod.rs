@@ -64,6 +64,9 @@ thread_local! {
     static RETRY: Cell<Option<TimeoutHandle>> = const { Cell::new(None) };
     /// When the Worker last said who this device is (device clock, ms).
     static SESSION_AT: Cell<u64> = const { Cell::new(0) };
+    /// How reading the device's records went, when they were read before the app was drawn
+    /// (`load_early`, for the first card); `begin` takes it instead of reading them again.
+    static EARLY: RefCell<Option<Result<(), StoreError>>> = const { RefCell::new(None) };
 }
 
 /// How long a session is taken as current: a phone brought back to the app after this asks
@@ -182,6 +185,11 @@ fn with_engine<T>(f: impl FnOnce(&mut Engine) -> T) -> Option<T> {
 pub fn start() -> SyncView {
     let view = SyncView::blank();
     provide_context(view);
+    // A tap on a first card saved from now on shows here, and syncs.
+    crate::first::app_runs(move || {
+        view.refresh();
+        sync_now(view);
+    });
     // Reading the device's records (and compiling the code that reads them, on a phone's
     // main thread) is a task of its own, queued before the screens' (NextTask), which find
     // the session read when they are drawn.
@@ -220,6 +228,23 @@ pub fn start() -> SyncView {
     view
 }
 
+/// Who the device is signed in as, by what it keeps: its token and session.
+pub fn signed_in() -> Option<(String, SessionInfo)> {
+    Some((
+        crate::local::read::<String>(TOKEN_KEY)?,
+        crate::local::read::<SessionInfo>(SESSION_KEY)?,
+    ))
+}
+
+/// Reads the device's records before the app's screens are drawn (`crate::first`, whose
+/// card needs them); the app's start then takes the replica as read. Call once, before the
+/// app starts.
+pub async fn load_early(token: String, session: &SessionInfo) -> Result<(), StoreError> {
+    let loaded = open_replica(store::open(), token, session, false).await;
+    EARLY.set(Some(loaded.clone()));
+    loaded
+}
+
 /// Reads what the device keeps, and loads its replica if it is signed in.
 fn begin(view: SyncView) {
     view.read_kept();
@@ -230,13 +255,18 @@ fn begin(view: SyncView) {
             if crate::app_build::remember(session.role) {
                 crate::app_build::restart();
             }
-            // Asked now, before the screens are drawn; awaited below.
-            let opening = store::open();
+            // Asked now, before the screens are drawn; awaited below. Read already when the
+            // first card was drawn.
+            let opening = EARLY.take().ok_or_else(store::open);
             leptos::task::spawn_local(async move {
                 // The store's records are read in the task after this one, which read the
                 // session: each is the first run of a lot of reading code.
                 next_task().await;
-                match open_replica(opening, token, &session, false).await {
+                let loaded = match opening {
+                    Ok(loaded) => loaded,
+                    Err(opening) => open_replica(opening, token, &session, false).await,
+                };
+                match loaded {
                     Ok(()) => {
                         // Today's cards are drawn in a task of their own: reading the store
                         // and drawing them in one held a slow phone's main thread too long.
@@ -300,6 +330,17 @@ async fn drawn() {
 
 /// Records a change: validated, written to the device's store, and only then reported saved.
 pub async fn record(view: SyncView, stream: Stream, payload: Payload) -> Result<(), RecordError> {
+    let recorded = keep(stream, payload).await;
+    view.refresh();
+    if recorded.is_ok() {
+        sync_now(view);
+    }
+    recorded
+}
+
+/// Records a change in the replica and the device's store, with no view to tell: the first
+/// card's, before the app is drawn (the app's start syncs it).
+pub async fn keep(stream: Stream, payload: Payload) -> Result<(), RecordError> {
     let prepared = with_engine(|e| {
         e.replica
             .record(stream, payload, now_ms())
@@ -315,11 +356,8 @@ pub async fn record(view: SyncView, stream: Stream, payload: Payload) -> Result<
     let (db, write) = prepared;
     if let Err(e) = store::save(&db, write).await {
         with_engine(|engine| engine.replica.unrecord_last(stream));
-        view.refresh();
         return Err(RecordError::Storage(e.0));
     }
-    view.refresh();
-    sync_now(view);
     Ok(())
 }
 
