@@ -127,6 +127,10 @@ pub async fn draw() -> Then {
             })
         });
     }
+    // Today's introduction, where the app draws it below the cards: the largest text on a
+    // phone's screen, painted now rather than when the app comes (Lighthouse's LCP).
+    element(&doc, &home, "p", &[("class", "intro")])
+        .set_text_content(Some(td_string!(locale, home.intro)));
     redraw(locale, tz);
     // The page's opening line stands over everything until the app's header takes its
     // place; here the cards do.
