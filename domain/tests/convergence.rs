@@ -33,7 +33,7 @@ use guardpost_domain::sync::document::{SetField, documents};
 use guardpost_domain::sync::replica::VISIBILITY_MARGIN_MS;
 use guardpost_domain::sync::segment::{self, Day, Rejection};
 use guardpost_domain::sync::wire::{PullRequest, resume_of};
-use guardpost_domain::sync::{DeviceId, Hlc, OpId, Stream};
+use guardpost_domain::sync::{DeviceId, Exchange, Hlc, OpId, Stream};
 use guardpost_domain::text::Name;
 use proptest::prelude::*;
 use proptest::test_runner::TestRunner;
@@ -733,6 +733,7 @@ impl World {
             let Some(req) = self.devices[d].replica.next_push(stream) else {
                 continue;
             };
+            let sent = self.device_now(d);
             self.now += self.latency();
             if !self.devices[d].online || (lossy && self.rng.chance(self.loss / 2)) {
                 self.tally.lost += 1;
@@ -759,7 +760,9 @@ impl World {
             match result {
                 Ok(ack) => {
                     let now = self.device_now(d);
-                    self.devices[d].replica.on_ack(&ack, now);
+                    self.devices[d]
+                        .replica
+                        .on_ack(&ack, Exchange::new(sent, now));
                 }
                 Err(Failure::Lost | Failure::Status(429)) => {
                     self.tally.lost += 1;
@@ -768,9 +771,11 @@ impl World {
                 Err(Failure::ClockAhead(server_ms)) => {
                     self.tally.clock_ahead += 1;
                     let now = self.device_now(d);
-                    self.devices[d]
-                        .replica
-                        .restamp_sealed(stream, server_ms, now);
+                    self.devices[d].replica.restamp_sealed(
+                        stream,
+                        server_ms,
+                        Exchange::new(sent, now),
+                    );
                     return false;
                 }
                 Err(Failure::Status(code)) => panic!("push refused with {code}"),
@@ -780,6 +785,7 @@ impl World {
         // (`PullRequest::next_page`): with the cursors of that page's request.
         let mut asked_ahead: Option<PullRequest> = None;
         loop {
+            let sent = self.device_now(d);
             self.now += self.latency();
             if !self.devices[d].online || (lossy && self.rng.chance(self.loss)) {
                 self.tally.lost += 1;
@@ -835,7 +841,8 @@ impl World {
                 asked_ahead = req.next_page(resume);
             }
             let now = self.device_now(d);
-            if !self.devices[d].replica.on_pull(response, now).more {
+            let heard = Exchange::new(sent, now);
+            if !self.devices[d].replica.on_pull(response, heard).more {
                 self.check_horizon(d, server_ms);
                 return true;
             }

@@ -16,7 +16,7 @@ use guardpost_domain::supplies::{LotRef, StockMovement, Variance, Zone};
 use guardpost_domain::sync::auth::Actor;
 use guardpost_domain::sync::auth::DeviceGrant;
 use guardpost_domain::sync::segment::Day;
-use guardpost_domain::sync::{DeviceId, Stream};
+use guardpost_domain::sync::{DeviceId, Exchange, Stream};
 use guardpost_domain::text::Name;
 use sim::{Kv, Rng, pull, push};
 
@@ -172,7 +172,7 @@ fn school_day(list_cache_ms: Option<u64>) -> SchoolDay {
             if let Some(req) = person.replica.next_push(stream) {
                 let ack = push(&mut kv, &school, &person.grant, req, at, &mut rng)
                     .unwrap_or_else(|f| panic!("{f:?}"));
-                person.replica.on_ack(&ack, at);
+                person.replica.on_ack(&ack, Exchange::new(at, at));
             }
         }
         loop {
@@ -180,7 +180,7 @@ fn school_day(list_cache_ms: Option<u64>) -> SchoolDay {
             let req = person.replica.pull_request();
             let response =
                 pull(&mut kv, &person.grant, &req, at).unwrap_or_else(|f| panic!("{f:?}"));
-            if !person.replica.on_pull(response, at).more {
+            if !person.replica.on_pull(response, Exchange::new(at, at)).more {
                 break;
             }
         }
@@ -271,7 +271,7 @@ fn a_year_old_school_compacts_and_joins_within_the_budget() {
         while let Some(stream) = person.replica.streams_to_push().into_iter().next() {
             let req = person.replica.next_push(stream).unwrap();
             let ack = push(kv, &school, &person.grant, req, at, rng).unwrap();
-            person.replica.on_ack(&ack, at);
+            person.replica.on_ack(&ack, Exchange::new(at, at));
         }
     };
     // 2026-09-01 08:00 at the school.
@@ -389,7 +389,7 @@ fn a_year_old_school_compacts_and_joins_within_the_budget() {
         loop {
             pages += 1;
             let response = pull(&mut kv, &person.grant, &replica.pull_request(), at).unwrap();
-            if !replica.on_pull(response, at).more {
+            if !replica.on_pull(response, Exchange::new(at, at)).more {
                 break;
             }
         }

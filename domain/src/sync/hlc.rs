@@ -65,6 +65,44 @@ impl Hlc {
     }
 }
 
+/// One request and its answer, on this device's clock: sent at `sent_ms`, the answer in at
+/// `received_ms`. The server read its clock somewhere between the two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exchange {
+    sent_ms: u64,
+    received_ms: u64,
+}
+
+impl Exchange {
+    /// An answer to a request sent at `sent_ms`, received at `received_ms` (a clock that
+    /// stepped back in between is taken as an instant round trip).
+    pub fn new(sent_ms: u64, received_ms: u64) -> Self {
+        Self {
+            sent_ms: sent_ms.min(received_ms),
+            received_ms,
+        }
+    }
+
+    /// When the answer arrived.
+    pub fn received_ms(self) -> u64 {
+        self.received_ms
+    }
+
+    /// Server clock minus device clock, as close to `current` as this exchange allows: the
+    /// server read `server_ms` between sending and receiving, so the offset lies between
+    /// `server_ms - received_ms` and `server_ms - sent_ms`. An offset already inside that
+    /// range is kept, so phones whose clocks agree with the server's within a round trip are
+    /// not moved by how slow their last answer was, and order their changes by their own
+    /// clocks; one set wrong is corrected to within the round trip.
+    pub fn offset_ms(self, server_ms: u64, current: i64) -> i64 {
+        let ms = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        let server = ms(server_ms);
+        let low = server.saturating_sub(ms(self.received_ms));
+        let high = server.saturating_sub(ms(self.sent_ms));
+        current.clamp(low, high)
+    }
+}
+
 /// Refuses a timestamp more than [`MAX_SKEW_MS`] ahead of `now_ms`.
 pub fn check_skew(remote: Hlc, now_ms: u64) -> Result<(), ClockAhead> {
     if remote.wall > now_ms.saturating_add(MAX_SKEW_MS) {
@@ -80,6 +118,23 @@ pub fn check_skew(remote: Hlc, now_ms: u64) -> Result<(), ClockAhead> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_offset_inside_the_round_trip_is_kept() {
+        // The server read 1_000_500 during a request sent at 1_000_000 and answered at
+        // 1_002_000 (a slow answer): a clock that agrees with the server stays as it is.
+        let slow = Exchange::new(1_000_000, 1_002_000);
+        assert_eq!(slow.offset_ms(1_000_500, 0), 0);
+        // A clock two hours slow is moved to within the round trip, and no further.
+        let behind = Exchange::new(1_000_000, 1_000_300);
+        let offset = behind.offset_ms(1_000_100 + 7_200_000, 0);
+        assert!((7_199_800..=7_200_100).contains(&offset), "{offset}");
+        // One ahead is moved back the same way; an instant exchange pins the offset.
+        assert_eq!(Exchange::new(5_000, 5_000).offset_ms(4_000, 0), -1_000);
+        assert_eq!(Exchange::new(5_000, 5_000).offset_ms(4_000, 77), -1_000);
+        // A clock stepped back between send and answer is an instant exchange.
+        assert_eq!(Exchange::new(9_000, 5_000), Exchange::new(5_000, 5_000));
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -28,6 +28,6 @@ pub mod wire;
 #[cfg(test)]
 mod testing;
 
-pub use hlc::Hlc;
+pub use hlc::{Exchange, Hlc};
 pub use ids::{DeviceId, OpId, Seq, Stream};
 pub use op::{Change, Op};

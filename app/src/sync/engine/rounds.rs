@@ -4,6 +4,7 @@
 use futures::future::LocalBoxFuture;
 use gloo_net::http::{Method, Request};
 use guardpost_domain::json;
+use guardpost_domain::sync::Exchange;
 use guardpost_domain::sync::wire::{PullRequest, resume_of};
 use leptos::wasm_split::SplitLoaderError;
 
@@ -186,10 +187,12 @@ async fn sync_once(view: SyncView) -> Result<(), Failure> {
         let (request, write) = prepared?;
         store::save(&db, write).await?;
         let stream = request.stream;
+        let sent = now_ms();
         match api::post::<_, PushAck>("/api/v1/sync/push", &token, &request).await {
             Ok(ack) => {
+                let heard = Exchange::new(sent, now_ms());
                 let write = with_engine(|e| {
-                    let applied = e.replica.on_ack(&ack, now_ms());
+                    let applied = e.replica.on_ack(&ack, heard);
                     Write::ops(&e.replica, &mut e.kept, &applied.stored)
                 });
                 if let Some(write) = write {
@@ -200,9 +203,10 @@ async fn sync_once(view: SyncView) -> Result<(), Failure> {
                 body: Some(body), ..
             }) if body.error == ErrorCode::ClockAhead && restamps < 2 => {
                 restamps += 1;
-                let server_ms = body.server_ms.unwrap_or_else(now_ms);
+                let heard = Exchange::new(sent, now_ms());
+                let server_ms = body.server_ms.unwrap_or(heard.received_ms());
                 let write = with_engine(|e| {
-                    e.replica.restamp_sealed(stream, server_ms, now_ms());
+                    e.replica.restamp_sealed(stream, server_ms, heard);
                     Write::state(&e.replica)
                 });
                 if let Some(write) = write {
@@ -279,8 +283,12 @@ async fn ready_page(token: &str, request: &PullRequest) -> Result<Request, Failu
     .map_err(failure)
 }
 
-async fn fetch_page(request: Request) -> Result<String, Failure> {
-    api::send_text(request).await.map_err(failure)
+/// A page's text, with when it was asked for and when it was in: the server's clock is read
+/// between the two, whenever the page is taken in.
+async fn fetch_page(request: Request) -> Result<(String, Exchange), Failure> {
+    let sent = now_ms();
+    let text = api::send_text(request).await.map_err(failure)?;
+    Ok((text, Exchange::new(sent, now_ms())))
 }
 
 fn unreadable(e: serde_json::Error) -> Failure {
@@ -306,12 +314,12 @@ async fn pull_all(view: SyncView, db: &Database, token: &str) -> Result<(), Fail
         };
         let mut answer = fetch_page(ready_page(token, &request).await?).await;
         loop {
-            let text = answer?;
+            let (text, heard) = answer?;
             let next = request.next_page(resume_of(&text).map_err(unreadable)?);
             let take_in = async {
                 let response: PullResponse = json::from_str(&text).map_err(unreadable)?;
                 let prepared = with_engine(|e| {
-                    let applied = e.replica.on_pull(response, now_ms());
+                    let applied = e.replica.on_pull(response, heard);
                     Write::ops(&e.replica, &mut e.kept, &applied.stored)
                 });
                 match prepared {

@@ -3,6 +3,7 @@
 //! unsynced changes aside).
 
 use futures::future::LocalBoxFuture;
+use guardpost_domain::sync::Exchange;
 
 use super::*;
 
@@ -218,17 +219,19 @@ pub async fn sign_in(view: SyncView, token: &str) -> Result<(), SignInError> {
     if !guardpost_domain::sync::auth::token_well_formed(token) {
         return Err(SignInError::Malformed);
     }
+    let sent = now_ms();
     let session: SessionInfo = api::get("/api/v1/sync/session", token)
         .await
         .map_err(SignInError::of_call)?;
-    SESSION_AT.set(now_ms());
+    let heard = Exchange::new(sent, now_ms());
+    SESSION_AT.set(heard.received_ms());
     LocalStorage::set(TOKEN_KEY, token).map_err(|e| SignInError::Storage(e.to_string()))?;
     LocalStorage::set(SESSION_KEY, &session).map_err(|e| SignInError::Storage(e.to_string()))?;
     crate::app_build::remember(session.role);
     open_replica(store::open(), token.to_owned(), &session, true)
         .await
         .map_err(|e| SignInError::Storage(e.0))?;
-    if let Some(()) = with_engine(|e| e.replica.observe_server_time(session.server_ms, now_ms())) {
+    if let Some(()) = with_engine(|e| e.replica.observe_server_time(session.server_ms, heard)) {
         view.session.set(Some(session));
     }
     // A device signed out earlier syncs again under its new sign-in.

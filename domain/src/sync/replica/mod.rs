@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::hlc::Hlc;
+use super::hlc::{Exchange, Hlc};
 use super::ids::{DeviceId, OpId, Seq, Stream};
 use super::op::{Change, Op};
 use super::segment::{Day, Rejection, StoredSegment};
@@ -194,11 +194,9 @@ impl<P: Change> Replica<P> {
         self.last_pull_ms.is_none()
     }
 
-    /// Learns the server's clock from an answer received at device time `now_ms`.
-    pub fn observe_server_time(&mut self, server_ms: u64, now_ms: u64) {
-        let server = i64::try_from(server_ms).unwrap_or(i64::MAX);
-        let device = i64::try_from(now_ms).unwrap_or(i64::MAX);
-        self.clock_offset_ms = server.saturating_sub(device);
+    /// Learns the server's clock from an answer: see [`Exchange::offset_ms`].
+    pub fn observe_server_time(&mut self, server_ms: u64, heard: Exchange) {
+        self.clock_offset_ms = heard.offset_ms(server_ms, self.clock_offset_ms);
     }
 
     /// This device's clock, corrected by the last known offset to the server's.
@@ -209,8 +207,9 @@ impl<P: Change> Replica<P> {
     /// After the server refused a segment as too far ahead (and stored nothing): learns its
     /// clock and restamps the sealed segment, whose content may change since no version of
     /// it exists anywhere.
-    pub fn restamp_sealed(&mut self, stream: Stream, server_ms: u64, now_ms: u64) {
-        self.observe_server_time(server_ms, now_ms);
+    pub fn restamp_sealed(&mut self, stream: Stream, server_ms: u64, heard: Exchange) {
+        self.observe_server_time(server_ms, heard);
+        let now_ms = heard.received_ms();
         // The local clock may be far ahead too: restart it from the corrected time.
         self.clock = Hlc {
             wall: self.corrected(now_ms),
@@ -387,8 +386,8 @@ impl<P: Change> Replica<P> {
     /// Applies the Worker's ack of a sealed segment: accepted ops join the replica under the
     /// ids the Worker gave them, refused ones are kept for the person to see. Returns the
     /// ops newly held and the changes refused; an ack of no sealed segment changes nothing.
-    pub fn on_ack(&mut self, ack: &PushAck, now_ms: u64) -> Applied<P> {
-        self.observe_server_time(ack.server_ms, now_ms);
+    pub fn on_ack(&mut self, ack: &PushAck, heard: Exchange) -> Applied<P> {
+        self.observe_server_time(ack.server_ms, heard);
         let mut applied = Applied::default();
         let Some(outbox) = self.outbox.get_mut(&ack.stream) else {
             return applied;
@@ -436,6 +435,11 @@ impl<P: Change> Replica<P> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An answer heard at `ms`, asked for at the same instant.
+    fn at(ms: u64) -> Exchange {
+        Exchange::new(ms, ms)
+    }
     use crate::sync::document::{SetField, documents};
     use crate::sync::segment::Rejected;
     use crate::sync::testing::{Applied, Op, Payload, Replica, StoredSegment};
@@ -544,7 +548,7 @@ mod tests {
                 set("n-2", "C", vec![])
             ]
         );
-        r.on_ack(&ack_refusing_second(Seq::FIRST), 1_795_400_000_000);
+        r.on_ack(&ack_refusing_second(Seq::FIRST), at(1_795_400_000_000));
         assert_eq!(r.ops.len(), 1);
         assert_eq!(r.refused.len(), 1);
         assert_eq!(r.cursors[&Stream::Notices].vector[&dev(1)], 1);
@@ -572,11 +576,33 @@ mod tests {
                 segments: vec![own],
                 resume: None,
             },
-            0,
+            at(0),
         );
         r.record(Stream::Notices, set("n-1", "A", vec![]), 1_000)
             .unwrap();
         assert_eq!(r.next_push(Stream::Notices).unwrap().seq.get(), 5);
+    }
+
+    #[test]
+    fn phones_on_the_servers_clock_order_changes_by_it_however_slow_their_answers() {
+        // Both phones keep the server's time. One heard its last answer at once; the other
+        // two seconds after the server read its clock (a slow link, a busy phone). The
+        // second phone's later edit still orders after the first phone's earlier one.
+        let server_ms = 1_795_400_000_000;
+        let empty = || PullResponse {
+            protocol: 1,
+            server_ms,
+            segments: vec![],
+            resume: None,
+        };
+        let mut quick = notices_replica();
+        let mut slow = notices_replica();
+        quick.on_pull(empty(), Exchange::new(server_ms - 10, server_ms + 10));
+        slow.on_pull(empty(), Exchange::new(server_ms - 10, server_ms + 2_000));
+        assert_eq!((quick.clock_offset_ms, slow.clock_offset_ms), (0, 0));
+        let earlier = quick.record(Stream::Notices, set("n-1", "A", vec![]), server_ms + 3_000);
+        let later = slow.record(Stream::Notices, set("n-1", "B", vec![]), server_ms + 3_200);
+        assert!(later.unwrap() > earlier.unwrap());
     }
 
     #[test]
@@ -596,12 +622,12 @@ mod tests {
             segments,
             resume: None,
         };
-        r.on_pull(page(vec![seg(2, 20), seg(3, 30)]), 0);
+        r.on_pull(page(vec![seg(2, 20), seg(3, 30)]), at(0));
         assert_eq!(r.cursors[&Stream::Notices].vector.get(&dev(2)), None);
         assert_eq!(r.cursors[&Stream::Notices].held[&dev(2)], vec![2, 3]);
         // Seq 1 may sit under the day before the held ones (written before midnight).
         assert_eq!(r.since, Day::of_ms(1_795_400_000_000).prev());
-        r.on_pull(page(vec![seg(1, 10), seg(3, 30)]), 0);
+        r.on_pull(page(vec![seg(1, 10), seg(3, 30)]), at(0));
         assert_eq!(r.cursors[&Stream::Notices].vector[&dev(2)], 3);
         assert!(r.cursors[&Stream::Notices].held.is_empty());
         assert!(r.held_days.is_empty());
@@ -625,14 +651,14 @@ mod tests {
             after: None,
             snap: None,
         });
-        r.on_pull(page(first_ms, resume), 0);
+        r.on_pull(page(first_ms, resume), at(0));
         // The signal comes back the next evening: the last page answers then.
-        r.on_pull(page(first_ms + 20 * 3_600_000, None), 0);
+        r.on_pull(page(first_ms + 20 * 3_600_000, None), at(0));
         // A write on the 23rd not yet visible to the first page is listed next time.
         assert_eq!(r.since, Day::try_from(20261123).unwrap());
         assert_eq!(r.pull_started_ms, None);
         // The next pull, in one page, moves on.
-        r.on_pull(page(first_ms + 21 * 3_600_000, None), 0);
+        r.on_pull(page(first_ms + 21 * 3_600_000, None), at(0));
         assert_eq!(r.since, Day::try_from(20261124).unwrap());
     }
 
@@ -657,7 +683,7 @@ mod tests {
             rejected: vec![],
             server_ms: 1_795_400_000_000,
         };
-        r.on_ack(&ack, 1_795_400_000_000);
+        r.on_ack(&ack, at(1_795_400_000_000));
         assert!(!r.unsynced_marks().holds(hlc, &me));
     }
 
@@ -675,7 +701,7 @@ mod tests {
         assert_eq!(marks.get("n-1"), Some(&RowMark::Waiting));
         assert_eq!(marks.get("n-2"), Some(&RowMark::Waiting));
         r.next_push(Stream::Notices).unwrap();
-        r.on_ack(&ack_refusing_second(Seq::FIRST), 1_795_400_000_000);
+        r.on_ack(&ack_refusing_second(Seq::FIRST), at(1_795_400_000_000));
         let marks = r.row_marks(doc);
         // n-1 is on the server; n-2 was refused, until it is saved again.
         assert_eq!(marks.get("n-1"), None);
@@ -694,7 +720,7 @@ mod tests {
                 rejected: vec![],
                 server_ms: 1_795_400_001_000,
             },
-            1_795_400_001_000,
+            at(1_795_400_001_000),
         );
         assert!(r.row_marks(doc).is_empty());
         assert_eq!(RowMark::of(true, true), Some(RowMark::Waiting));
@@ -727,7 +753,7 @@ mod tests {
             .unwrap();
         let push = r.next_push(Stream::Notices).unwrap();
         let ack = ack_refusing_second(push.seq);
-        let applied = r.on_ack(&ack, 1_795_400_000_000);
+        let applied = r.on_ack(&ack, at(1_795_400_000_000));
         let first = OpId {
             device: dev(1),
             stream: Stream::Notices,
@@ -740,7 +766,7 @@ mod tests {
         assert_eq!(applied.refused, r.refused);
         assert!(!applied.more);
         // The same ack again (a retry answered twice) changes nothing and says so.
-        assert_eq!(r.on_ack(&ack, 1_795_400_000_000), Applied::default());
+        assert_eq!(r.on_ack(&ack, at(1_795_400_000_000)), Applied::default());
         assert!(r.ops.contains_key(&first));
     }
 
@@ -767,7 +793,7 @@ mod tests {
             after: None,
             snap: None,
         });
-        let applied = r.on_pull(page(vec![seg(1), seg(2)], resume), 0);
+        let applied = r.on_pull(page(vec![seg(1), seg(2)], resume), at(0));
         assert_eq!(
             applied.stored,
             vec![seg(1).ops[0].id.clone(), seg(2).ops[0].id.clone()]
@@ -775,7 +801,7 @@ mod tests {
         assert!(applied.refused.is_empty());
         assert!(applied.more);
         // A segment already held (listed again after the margin) is not new.
-        let applied = r.on_pull(page(vec![seg(2), seg(3)], None), 0);
+        let applied = r.on_pull(page(vec![seg(2), seg(3)], None), at(0));
         assert_eq!(applied.stored, vec![seg(3).ops[0].id.clone()]);
         assert!(!applied.more);
     }

@@ -17,8 +17,9 @@ impl<P: Change> Replica<P> {
 
     /// Applies a pull's answer. Returns the ops newly held and whether another page is
     /// waiting.
-    pub fn on_pull(&mut self, response: PullResponse<P>, now_ms: u64) -> Applied<P> {
-        self.observe_server_time(response.server_ms, now_ms);
+    pub fn on_pull(&mut self, response: PullResponse<P>, heard: Exchange) -> Applied<P> {
+        self.observe_server_time(response.server_ms, heard);
+        let now_ms = heard.received_ms();
         let mut applied = Applied::default();
         for segment in response.segments {
             self.apply_segment(segment, now_ms, &mut applied.stored);
