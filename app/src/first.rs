@@ -16,7 +16,7 @@ use guardpost_domain::changes::Payload;
 use guardpost_domain::checkins::status;
 use guardpost_domain::checkins::{Session, SessionCheck};
 use guardpost_domain::lang::Lang;
-use guardpost_domain::school::{ClassId, SchoolTimeZone};
+use guardpost_domain::school::{CheckinSettings, ClassId, SchoolTimeZone};
 use guardpost_domain::sync::Stream;
 use guardpost_domain::sync::wire::ClassRef;
 use wasm_bindgen::JsCast;
@@ -38,6 +38,8 @@ struct Shown {
 
 thread_local! {
     static SHOWN: RefCell<Vec<Shown>> = const { RefCell::new(Vec::new()) };
+    /// The school's check times, as the session read at the start said.
+    static SETTINGS: Cell<CheckinSettings> = Cell::new(CheckinSettings::default());
     /// Taps whose check is being written to the store.
     static SAVING: Cell<u32> = const { Cell::new(0) };
     /// The app drew Today while a tap was being saved: the cards go once it is.
@@ -98,6 +100,7 @@ pub async fn draw() -> Then {
     let home = element(&doc, &page, "section", &[("class", "home")]);
     element(&doc, &home, "h1", &[]).set_text_content(Some(td_string!(locale, home.title)));
     let settings = session.checkins;
+    SETTINGS.set(settings);
     for class in session.classes {
         let root = element(
             &doc,
@@ -165,9 +168,7 @@ fn file(locale: Locale, tz: SchoolTimeZone, check: SessionCheck) {
 
 /// Draws every card afresh from the replica.
 fn redraw(locale: Locale, tz: SchoolTimeZone) {
-    let settings = engine::signed_in()
-        .map(|(_, session)| session.checkins)
-        .unwrap_or_default();
+    let settings = SETTINGS.get();
     SHOWN.with_borrow(|shown| {
         for Shown {
             class,

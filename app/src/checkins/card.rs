@@ -14,7 +14,7 @@ use web_sys::{Document, Element, Event};
 
 use crate::app::href;
 use crate::i18n::{Locale, td_string};
-use crate::widgets::{element, session_label_in};
+use crate::widgets::{counts_in, element, session_label_in};
 
 /// What a card shows: a class's current session, its day, and how the last tap went.
 pub struct CardView<'a> {
@@ -148,13 +148,8 @@ fn reported(
         doc,
         &line,
         &format!(
-            "{} {} · {} {} · {} {} · ",
-            td_string!(locale, checkins.present),
-            report.present,
-            td_string!(locale, checkins.absent),
-            report.absent,
-            td_string!(locale, checkins.fever),
-            report.fever
+            "{} · ",
+            counts_in(locale, report.present, report.absent, report.fever)
         ),
     );
     let (class, word) = if report.synced {

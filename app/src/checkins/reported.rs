@@ -3,6 +3,7 @@ use leptos::prelude::*;
 
 use super::time_of;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::widgets::counts_in;
 
 /// A session's standing report: when, late or not, its numbers and whether it has synced.
 /// `hint` adds how to correct it (on the form, where it can be).
@@ -22,8 +23,7 @@ pub(super) fn ReportedLine(report: ReportLine, #[prop(optional)] hint: bool) -> 
             <strong>{t!(i18n, checkins.reported)}</strong>" "{time_of(at)}
             {late.then(|| view! { " " <span class="tag danger">{t!(i18n, checkins.late)}</span> })}
             <br/>
-            {format!("{} {present} · {} {absent} · {} {fever}",
-                t_string!(i18n, checkins.present), t_string!(i18n, checkins.absent), t_string!(i18n, checkins.fever))}
+            {counts_in(i18n.get_locale(), present, absent, fever)}
             " · "
             <span class=if synced { "state synced" } else { "state waiting" }>
                 {if synced { t_string!(i18n, checkins.synced) } else { t_string!(i18n, checkins.waiting) }}

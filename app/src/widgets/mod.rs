@@ -48,6 +48,16 @@ pub fn session_label(i18n: I18nContext<Locale>, session: Session) -> &'static st
     session_label_in(i18n.get_locale(), session)
 }
 
+/// A check's numbers as every screen shows them: "实到 30 · 缺勤 1 · 发热 0".
+pub fn counts_in(locale: Locale, present: u16, absent: u16, fever: u16) -> String {
+    format!(
+        "{} {present} · {} {absent} · {} {fever}",
+        td_string!(locale, checkins.present),
+        td_string!(locale, checkins.absent),
+        td_string!(locale, checkins.fever),
+    )
+}
+
 /// [`session_label`] in a given language, for what is drawn without the i18n context.
 pub fn session_label_in(locale: Locale, session: Session) -> &'static str {
     match session {
@@ -61,16 +71,11 @@ pub fn session_label_in(locale: Locale, session: Session) -> &'static str {
 pub fn describe(i18n: I18nContext<Locale>, payload: &Payload) -> String {
     match payload {
         Payload::SessionCheck(c) => format!(
-            "{} {} {} · {} {} · {} {} · {} {}",
+            "{} {} {} · {}",
             c.class,
             c.date,
             session_label(i18n, c.session),
-            t_string!(i18n, checkins.present),
-            c.present,
-            t_string!(i18n, checkins.absent),
-            c.absent,
-            t_string!(i18n, checkins.fever),
-            c.fever
+            counts_in(i18n.get_locale(), c.present, c.absent, c.fever)
         ),
         Payload::StockMovement(m) => format!(
             "{} · {} {}{} · {}",
