@@ -197,6 +197,11 @@ fn redraw(locale: Locale, tz: SchoolTimeZone) {
     });
 }
 
+/// Whether the first cards are on screen.
+pub fn showing() -> bool {
+    SHOWN.with_borrow(|shown| !shown.is_empty())
+}
+
 /// The app runs: `saved` shows and syncs what a tap here saves from now on.
 pub fn app_runs(saved: impl Fn() + 'static) {
     APP.set(Some(Rc::new(saved)));

@@ -36,29 +36,41 @@ pub type Screen = Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError>>
 
 /// Declares `pub fn $name() -> Screen` for the component `$screen`, whose code is split out
 /// of the app's wasm into a part of its own named `$name`.
+///
+/// In the class build, the screens of `$group` share one part: a teacher's few screens share
+/// most of their code with each other and with the app, and wasm-split makes a file of each
+/// set of parts that share code. Split one by one they made 84 files, of which the app
+/// fetched 54 at its start; a slow phone's main thread spent 100 ms starting their downloads.
 macro_rules! later {
-    ($($name:ident => $screen:ident),* $(,)?) => {$(
+    ($($name:ident => $screen:ident in $group:ident),* $(,)?) => {$(
         pub fn $name() -> Screen {
+            // Named as the screen: wasm-split tells the functions of one part by their names.
+            #[cfg(feature = "office")]
             #[leptos::wasm_split::wasm_split($name, fallible, wasm_split_path = ::leptos::wasm_split)]
-            fn split() -> Result<AnyView, SplitLoaderError> {
+            fn $name() -> Result<AnyView, SplitLoaderError> {
                 Ok(view! { <$screen/> }.into_any())
             }
-            Box::pin(split())
+            #[cfg(not(feature = "office"))]
+            #[leptos::wasm_split::wasm_split($group, fallible, wasm_split_path = ::leptos::wasm_split)]
+            fn $name() -> Result<AnyView, SplitLoaderError> {
+                Ok(view! { <$screen/> }.into_any())
+            }
+            Box::pin($name())
         }
     )*};
 }
 
 later! {
-    checkins => Checkins,
-    supplies => Supplies,
-    drills => Drills,
-    notices => Notices,
-    sync_page => SyncPage,
-    roster => Roster,
-    admin => AdminPage,
+    checkins => Checkins in screens,
+    supplies => Supplies in screens,
+    drills => Drills in screens,
+    notices => Notices in screens,
+    sync_page => SyncPage in screens,
+    roster => Roster in screens,
+    admin => AdminPage in screens,
     // Signing in needs the network, which brings its code too; a phone signed in never
     // fetches it.
-    join => Join,
+    join => Join in join,
 }
 
 /// Where a screen's code is: on its way, failed to come (the person can try again), or here.

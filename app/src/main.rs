@@ -39,6 +39,11 @@ fn main() {
         if first::draw().await == first::Then::Restarting {
             return;
         }
+        // The cards are painted before the app's parts are asked for: starting their
+        // downloads is a slow phone's main thread's work too.
+        if first::showing() {
+            sync::engine::drawn().await;
+        }
         if whole_app().await.is_err() {
             first::app_missing();
         }

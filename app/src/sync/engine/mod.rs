@@ -313,7 +313,7 @@ async fn next_task() {
 
 /// Resolves once the browser has drawn what changed before the call: in the task after its
 /// next frame. A page the browser is not drawing (hidden) waits 100 ms at most.
-async fn drawn() {
+pub async fn drawn() {
     let (done, wait) = futures::channel::oneshot::channel::<()>();
     let done = Rc::new(Cell::new(Some(done)));
     let resolve = move || {
