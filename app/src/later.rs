@@ -35,7 +35,8 @@ use crate::sync::page::SyncPage;
 pub type Screen = Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError>>>>;
 
 /// Declares `pub fn $name() -> Screen` for the component `$screen`, whose code is split out
-/// of the app's wasm into a part of its own named `$name`.
+/// of the app's wasm into a part named `$name` in the office's build, `$group` in the class
+/// build.
 ///
 /// In the class build, the screens of `$group` share one part: a teacher's few screens share
 /// most of their code with each other and with the app, and wasm-split makes a file of each
