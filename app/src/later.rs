@@ -46,13 +46,8 @@ macro_rules! later {
     ($($name:ident => $screen:ident in $group:ident),* $(,)?) => {$(
         pub fn $name() -> Screen {
             // Named as the screen: wasm-split tells the functions of one part by their names.
-            #[cfg(feature = "office")]
-            #[leptos::wasm_split::wasm_split($name, fallible, wasm_split_path = ::leptos::wasm_split)]
-            fn $name() -> Result<AnyView, SplitLoaderError> {
-                Ok(view! { <$screen/> }.into_any())
-            }
-            #[cfg(not(feature = "office"))]
-            #[leptos::wasm_split::wasm_split($group, fallible, wasm_split_path = ::leptos::wasm_split)]
+            #[cfg_attr(feature = "office", leptos::wasm_split::wasm_split($name, fallible, wasm_split_path = ::leptos::wasm_split))]
+            #[cfg_attr(not(feature = "office"), leptos::wasm_split::wasm_split($group, fallible, wasm_split_path = ::leptos::wasm_split))]
             fn $name() -> Result<AnyView, SplitLoaderError> {
                 Ok(view! { <$screen/> }.into_any())
             }
