@@ -44,6 +44,8 @@ pub fn App() -> impl IntoView {
     });
     view! {
         <I18nContextProvider>
+            // The router and the frame in the task after the language and the sync engine.
+            <NextTask>
             <Router base=BASE>
                 <div class="shell">
                     // The header, the page and the navigation are each drawn in a task of their own,
@@ -75,6 +77,7 @@ pub fn App() -> impl IntoView {
                     </NextTask>
                 </div>
             </Router>
+            </NextTask>
         </I18nContextProvider>
     }
 }

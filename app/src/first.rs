@@ -77,6 +77,9 @@ pub async fn draw() -> Then {
     if engine::load_early(token, &session).await.is_err() {
         return Then::StartApp;
     }
+    // Reading the records and drawing the cards each run code for the first time, which a
+    // phone compiles on its main thread: two shorter tasks rather than one long one.
+    crate::widgets::next_task().await;
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return Then::StartApp;
     };

@@ -49,9 +49,14 @@ pub fn Home() -> impl IntoView {
                 <SchoolToday/>
             </Show>
             <OverdueDrillsHere/>
+            </NextTask>
+            // Her own health report and the areas, each a task later again.
+            <NextTask>
             <Show when=signed_in>
                 <SelfReport/>
             </Show>
+            </NextTask>
+            <NextTask>
             <p class="intro">{t!(i18n, home.intro)}</p>
             <ul class="areas">
                 <li><A href=href::CHECKINS><strong>{t!(i18n, nav.checkins)}</strong><span>{t!(i18n, home.checkins)}</span></A></li>
@@ -73,9 +78,11 @@ pub fn Home() -> impl IntoView {
 #[component]
 fn OverdueDrillsHere() -> impl IntoView {}
 
-/// Today's cards are drawn: the first ones, drawn before the app came, give way to them
-/// (in the same task, so the page never shows both or neither).
+/// Today's cards are drawn: the first ones, drawn before the app came, give way to them.
+/// The app is hidden while they stand (style/app.css), so the page never shows both or
+/// neither. They go a task later, once the header's parts queued before now (NextTask) are
+/// drawn: the header does not change height in view.
 #[component]
 fn LeaveFirstCards() -> impl IntoView {
-    Effect::new(|_| crate::first::leave());
+    Effect::new(|_| set_timeout(crate::first::leave, std::time::Duration::ZERO));
 }

@@ -12,6 +12,7 @@ use crate::network::online_signal;
 use crate::school::use_school;
 use crate::sync::engine::use_sync;
 use crate::sync::{Phase, SyncView};
+use crate::widgets::NextTask;
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -43,9 +44,15 @@ pub fn Header() -> impl IntoView {
                     }}
                 </span>
             </div>
-            <SyncStatus/>
-            <LanguageSwitch/>
-            <UpdateOffer/>
+            // Each in a task of its own (see NextTask), all drawn before the app takes over
+            // from the first cards (home.rs), so the header does not change height in view.
+            <NextTask>
+                <SyncStatus/>
+            </NextTask>
+            <NextTask>
+                <LanguageSwitch/>
+                <UpdateOffer/>
+            </NextTask>
         </header>
     }
 }

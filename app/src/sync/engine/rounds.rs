@@ -8,6 +8,8 @@ use guardpost_domain::sync::Exchange;
 use guardpost_domain::sync::wire::{PullRequest, resume_of};
 use leptos::wasm_split::SplitLoaderError;
 
+use crate::widgets::next_task;
+
 use super::*;
 
 /// Starts a sync, or asks the running one to go round again. A revoked device stops trying:
@@ -36,6 +38,9 @@ pub fn sync_now(view: SyncView) {
             // Its code is not on the phone, and the network did not bring it.
             Err(_) => Err(Failure::Unreachable),
         };
+        // The round's end redraws what it changed; its outcome redraws the status: two
+        // tasks, not one long one, on a phone's main thread (see widgets::NextTask).
+        next_task().await;
         SYNCING.set(false);
         // Signed out while the round ran (the session's refresh beside it learnt the device
         // was revoked): the school's data has left, and the sign-in screen stands.
@@ -156,9 +161,14 @@ fn round(view: SyncView) -> Result<LocalBoxFuture<'static, Result<(), Failure>>,
 }
 
 async fn sync_once(view: SyncView) -> Result<(), Failure> {
+    // The first round runs in the task that instantiated its code, and then reads the
+    // records the start left, both first runs of a lot of code that a phone compiles on its
+    // main thread: each in a task of its own (see widgets::NextTask).
+    next_task().await;
     // A round lets go of what the replica no longer holds and stores what it newly does:
     // both need every record the store keeps read first. This code is here already.
     let _ = read_in_full(view).await;
+    next_task().await;
     let Some((db, token, unread)) =
         with_engine(|e| (e.db.clone(), e.token.clone(), !e.rest.is_empty()))
     else {
@@ -318,6 +328,8 @@ async fn pull_all(view: SyncView, db: &Database, token: &str) -> Result<(), Fail
             let next = request.next_page(resume_of(&text).map_err(unreadable)?);
             let take_in = async {
                 let response: PullResponse = json::from_str(&text).map_err(unreadable)?;
+                // Reading the page, and taking it in with what is to be saved, in two tasks.
+                next_task().await;
                 let prepared = with_engine(|e| {
                     let applied = e.replica.on_pull(response, heard);
                     Write::ops(&e.replica, &mut e.kept, &applied.stored)
@@ -370,6 +382,8 @@ async fn pull_all(view: SyncView, db: &Database, token: &str) -> Result<(), Fail
         Ok(())
     }
     .await;
+    // The screens redraw in a task of their own, not in the one that saved the last page.
+    next_task().await;
     view.refresh();
     outcome
 }
