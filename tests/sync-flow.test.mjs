@@ -121,8 +121,15 @@ describe('offline-first check-ins', () => {
     // The session already has the detailed report of the test before: the one-tap report
     // replaces it only once the teacher confirms.
     await page.getByRole('navigation').getByRole('link', { name: 'Check-ins' }).click();
+    await page.getByRole('heading', { name: 'Check-ins', level: 1 }).waitFor();
+    // She reads the report standing before she taps: the screen draws it and the button
+    // from the same records, so once it shows, the tap asks first.
+    await page.getByTestId('reported').waitFor();
     await page.getByTestId('all-well').click();
-    await page.getByTestId('replace-confirm').getByRole('button', { name: 'Replace it: all present' }).click();
+    await page.getByTestId('replace-confirm').getByRole('button', { name: 'Replace it: all present' }).click().catch(async (e) => {
+      e.message += `\nthe page shows: ${await page.locator('main').innerText().catch(() => '?')}`;
+      throw e;
+    });
     await page.getByTestId('sync-status').getByText('Refused: 1').waitFor().catch(async (e) => {
       const status = await page.getByTestId('sync-status').textContent();
       throw new Error(`${e.message}\nthe status says: ${status}\nthe pushes edited and their answers: ${JSON.stringify(pushes)}`);
