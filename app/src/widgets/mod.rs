@@ -24,7 +24,7 @@ pub use area::EmptyArea;
 pub use conflict::Conflict;
 pub use dom::element;
 pub use file::{PrintButton, download};
-pub use next_task::{NextTask, next_task};
+pub use next_task::{NextTask, after_queued, next_task};
 pub use notice::{FieldProblem, Outcome, TextField};
 pub use set_aside::SetAsideList;
 #[cfg(feature = "office")]

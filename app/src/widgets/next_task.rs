@@ -23,6 +23,12 @@ pub async fn next_task() {
         let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
         return;
     }
+    after_queued().await;
+}
+
+/// Resolves in a task of its own, queued at the call: after every task queued before it
+/// (`NextTask`'s among them), which `next_task` may go ahead of.
+pub async fn after_queued() {
     let (done, wait) = futures::channel::oneshot::channel::<()>();
     set_timeout(
         move || {

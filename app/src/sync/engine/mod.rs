@@ -21,6 +21,8 @@ use guardpost_domain::sync::wire::{PushAck, SessionInfo};
 use idb::Database;
 use leptos::prelude::*;
 
+use crate::widgets::after_queued;
+
 mod rest;
 mod rounds;
 mod session;
@@ -261,7 +263,7 @@ fn begin(view: SyncView) {
             leptos::task::spawn_local(async move {
                 // The store's records are read in the task after this one, which read the
                 // session: each is the first run of a lot of reading code.
-                next_task().await;
+                after_queued().await;
                 let loaded = match opening {
                     Ok(loaded) => loaded,
                     Err(opening) => open_replica(opening, token, &session, false).await,
@@ -270,7 +272,7 @@ fn begin(view: SyncView) {
                     Ok(()) => {
                         // Today's cards are drawn in a task of their own: reading the store
                         // and drawing them in one held a slow phone's main thread too long.
-                        next_task().await;
+                        after_queued().await;
                         view.refresh();
                         // What the device holds shows now; the session's refresh may take a
                         // slow network's seconds.
@@ -297,18 +299,6 @@ fn begin(view: SyncView) {
             });
         }
     }
-}
-
-/// Resolves in a task of its own, queued at the call.
-async fn next_task() {
-    let (done, wait) = futures::channel::oneshot::channel::<()>();
-    set_timeout(
-        move || {
-            let _ = done.send(());
-        },
-        Duration::ZERO,
-    );
-    let _ = wait.await;
 }
 
 /// Resolves once the browser has drawn what changed before the call: in the task after its
